@@ -1,0 +1,229 @@
+//! The catalogue: the only module that speaks SQL.
+//!
+//! Every public operation owns its transaction; the SQL of each lives in a function taking
+//! a `&Transaction` (or `&Connection` for plain reads) so operations compose.
+
+mod journal;
+mod people;
+mod photos;
+mod series;
+mod terms;
+mod types;
+
+pub use journal::Claim;
+pub use photos::{NewPhoto, PhotoListing};
+pub use series::{Assignment, AssignmentSpec};
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite_migration::{M, Migrations};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a connection waits for another writer (another process importing, say)
+/// before it gives up with "database is locked".
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+const MIGRATION_SQL: &[&str] = &[include_str!("migrations/001_initial.sql")];
+
+/// The numbered schema migrations, applied in order on open.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// The schema version a fully migrated catalogue has.
+pub fn latest_schema_version() -> usize {
+    MIGRATION_SQL.len()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogueError {
+    #[error("catalogue {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("catalogue {path} could not be migrated: {source}")]
+    Migrate {
+        path: PathBuf,
+        #[source]
+        source: rusqlite_migration::Error,
+    },
+    #[error(
+        "catalogue {path} has schema version {found}, newer than this Skinlapse understands ({latest}); update Skinlapse"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: usize,
+        latest: usize,
+    },
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("{what} {id} does not exist")]
+    NotFound { what: &'static str, id: i64 },
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+    #[error("{0}")]
+    UnknownTerm(String),
+}
+
+pub type Result<T, E = CatalogueError> = std::result::Result<T, E>;
+
+/// One connection to a library's catalogue.
+#[derive(Debug)]
+pub struct Catalogue {
+    conn: Connection,
+}
+
+impl Catalogue {
+    /// Opens (creating if needed) and migrates the catalogue at `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|source| CatalogueError::Open {
+                path: path.to_owned(),
+                source,
+            })?;
+        Self::setup(conn, path)
+    }
+
+    /// A private in-memory catalogue, for tests and benchmarks of the SQL alone.
+    pub fn open_in_memory() -> Result<Self> {
+        Self::setup(Connection::open_in_memory()?, Path::new(":memory:"))
+    }
+
+    fn setup(mut conn: Connection, path: &Path) -> Result<Self> {
+        let open_err = |source| CatalogueError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        configure(&mut conn).map_err(open_err)?;
+        migrate(&mut conn, path)?;
+        let mut catalogue = Self { conn };
+        catalogue.ensure_builtin_terms()?;
+        Ok(catalogue)
+    }
+
+    /// Runs `f` in a write transaction that takes the write lock up front, so two writers
+    /// queue on the busy timeout instead of failing on a lock upgrade.
+    fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `f` in a read transaction: one consistent snapshot even while others write.
+    fn read<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let value = f(&tx)?;
+        tx.finish()?;
+        Ok(value)
+    }
+
+    /// `PRAGMA integrity_check` and `foreign_key_check`: the problems found, empty when sound.
+    pub fn check_integrity(&mut self) -> Result<Vec<String>> {
+        self.read(|tx| {
+            let mut problems = Vec::new();
+            let mut stmt = tx.prepare("PRAGMA integrity_check")?;
+            for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+                let row = row?;
+                if row != "ok" {
+                    problems.push(format!("catalogue integrity: {row}"));
+                }
+            }
+            let mut stmt = tx.prepare("PRAGMA foreign_key_check")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+            for row in rows {
+                let (table, rowid) = row?;
+                problems.push(format!(
+                    "catalogue: {table} row {rowid} points at a missing row"
+                ));
+            }
+            Ok(problems)
+        })
+    }
+
+    /// The schema version of this catalogue.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// `EXPLAIN QUERY PLAN` of a statement, one line per step, for tests that check indexes.
+    pub fn explain(&self, sql: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(3))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// Pragmas are per connection, so every connection gets them, outside the migrations.
+fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let found: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let latest = latest_schema_version();
+    if found > latest {
+        return Err(CatalogueError::TooNew {
+            path: path.to_owned(),
+            found,
+            latest,
+        });
+    }
+    if found == latest {
+        return Ok(());
+    }
+    conn.set_transaction_behavior(TransactionBehavior::Immediate);
+    let result = migrations().to_latest(conn);
+    conn.set_transaction_behavior(TransactionBehavior::Deferred);
+    if let Err(source) = result {
+        // Another process may have migrated between our version check and our write lock.
+        let now: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now != latest {
+            return Err(CatalogueError::Migrate {
+                path: path.to_owned(),
+                source,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn open_sets_pragmas_and_latest_version() {
+        let cat = Catalogue::open_in_memory().unwrap();
+        assert_eq!(
+            cat.schema_version().unwrap(),
+            latest_schema_version() as i64
+        );
+        let fk: bool = cat
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert!(fk);
+    }
+}

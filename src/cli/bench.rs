@@ -1,0 +1,154 @@
+//! `skinlapse bench import`: import speed, end to end and by stage.
+
+use super::Failure;
+use crate::imaging::synth::{ExifSpec, SkinScene, jpeg_with_exif, render_skin};
+use crate::jobs::{ImportEvent, ImportRequest, Outcome, StageTimes, run_import, worker_count};
+use crate::library::Library;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum BenchCommand {
+    /// Import photos into a fresh temporary library and report photos/s and time by stage.
+    Import(BenchImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BenchImportArgs {
+    /// Generate this many photo-like JPEGs to import (used when no PATH is given).
+    #[arg(long, default_value_t = 24)]
+    pub generate: usize,
+    /// Size of generated photos in megapixels (4:3).
+    #[arg(long, default_value_t = 12.0)]
+    pub megapixels: f64,
+    /// Worker threads (default: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub workers: usize,
+    /// Files or folders to import instead of generated photos.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
+    match command {
+        BenchCommand::Import(args) => bench_import(&args),
+    }
+}
+
+/// Writes `count` photo-like JPEGs of about `megapixels` into `dir`, on all cores.
+pub fn generate_jpegs(dir: &Path, count: usize, megapixels: f64) -> std::io::Result<Vec<PathBuf>> {
+    let width = ((megapixels * 1e6 * 4.0 / 3.0).sqrt().round() as u32).max(8);
+    let height = (width * 3 / 4).max(6);
+    let next = AtomicUsize::new(0);
+    let paths: Vec<PathBuf> = (0..count)
+        .map(|i| dir.join(format!("IMG_{i:04}.jpg")))
+        .collect();
+    let failed = std::sync::Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..worker_count() {
+            scope.spawn(|| {
+                while let Some(path) = paths.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let i = paths.iter().position(|p| p == path).unwrap_or(0);
+                    let scene = SkinScene::new(width, height, i as u64 + 1);
+                    let exif = ExifSpec {
+                        date_time_original: Some(format!("2025:01:{:02} 10:00:00", i % 28 + 1)),
+                        offset_time_original: Some("+01:00".into()),
+                        orientation: Some(1),
+                        ..ExifSpec::default()
+                    };
+                    let bytes = jpeg_with_exif(&render_skin(&scene), 92, Some(&exif));
+                    if let Err(e) = std::fs::write(path, bytes) {
+                        *failed.lock().expect("generator panicked") = Some(e);
+                    }
+                }
+            });
+        }
+    });
+    match failed.into_inner().expect("generator panicked") {
+        Some(e) => Err(e),
+        None => Ok(paths),
+    }
+}
+
+fn ms(d: Duration, n: usize) -> f64 {
+    d.as_secs_f64() * 1000.0 / n.max(1) as f64
+}
+
+fn bench_import(args: &BenchImportArgs) -> Result<ExitCode, Failure> {
+    let scratch = tempfile::tempdir().map_err(Failure::runtime)?;
+    let paths = if args.paths.is_empty() {
+        let dir = scratch.path().join("photos");
+        std::fs::create_dir_all(&dir).map_err(Failure::runtime)?;
+        eprintln!(
+            "generating {} JPEGs of {} MP…",
+            args.generate, args.megapixels
+        );
+        generate_jpegs(&dir, args.generate, args.megapixels).map_err(Failure::runtime)?;
+        vec![dir]
+    } else {
+        args.paths.clone()
+    };
+    let library = Library::open(&scratch.path().join("library"))?;
+    let workers = if args.workers == 0 {
+        worker_count()
+    } else {
+        args.workers
+    };
+    let request = ImportRequest {
+        paths,
+        workers,
+        ..ImportRequest::default()
+    };
+    let mut stages = StageTimes::default();
+    let (mut imported, mut bytes, mut megapixels) = (0usize, 0u64, 0f64);
+    let mut cat = library.catalogue()?;
+    let start = Instant::now();
+    let summary = run_import(&library, &request, &AtomicBool::new(false), |event| {
+        if let ImportEvent::File(result) = event {
+            if let Outcome::Imported { id, .. } = result.outcome {
+                imported += 1;
+                stages += result.stages;
+                if let Ok(photo) = cat.photo(id) {
+                    bytes += photo.file_size;
+                    megapixels += f64::from(photo.width) * f64::from(photo.height) / 1e6;
+                }
+            } else if let Outcome::Failed(e) = result.outcome {
+                eprintln!("error {}: {e}", result.path.display());
+            }
+        }
+    });
+    let wall = start.elapsed();
+    let n = imported;
+    println!(
+        "bench import: {n} photos ({:.1} MP, {:.1} MB on average), {workers} workers",
+        megapixels / n.max(1) as f64,
+        bytes as f64 / 1e6 / n.max(1) as f64
+    );
+    println!(
+        "  wall {:.2} s: {:.2} photos/s, {:.1} ms per photo",
+        wall.as_secs_f64(),
+        n as f64 / wall.as_secs_f64(),
+        ms(wall, n)
+    );
+    let s = stages;
+    let total = s.read + s.hash + s.exif + s.decode + s.resize + s.encode + s.write;
+    println!("  per photo, ms of one worker's time by stage:");
+    for (name, d) in [
+        ("read", s.read),
+        ("hash", s.hash),
+        ("exif", s.exif),
+        ("decode", s.decode),
+        ("resize", s.resize),
+        ("encode", s.encode),
+        ("write", s.write),
+        ("total", total),
+    ] {
+        println!("    {name:<7}{:>8.1}", ms(d, n));
+    }
+    if summary.failed > 0 {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}

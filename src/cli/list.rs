@@ -1,0 +1,126 @@
+//! `skinlapse list`
+
+use super::{Failure, open_library};
+use crate::catalogue::PhotoListing;
+use crate::model::Keyed;
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only this person's photos.
+    #[arg(long, value_name = "NAME")]
+    pub person: Option<String>,
+    /// One JSON object per line per photo.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The JSON form of a photo. Field names are a scripting interface: add, never rename.
+#[derive(Debug, Serialize)]
+pub struct PhotoJson<'a> {
+    pub id: i64,
+    pub person: Option<&'a str>,
+    pub series: Option<&'a str>,
+    pub session_date: Option<String>,
+    pub taken_at: String,
+    pub taken_at_estimated: bool,
+    pub width: u32,
+    pub height: u32,
+    pub hash: &'a str,
+    pub original_name: &'a str,
+    pub format: &'a str,
+    pub file_size: u64,
+    pub areas: &'a [String],
+    pub concerns: &'a [String],
+    pub view: Option<&'static str>,
+    pub lighting: Option<&'static str>,
+    pub camera: Option<&'a str>,
+}
+
+impl<'a> From<&'a PhotoListing> for PhotoJson<'a> {
+    fn from(l: &'a PhotoListing) -> Self {
+        let p = &l.photo;
+        Self {
+            id: p.id.0,
+            person: l.person_name.as_deref(),
+            series: l.series_title.as_deref(),
+            session_date: l.session_date.map(|d| d.to_string()),
+            taken_at: p.taken_at.to_iso(),
+            taken_at_estimated: p.taken_at.estimated,
+            width: p.width,
+            height: p.height,
+            hash: p.hash.as_str(),
+            original_name: &p.original_name,
+            format: p.format.name(),
+            file_size: p.file_size,
+            areas: &l.areas,
+            concerns: &l.concerns,
+            view: p.view.map(Keyed::key),
+            lighting: p.lighting.map(Keyed::key),
+            camera: p.camera.as_deref(),
+        }
+    }
+}
+
+pub fn run(library: Option<PathBuf>, args: &ListArgs) -> Result<ExitCode, Failure> {
+    let library = open_library(library)?;
+    let mut catalogue = library.catalogue()?;
+    let mut person = None;
+    if let Some(name) = &args.person {
+        let Some(found) = catalogue.person_by_name(name)? else {
+            let known: Vec<String> = catalogue.people()?.into_iter().map(|p| p.name).collect();
+            return Err(Failure::usage(format!(
+                "no person named {name:?} (known: {})",
+                known.join(", ")
+            )));
+        };
+        person = Some(found.id);
+    }
+    let photos = catalogue.list_photos(person)?;
+    let mut out = std::io::stdout().lock();
+    for listing in &photos {
+        let line = if args.json {
+            serde_json::to_string(&PhotoJson::from(listing)).map_err(Failure::runtime)?
+        } else {
+            human_line(listing)
+        };
+        if writeln!(out, "{line}").is_err() {
+            break; // stdout closed (e.g. piped into `head`)
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn human_line(l: &PhotoListing) -> String {
+    let p = &l.photo;
+    let mut owner = l.person_name.clone().unwrap_or_else(|| "-".into());
+    if let Some(series) = &l.series_title {
+        owner.push_str(" / ");
+        owner.push_str(series);
+    }
+    if let Some(date) = l.session_date {
+        let _ = write!(owner, " / {date}");
+    }
+    let tags: Vec<&str> = l
+        .areas
+        .iter()
+        .chain(&l.concerns)
+        .map(String::as_str)
+        .collect();
+    format!(
+        "{:>6}  {}{}  {}×{}  {}  {}  [{}]  {}",
+        p.id,
+        p.taken_at.to_iso(),
+        if p.taken_at.estimated { "~" } else { "" },
+        p.width,
+        p.height,
+        owner,
+        p.view.map_or("-", Keyed::key),
+        tags.join(", "),
+        p.original_name
+    )
+}

@@ -1,0 +1,129 @@
+//! The command line: the same core as the app, for scripting, batch work and benchmarks.
+//! Exit codes: 0 success, 1 something failed (the rest was done), 2 usage errors.
+
+mod bench;
+mod import;
+mod list;
+mod verify;
+
+use crate::library::Library;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "skinlapse",
+    version,
+    about = "A private, local catalogue of dated skin photos."
+)]
+#[command(after_help = "With no command, shows what the library holds.\n\
+Exit status: 0 success, 1 some files or checks failed, 2 usage error.")]
+pub struct Cli {
+    /// Library folder (created if missing). Default: the platform data folder.
+    #[arg(long, global = true, value_name = "DIR", env = "SKINLAPSE_LIBRARY")]
+    pub library: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import photos (files, or folders walked recursively).
+    Import(import::ImportArgs),
+    /// List the photos in the library.
+    List(list::ListArgs),
+    /// Check every original against its hash, every row against its file, and the caches.
+    Verify(verify::VerifyArgs),
+    /// Measure speed.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
+
+/// A failure that ends a command, with its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self {
+            code: 2,
+            message: message.into(),
+        }
+    }
+
+    pub fn runtime(message: impl ToString) -> Self {
+        Self {
+            code: 1,
+            message: message.to_string(),
+        }
+    }
+}
+
+impl From<crate::library::LibraryError> for Failure {
+    fn from(e: crate::library::LibraryError) -> Self {
+        Self::runtime(e)
+    }
+}
+
+impl From<crate::catalogue::CatalogueError> for Failure {
+    fn from(e: crate::catalogue::CatalogueError) -> Self {
+        match e {
+            crate::catalogue::CatalogueError::UnknownTerm(_)
+            | crate::catalogue::CatalogueError::Invalid { .. } => Self::usage(e.to_string()),
+            other => Self::runtime(other),
+        }
+    }
+}
+
+/// The library folder the command line was pointed at.
+pub fn library_root(cli_choice: Option<PathBuf>) -> Result<PathBuf, Failure> {
+    cli_choice.or_else(Library::default_root).ok_or_else(|| {
+        Failure::usage("no home folder to put the default library in; pass --library DIR")
+    })
+}
+
+pub fn open_library(cli_choice: Option<PathBuf>) -> Result<Library, Failure> {
+    let root = library_root(cli_choice)?;
+    Library::open(&root)
+        .map_err(|e| Failure::runtime(format!("cannot open library {}: {e}", root.display())))
+}
+
+/// Parses the arguments, runs the command, and turns the outcome into an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("skinlapse: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    match cli.command {
+        Some(Command::Import(args)) => import::run(cli.library, args),
+        Some(Command::List(args)) => list::run(cli.library, &args),
+        Some(Command::Verify(args)) => verify::run(cli.library, &args),
+        Some(Command::Bench(cmd)) => bench::run(cmd),
+        None => overview(cli.library),
+    }
+}
+
+fn overview(library: Option<PathBuf>) -> Result<ExitCode, Failure> {
+    let library = open_library(library)?;
+    let (people, photos) = library.catalogue()?.counts()?;
+    println!("Skinlapse library {}", library.root().display());
+    println!("  {people} people, {photos} photos");
+    println!();
+    println!("The desktop app is not part of this build yet. Use the command line:");
+    println!("  skinlapse import [--person NAME] [--series TITLE] [--session YYYY-MM-DD] PATH...");
+    println!("  skinlapse list [--person NAME] [--json]");
+    println!("  skinlapse verify [--repair-cache]");
+    println!("  skinlapse --help");
+    Ok(ExitCode::SUCCESS)
+}

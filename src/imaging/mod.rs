@@ -1,0 +1,11 @@
+//! Pixels: decoding, metadata, previews and generated images. Pure functions over bytes
+//! and pixels; no files, no database.
+
+pub mod decode;
+pub mod derive;
+pub mod metadata;
+pub mod synth;
+
+pub use decode::{DecodeError, decode, sniff};
+pub use derive::{Derived, derive_previews};
+pub use metadata::{PhotoMetadata, read_metadata};

@@ -1,0 +1,46 @@
+//! Crash injection for tests: `SKINLAPSE_FAILPOINT=step` (or `step:n` for the n-th time the
+//! step is reached) aborts the process there, as a power cut or a kill would. Unset, a
+//! failpoint costs one relaxed load.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub const ENV: &str = "SKINLAPSE_FAILPOINT";
+
+/// Every step of an import, in order, where a crash can be injected.
+pub const IMPORT_STEPS: &[&str] = &[
+    "hashed",
+    "claimed",
+    "temp_written",
+    "preview_written",
+    "thumbnail_written",
+    "original_stored",
+    "row_inserted",
+    "committed",
+];
+
+static SPEC: OnceLock<Option<(String, u64)>> = OnceLock::new();
+static HITS: AtomicU64 = AtomicU64::new(0);
+
+fn spec() -> Option<&'static (String, u64)> {
+    SPEC.get_or_init(|| {
+        let text = std::env::var(ENV).ok()?;
+        let (name, nth) = match text.split_once(':') {
+            Some((name, n)) => (name.to_owned(), n.parse().ok()?),
+            None => (text, 1),
+        };
+        Some((name, nth))
+    })
+    .as_ref()
+}
+
+/// Aborts the process if the failpoint `name` is armed and this is its n-th hit.
+pub fn failpoint(name: &str) {
+    if let Some((armed, nth)) = spec()
+        && armed == name
+        && HITS.fetch_add(1, Ordering::SeqCst) + 1 == *nth
+    {
+        eprintln!("failpoint {name}: aborting");
+        std::process::abort();
+    }
+}

@@ -1,0 +1,455 @@
+//! The import pipeline, shared by the command line, the app and the benchmarks:
+//! hash → duplicate check (claim) → temp copy → metadata → decode once → previews →
+//! original into place → row and tags in one transaction.
+
+use super::failpoint::failpoint;
+use super::worker_count;
+use crate::catalogue::{Assignment, Catalogue, CatalogueError, Claim, NewPhoto};
+use crate::imaging::decode::DecodeError;
+use crate::imaging::metadata::Orientation;
+use crate::imaging::{decode, derive_previews, read_metadata, sniff};
+use crate::library::{Library, LibraryError};
+use crate::model::{ContentHash, PhotoFormat, PhotoId, TakenAt};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Files larger than this are refused before they are read into memory.
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Extensions a folder walk picks up. Explicitly named files are always tried; in folders,
+/// other files (sidecars, videos, documents) are skipped and counted.
+const IMAGE_EXTENSIONS: &[&str] = &[
+    "jpg", "jpeg", "jpe", "png", "webp", "tif", "tiff", "heic", "heif", "avif", "gif", "bmp", "dng",
+];
+
+#[derive(Clone, Debug, Default)]
+pub struct ImportRequest {
+    /// Files and folders (walked recursively).
+    pub paths: Vec<PathBuf>,
+    /// Where the photos go and how they are tagged, already resolved.
+    pub assignment: Assignment,
+    /// Worker threads; 0 means one per core.
+    pub workers: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read: {0}")]
+    Read(#[source] io::Error),
+    #[error("is a folder that cannot be read: {0}")]
+    Walk(#[source] io::Error),
+    #[error("file is {size} bytes, more than the {limit} MiB limit")]
+    TooBig { size: u64, limit: u64 },
+    #[error("{0}")]
+    Decode(#[from] DecodeError),
+    #[error("{0}")]
+    Library(#[from] LibraryError),
+    #[error("catalogue: {0}")]
+    Catalogue(#[from] CatalogueError),
+}
+
+/// How one file ended.
+#[derive(Debug)]
+pub enum Outcome {
+    Imported {
+        id: PhotoId,
+        warnings: Vec<String>,
+    },
+    /// The same bytes are in the library already (or are being imported by another process).
+    Duplicate {
+        existing: Option<PhotoId>,
+    },
+    Failed(ImportError),
+}
+
+/// Time spent per stage on one file.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StageTimes {
+    pub read: Duration,
+    pub hash: Duration,
+    pub exif: Duration,
+    pub decode: Duration,
+    pub resize: Duration,
+    pub encode: Duration,
+    pub write: Duration,
+}
+
+impl std::ops::AddAssign for StageTimes {
+    fn add_assign(&mut self, o: Self) {
+        self.read += o.read;
+        self.hash += o.hash;
+        self.exif += o.exif;
+        self.decode += o.decode;
+        self.resize += o.resize;
+        self.encode += o.encode;
+        self.write += o.write;
+    }
+}
+
+#[derive(Debug)]
+pub struct FileResult {
+    /// Position in the list of files found, from 0.
+    pub index: usize,
+    pub path: PathBuf,
+    pub outcome: Outcome,
+    pub stages: StageTimes,
+}
+
+/// Events go one at a time through a small bounded channel, so their size does not matter.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum ImportEvent {
+    /// The paths were walked: `total` files will be tried, `skipped` were not image files.
+    Started {
+        total: usize,
+        skipped: usize,
+    },
+    /// A file is being worked on (for "current file" displays).
+    Working {
+        path: PathBuf,
+    },
+    File(FileResult),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub total: usize,
+    pub imported: usize,
+    pub duplicates: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    /// Files never started because the import was cancelled.
+    pub not_started: usize,
+    pub cancelled: bool,
+}
+
+/// The files `paths` name: files as given, folders walked recursively in name order (hidden
+/// entries and non-image files skipped). Paths that cannot be read come back as failures.
+pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, ImportError)>, usize) {
+    let mut files = Vec::new();
+    let mut failures = Vec::new();
+    let mut skipped = 0;
+    for path in paths {
+        match fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut failures, &mut skipped),
+            Ok(_) => files.push(path.clone()),
+            Err(e) => failures.push((path.clone(), ImportError::Read(e))),
+        }
+    }
+    (files, failures, skipped)
+}
+
+fn walk(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    failures: &mut Vec<(PathBuf, ImportError)>,
+    skipped: &mut usize,
+) {
+    let mut entries: Vec<_> = match fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(Result::ok).collect(),
+        Err(e) => return failures.push((dir.to_owned(), ImportError::Walk(e))),
+    };
+    entries.sort_by_key(fs::DirEntry::file_name);
+    for entry in entries {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        // Do not follow links to folders: they can loop.
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => walk(&path, files, failures, skipped),
+            Ok(_) => {
+                let ext = path
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_ascii_lowercase());
+                if ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) {
+                    files.push(path);
+                } else {
+                    *skipped += 1;
+                }
+            }
+            Err(e) => failures.push((path, ImportError::Read(e))),
+        }
+    }
+}
+
+/// Imports the files of `request` on worker threads, calling `on_event` on this thread for
+/// every file as it finishes. Setting `cancel` stops the import between files.
+pub fn run_import(
+    library: &Library,
+    request: &ImportRequest,
+    cancel: &AtomicBool,
+    mut on_event: impl FnMut(ImportEvent),
+) -> ImportSummary {
+    let (files, failures, skipped) = collect_files(&request.paths);
+    let total = files.len() + failures.len();
+    let mut summary = ImportSummary {
+        total,
+        skipped,
+        ..ImportSummary::default()
+    };
+    on_event(ImportEvent::Started { total, skipped });
+    let record =
+        |summary: &mut ImportSummary, result: FileResult, on_event: &mut dyn FnMut(ImportEvent)| {
+            match &result.outcome {
+                Outcome::Imported { .. } => summary.imported += 1,
+                Outcome::Duplicate { .. } => summary.duplicates += 1,
+                Outcome::Failed(_) => summary.failed += 1,
+            }
+            on_event(ImportEvent::File(result));
+        };
+    for (index, (path, error)) in failures.into_iter().enumerate() {
+        let result = FileResult {
+            index,
+            path,
+            outcome: Outcome::Failed(error),
+            stages: StageTimes::default(),
+        };
+        record(&mut summary, result, &mut on_event);
+    }
+    let first_index = total - files.len();
+    let workers = if request.workers == 0 {
+        worker_count()
+    } else {
+        request.workers
+    }
+    .min(files.len().max(1));
+    let (job_tx, job_rx) = sync_channel::<(usize, PathBuf)>(workers * 2);
+    let (result_tx, result_rx) = sync_channel::<ImportEvent>(workers * 4);
+    let job_rx = Arc::new(Mutex::new(job_rx));
+    std::thread::scope(|scope| {
+        for n in 0..workers {
+            let job_rx = Arc::clone(&job_rx);
+            let result_tx = result_tx.clone();
+            std::thread::Builder::new()
+                .name(format!("import-{n}"))
+                .spawn_scoped(scope, move || {
+                    worker(library, &request.assignment, &job_rx, &result_tx, cancel);
+                })
+                .expect("spawning an import worker");
+        }
+        drop(result_tx);
+        let feeder_files = files;
+        std::thread::Builder::new()
+            .name("import-feed".into())
+            .spawn_scoped(scope, move || {
+                feed(feeder_files, first_index, &job_tx, cancel);
+            })
+            .expect("spawning the import feeder");
+        for event in result_rx {
+            match event {
+                ImportEvent::File(result) => record(&mut summary, result, &mut on_event),
+                other => on_event(other),
+            }
+        }
+    });
+    summary.not_started = total - summary.imported - summary.duplicates - summary.failed;
+    summary.cancelled = cancel.load(Ordering::Relaxed) && summary.not_started > 0;
+    summary
+}
+
+fn feed(
+    files: Vec<PathBuf>,
+    first_index: usize,
+    jobs: &SyncSender<(usize, PathBuf)>,
+    cancel: &AtomicBool,
+) {
+    for (i, path) in files.into_iter().enumerate() {
+        if cancel.load(Ordering::Relaxed) || jobs.send((first_index + i, path)).is_err() {
+            return;
+        }
+    }
+}
+
+fn worker(
+    library: &Library,
+    assignment: &Assignment,
+    jobs: &Mutex<Receiver<(usize, PathBuf)>>,
+    results: &SyncSender<ImportEvent>,
+    cancel: &AtomicBool,
+) {
+    let mut catalogue = library.catalogue();
+    loop {
+        let job = jobs.lock().map(|rx| rx.recv());
+        let Ok(Ok((index, path))) = job else { return };
+        if cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        let _ = results.send(ImportEvent::Working { path: path.clone() });
+        let mut stages = StageTimes::default();
+        let outcome = match &mut catalogue {
+            Ok(cat) => import_one(library, cat, &path, assignment, &mut stages),
+            Err(e) => Outcome::Failed(ImportError::Catalogue(CatalogueError::Invalid {
+                field: "catalogue",
+                reason: e.to_string(),
+            })),
+        };
+        if results
+            .send(ImportEvent::File(FileResult {
+                index,
+                path,
+                outcome,
+                stages,
+            }))
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// Runs `f`, adding its duration to `slot`.
+fn timed<T>(slot: &mut Duration, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let value = f();
+    *slot += start.elapsed();
+    value
+}
+
+fn import_one(
+    library: &Library,
+    cat: &mut Catalogue,
+    path: &Path,
+    assignment: &Assignment,
+    st: &mut StageTimes,
+) -> Outcome {
+    let read = timed(&mut st.read, || read_file(path));
+    let (bytes, file_time) = match read {
+        Ok(read) => read,
+        Err(e) => return Outcome::Failed(e),
+    };
+    let hash = timed(&mut st.hash, || ContentHash::of(&bytes));
+    failpoint("hashed");
+    let format = match sniff(&bytes) {
+        Ok(format) => format,
+        Err(e) => return Outcome::Failed(e.into()),
+    };
+    match cat.claim_import(&hash, library.owner(), format.extension()) {
+        Ok(Claim::Claimed) => {}
+        Ok(Claim::Duplicate(id)) => return Outcome::Duplicate { existing: Some(id) },
+        Ok(Claim::InProgress) => return Outcome::Duplicate { existing: None },
+        Err(e) => return Outcome::Failed(e.into()),
+    }
+    failpoint("claimed");
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    match store(
+        library, cat, &bytes, &hash, format, name, file_time, assignment, st,
+    ) {
+        Ok((id, mut warnings)) => {
+            if let Some(w) = extension_warning(path, format) {
+                warnings.insert(0, w);
+            }
+            Outcome::Imported { id, warnings }
+        }
+        Err(e) => {
+            // Undo: nothing of a failed file may stay behind.
+            let _ = library.remove_photo_files(&hash, format.extension());
+            let _ = cat.release_claim(&hash, library.owner());
+            Outcome::Failed(e)
+        }
+    }
+}
+
+fn read_file(path: &Path) -> Result<(Vec<u8>, Option<std::time::SystemTime>), ImportError> {
+    let meta = fs::metadata(path).map_err(ImportError::Read)?;
+    if meta.is_dir() {
+        return Err(ImportError::Read(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "is a folder",
+        )));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ImportError::TooBig {
+            size: meta.len(),
+            limit: MAX_FILE_BYTES >> 20,
+        });
+    }
+    let bytes = fs::read(path).map_err(ImportError::Read)?;
+    Ok((bytes, meta.modified().ok()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn store(
+    library: &Library,
+    cat: &mut Catalogue,
+    bytes: &[u8],
+    hash: &ContentHash,
+    format: PhotoFormat,
+    original_name: String,
+    file_time: Option<std::time::SystemTime>,
+    assignment: &Assignment,
+    st: &mut StageTimes,
+) -> Result<(PhotoId, Vec<String>), ImportError> {
+    let temp = timed(&mut st.write, || library.write_temp(bytes))?;
+    failpoint("temp_written");
+    let meta = timed(&mut st.exif, || read_metadata(bytes));
+    let decoded = timed(&mut st.decode, || decode(bytes, format))?;
+    let derived = derive_previews(&decoded, meta.orientation.unwrap_or(Orientation::AS_STORED));
+    drop(decoded);
+    st.resize += derived.resize_time;
+    st.encode += derived.encode_time;
+    timed(&mut st.write, || {
+        library.write_atomic(&library.preview_path(hash), &derived.preview_jpeg)
+    })?;
+    failpoint("preview_written");
+    timed(&mut st.write, || {
+        library.write_atomic(&library.thumbnail_path(hash), &derived.thumbnail_jpeg)
+    })?;
+    failpoint("thumbnail_written");
+    timed(&mut st.write, || {
+        library.commit_temp(temp, &library.original_path(hash, format))
+    })?;
+    failpoint("original_stored");
+    let mut warnings = meta.warnings;
+    let taken_at = match (meta.taken_at, file_time) {
+        (Some((local, offset)), _) => TakenAt::exact(local, offset),
+        (None, Some(time)) => {
+            warnings.push(
+                "no capture date in EXIF; using the file's modification time (estimated)".into(),
+            );
+            TakenAt::estimated_from(time.into())
+        }
+        (None, None) => {
+            warnings.push("no capture date in EXIF and no file time; using now (estimated)".into());
+            TakenAt::estimated_from(chrono::Local::now())
+        }
+    };
+    let new = NewPhoto {
+        hash: hash.clone(),
+        format,
+        original_name,
+        file_size: bytes.len() as u64,
+        width: derived.width,
+        height: derived.height,
+        taken_at,
+        camera: meta.camera,
+    };
+    let id = timed(&mut st.write, || {
+        cat.finish_import(&new, assignment, library.owner(), || {
+            failpoint("row_inserted");
+        })
+    })?;
+    failpoint("committed");
+    Ok((id, warnings))
+}
+
+/// A file whose name says one format but whose content is another is still imported (it is
+/// a good photo), stored under its real format, with a warning.
+fn extension_warning(path: &Path, format: PhotoFormat) -> Option<String> {
+    let ext = path.extension()?.to_string_lossy().into_owned();
+    match PhotoFormat::from_extension(&ext) {
+        Some(named) if named == format => None,
+        _ => Some(format!(
+            "named .{ext} but the content is {}; stored as .{}",
+            format.name(),
+            format.extension()
+        )),
+    }
+}

@@ -1,0 +1,272 @@
+//! `verify`: every original matches its hash, every row has its file, every file has its row,
+//! every cache entry exists (and can be rebuilt with `repair_cache`).
+
+use super::worker_count;
+use crate::imaging::metadata::Orientation;
+use crate::imaging::{decode, derive_previews, read_metadata};
+use crate::library::{Library, LibraryError};
+use crate::model::{ContentHash, PhotoFormat, PhotoId};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct VerifyOptions {
+    /// Regenerate missing or unreadable previews and thumbnails, and delete cache files that
+    /// belong to no photo.
+    pub repair_cache: bool,
+}
+
+/// One thing wrong, with the photo and the file it concerns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub photo: Option<PhotoId>,
+    pub path: PathBuf,
+    pub what: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.photo {
+            Some(id) => write!(f, "photo {id}: {} ({})", self.what, self.path.display()),
+            None => write!(f, "{} ({})", self.what, self.path.display()),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct VerifyReport {
+    pub photos: usize,
+    pub problems: Vec<Problem>,
+    /// Cache files regenerated or removed by `repair_cache`.
+    pub repaired: Vec<PathBuf>,
+}
+
+impl VerifyReport {
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Checks the whole library, hashing originals on all cores. `progress(done, total)` is
+/// called from worker threads as photos are checked.
+pub fn verify(
+    library: &Library,
+    options: VerifyOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<VerifyReport, LibraryError> {
+    let mut catalogue = library.catalogue()?;
+    let mut report = VerifyReport::default();
+    let catalogue_path = library.root().join(crate::library::CATALOGUE_FILE);
+    for what in catalogue.check_integrity()? {
+        report.problems.push(Problem {
+            photo: None,
+            path: catalogue_path.clone(),
+            what,
+        });
+    }
+    let rows = catalogue.photo_files()?;
+    // Hashes being imported right now by live processes: their files may be mid-way.
+    let mut in_progress = HashSet::new();
+    for owner in catalogue.claim_owners()? {
+        in_progress.extend(
+            catalogue
+                .claims_of(&owner)?
+                .into_iter()
+                .map(|(hash, _, _)| hash),
+        );
+    }
+    report.photos = rows.len();
+    let next = AtomicUsize::new(0);
+    let found = Mutex::new((Vec::new(), Vec::new()));
+    std::thread::scope(|scope| {
+        for n in 0..worker_count().min(rows.len().max(1)) {
+            let (rows, next, found) = (&rows, &next, &found);
+            std::thread::Builder::new()
+                .name(format!("verify-{n}"))
+                .spawn_scoped(scope, move || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((id, hash, format)) = rows.get(i) else {
+                            return;
+                        };
+                        let (problems, repaired) =
+                            check_photo(library, *id, hash, *format, options);
+                        let mut found = found.lock().expect("verify worker panicked");
+                        found.0.extend(problems);
+                        found.1.extend(repaired);
+                        drop(found);
+                        progress(i + 1, rows.len());
+                    }
+                })
+                .expect("spawning a verify worker");
+        }
+    });
+    let (mut problems, repaired) = found.into_inner().expect("verify worker panicked");
+    problems.sort_by_key(|p| p.photo);
+    report.problems.extend(problems);
+    report.repaired = repaired;
+    let known: HashMap<&ContentHash, PhotoFormat> = rows.iter().map(|(_, h, f)| (h, *f)).collect();
+    check_orphans(library, &known, &in_progress, options, &mut report);
+    Ok(report)
+}
+
+fn check_photo(
+    library: &Library,
+    id: PhotoId,
+    hash: &ContentHash,
+    format: PhotoFormat,
+    options: VerifyOptions,
+) -> (Vec<Problem>, Vec<PathBuf>) {
+    let mut problems = Vec::new();
+    let mut repaired = Vec::new();
+    let problem = |path: &Path, what: String| Problem {
+        photo: Some(id),
+        path: path.to_owned(),
+        what,
+    };
+    let original = library.original_path(hash, format);
+    let bytes = match fs::read(&original) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            problems.push(problem(&original, format!("original cannot be read: {e}")));
+            return (problems, repaired);
+        }
+    };
+    let actual = ContentHash::of(&bytes);
+    if actual != *hash {
+        problems.push(problem(
+            &original,
+            format!("original is damaged: its content hash is now {actual}"),
+        ));
+        return (problems, repaired);
+    }
+    let caches = [library.preview_path(hash), library.thumbnail_path(hash)];
+    let bad: Vec<&PathBuf> = caches.iter().filter(|p| !looks_like_jpeg(p)).collect();
+    if bad.is_empty() {
+        return (problems, repaired);
+    }
+    if options.repair_cache {
+        match rebuild_cache(library, hash, format, &bytes) {
+            Ok(()) => repaired.extend(bad.into_iter().cloned()),
+            Err(e) => problems.push(problem(&original, format!("cache cannot be rebuilt: {e}"))),
+        }
+    } else {
+        for path in bad {
+            problems.push(problem(
+                path,
+                "cache file missing or unreadable (run verify --repair-cache)".into(),
+            ));
+        }
+    }
+    (problems, repaired)
+}
+
+fn looks_like_jpeg(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 3];
+    fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && head == [0xFF, 0xD8, 0xFF]
+}
+
+/// Regenerates the preview and thumbnail of one original.
+pub fn rebuild_cache(
+    library: &Library,
+    hash: &ContentHash,
+    format: PhotoFormat,
+    bytes: &[u8],
+) -> Result<(), String> {
+    let orientation = read_metadata(bytes)
+        .orientation
+        .unwrap_or(Orientation::AS_STORED);
+    let decoded = decode(bytes, format).map_err(|e| e.to_string())?;
+    let derived = derive_previews(&decoded, orientation);
+    library
+        .write_atomic(&library.preview_path(hash), &derived.preview_jpeg)
+        .map_err(|e| e.to_string())?;
+    library
+        .write_atomic(&library.thumbnail_path(hash), &derived.thumbnail_jpeg)
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Files under `originals/` and `cache/` that belong to no photo.
+fn check_orphans(
+    library: &Library,
+    known: &HashMap<&ContentHash, PhotoFormat>,
+    in_progress: &HashSet<ContentHash>,
+    options: VerifyOptions,
+    report: &mut VerifyReport,
+) {
+    let originals = library.originals_dir();
+    for path in files_below(&originals) {
+        let parsed = parse_library_name(&path);
+        let ok = match &parsed {
+            Some((hash, ext)) => {
+                in_progress.contains(hash)
+                    || known.get(hash).is_some_and(|f| {
+                        f.extension() == ext && library.original_path(hash, *f) == path
+                    })
+            }
+            None => false,
+        };
+        if !ok {
+            report.problems.push(Problem {
+                photo: None,
+                path,
+                what: "original without a photo row".into(),
+            });
+        }
+    }
+    for dir in ["cache/previews", "cache/thumbs"] {
+        for path in files_below(&library.root().join(dir)) {
+            let owned = parse_library_name(&path)
+                .is_some_and(|(h, _)| known.contains_key(&h) || in_progress.contains(&h));
+            if owned {
+                continue;
+            }
+            if options.repair_cache && fs::remove_file(&path).is_ok() {
+                report.repaired.push(path);
+            } else {
+                report.problems.push(Problem {
+                    photo: None,
+                    path,
+                    what: "cache file without a photo".into(),
+                });
+            }
+        }
+    }
+}
+
+/// `<shard>/<hash>.<ext>` → hash and extension, when the name is one the library writes.
+fn parse_library_name(path: &Path) -> Option<(ContentHash, String)> {
+    let stem = path.file_stem()?.to_str()?;
+    let ext = path.extension()?.to_str()?;
+    let hash = ContentHash::parse(stem)?;
+    let shard = path.parent()?.file_name()?.to_str()?;
+    (shard == hash.shard()).then(|| (hash, ext.to_owned()))
+}
+
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => stack.push(entry.path()),
+                Ok(_) => out.push(entry.path()),
+                Err(_) => {}
+            }
+        }
+    }
+    out.sort();
+    out
+}

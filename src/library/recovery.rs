@@ -1,0 +1,94 @@
+//! Rolling back what dead processes left unfinished: their claimed-but-uncommitted originals
+//! and caches, their temporary files, their lock files.
+
+use super::owner::lock_if_dead;
+use super::{Library, Result, io_at};
+use crate::model::ContentHash;
+use std::fs;
+use std::io;
+use std::time::{Duration, SystemTime};
+
+/// What recovery undid.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct RecoveryReport {
+    /// Originals of imports that never committed, removed with their caches.
+    pub rolled_back: Vec<ContentHash>,
+    /// Processes that had died holding the library.
+    pub dead_owners: usize,
+}
+
+fn remove_if_present(result: io::Result<()>) -> io::Result<()> {
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+impl Library {
+    /// Rolls back the unfinished work of every process that is gone. Safe to run while other
+    /// live processes use the library: their locks keep their work out of reach.
+    pub fn recover(&self) -> Result<RecoveryReport> {
+        let tmp = self.root.join("tmp");
+        let mut dead = Vec::new();
+        for entry in fs::read_dir(&tmp).map_err(io_at(&tmp))? {
+            let entry = entry.map_err(io_at(&tmp))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(token) = name.strip_suffix(".lock") {
+                if token != self.owner()
+                    && let Some(lock) = lock_if_dead(&entry.path())
+                {
+                    dead.push((token.to_owned(), Some(lock)));
+                }
+            } else if name.ends_with(".lock.new") {
+                // A process died between creating and publishing its lock; give a live one
+                // ample time to finish that step before calling it debris.
+                let old = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| {
+                    SystemTime::now().duration_since(t).unwrap_or_default() > Duration::from_mins(1)
+                });
+                if old {
+                    remove_if_present(fs::remove_file(entry.path()))
+                        .map_err(io_at(&entry.path()))?;
+                }
+            }
+        }
+        let mut catalogue = self.catalogue()?;
+        for owner in catalogue.claim_owners()? {
+            let has_lock = tmp.join(format!("{owner}.lock")).exists();
+            if owner != self.owner() && !has_lock && !dead.iter().any(|(t, _)| *t == owner) {
+                dead.push((owner, None));
+            }
+        }
+        let mut report = RecoveryReport {
+            dead_owners: dead.len(),
+            ..RecoveryReport::default()
+        };
+        for (owner, lock) in dead {
+            for (hash, extension, has_row) in catalogue.claims_of(&owner)? {
+                if !has_row {
+                    self.remove_photo_files(&hash, &extension)?;
+                    report.rolled_back.push(hash);
+                }
+            }
+            catalogue.drop_claims_of(&owner)?;
+            let dir = tmp.join(&owner);
+            remove_if_present(fs::remove_dir_all(&dir)).map_err(io_at(&dir))?;
+            let lock_path = tmp.join(format!("{owner}.lock"));
+            remove_if_present(fs::remove_file(&lock_path)).map_err(io_at(&lock_path))?;
+            drop(lock);
+        }
+        // Temporary folders whose lock file is gone belong to nobody (a live process publishes
+        // its lock before it creates its folder).
+        for entry in fs::read_dir(&tmp).map_err(io_at(&tmp))? {
+            let entry = entry.map_err(io_at(&tmp))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.path().is_dir()
+                && name != self.owner()
+                && !tmp.join(format!("{name}.lock")).exists()
+            {
+                remove_if_present(fs::remove_dir_all(entry.path()))
+                    .map_err(io_at(&entry.path()))?;
+            }
+        }
+        Ok(report)
+    }
+}

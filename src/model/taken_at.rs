@@ -1,0 +1,136 @@
+//! When a photo was taken: a local wall-clock time, the UTC offset when it is known,
+//! and whether the time is only an estimate (the file's modification time).
+
+use chrono::{DateTime, FixedOffset, Local, NaiveDateTime, TimeZone};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TakenAt {
+    /// The wall-clock time where the photo was taken.
+    pub local: NaiveDateTime,
+    /// The UTC offset of `local`, when the camera recorded it. Never invented.
+    pub offset: Option<FixedOffset>,
+    /// True when no capture time was recorded and this is the file's modification time.
+    pub estimated: bool,
+}
+
+const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+
+impl TakenAt {
+    pub fn exact(local: NaiveDateTime, offset: Option<FixedOffset>) -> Self {
+        Self {
+            local,
+            offset,
+            estimated: false,
+        }
+    }
+
+    /// An estimate from a file time: the instant is known, so the offset in force on this
+    /// machine at that instant is known too.
+    pub fn estimated_from(instant: DateTime<Local>) -> Self {
+        Self {
+            local: instant.naive_local(),
+            offset: Some(*instant.offset()),
+            estimated: true,
+        }
+    }
+
+    /// The local time as stored in the catalogue (sorts chronologically as text).
+    pub fn local_text(&self) -> String {
+        self.local.format(LOCAL_FORMAT).to_string()
+    }
+
+    pub fn parse_local_text(text: &str) -> Option<NaiveDateTime> {
+        NaiveDateTime::parse_from_str(text, LOCAL_FORMAT).ok()
+    }
+
+    /// Offset in whole minutes east of UTC, as stored.
+    pub fn offset_minutes(&self) -> Option<i32> {
+        self.offset.map(|o| o.local_minus_utc() / 60)
+    }
+
+    pub fn offset_from_minutes(minutes: i32) -> Option<FixedOffset> {
+        FixedOffset::east_opt(minutes.checked_mul(60)?)
+    }
+
+    /// ISO 8601, with the offset when it is known: `2024-03-05T14:30:00+01:00`.
+    pub fn to_iso(&self) -> String {
+        match self.offset {
+            Some(offset) => match offset.from_local_datetime(&self.local).single() {
+                Some(dt) => dt.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                None => self.local_text(),
+            },
+            None => self.local_text(),
+        }
+    }
+
+    /// Parses what [`TakenAt::to_iso`] writes (with or without offset); also accepts a space
+    /// instead of `T` and a missing seconds field, as people type it.
+    pub fn parse_iso(text: &str) -> Option<(NaiveDateTime, Option<FixedOffset>)> {
+        let text = text.trim().replacen(' ', "T", 1);
+        if let Ok(dt) = DateTime::parse_from_rfc3339(&text) {
+            return Some((dt.naive_local(), Some(*dt.offset())));
+        }
+        for format in ["%Y-%m-%dT%H:%M:%S%:z", "%Y-%m-%dT%H:%M%:z"] {
+            if let Ok(dt) = DateTime::parse_from_str(&text, format) {
+                return Some((dt.naive_local(), Some(*dt.offset())));
+            }
+        }
+        for format in [LOCAL_FORMAT, "%Y-%m-%dT%H:%M"] {
+            if let Ok(local) = NaiveDateTime::parse_from_str(&text, format) {
+                return Some((local, None));
+            }
+        }
+        None
+    }
+}
+
+impl fmt::Display for TakenAt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_iso())?;
+        if self.estimated {
+            f.write_str(" (estimated)")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn at(h: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2024, 3, 5)
+            .unwrap()
+            .and_hms_opt(h, 30, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn iso_has_offset_only_when_known() {
+        let plus_one = FixedOffset::east_opt(3600).unwrap();
+        assert_eq!(
+            TakenAt::exact(at(14), Some(plus_one)).to_iso(),
+            "2024-03-05T14:30:00+01:00"
+        );
+        assert_eq!(TakenAt::exact(at(14), None).to_iso(), "2024-03-05T14:30:00");
+        let minus = FixedOffset::west_opt(5 * 3600 + 1800).unwrap();
+        assert_eq!(
+            TakenAt::exact(at(9), Some(minus)).to_iso(),
+            "2024-03-05T09:30:00-05:30"
+        );
+    }
+
+    #[test]
+    fn parse_iso_round_trips() {
+        let plus_one = FixedOffset::east_opt(3600).unwrap();
+        let t = TakenAt::exact(at(14), Some(plus_one));
+        assert_eq!(
+            TakenAt::parse_iso(&t.to_iso()),
+            Some((at(14), Some(plus_one)))
+        );
+        assert_eq!(TakenAt::parse_iso("2024-03-05 14:30"), Some((at(14), None)));
+        assert_eq!(TakenAt::parse_iso("yesterday"), None);
+    }
+}

@@ -1,0 +1,233 @@
+//! The command line as scripts use it: output lines, JSON fields, exit codes.
+
+use crate::support::*;
+use skinlapse::imaging::synth::ExifSpec;
+
+#[test]
+fn import_list_verify_round_trip_with_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("phone");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let exif = ExifSpec {
+        orientation: Some(6),
+        date_time_original: Some("2025:05:04 12:13:14".into()),
+        offset_time_original: Some("+02:00".into()),
+        ..ExifSpec::default()
+    };
+    write(&inbox, "IMG_0001.jpg", &jpeg_exif(1, &exif));
+    write(&inbox, "IMG_0002.jpg", &jpeg(2));
+    let lib = dir.path().join("new-library");
+    let args = [
+        "import",
+        "--person",
+        "Me",
+        "--series",
+        "Microneedling",
+        "--session",
+        "2025-05-04",
+        "--area",
+        "left-cheek",
+        "--area",
+        "Right cheek",
+        "--concern",
+        "acne-scars",
+        "--view",
+        "frontal",
+    ];
+    let mut all: Vec<&str> = args.to_vec();
+    all.push(inbox.to_str().unwrap());
+    let out = skinlapse(dir.path(), &lib, &all);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "imported {}",
+            inbox.join("IMG_0001.jpg").display()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("2 files: 2 imported, 0 duplicates, 0 failed"),
+        "{text}"
+    );
+    assert!(
+        stderr(&out).contains("IMG_0002.jpg: no capture date"),
+        "{}",
+        stderr(&out)
+    );
+
+    let again = skinlapse(dir.path(), &lib, &["import", inbox.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(stdout(&again).contains(&format!(
+        "duplicate {}",
+        inbox.join("IMG_0002.jpg").display()
+    )));
+
+    let json = skinlapse(dir.path(), &lib, &["list", "--json", "--person", "me"]);
+    assert_eq!(json.status.code(), Some(0));
+    let rows: Vec<serde_json::Value> = stdout(&json)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    let first = rows
+        .iter()
+        .find(|r| r["original_name"] == "IMG_0001.jpg")
+        .unwrap();
+    for field in [
+        "id",
+        "person",
+        "series",
+        "session_date",
+        "taken_at",
+        "taken_at_estimated",
+        "width",
+        "height",
+        "hash",
+        "original_name",
+        "areas",
+        "concerns",
+        "view",
+    ] {
+        assert!(first.get(field).is_some(), "missing {field}: {first}");
+    }
+    assert_eq!(first["person"], "Me");
+    assert_eq!(first["series"], "Microneedling");
+    assert_eq!(first["session_date"], "2025-05-04");
+    assert_eq!(first["taken_at"], "2025-05-04T12:13:14+02:00");
+    assert_eq!(first["taken_at_estimated"], false);
+    assert_eq!(
+        (first["width"].as_u64(), first["height"].as_u64()),
+        (Some(72), Some(96)),
+        "oriented"
+    );
+    assert_eq!(
+        first["areas"],
+        serde_json::json!(["left-cheek", "right-cheek"])
+    );
+    assert_eq!(first["concerns"], serde_json::json!(["acne-scars"]));
+    assert_eq!(first["view"], "frontal");
+    assert_eq!(first["hash"].as_str().unwrap().len(), 64);
+    let second = rows
+        .iter()
+        .find(|r| r["original_name"] == "IMG_0002.jpg")
+        .unwrap();
+    assert_eq!(second["taken_at_estimated"], true);
+
+    let verify = skinlapse(dir.path(), &lib, &["verify"]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    assert!(stdout(&verify).contains("2 photos checked, 0 problems"));
+
+    // Damage a cache: verify fails (1) naming it, --repair-cache mends it.
+    let hash = first["hash"].as_str().unwrap();
+    std::fs::remove_file(
+        lib.join("cache/thumbs")
+            .join(&hash[..2])
+            .join(format!("{hash}.jpg")),
+    )
+    .unwrap();
+    let verify = skinlapse(dir.path(), &lib, &["verify"]);
+    assert_eq!(verify.status.code(), Some(1));
+    assert!(stdout(&verify).contains(hash), "{}", stdout(&verify));
+    let repair = skinlapse(dir.path(), &lib, &["verify", "--repair-cache"]);
+    assert_eq!(repair.status.code(), Some(0), "{}", stdout(&repair));
+}
+
+#[test]
+fn failures_exit_1_and_usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let good = write(dir.path(), "good.jpg", &jpeg(1));
+    let bad = write(dir.path(), "bad.jpg", b"nope");
+    let out = skinlapse(
+        dir.path(),
+        &lib,
+        &["import", good.to_str().unwrap(), bad.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!("error {}: not an image", bad.display())),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("imported {}", good.display())),
+        "{text}"
+    );
+
+    let unknown = skinlapse(
+        dir.path(),
+        &lib,
+        &["import", "--area", "elbow", good.to_str().unwrap()],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("unknown area \"elbow\" (known: forehead, glabella"),
+        "{}",
+        stderr(&unknown)
+    );
+
+    let no_series = skinlapse(
+        dir.path(),
+        &lib,
+        &[
+            "import",
+            "--person",
+            "A",
+            "--session",
+            "2025-01-01",
+            "x.jpg",
+        ],
+    );
+    assert_eq!(no_series.status.code(), Some(2));
+    let bad_date = skinlapse(
+        dir.path(),
+        &lib,
+        &[
+            "import",
+            "--person",
+            "A",
+            "--series",
+            "S",
+            "--session",
+            "01/02/2025",
+            "x.jpg",
+        ],
+    );
+    assert_eq!(bad_date.status.code(), Some(2));
+    assert!(stderr(&bad_date).contains("is not a date like 2025-03-31"));
+    let bad_view = skinlapse(dir.path(), &lib, &["import", "--view", "sideways", "x.jpg"]);
+    assert_eq!(bad_view.status.code(), Some(2));
+    let nobody = skinlapse(dir.path(), &lib, &["list", "--person", "Nobody"]);
+    assert_eq!(nobody.status.code(), Some(2));
+    assert!(stderr(&nobody).contains("no person named \"Nobody\""));
+    let no_paths = skinlapse(dir.path(), &lib, &["import"]);
+    assert_eq!(no_paths.status.code(), Some(2));
+}
+
+#[test]
+fn no_command_describes_the_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("fresh");
+    let out = skinlapse(dir.path(), &lib, &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("0 people, 0 photos"));
+    assert!(
+        lib.join("catalog.sqlite").exists(),
+        "--library creates the folder"
+    );
+    let file = write(dir.path(), "a-file", b"x");
+    let out = skinlapse(dir.path(), &file, &["list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is a file, not a library folder"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,0 +1,13 @@
+//! Integration tests on temporary libraries built from generated images. One test binary
+//! (each links the whole crate), one module per area.
+
+#![allow(clippy::many_single_char_names)]
+
+mod cli;
+mod concurrency;
+mod corruption;
+mod crash;
+mod import;
+mod migrations;
+mod support;
+mod verify;

@@ -1,0 +1,151 @@
+//! Shared helpers: temporary libraries, generated images, running the real binary.
+
+use skinlapse::catalogue::AssignmentSpec;
+use skinlapse::imaging::synth::{ExifSpec, SkinScene, encode_as, jpeg_with_exif, render_skin};
+use skinlapse::jobs::{
+    FileResult, ImportEvent, ImportRequest, ImportSummary, Outcome, VerifyOptions, run_import,
+    verify,
+};
+use skinlapse::library::Library;
+use skinlapse::model::PhotoFormat;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::AtomicBool;
+use tempfile::TempDir;
+
+pub struct TestLib {
+    pub dir: TempDir,
+    pub library: Library,
+}
+
+impl TestLib {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let library = Library::open(&dir.path().join("lib")).unwrap();
+        Self { dir, library }
+    }
+
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("lib")
+    }
+
+    /// A folder for source files, outside the library.
+    pub fn inbox(&self) -> PathBuf {
+        let p = self.dir.path().join("inbox");
+        std::fs::create_dir_all(&p).unwrap();
+        p
+    }
+
+    pub fn import(
+        &self,
+        paths: &[PathBuf],
+        spec: &AssignmentSpec,
+    ) -> (ImportSummary, Vec<FileResult>) {
+        let assignment = self
+            .library
+            .catalogue()
+            .unwrap()
+            .resolve_assignment(spec)
+            .unwrap();
+        let request = ImportRequest {
+            paths: paths.to_vec(),
+            assignment,
+            workers: 2,
+        };
+        let mut results = Vec::new();
+        let summary = run_import(&self.library, &request, &AtomicBool::new(false), |e| {
+            if let ImportEvent::File(r) = e {
+                results.push(r);
+            }
+        });
+        results.sort_by_key(|r| r.index);
+        (summary, results)
+    }
+
+    pub fn import_plain(&self, paths: &[PathBuf]) -> (ImportSummary, Vec<FileResult>) {
+        self.import(paths, &AssignmentSpec::default())
+    }
+
+    /// Asserts `verify` finds nothing wrong.
+    pub fn assert_clean(&self) {
+        let report = verify(&self.library, VerifyOptions::default(), &|_, _| {}).unwrap();
+        assert!(
+            report.is_clean(),
+            "verify found problems: {:#?}",
+            report.problems
+        );
+    }
+
+    /// Every file below `originals/`.
+    pub fn originals(&self) -> Vec<PathBuf> {
+        files_below(&self.root().join("originals"))
+    }
+}
+
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            if e.path().is_dir() {
+                out.extend(files_below(&e.path()));
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn skin(width: u32, height: u32, seed: u64) -> image::RgbImage {
+    render_skin(&SkinScene::new(width, height, seed))
+}
+
+/// A small photo-like JPEG, different for every seed.
+pub fn jpeg(seed: u64) -> Vec<u8> {
+    jpeg_with_exif(&skin(96, 72, seed), 90, None)
+}
+
+pub fn jpeg_exif(seed: u64, exif: &ExifSpec) -> Vec<u8> {
+    jpeg_with_exif(&skin(96, 72, seed), 90, Some(exif))
+}
+
+pub fn encoded(seed: u64, format: PhotoFormat) -> Vec<u8> {
+    encode_as(&skin(80, 60, seed), format)
+}
+
+pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+pub fn error_text(result: &FileResult) -> String {
+    match &result.outcome {
+        Outcome::Failed(e) => e.to_string(),
+        other => panic!(
+            "{} should have failed, got {other:?}",
+            result.path.display()
+        ),
+    }
+}
+
+/// The real binary, run in `cwd` (so a crash's core file, if any, lands there).
+pub fn skinlapse(cwd: &Path, library: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_skinlapse"))
+        .current_dir(cwd)
+        .env_remove("SKINLAPSE_FAILPOINT")
+        .arg("--library")
+        .arg(library)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
