@@ -13,6 +13,20 @@ use std::time::{Duration, Instant};
 pub enum BenchCommand {
     /// Import photos into a fresh temporary library and report photos/s and time by stage.
     Import(BenchImportArgs),
+    /// Write photo-like JPEGs with EXIF into a folder (to benchmark other tools on the same files).
+    Generate(BenchGenerateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BenchGenerateArgs {
+    /// Folder to write into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 24)]
+    pub count: usize,
+    /// Size in megapixels (4:3).
+    #[arg(long, default_value_t = 12.0)]
+    pub megapixels: f64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -34,6 +48,13 @@ pub struct BenchImportArgs {
 pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
     match command {
         BenchCommand::Import(args) => bench_import(&args),
+        BenchCommand::Generate(args) => {
+            std::fs::create_dir_all(&args.out).map_err(Failure::runtime)?;
+            let paths =
+                generate_jpegs(&args.out, args.count, args.megapixels).map_err(Failure::runtime)?;
+            println!("wrote {} JPEGs to {}", paths.len(), args.out.display());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -51,7 +72,10 @@ pub fn generate_jpegs(dir: &Path, count: usize, megapixels: f64) -> std::io::Res
             scope.spawn(|| {
                 while let Some(path) = paths.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let i = paths.iter().position(|p| p == path).unwrap_or(0);
-                    let scene = SkinScene::new(width, height, i as u64 + 1);
+                    let scene = SkinScene {
+                        noise: 0.1,
+                        ..SkinScene::new(width, height, i as u64 + 1)
+                    };
                     let exif = ExifSpec {
                         date_time_original: Some(format!("2025:01:{:02} 10:00:00", i % 28 + 1)),
                         offset_time_original: Some("+01:00".into()),

@@ -24,6 +24,9 @@ pub struct SkinScene {
     pub redness: f32,
     /// Overall exposure factor (1 = as intended).
     pub exposure: f32,
+    /// Per-pixel sensor noise amplitude (0.025 is a clean camera; 0.1 a phone in room light,
+    /// which also gives JPEGs the size of real phone photos).
+    pub noise: f32,
 }
 
 impl SkinScene {
@@ -37,6 +40,7 @@ impl SkinScene {
             scars: 0.5,
             redness: 0.0,
             exposure: 1.0,
+            noise: 0.025,
         }
     }
 }
@@ -97,7 +101,7 @@ pub fn render_skin(scene: &SkinScene) -> RgbImage {
         let shade = 0.88 + 0.2 * value_noise(seed, fx, fy, shade_cell);
         let pore = value_noise(seed ^ 0x9091, fx, fy, pore_cell);
         let grain = unit(seed ^ 0x6a1d, u64::from(x), u64::from(y)) - 0.5;
-        let mut light = shade * (1.0 - 0.10 * (pore - 0.6).max(0.0)) + 0.025 * grain;
+        let mut light = shade * (1.0 - 0.10 * (pore - 0.6).max(0.0)) + scene.noise * grain;
         let mut pigment = 0.0f32;
         for s in &spots {
             let d2 = ((fx - s.x).powi(2) + (fy - s.y).powi(2)) / (s.radius * s.radius);
