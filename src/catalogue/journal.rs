@@ -35,6 +35,13 @@ impl Catalogue {
             if let Some(id) = existing {
                 return Ok(Claim::Duplicate(id));
             }
+            // Bytes whose files are being purged from the trash: wait until that is done.
+            let purging: bool = tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM pending_purge WHERE hash = ?1)")?
+                .query_row([hash], |r| r.get(0))?;
+            if purging {
+                return Ok(Claim::InProgress);
+            }
             let inserted = tx.prepare_cached(
                 "INSERT INTO pending_import (hash, owner, extension, started_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (hash) DO NOTHING",

@@ -3,13 +3,18 @@
 //! Every public operation owns its transaction; the SQL of each lives in a function taking
 //! a `&Transaction` (or `&Connection` for plain reads) so operations compose.
 
+mod browse;
+mod edit;
 mod journal;
 mod people;
 mod photos;
 mod series;
 mod terms;
+mod trash;
 mod types;
 
+pub use browse::{GridItem, PhotoDetails, PhotoFilter, SortOrder};
+pub use edit::TermChange;
 pub use journal::Claim;
 pub use photos::{NewPhoto, PhotoListing};
 pub use series::{Assignment, AssignmentSpec};
@@ -23,7 +28,10 @@ use std::time::Duration;
 /// before it gives up with "database is locked".
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
-const MIGRATION_SQL: &[&str] = &[include_str!("migrations/001_initial.sql")];
+const MIGRATION_SQL: &[&str] = &[
+    include_str!("migrations/001_initial.sql"),
+    include_str!("migrations/002_trash_purge.sql"),
+];
 
 /// The numbered schema migrations, applied in order on open.
 pub fn migrations() -> Migrations<'static> {

@@ -2,6 +2,7 @@
 //! Exit codes: 0 success, 1 something failed (the rest was done), 2 usage errors.
 
 mod bench;
+mod demo;
 mod import;
 mod list;
 mod verify;
@@ -17,8 +18,10 @@ use std::process::ExitCode;
     version,
     about = "A private, local catalogue of dated skin photos."
 )]
-#[command(after_help = "With no command, shows what the library holds.\n\
-Exit status: 0 success, 1 some files or checks failed, 2 usage error.")]
+#[command(
+    after_help = "With no command, opens the desktop app on the library.\n\
+Exit status: 0 success, 1 some files or checks failed, 2 usage error."
+)]
 pub struct Cli {
     /// Library folder (created if missing). Default: the platform data folder.
     #[arg(long, global = true, value_name = "DIR", env = "SKINLAPSE_LIBRARY")]
@@ -35,6 +38,8 @@ pub enum Command {
     List(list::ListArgs),
     /// Check every original against its hash, every row against its file, and the caches.
     Verify(verify::VerifyArgs),
+    /// Generate the demo library (people, series, changing skin) into a folder.
+    Demo(demo::DemoArgs),
     /// Measure speed.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -109,21 +114,18 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Import(args)) => import::run(cli.library, args),
         Some(Command::List(args)) => list::run(cli.library, &args),
         Some(Command::Verify(args)) => verify::run(cli.library, &args),
+        Some(Command::Demo(args)) => demo::run(&args),
         Some(Command::Bench(cmd)) => bench::run(cmd),
-        None => overview(cli.library),
+        None => open_app(cli.library),
     }
 }
 
-fn overview(library: Option<PathBuf>) -> Result<ExitCode, Failure> {
-    let library = open_library(library)?;
-    let (people, photos) = library.catalogue()?.counts()?;
-    println!("Skinlapse library {}", library.root().display());
-    println!("  {people} people, {photos} photos");
-    println!();
-    println!("The desktop app is not part of this build yet. Use the command line:");
-    println!("  skinlapse import [--person NAME] [--series TITLE] [--session YYYY-MM-DD] PATH...");
-    println!("  skinlapse list [--person NAME] [--json]");
-    println!("  skinlapse verify [--repair-cache]");
-    println!("  skinlapse --help");
+fn open_app(library: Option<PathBuf>) -> Result<ExitCode, Failure> {
+    let options = crate::app::AppOptions {
+        library,
+        ..crate::app::AppOptions::default()
+    };
+    crate::app::run_native(options)
+        .map_err(|e| Failure::runtime(format!("cannot open the window: {e}")))?;
     Ok(ExitCode::SUCCESS)
 }

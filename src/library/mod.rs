@@ -195,6 +195,21 @@ impl Library {
     }
 }
 
+impl Library {
+    /// Empties the trash: rows and files go together (a crash in between is finished by
+    /// recovery). Returns how many photos were removed.
+    pub fn empty_trash(&self) -> Result<usize> {
+        let mut catalogue = self.catalogue()?;
+        let files = catalogue.begin_purge()?;
+        for (hash, extension) in &files {
+            self.remove_photo_files(hash, extension)?;
+        }
+        let hashes: Vec<ContentHash> = files.into_iter().map(|(h, _)| h).collect();
+        catalogue.finish_purge(&hashes)?;
+        Ok(hashes.len())
+    }
+}
+
 /// Makes a rename durable. Best effort: not every platform can sync a directory.
 fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {

@@ -76,6 +76,13 @@ impl Library {
             remove_if_present(fs::remove_file(&lock_path)).map_err(io_at(&lock_path))?;
             drop(lock);
         }
+        // Finish any purge of the trash a crash interrupted (its rows are already gone).
+        let purges = catalogue.pending_purges()?;
+        for (hash, extension) in &purges {
+            self.remove_photo_files(hash, extension)?;
+        }
+        let hashes: Vec<ContentHash> = purges.into_iter().map(|(h, _)| h).collect();
+        catalogue.finish_purge(&hashes)?;
         // Temporary folders whose lock file is gone belong to nobody (a live process publishes
         // its lock before it creates its folder).
         for entry in fs::read_dir(&tmp).map_err(io_at(&tmp))? {

@@ -3,6 +3,7 @@
 
 #![allow(clippy::many_single_char_names)]
 
+mod app;
 mod cli;
 mod concurrency;
 mod corruption;

@@ -1,0 +1,215 @@
+//! Every user action is a [`Command`]. Panels push commands; `App` runs them in one place at
+//! the start of the next frame. Actions without arguments describe themselves once (label,
+//! tooltip, shortcut): menus, buttons, shortcuts and the help overlay all come from here.
+
+use crate::catalogue::{AssignmentSpec, PhotoFilter, SortOrder, TermChange};
+use crate::model::{Lighting, PersonId, PhotoId, SeriesId, SessionId, View, VocabKind};
+use egui::{Key, KeyboardShortcut, Modifiers};
+use std::path::PathBuf;
+
+/// How a click on a photo changes the selection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SelectMode {
+    /// Plain click: only this photo.
+    Only,
+    /// Ctrl/Cmd-click: add or remove this photo.
+    Toggle,
+    /// Shift-click: everything from the anchor to this photo.
+    Range,
+}
+
+/// Actions that take no arguments: each has a label, a tooltip and maybe a shortcut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    ImportFiles,
+    ImportFolder,
+    OpenDemo,
+    OpenLibrary,
+    AddPerson,
+    SelectAll,
+    MoveToTrash,
+    Undo,
+    ShowTrash,
+    EmptyTrash,
+    OpenViewer,
+    CloseViewer,
+    NextPhoto,
+    PreviousPhoto,
+    ZoomIn,
+    ZoomOut,
+    ZoomFit,
+    ZoomActual,
+    ToggleSort,
+    ToggleHelp,
+}
+
+impl Action {
+    pub const ALL: &'static [Self] = &[
+        Self::ImportFiles,
+        Self::ImportFolder,
+        Self::OpenDemo,
+        Self::OpenLibrary,
+        Self::AddPerson,
+        Self::SelectAll,
+        Self::MoveToTrash,
+        Self::Undo,
+        Self::ShowTrash,
+        Self::EmptyTrash,
+        Self::OpenViewer,
+        Self::CloseViewer,
+        Self::NextPhoto,
+        Self::PreviousPhoto,
+        Self::ZoomIn,
+        Self::ZoomOut,
+        Self::ZoomFit,
+        Self::ZoomActual,
+        Self::ToggleSort,
+        Self::ToggleHelp,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ImportFiles => "Import photos…",
+            Self::ImportFolder => "Import folder…",
+            Self::OpenDemo => "Open demo library",
+            Self::OpenLibrary => "Open library…",
+            Self::AddPerson => "Add person",
+            Self::SelectAll => "Select all",
+            Self::MoveToTrash => "Move to trash",
+            Self::Undo => "Undo",
+            Self::ShowTrash => "Trash",
+            Self::EmptyTrash => "Empty trash…",
+            Self::OpenViewer => "Open viewer",
+            Self::CloseViewer => "Close viewer",
+            Self::NextPhoto => "Next photo",
+            Self::PreviousPhoto => "Previous photo",
+            Self::ZoomIn => "Zoom in",
+            Self::ZoomOut => "Zoom out",
+            Self::ZoomFit => "Fit to window",
+            Self::ZoomActual => "Actual pixels (1:1)",
+            Self::ToggleSort => "Newest / oldest first",
+            Self::ToggleHelp => "Keyboard shortcuts",
+        }
+    }
+
+    pub fn tooltip(self) -> &'static str {
+        match self {
+            Self::ImportFiles => "Choose photos to import into the library",
+            Self::ImportFolder => "Choose a folder; every photo in it and below is imported",
+            Self::OpenDemo => {
+                "Generate a demo library with people, series and changing skin, in a temporary folder"
+            }
+            Self::OpenLibrary => "Open another library folder",
+            Self::AddPerson => "Add a patient, or yourself",
+            Self::SelectAll => "Select every photo in the grid",
+            Self::MoveToTrash => "Move the selected photos to the trash (restorable)",
+            Self::Undo => "Undo the last move to trash",
+            Self::ShowTrash => "Show the photos in the trash",
+            Self::EmptyTrash => "Delete the photos in the trash for good, originals included",
+            Self::OpenViewer => "Open the selected photo large",
+            Self::CloseViewer => "Back to the grid",
+            Self::NextPhoto => "Next photo in the grid",
+            Self::PreviousPhoto => "Previous photo in the grid",
+            Self::ZoomIn => "Zoom in",
+            Self::ZoomOut => "Zoom out",
+            Self::ZoomFit => "Fit the photo to the window",
+            Self::ZoomActual => "Show one image pixel per screen pixel",
+            Self::ToggleSort => "Sort the grid newest first or oldest first",
+            Self::ToggleHelp => "Show or hide this list of shortcuts",
+        }
+    }
+
+    pub fn shortcut(self) -> Option<KeyboardShortcut> {
+        let (mods, key) = match self {
+            Self::ImportFiles => (Modifiers::COMMAND, Key::I),
+            Self::ImportFolder => (Modifiers::COMMAND | Modifiers::SHIFT, Key::I),
+            Self::OpenLibrary => (Modifiers::COMMAND, Key::O),
+            Self::AddPerson => (Modifiers::COMMAND, Key::N),
+            Self::SelectAll => (Modifiers::COMMAND, Key::A),
+            Self::MoveToTrash => (Modifiers::NONE, Key::Delete),
+            Self::Undo => (Modifiers::COMMAND, Key::Z),
+            Self::OpenViewer => (Modifiers::NONE, Key::Enter),
+            Self::CloseViewer => (Modifiers::NONE, Key::Escape),
+            Self::NextPhoto => (Modifiers::NONE, Key::ArrowRight),
+            Self::PreviousPhoto => (Modifiers::NONE, Key::ArrowLeft),
+            Self::ZoomIn => (Modifiers::NONE, Key::Plus),
+            Self::ZoomOut => (Modifiers::NONE, Key::Minus),
+            Self::ZoomFit => (Modifiers::NONE, Key::Num0),
+            Self::ZoomActual => (Modifiers::NONE, Key::Num1),
+            Self::ToggleHelp => (Modifiers::NONE, Key::F1),
+            Self::OpenDemo | Self::ShowTrash | Self::EmptyTrash | Self::ToggleSort => return None,
+        };
+        Some(KeyboardShortcut::new(mods, key))
+    }
+}
+
+/// Everything the app can be asked to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    Action(Action),
+    /// Files or folders chosen or dropped: open the import dialog for them.
+    PrepareImport(Vec<PathBuf>),
+    /// The import dialog was confirmed.
+    StartImport {
+        paths: Vec<PathBuf>,
+        spec: AssignmentSpec,
+    },
+    CancelImport,
+    DismissImport,
+    OpenLibraryAt(PathBuf),
+    AddPersonNamed(String),
+    RenamePerson(PersonId, String),
+    SetArchived(PersonId, bool),
+    /// `None`: everyone's photos.
+    SelectPerson(Option<PersonId>),
+    AddSeries(PersonId, String),
+    SetFilter(PhotoFilter),
+    SetSort(SortOrder),
+    ShowLibrary,
+    ClickPhoto(PhotoId, SelectMode),
+    OpenPhoto(PhotoId),
+    SetTakenAt(String),
+    SetView(Option<View>),
+    SetLighting(Option<Lighting>),
+    ChangeTerm(TermChange),
+    AddTerm(VocabKind, String),
+    Assign {
+        person: Option<PersonId>,
+        series: Option<SeriesId>,
+        session: Option<SessionId>,
+    },
+    AddSessionOn(SeriesId, chrono::NaiveDate),
+    SetNotes(String),
+    RestoreSelected,
+    ConfirmEmptyTrash,
+    CancelEmptyTrash,
+    DismissNotice(usize),
+}
+
+impl From<Action> for Command {
+    fn from(action: Action) -> Self {
+        Self::Action(action)
+    }
+}
+
+/// Where panels put the commands they produce.
+pub type Commands = Vec<Command>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcuts_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for a in Action::ALL {
+            if let Some(s) = a.shortcut() {
+                assert!(
+                    seen.insert((s.modifiers.command, s.modifiers.shift, s.logical_key)),
+                    "{a:?}"
+                );
+            }
+            assert!(!a.label().is_empty() && !a.tooltip().is_empty());
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! Native file dialogs, which must run on the main thread: the token proves it.
+
+use std::marker::PhantomData;
+use std::path::PathBuf;
+
+/// Exists only on the main thread (it is neither `Send` nor `Sync`).
+#[derive(Debug)]
+pub struct MainThreadToken(PhantomData<*const ()>);
+
+impl MainThreadToken {
+    /// Only `App::new`, which eframe calls on the main thread, makes one.
+    pub(super) fn new() -> Self {
+        Self(PhantomData)
+    }
+}
+
+const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif"];
+
+pub fn pick_photos(_: &MainThreadToken) -> Option<Vec<PathBuf>> {
+    rfd::FileDialog::new()
+        .set_title("Import photos")
+        .add_filter("Photos", IMAGE_EXTENSIONS)
+        .pick_files()
+}
+
+pub fn pick_folder(_: &MainThreadToken, title: &str) -> Option<PathBuf> {
+    rfd::FileDialog::new().set_title(title).pick_folder()
+}

@@ -1,0 +1,274 @@
+//! Photo textures: decoded off the UI thread, cached on the GPU within a byte budget,
+//! evicting what was not shown recently. (egui's own loaders never evict.)
+
+use crate::imaging::derive::{orient, resize_to_fit};
+use crate::imaging::metadata::Orientation;
+use crate::imaging::{decode, read_metadata};
+use crate::model::{PhotoFormat, PhotoId};
+use egui::{ColorImage, TextureHandle, TextureOptions};
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Condvar, Mutex};
+
+/// Which rendition of a photo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rendition {
+    /// 256 px long edge, from the cache folder.
+    Thumbnail,
+    /// 2048 px long edge, from the cache folder.
+    Preview,
+    /// The original, decoded and oriented (at most [`MAX_TEXTURE_SIDE`] a side).
+    Full,
+}
+
+/// GPUs commonly refuse textures larger than this.
+pub const MAX_TEXTURE_SIDE: u32 = 8192;
+/// Requests waiting beyond this are dropped oldest first: they scrolled out of view.
+const MAX_QUEUED: usize = 512;
+
+pub type ImageKey = (PhotoId, Rendition);
+
+/// What to load: where the bytes are and what they are.
+#[derive(Clone, Debug)]
+pub struct ImageRequest {
+    pub key: ImageKey,
+    pub path: PathBuf,
+    pub format: PhotoFormat,
+}
+
+struct Loaded {
+    key: ImageKey,
+    image: Result<ColorImage, String>,
+}
+
+struct Queue {
+    requests: Mutex<(VecDeque<ImageRequest>, bool)>,
+    ready: Condvar,
+}
+
+/// A cached texture and when it was last drawn.
+struct Entry {
+    texture: TextureHandle,
+    bytes: usize,
+    last_used: u64,
+}
+
+/// The texture cache and its loader threads.
+pub struct ImageCache {
+    entries: HashMap<ImageKey, Entry>,
+    failed: HashMap<ImageKey, String>,
+    pending: std::collections::HashSet<ImageKey>,
+    queue: Arc<Queue>,
+    results: Receiver<Loaded>,
+    budget_bytes: usize,
+    used_bytes: usize,
+    frame: u64,
+    workers: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for ImageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImageCache")
+            .field("entries", &self.entries.len())
+            .field("used_bytes", &self.used_bytes)
+            .field("budget_bytes", &self.budget_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ImageCache {
+    pub fn new(ctx: &egui::Context, budget_bytes: usize, threads: usize) -> Self {
+        let queue = Arc::new(Queue {
+            requests: Mutex::new((VecDeque::new(), false)),
+            ready: Condvar::new(),
+        });
+        let (tx, results) = channel();
+        let workers = (0..threads.max(1))
+            .map(|n| {
+                let (queue, tx, ctx) = (Arc::clone(&queue), tx.clone(), ctx.clone());
+                std::thread::Builder::new()
+                    .name(format!("image-loader-{n}"))
+                    .spawn(move || load_loop(&queue, &tx, &ctx))
+                    .expect("spawning an image loader")
+            })
+            .collect();
+        Self {
+            entries: HashMap::new(),
+            failed: HashMap::new(),
+            pending: std::collections::HashSet::new(),
+            queue,
+            results,
+            budget_bytes,
+            used_bytes: 0,
+            frame: 0,
+            workers,
+        }
+    }
+
+    /// Call once per frame before drawing: uploads what the loaders finished.
+    pub fn begin_frame(&mut self, ctx: &egui::Context) {
+        self.frame += 1;
+        while let Ok(loaded) = self.results.try_recv() {
+            self.pending.remove(&loaded.key);
+            match loaded.image {
+                Ok(image) => {
+                    let bytes = image.pixels.len() * 4;
+                    let name = format!("{:?}", loaded.key);
+                    let texture = ctx.load_texture(name, image, TextureOptions::LINEAR);
+                    self.used_bytes += bytes;
+                    if let Some(old) = self.entries.insert(
+                        loaded.key,
+                        Entry {
+                            texture,
+                            bytes,
+                            last_used: self.frame,
+                        },
+                    ) {
+                        self.used_bytes -= old.bytes;
+                    }
+                }
+                Err(e) => {
+                    self.failed.insert(loaded.key, e);
+                }
+            }
+        }
+        self.evict();
+    }
+
+    /// The texture for `request`, or `None` while it loads (the request is queued).
+    pub fn get(&mut self, request: &ImageRequest) -> Option<TextureHandle> {
+        if let Some(entry) = self.entries.get_mut(&request.key) {
+            entry.last_used = self.frame;
+            return Some(entry.texture.clone());
+        }
+        if !self.failed.contains_key(&request.key) && self.pending.insert(request.key) {
+            let mut guard = self.queue.requests.lock().expect("image queue poisoned");
+            guard.0.push_back(request.clone());
+            while guard.0.len() > MAX_QUEUED {
+                if let Some(dropped) = guard.0.pop_front() {
+                    self.pending.remove(&dropped.key);
+                }
+            }
+            self.queue.ready.notify_one();
+        }
+        None
+    }
+
+    /// Why a rendition could not be loaded, if it failed.
+    pub fn error(&self, key: &ImageKey) -> Option<&str> {
+        self.failed.get(key).map(String::as_str)
+    }
+
+    /// Whether anything is still loading.
+    pub fn is_loading(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    pub fn used_bytes(&self) -> usize {
+        self.used_bytes
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Forgets everything (another library was opened, or files changed).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.failed.clear();
+        self.used_bytes = 0;
+        self.queue
+            .requests
+            .lock()
+            .expect("image queue poisoned")
+            .0
+            .clear();
+        self.pending.clear();
+    }
+
+    /// Drops least recently drawn textures until within budget; never one drawn this frame
+    /// or the last (a grid larger than the budget would otherwise thrash).
+    fn evict(&mut self) {
+        if self.used_bytes <= self.budget_bytes {
+            return;
+        }
+        let mut by_age: Vec<(u64, ImageKey)> = self
+            .entries
+            .iter()
+            .map(|(k, e)| (e.last_used, *k))
+            .collect();
+        by_age.sort_unstable_by_key(|(used, _)| *used);
+        for (used, key) in by_age {
+            if self.used_bytes <= self.budget_bytes || used + 1 >= self.frame {
+                break;
+            }
+            if let Some(entry) = self.entries.remove(&key) {
+                self.used_bytes -= entry.bytes;
+            }
+        }
+    }
+}
+
+impl Drop for ImageCache {
+    fn drop(&mut self) {
+        self.queue.requests.lock().expect("image queue poisoned").1 = true;
+        self.queue.ready.notify_all();
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
+    }
+}
+
+fn load_loop(queue: &Queue, results: &Sender<Loaded>, ctx: &egui::Context) {
+    loop {
+        let request = {
+            let mut guard = queue.requests.lock().expect("image queue poisoned");
+            loop {
+                if guard.1 {
+                    return;
+                }
+                // Newest first: what was asked for last is what is on screen now.
+                if let Some(r) = guard.0.pop_back() {
+                    break r;
+                }
+                guard = queue.ready.wait(guard).expect("image queue poisoned");
+            }
+        };
+        let image = load(&request);
+        if results
+            .send(Loaded {
+                key: request.key,
+                image,
+            })
+            .is_err()
+        {
+            return;
+        }
+        ctx.request_repaint();
+    }
+}
+
+fn load(request: &ImageRequest) -> Result<ColorImage, String> {
+    let bytes =
+        std::fs::read(&request.path).map_err(|e| format!("{}: {e}", request.path.display()))?;
+    let rgb = match request.key.1 {
+        Rendition::Thumbnail | Rendition::Preview => decode(&bytes, PhotoFormat::Jpeg),
+        Rendition::Full => decode(&bytes, request.format),
+    }
+    .map_err(|e| format!("{}: {e}", request.path.display()))?;
+    let rgb = if request.key.1 == Rendition::Full {
+        let orientation = read_metadata(&bytes)
+            .orientation
+            .unwrap_or(Orientation::AS_STORED);
+        orient(resize_to_fit(&rgb, MAX_TEXTURE_SIDE), orientation)
+    } else {
+        rgb
+    };
+    let size = [rgb.width() as usize, rgb.height() as usize];
+    Ok(ColorImage::from_rgb(size, rgb.as_raw()))
+}

@@ -1,0 +1,247 @@
+//! Edits from the inspector: one photo or many at once, each edit one transaction.
+
+use super::browse::require_photos;
+use super::{Catalogue, CatalogueError, Result};
+use crate::model::{Lighting, PersonId, PhotoId, SeriesId, SessionId, TermId, View};
+use chrono::{FixedOffset, NaiveDateTime};
+use rusqlite::{OptionalExtension, params};
+
+/// Adding or removing one area or concern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TermChange {
+    Add(TermId),
+    Remove(TermId),
+}
+
+impl Catalogue {
+    /// Sets the capture time by hand: no longer an estimate.
+    pub fn set_taken_at(
+        &mut self,
+        ids: &[PhotoId],
+        local: NaiveDateTime,
+        offset: Option<FixedOffset>,
+    ) -> Result<()> {
+        let taken = crate::model::TakenAt::exact(local, offset);
+        self.write(|tx| {
+            require_photos(tx, ids)?;
+            let mut stmt = tx.prepare_cached(
+                "UPDATE photo SET taken_at = ?2, taken_at_offset_min = ?3, taken_at_estimated = 0 WHERE id = ?1",
+            )?;
+            for id in ids {
+                stmt.execute(params![id, taken.local_text(), taken.offset_minutes()])?;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn set_view(&mut self, ids: &[PhotoId], view: Option<View>) -> Result<()> {
+        self.write(|tx| {
+            require_photos(tx, ids)?;
+            let mut stmt = tx.prepare_cached("UPDATE photo SET view = ?2 WHERE id = ?1")?;
+            for id in ids {
+                stmt.execute(params![id, view])?;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn set_lighting(&mut self, ids: &[PhotoId], lighting: Option<Lighting>) -> Result<()> {
+        self.write(|tx| {
+            require_photos(tx, ids)?;
+            let mut stmt = tx.prepare_cached("UPDATE photo SET lighting = ?2 WHERE id = ?1")?;
+            for id in ids {
+                stmt.execute(params![id, lighting])?;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn change_term(&mut self, ids: &[PhotoId], change: TermChange) -> Result<()> {
+        self.write(|tx| {
+            require_photos(tx, ids)?;
+            let sql = match change {
+                TermChange::Add(_) => {
+                    "INSERT OR IGNORE INTO photo_term (photo_id, term_id) VALUES (?1, ?2)"
+                }
+                TermChange::Remove(_) => {
+                    "DELETE FROM photo_term WHERE photo_id = ?1 AND term_id = ?2"
+                }
+            };
+            let (TermChange::Add(term) | TermChange::Remove(term)) = change;
+            let known: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM term WHERE id = ?1)",
+                [term],
+                |r| r.get(0),
+            )?;
+            if !known {
+                return Err(CatalogueError::NotFound {
+                    what: "term",
+                    id: term.0,
+                });
+            }
+            let mut stmt = tx.prepare_cached(sql)?;
+            for id in ids {
+                stmt.execute(params![id, term])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Moves photos to a person, series and session. A session implies its series and a
+    /// series its person; the combination must be consistent.
+    pub fn assign(
+        &mut self,
+        ids: &[PhotoId],
+        person: Option<PersonId>,
+        series: Option<SeriesId>,
+        session: Option<SessionId>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            require_photos(tx, ids)?;
+            if let Some(session) = session {
+                let owner: Option<SeriesId> = tx
+                    .query_row(
+                        "SELECT series_id FROM session WHERE id = ?1",
+                        [session],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if owner.is_none() || owner != series {
+                    return Err(CatalogueError::Invalid {
+                        field: "session",
+                        reason: "is not part of the chosen series".into(),
+                    });
+                }
+            }
+            if let Some(series) = series {
+                let owner: Option<PersonId> = tx
+                    .query_row(
+                        "SELECT person_id FROM series WHERE id = ?1",
+                        [series],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if owner.is_none() || owner != person {
+                    return Err(CatalogueError::Invalid {
+                        field: "series",
+                        reason: "belongs to another person".into(),
+                    });
+                }
+            }
+            if let Some(person) = person {
+                let exists: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM person WHERE id = ?1)",
+                    [person],
+                    |r| r.get(0),
+                )?;
+                if !exists {
+                    return Err(CatalogueError::NotFound {
+                        what: "person",
+                        id: person.0,
+                    });
+                }
+            }
+            let mut stmt = tx.prepare_cached(
+                "UPDATE photo SET person_id = ?2, series_id = ?3, session_id = ?4 WHERE id = ?1",
+            )?;
+            for id in ids {
+                stmt.execute(params![id, person, series, session])?;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn set_notes(&mut self, id: PhotoId, notes: &str) -> Result<()> {
+        self.write(|tx| {
+            require_photos(tx, &[id])?;
+            tx.execute(
+                "UPDATE photo SET notes = ?2 WHERE id = ?1",
+                params![id, notes],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::{AssignmentSpec, NewPhoto};
+    use crate::model::{ContentHash, PhotoFormat, TakenAt, VocabKind};
+
+    pub(crate) fn add_photo(cat: &mut Catalogue, seed: &str, spec: &AssignmentSpec) -> PhotoId {
+        let a = cat.resolve_assignment(spec).unwrap();
+        let new = NewPhoto {
+            hash: ContentHash::of(seed.as_bytes()),
+            format: PhotoFormat::Jpeg,
+            original_name: format!("{seed}.jpg"),
+            file_size: 1,
+            width: 1,
+            height: 1,
+            taken_at: TakenAt::exact(
+                NaiveDateTime::parse_from_str("2025-01-01T10:00:00", "%Y-%m-%dT%H:%M:%S").unwrap(),
+                None,
+            ),
+            camera: None,
+        };
+        cat.claim_import(&new.hash, "t", "jpg").unwrap();
+        cat.finish_import(&new, &a, "t", || {}).unwrap()
+    }
+
+    #[test]
+    fn bulk_edits_change_every_selected_photo() {
+        let mut cat = Catalogue::open_in_memory().unwrap();
+        let spec = AssignmentSpec {
+            person: Some("P".into()),
+            series: Some("S".into()),
+            ..Default::default()
+        };
+        let ids = [
+            add_photo(&mut cat, "a", &spec),
+            add_photo(&mut cat, "b", &spec),
+        ];
+        let chin = cat
+            .terms(VocabKind::Area)
+            .unwrap()
+            .into_iter()
+            .find(|t| t.key == "chin")
+            .unwrap()
+            .id;
+        cat.change_term(&ids, TermChange::Add(chin)).unwrap();
+        cat.set_view(&ids, Some(View::Frontal)).unwrap();
+        for id in ids {
+            let d = cat.photo_details(id).unwrap();
+            assert_eq!(d.areas, vec![chin]);
+            assert_eq!(d.photo.view, Some(View::Frontal));
+        }
+        cat.change_term(&ids[..1], TermChange::Remove(chin))
+            .unwrap();
+        assert!(cat.photo_details(ids[0]).unwrap().areas.is_empty());
+        assert!(matches!(
+            cat.set_view(&[PhotoId(99)], None),
+            Err(CatalogueError::NotFound { .. })
+        ));
+    }
+
+    #[test]
+    fn assignment_must_be_consistent() {
+        let mut cat = Catalogue::open_in_memory().unwrap();
+        let a = cat
+            .resolve_assignment(&AssignmentSpec {
+                person: Some("A".into()),
+                series: Some("S".into()),
+                session: chrono::NaiveDate::from_ymd_opt(2025, 1, 1),
+                ..Default::default()
+            })
+            .unwrap();
+        let b = cat.add_person("B").unwrap();
+        let id = add_photo(&mut cat, "x", &AssignmentSpec::default());
+        assert!(cat.assign(&[id], Some(b), a.series, None).is_err());
+        assert!(cat.assign(&[id], a.person, None, a.session).is_err());
+        cat.assign(&[id], a.person, a.series, a.session).unwrap();
+        let d = cat.photo_details(id).unwrap();
+        assert_eq!(d.person_name.as_deref(), Some("A"));
+        assert_eq!(d.series_title.as_deref(), Some("S"));
+        assert_eq!(d.session_date, chrono::NaiveDate::from_ymd_opt(2025, 1, 1));
+    }
+}

@@ -1,0 +1,169 @@
+//! The demo library: a few people, each with a microneedling series of 5–6 sessions over
+//! about six months, several views, and synthetic skin in which concerns visibly change
+//! (pigment spots fading, scars shallowing, redness right after a session). Imported
+//! through the real pipeline, so a newcomer can try every feature at once.
+
+use super::import::{ImportRequest, run_import};
+use crate::catalogue::AssignmentSpec;
+use crate::imaging::synth::{ExifSpec, SkinScene, jpeg_with_exif, render_skin};
+use crate::library::{Library, LibraryError};
+use crate::model::View;
+use chrono::{Duration, NaiveDate};
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+#[derive(Clone, Debug)]
+pub struct DemoOptions {
+    /// Size of each generated photo.
+    pub width: u32,
+    pub height: u32,
+    /// The day of the last session; the series run back about six months from it.
+    pub last_session: NaiveDate,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        Self {
+            width: 1600,
+            height: 1200,
+            last_session: chrono::Local::now().date_naive() - Duration::days(7),
+        }
+    }
+}
+
+/// One demo person and how their skin looks.
+struct DemoPerson {
+    name: &'static str,
+    series: &'static str,
+    tone: [u8; 3],
+    sessions: u32,
+    interval_days: i64,
+    areas: &'static [&'static str],
+    concerns: &'static [&'static str],
+    views: &'static [View],
+}
+
+const PEOPLE: &[DemoPerson] = &[
+    DemoPerson {
+        name: "Alex Moreau",
+        series: "Microneedling, acne scars",
+        tone: [226, 186, 160],
+        sessions: 6,
+        interval_days: 35,
+        areas: &["left-cheek", "right-cheek"],
+        concerns: &["acne-scars", "enlarged-pores"],
+        views: &[View::Frontal, View::LeftOblique, View::RightOblique],
+    },
+    DemoPerson {
+        name: "Priya Nair",
+        series: "Microneedling, melasma",
+        tone: [178, 128, 96],
+        sessions: 5,
+        interval_days: 42,
+        areas: &["forehead", "left-cheek", "right-cheek"],
+        concerns: &["melasma", "hyperpigmentation"],
+        views: &[View::Frontal, View::CloseUp],
+    },
+    DemoPerson {
+        name: "Me",
+        series: "Home microneedling",
+        tone: [236, 200, 178],
+        sessions: 6,
+        interval_days: 30,
+        areas: &["perioral", "chin"],
+        concerns: &["sun-spots", "uneven-texture"],
+        views: &[View::Frontal, View::LeftProfile],
+    },
+];
+
+/// How many photos [`generate_demo`] creates.
+pub fn demo_photo_count() -> usize {
+    PEOPLE
+        .iter()
+        .map(|p| p.sessions as usize * p.views.len())
+        .sum()
+}
+
+/// Generates the demo library into `root` (a new or empty folder), calling
+/// `progress(done, total)` as photos are imported.
+pub fn generate_demo(
+    root: &Path,
+    options: &DemoOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Library, LibraryError> {
+    let library = Library::open(root)?;
+    let scratch_dir = tempfile::tempdir().map_err(crate::library::io_at(root))?;
+    let scratch = scratch_dir.path();
+    let total = demo_photo_count();
+    let mut done = 0;
+    for (p, person) in PEOPLE.iter().enumerate() {
+        let first = options.last_session
+            - Duration::days(person.interval_days * i64::from(person.sessions - 1));
+        for s in 0..person.sessions {
+            let date = first + Duration::days(person.interval_days * i64::from(s));
+            // Progress over the series: 0 at baseline, 1 at the last session.
+            let t = s as f32 / (person.sessions - 1).max(1) as f32;
+            let mut paths = Vec::new();
+            for (v, view) in person.views.iter().enumerate() {
+                let scene = SkinScene {
+                    tone: person.tone,
+                    pigment: 0.9 * (1.0 - 0.7 * t),
+                    scars: 0.9 * (1.0 - 0.6 * t),
+                    // Photos are taken right after treatment sessions: some redness.
+                    redness: if s == 0 { 0.05 } else { 0.35 - 0.2 * t },
+                    exposure: 1.0 + 0.03 * ((s + v as u32) % 3) as f32 - 0.03,
+                    noise: 0.05,
+                    // Same skin every session for a person and view, so comparisons line up.
+                    ..SkinScene::new(
+                        options.width,
+                        options.height,
+                        (p as u64 + 1) * 1000 + v as u64,
+                    )
+                };
+                let exif = ExifSpec {
+                    date_time_original: Some(format!(
+                        "{} {:02}:{:02}:00",
+                        date.format("%Y:%m:%d"),
+                        10 + p,
+                        5 * v
+                    )),
+                    offset_time_original: Some("+01:00".into()),
+                    make: Some("Skinlapse".into()),
+                    model: Some("Demo camera".into()),
+                    orientation: Some(1),
+                    ..ExifSpec::default()
+                };
+                let bytes = jpeg_with_exif(&render_skin(&scene), 90, Some(&exif));
+                let path = scratch.join(format!("{}-{date}-{}.jpg", p, view_key(*view)));
+                std::fs::write(&path, bytes).map_err(crate::library::io_at(&path))?;
+                paths.push((path, *view));
+            }
+            for (path, view) in paths {
+                let spec = AssignmentSpec {
+                    person: Some(person.name.into()),
+                    series: Some(person.series.into()),
+                    session: Some(date),
+                    areas: person.areas.iter().map(|a| (*a).to_owned()).collect(),
+                    concerns: person.concerns.iter().map(|c| (*c).to_owned()).collect(),
+                    view: Some(view),
+                    lighting: Some(crate::model::Lighting::Standard),
+                };
+                let assignment = library.catalogue()?.resolve_assignment(&spec)?;
+                let request = ImportRequest {
+                    paths: vec![path.clone()],
+                    assignment,
+                    workers: 1,
+                };
+                run_import(&library, &request, &AtomicBool::new(false), |_| {});
+                let _ = std::fs::remove_file(&path);
+                done += 1;
+                progress(done, total);
+            }
+        }
+    }
+    Ok(library)
+}
+
+fn view_key(view: View) -> &'static str {
+    crate::model::Keyed::key(view)
+}

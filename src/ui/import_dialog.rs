@@ -1,0 +1,271 @@
+//! The import window: where the photos go and how they are tagged, then progress with a
+//! cancel button, then every error and duplicate with its reason.
+
+use super::widgets::option_combo;
+use crate::app::{AppState, Command, Commands, FileStatus};
+use crate::catalogue::AssignmentSpec;
+use crate::model::{Keyed, Lighting, TermId, View, VocabKind};
+use egui::{RichText, Ui};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+#[derive(Debug, Default)]
+pub struct ImportDialog {
+    /// The paths the form was last filled for.
+    paths: Vec<PathBuf>,
+    person: String,
+    series: String,
+    session: String,
+    areas: BTreeSet<TermId>,
+    concerns: BTreeSet<TermId>,
+    view: Option<View>,
+    lighting: Option<Lighting>,
+}
+
+impl ImportDialog {
+    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
+        if let Some(paths) = &state.import_paths {
+            if *paths != self.paths {
+                self.paths.clone_from(paths);
+                // Start from the person and series on screen.
+                self.person = state
+                    .filter
+                    .person
+                    .and_then(|p| state.person(p))
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default();
+                self.series = state
+                    .filter
+                    .series
+                    .and_then(|s| state.series.iter().find(|x| x.id == s))
+                    .map(|s| s.title.clone())
+                    .unwrap_or_default();
+            }
+            egui::Window::new("Import photos")
+                .collapsible(false)
+                .default_width(420.0)
+                .show(ctx, |ui| self.form_ui(ui, state, commands));
+        } else if let Some(job) = &state.import {
+            let progress = job.snapshot();
+            let running = job.is_running();
+            egui::Window::new("Importing")
+                .collapsible(false)
+                .default_width(480.0)
+                .show(ctx, |ui| {
+                    let fraction = if progress.total == 0 {
+                        0.0
+                    } else {
+                        progress.done as f32 / progress.total as f32
+                    };
+                    ui.add(egui::ProgressBar::new(fraction).text(format!(
+                        "{} of {} files · {:.1} per second",
+                        progress.done,
+                        progress.total,
+                        progress.rate()
+                    )));
+                    if running {
+                        if let Some(current) = &progress.current {
+                            ui.label(RichText::new(current.display().to_string()).weak());
+                        }
+                        let label = if job.is_cancelling() {
+                            "Cancelling…"
+                        } else {
+                            "Cancel"
+                        };
+                        if ui
+                            .add_enabled(!job.is_cancelling(), egui::Button::new(label))
+                            .clicked()
+                        {
+                            commands.push(Command::CancelImport);
+                        }
+                    } else if let Some(s) = &progress.summary {
+                        ui.label(
+                            RichText::new(format!(
+                                "{} imported · {} duplicates · {} failed{}",
+                                s.imported,
+                                s.duplicates,
+                                s.failed,
+                                if s.cancelled {
+                                    format!(" · cancelled, {} not started", s.not_started)
+                                } else {
+                                    String::new()
+                                }
+                            ))
+                            .strong(),
+                        );
+                    }
+                    if !progress.results.is_empty() {
+                        ui.separator();
+                        egui::ScrollArea::vertical()
+                            .max_height(240.0)
+                            .id_salt("import-results")
+                            .show(ui, |ui| {
+                                for (path, status, notes) in &progress.results {
+                                    let name = path.file_name().map_or_else(
+                                        || path.display().to_string(),
+                                        |n| n.to_string_lossy().into_owned(),
+                                    );
+                                    let (tag, reason, color) = match status {
+                                        FileStatus::Imported => (
+                                            "imported",
+                                            notes.join("; "),
+                                            ui.visuals().text_color(),
+                                        ),
+                                        FileStatus::Duplicate => (
+                                            "duplicate",
+                                            notes.join("; "),
+                                            ui.visuals().weak_text_color(),
+                                        ),
+                                        FileStatus::Failed(e) => {
+                                            ("error", e.clone(), ui.visuals().error_fg_color)
+                                        }
+                                    };
+                                    ui.label(
+                                        RichText::new(format!("{tag}: {name}: {reason}"))
+                                            .color(color),
+                                    )
+                                    .on_hover_text(path.display().to_string());
+                                }
+                            });
+                    }
+                    if !running && ui.button("Close").clicked() {
+                        commands.push(Command::DismissImport);
+                    }
+                });
+        }
+    }
+
+    fn form_ui(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Commands) {
+        let count = self.paths.len();
+        let first = self
+            .paths
+            .first()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        ui.label(if count == 1 {
+            first
+        } else {
+            format!("{count} files and folders, starting with {first}")
+        });
+        ui.separator();
+        egui::Grid::new("import-form")
+            .num_columns(2)
+            .show(ui, |ui| {
+                for (label, text, hint) in [
+                    ("Person", &mut self.person, "e.g. Me (created if new)"),
+                    ("Series", &mut self.series, "e.g. Microneedling 2025"),
+                    ("Session date", &mut self.session, "YYYY-MM-DD"),
+                ] {
+                    let l = ui.label(label);
+                    ui.add(egui::TextEdit::singleline(text).hint_text(hint))
+                        .labelled_by(l.id);
+                    ui.end_row();
+                }
+            });
+        if let Some(view) = option_combo(
+            ui,
+            "import-view",
+            "View",
+            "Not set",
+            self.view,
+            View::ALL.iter().map(|v| (*v, v.label().to_owned())),
+        ) {
+            self.view = view;
+        }
+        if let Some(lighting) = option_combo(
+            ui,
+            "import-lighting",
+            "Lighting",
+            "Not set",
+            self.lighting,
+            Lighting::ALL.iter().map(|l| (*l, l.label().to_owned())),
+        ) {
+            self.lighting = lighting;
+        }
+        for kind in [VocabKind::Area, VocabKind::Concern] {
+            let chosen = if kind == VocabKind::Area {
+                &mut self.areas
+            } else {
+                &mut self.concerns
+            };
+            let title = if kind == VocabKind::Area {
+                "Areas"
+            } else {
+                "Concerns"
+            };
+            egui::CollapsingHeader::new(title)
+                .id_salt(("import", title))
+                .show(ui, |ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        for term in state.terms(kind) {
+                            let mut on = chosen.contains(&term.id);
+                            if ui.checkbox(&mut on, &term.name).changed() {
+                                if on {
+                                    chosen.insert(term.id)
+                                } else {
+                                    chosen.remove(&term.id)
+                                };
+                            }
+                        }
+                    });
+                });
+        }
+        let problem = self.problem();
+        if let Some(problem) = &problem {
+            ui.label(RichText::new(problem).color(ui.visuals().error_fg_color));
+        }
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(problem.is_none(), egui::Button::new("Start import"))
+                .clicked()
+            {
+                commands.push(Command::StartImport {
+                    paths: self.paths.clone(),
+                    spec: self.spec(state),
+                });
+            }
+            if ui.button("Cancel").clicked() {
+                commands.push(Command::CancelImport);
+                self.paths.clear();
+            }
+        });
+    }
+
+    /// What is wrong with the form, named by field.
+    fn problem(&self) -> Option<String> {
+        let session = self.session.trim();
+        if !session.is_empty() && chrono::NaiveDate::parse_from_str(session, "%Y-%m-%d").is_err() {
+            return Some(format!(
+                "Session date: {session:?} is not a date like 2025-03-31"
+            ));
+        }
+        if !self.series.trim().is_empty() && self.person.trim().is_empty() {
+            return Some("Series: choose the person it belongs to".into());
+        }
+        if !session.is_empty() && self.series.trim().is_empty() {
+            return Some("Session date: choose the series it belongs to".into());
+        }
+        None
+    }
+
+    fn spec(&self, state: &AppState) -> AssignmentSpec {
+        let keys = |ids: &BTreeSet<TermId>, kind| {
+            state
+                .terms(kind)
+                .iter()
+                .filter(|t| ids.contains(&t.id))
+                .map(|t| t.key.clone())
+                .collect()
+        };
+        let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        AssignmentSpec {
+            person: text(&self.person),
+            series: text(&self.series),
+            session: chrono::NaiveDate::parse_from_str(self.session.trim(), "%Y-%m-%d").ok(),
+            areas: keys(&self.areas, VocabKind::Area),
+            concerns: keys(&self.concerns, VocabKind::Concern),
+            view: self.view,
+            lighting: self.lighting,
+        }
+    }
+}

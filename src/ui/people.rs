@@ -1,0 +1,186 @@
+//! Left panel: people (search, add, rename, archive), the selected person's series, trash.
+
+use super::widgets::entry_field;
+use crate::app::{Action, AppState, Command, Commands};
+use crate::catalogue::PhotoFilter;
+use crate::model::{PersonId, SeriesId};
+use egui::{RichText, Ui};
+
+#[derive(Debug, Default)]
+pub struct PeoplePanel {
+    search: String,
+    show_archived: bool,
+    /// Text of a person being added, when the add field is open.
+    adding: Option<String>,
+    focus_add: bool,
+    renaming: Option<(PersonId, String)>,
+    new_series: Option<(PersonId, String)>,
+}
+
+impl PeoplePanel {
+    /// Opens the "add person" field (the Ctrl+N shortcut).
+    pub fn start_adding(&mut self) {
+        self.adding = Some(String::new());
+        self.focus_add = true;
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Commands) {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.heading("People");
+            if ui
+                .small_button("+")
+                .on_hover_text(Action::AddPerson.tooltip())
+                .clicked()
+            {
+                self.start_adding();
+            }
+        });
+        if let Some(text) = &mut self.adding {
+            let (response, submitted) = entry_field(
+                ui,
+                "New person",
+                text,
+                "Name, e.g. Me or a patient",
+                self.focus_add,
+            );
+            self.focus_add = false;
+            if let Some(name) = submitted {
+                commands.push(Command::AddPersonNamed(name));
+                self.adding = None;
+            } else if response.lost_focus() {
+                self.adding = None;
+            }
+        }
+        ui.add(
+            egui::TextEdit::singleline(&mut self.search)
+                .hint_text("Search people")
+                .desired_width(f32::INFINITY),
+        );
+        ui.checkbox(&mut self.show_archived, "Show archived");
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .id_salt("people-list")
+            .show(ui, |ui| {
+                let all = state.filter.person.is_none() && !state.filter.trashed;
+                if ui
+                    .selectable_label(all, format!("All photos ({})", state.total_photos))
+                    .clicked()
+                {
+                    commands.push(Command::SelectPerson(None));
+                }
+                let needle = self.search.to_lowercase();
+                for person in &state.people {
+                    if (person.archived && !self.show_archived)
+                        || !person.name.to_lowercase().contains(&needle)
+                    {
+                        continue;
+                    }
+                    if let Some((id, text)) = &mut self.renaming
+                        && *id == person.id
+                    {
+                        let (response, submitted) =
+                            entry_field(ui, "New name", text, "New name", true);
+                        if let Some(name) = submitted {
+                            commands.push(Command::RenamePerson(person.id, name));
+                            self.renaming = None;
+                        } else if response.lost_focus() {
+                            self.renaming = None;
+                        }
+                        continue;
+                    }
+                    let selected = state.filter.person == Some(person.id) && !state.filter.trashed;
+                    let count = state.photo_counts.get(&person.id).copied().unwrap_or(0);
+                    let mut text = RichText::new(format!("{} ({count})", person.name));
+                    if person.archived {
+                        text = text.weak().italics();
+                    }
+                    let response = ui.selectable_label(selected, text);
+                    if response.clicked() {
+                        commands.push(Command::SelectPerson(Some(person.id)));
+                    }
+                    response.context_menu(|ui| {
+                        if ui.button("Rename…").clicked() {
+                            self.renaming = Some((person.id, person.name.clone()));
+                            ui.close();
+                        }
+                        let label = if person.archived {
+                            "Unarchive"
+                        } else {
+                            "Archive"
+                        };
+                        if ui.button(label).clicked() {
+                            commands.push(Command::SetArchived(person.id, !person.archived));
+                            ui.close();
+                        }
+                    });
+                    if selected {
+                        self.series_ui(ui, state, person.id, commands);
+                    }
+                }
+                ui.separator();
+                let trash = RichText::new(format!("Trash ({})", state.trash_count));
+                if ui
+                    .selectable_label(state.filter.trashed, trash)
+                    .on_hover_text(Action::ShowTrash.tooltip())
+                    .clicked()
+                {
+                    commands.push(Action::ShowTrash.into());
+                }
+            });
+    }
+
+    fn series_ui(
+        &mut self,
+        ui: &mut Ui,
+        state: &AppState,
+        person: PersonId,
+        commands: &mut Commands,
+    ) {
+        ui.indent("series", |ui| {
+            let pick = |series: Option<SeriesId>| {
+                Command::SetFilter(PhotoFilter {
+                    series,
+                    ..state.filter.clone()
+                })
+            };
+            if ui
+                .selectable_label(state.filter.series.is_none(), "All series")
+                .clicked()
+            {
+                commands.push(pick(None));
+            }
+            for series in &state.series {
+                let sessions = state.sessions.get(&series.id).map_or(0, Vec::len);
+                let text = format!("{} · {sessions} sessions", series.title);
+                if ui
+                    .selectable_label(state.filter.series == Some(series.id), text)
+                    .clicked()
+                {
+                    commands.push(pick(Some(series.id)));
+                }
+            }
+            match &mut self.new_series {
+                Some((p, title)) if *p == person => {
+                    let (response, submitted) =
+                        entry_field(ui, "New series", title, "e.g. Microneedling 2025", true);
+                    if let Some(title) = submitted {
+                        commands.push(Command::AddSeries(person, title));
+                        self.new_series = None;
+                    } else if response.lost_focus() {
+                        self.new_series = None;
+                    }
+                }
+                _ => {
+                    if ui
+                        .small_button("+ New series")
+                        .on_hover_text("Start a new treatment series for this person")
+                        .clicked()
+                    {
+                        self.new_series = Some((person, String::new()));
+                    }
+                }
+            }
+        });
+    }
+}

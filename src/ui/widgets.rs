@@ -1,0 +1,66 @@
+//! Small widgets shared by panels.
+
+use egui::{Response, Ui};
+
+/// A single-line text field that reports the text when Enter is pressed (and keeps focus
+/// handling sane). Returns `Some(text)` on Enter with non-empty text.
+pub fn entry_field(
+    ui: &mut Ui,
+    label: &str,
+    text: &mut String,
+    hint: &str,
+    request_focus: bool,
+) -> (Response, Option<String>) {
+    let label = ui.label(label);
+    let response = ui
+        .add(
+            egui::TextEdit::singleline(text)
+                .hint_text(hint)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+    if request_focus {
+        response.request_focus();
+    }
+    let submitted = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    let value = submitted
+        .then(|| text.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    (response, value)
+}
+
+/// A combo box over an optional choice: "Any"/"None" plus every value. Returns the new
+/// choice when the user changed it (`Some(None)`: they chose "Any"/"None").
+#[allow(clippy::option_option)]
+pub fn option_combo<T: Copy + PartialEq>(
+    ui: &mut Ui,
+    id: &str,
+    label: &str,
+    none_text: &str,
+    current: Option<T>,
+    values: impl IntoIterator<Item = (T, String)>,
+) -> Option<Option<T>> {
+    let values: Vec<(T, String)> = values.into_iter().collect();
+    let selected_text = current
+        .and_then(|c| values.iter().find(|(v, _)| *v == c).map(|(_, l)| l.clone()))
+        .unwrap_or_else(|| none_text.to_owned());
+    let mut chosen = None;
+    ui.horizontal(|ui| {
+        let label = ui.label(label);
+        egui::ComboBox::from_id_salt(id)
+            .selected_text(selected_text)
+            .show_ui(ui, |ui| {
+                if ui.selectable_label(current.is_none(), none_text).clicked() {
+                    chosen = Some(None);
+                }
+                for (value, text) in &values {
+                    if ui.selectable_label(current == Some(*value), text).clicked() {
+                        chosen = Some(Some(*value));
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    chosen.filter(|c| *c != current)
+}

@@ -1,0 +1,469 @@
+//! The desktop app, driven through `egui_kittest` like a user would: the real `App`, real
+//! background threads, a temporary library.
+
+use crate::support::*;
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use skinlapse::app::{Action, App, AppOptions, Command};
+use skinlapse::catalogue::{AssignmentSpec, PhotoFilter};
+use skinlapse::jobs::demo::DemoOptions;
+use skinlapse::library::Library;
+use skinlapse::model::{PhotoId, VocabKind};
+use std::path::{Path, PathBuf};
+
+fn options(library: &Path) -> AppOptions {
+    AppOptions {
+        library: Some(library.to_owned()),
+        prefs_path: None,
+        demo: DemoOptions {
+            width: 160,
+            height: 120,
+            ..DemoOptions::default()
+        },
+        texture_budget_bytes: 64 * 1024 * 1024,
+    }
+}
+
+fn harness_with(options: AppOptions) -> Harness<'static, App> {
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| App::new(cc, options));
+    settle(&mut harness);
+    harness
+}
+
+fn harness(library: &Path) -> Harness<'static, App> {
+    harness_with(options(library))
+}
+
+/// Steps frames until background work is done (grid queries, imports, textures).
+fn settle(harness: &mut Harness<'static, App>) {
+    for _ in 0..2000 {
+        harness.step();
+        if !harness.state().is_busy() {
+            harness.run_steps(3);
+            if !harness.state().is_busy() {
+                return;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the app never settled: {:?}", harness.state().state);
+}
+
+fn send(harness: &mut Harness<'static, App>, command: impl Into<Command>) {
+    harness.state_mut().send(command);
+    settle(harness);
+}
+
+/// A library folder with `n` generated photos in an inbox next to it.
+fn photos(dir: &Path, n: u64) -> Vec<PathBuf> {
+    let inbox = dir.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    (0..n)
+        .map(|i| write(&inbox, &format!("IMG_{i:03}.jpg"), &jpeg(300 + i)))
+        .collect()
+}
+
+fn grid_ids(harness: &Harness<'static, App>) -> Vec<PhotoId> {
+    harness.state().state.grid.iter().map(|g| g.id).collect()
+}
+
+fn photo_label(id: PhotoId) -> String {
+    format!("Photo #{id} taken")
+}
+
+#[test]
+fn add_a_person_with_the_keyboard_and_the_name_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&dir.path().join("lib"));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    settle(&mut h);
+    let field = h.get_by_role_and_label(Role::TextInput, "New person");
+    field.focus();
+    field.type_text("Dana K");
+    h.run_steps(2);
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    let state = &h.state().state;
+    let dana = state
+        .people
+        .iter()
+        .find(|p| p.name == "Dana K")
+        .expect("person added");
+    assert_eq!(
+        state.filter.person,
+        Some(dana.id),
+        "the new person is selected"
+    );
+    assert!(h.query_by_label_contains("Dana K").is_some());
+}
+
+#[test]
+fn import_through_the_dialog_shows_photos_in_the_grid_and_reports_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = photos(dir.path(), 3);
+    paths.push(write(dir.path(), "broken.jpg", b"not a photo"));
+    let mut h = harness(&dir.path().join("lib"));
+    // The same command the file picker and drag-and-drop send.
+    send(&mut h, Command::PrepareImport(paths));
+    let person = h.get_by_role_and_label(Role::TextInput, "Person");
+    person.focus();
+    person.type_text("Me");
+    h.run_steps(2);
+    h.get_by_label("Start import").click();
+    settle(&mut h);
+    let state = &h.state().state;
+    assert_eq!(state.grid.len(), 3);
+    assert_eq!(state.total_photos, 3);
+    assert_eq!(state.people.len(), 1);
+    let progress = state.import.as_ref().expect("import window").snapshot();
+    let summary = progress.summary.expect("finished");
+    assert_eq!((summary.imported, summary.failed), (3, 1));
+    assert!(
+        h.query_by_label_contains("error: broken.jpg: not an image")
+            .is_some(),
+        "the failure is listed with its reason"
+    );
+    for id in grid_ids(&h) {
+        assert!(
+            h.query_by_label_contains(&photo_label(id)).is_some(),
+            "photo {id} is drawn"
+        );
+    }
+    assert!(
+        h.state().images.len() >= 3,
+        "thumbnails were loaded into textures"
+    );
+    h.get_by_label("Close").click();
+    settle(&mut h);
+    assert!(h.state().state.import.is_none());
+}
+
+fn import_tagged(
+    h: &mut Harness<'static, App>,
+    paths: Vec<PathBuf>,
+    areas: &[&str],
+    concerns: &[&str],
+) {
+    let spec = AssignmentSpec {
+        person: Some("Me".into()),
+        areas: areas.iter().map(|s| (*s).to_owned()).collect(),
+        concerns: concerns.iter().map(|s| (*s).to_owned()).collect(),
+        ..AssignmentSpec::default()
+    };
+    send(h, Command::StartImport { paths, spec });
+}
+
+#[test]
+fn filters_by_area_and_concern_through_the_combo_boxes() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = photos(dir.path(), 5);
+    let mut h = harness(&dir.path().join("lib"));
+    import_tagged(&mut h, all[..2].to_vec(), &["chin"], &["acne-scars"]);
+    import_tagged(&mut h, all[2..4].to_vec(), &["chin"], &["melasma"]);
+    import_tagged(&mut h, all[4..].to_vec(), &["forehead"], &["acne-scars"]);
+    assert_eq!(h.state().state.grid.len(), 5);
+
+    h.get_by_role_and_label(Role::ComboBox, "Area").click();
+    h.run_steps(2);
+    h.get_by_label("Chin").click();
+    settle(&mut h);
+    assert_eq!(h.state().state.grid.len(), 4);
+    assert!(
+        h.query_by_label("4 photos").is_some(),
+        "the count is visible"
+    );
+
+    h.get_by_role_and_label(Role::ComboBox, "Concern").click();
+    h.run_steps(2);
+    h.get_by_label("Acne scars").click();
+    settle(&mut h);
+    assert_eq!(h.state().state.grid.len(), 2);
+
+    h.get_by_label("Clear filters").click();
+    settle(&mut h);
+    assert_eq!(h.state().state.grid.len(), 5);
+}
+
+#[test]
+fn editing_tags_in_the_inspector_changes_the_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    let all = photos(dir.path(), 3);
+    let mut h = harness(&root);
+    import_tagged(&mut h, all, &[], &[]);
+    let ids = grid_ids(&h);
+    h.get_by_label_contains(&photo_label(ids[0])).click();
+    settle(&mut h);
+    h.get_by_label_contains(&photo_label(ids[2]))
+        .click_modifiers(Modifiers::SHIFT);
+    settle(&mut h);
+    assert_eq!(
+        h.state().state.selection.len(),
+        3,
+        "shift-click selects the range"
+    );
+    assert!(h.query_by_label("3 photos selected").is_some());
+    h.get_by_role_and_label(Role::CheckBox, "Jawline").click();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::CheckBox, "Wrinkles").click();
+    settle(&mut h);
+
+    let library = Library::open(&root).unwrap();
+    let mut cat = library.catalogue().unwrap();
+    let jawline = cat
+        .terms(VocabKind::Area)
+        .unwrap()
+        .into_iter()
+        .find(|t| t.key == "jawline")
+        .unwrap()
+        .id;
+    let wrinkles = cat
+        .terms(VocabKind::Concern)
+        .unwrap()
+        .into_iter()
+        .find(|t| t.key == "wrinkles")
+        .unwrap()
+        .id;
+    for id in &ids {
+        let d = cat.photo_details(*id).unwrap();
+        assert_eq!(d.areas, vec![jawline], "photo {id}");
+        assert_eq!(d.concerns, vec![wrinkles], "photo {id}");
+    }
+    // Untick for one photo only.
+    h.get_by_label_contains(&photo_label(ids[1])).click();
+    settle(&mut h);
+    h.get_by_role_and_label(Role::CheckBox, "Jawline").click();
+    settle(&mut h);
+    assert!(cat.photo_details(ids[1]).unwrap().areas.is_empty());
+    assert_eq!(cat.photo_details(ids[0]).unwrap().areas, vec![jawline]);
+}
+
+#[test]
+fn trash_undo_restore_and_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    let all = photos(dir.path(), 3);
+    let mut h = harness(&root);
+    import_tagged(&mut h, all, &[], &[]);
+    let ids = grid_ids(&h);
+
+    h.get_by_label_contains(&photo_label(ids[0])).click();
+    settle(&mut h);
+    h.key_press(Key::Delete);
+    settle(&mut h);
+    assert_eq!(h.state().state.grid.len(), 2);
+    assert_eq!(h.state().state.trash_count, 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut h);
+    assert_eq!(h.state().state.grid.len(), 3, "undo restores");
+    assert_eq!(h.state().state.trash_count, 0);
+
+    for id in &ids[..2] {
+        h.get_by_label_contains(&photo_label(*id))
+            .click_modifiers(Modifiers::COMMAND);
+        settle(&mut h);
+    }
+    send(&mut h, Action::MoveToTrash);
+    assert_eq!(h.state().state.trash_count, 2);
+    h.get_by_label_contains("Trash (2)").click();
+    settle(&mut h);
+    assert!(h.state().state.filter.trashed);
+    assert_eq!(h.state().state.grid.len(), 2);
+    h.get_by_label_contains(&photo_label(ids[0])).click();
+    settle(&mut h);
+    h.get_by_label("Restore").click();
+    settle(&mut h);
+    assert_eq!(h.state().state.trash_count, 1);
+
+    h.get_by_label("Empty trash…").click();
+    settle(&mut h);
+    h.get_by_label("Delete for good").click();
+    settle(&mut h);
+    assert_eq!(h.state().state.trash_count, 0);
+    let library = Library::open(&root).unwrap();
+    assert_eq!(library.catalogue().unwrap().counts().unwrap().1, 2);
+    assert_eq!(
+        files_below(&root.join("originals")).len(),
+        2,
+        "the original went with its row"
+    );
+    let report = skinlapse::jobs::verify(
+        &library,
+        skinlapse::jobs::VerifyOptions::default(),
+        &|_, _| {},
+    )
+    .unwrap();
+    assert!(report.is_clean(), "{:#?}", report.problems);
+}
+
+#[test]
+fn the_demo_library_opens_with_its_people_and_series() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&dir.path().join("empty-lib"));
+    assert!(
+        h.query_by_label("Welcome to Skinlapse").is_some(),
+        "an empty library welcomes"
+    );
+    h.get_by_label("Open demo library").click();
+    settle(&mut h);
+    let state = &h.state().state;
+    assert!(state.is_demo());
+    let names: Vec<&str> = state.people.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, vec!["Alex Moreau", "Me", "Priya Nair"]);
+    assert_eq!(
+        state.total_photos,
+        skinlapse::jobs::demo::demo_photo_count()
+    );
+    h.get_by_label_contains("Alex Moreau").click();
+    settle(&mut h);
+    let state = &h.state().state;
+    assert_eq!(state.series.len(), 1);
+    assert_eq!(state.series[0].title, "Microneedling, acne scars");
+    assert_eq!(state.sessions[&state.series[0].id].len(), 6);
+    assert_eq!(state.grid.len(), 18, "6 sessions × 3 views");
+    // Grouped under session dates, newest first.
+    let dates: Vec<_> = state.grid.iter().map(|g| g.group_date).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]));
+    assert!(
+        h.query_by_label_contains("Microneedling, acne scars · 6 sessions")
+            .is_some()
+    );
+}
+
+#[test]
+fn viewer_opens_steps_and_zooms_with_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = photos(dir.path(), 3);
+    let mut h = harness(&dir.path().join("lib"));
+    import_tagged(&mut h, all, &[], &[]);
+    let ids = grid_ids(&h);
+    h.get_by_label_contains(&photo_label(ids[0])).click();
+    settle(&mut h);
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    assert_eq!(h.state().state.viewer, Some(ids[0]));
+    assert!(h.query_by_label("1 / 3").is_some());
+    h.key_press(Key::ArrowRight);
+    settle(&mut h);
+    assert_eq!(h.state().state.viewer, Some(ids[1]));
+    h.key_press(Key::Num1);
+    settle(&mut h);
+    assert!(h.query_by_label("100 %").is_some(), "1:1");
+    h.key_press(Key::Escape);
+    settle(&mut h);
+    assert_eq!(h.state().state.viewer, None);
+}
+
+#[test]
+fn help_lists_every_shortcut() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&dir.path().join("lib"));
+    h.key_press(Key::F1);
+    settle(&mut h);
+    assert!(h.state().state.show_help);
+    for action in Action::ALL {
+        if action.shortcut().is_some() {
+            assert!(
+                h.query_all_by_label(action.label()).next().is_some(),
+                "{action:?} missing from help"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_library_that_cannot_be_opened_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "not-a-folder", b"x");
+    let h = harness(&file);
+    let error = h.state().state.library_error.clone().expect("error shown");
+    assert!(error.contains("is a file, not a library folder"), "{error}");
+    assert!(
+        h.query_by_label_contains("is a file, not a library folder")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Open library…").is_some(),
+        "offers a way out"
+    );
+}
+
+#[test]
+fn bad_edits_are_refused_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = photos(dir.path(), 1);
+    let mut h = harness(&dir.path().join("lib"));
+    import_tagged(&mut h, all, &[], &[]);
+    let id = grid_ids(&h)[0];
+    send(
+        &mut h,
+        Command::ClickPhoto(id, skinlapse::app::SelectMode::Only),
+    );
+    send(&mut h, Command::SetTakenAt("31/02/2025".into()));
+    let notices = &h.state().state.notices;
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.text.contains("Taken at: \"31/02/2025\" is not a date")),
+        "{notices:?}"
+    );
+    send(&mut h, Command::SetTakenAt("2025-02-03 04:05".into()));
+    let details = h.state().state.details.clone().unwrap();
+    assert_eq!(details.photo.taken_at.to_iso(), "2025-02-03T04:05:00");
+    assert!(!details.photo.taken_at.estimated);
+    send(&mut h, Command::AddPersonNamed("Me".into()));
+    assert!(
+        h.state()
+            .state
+            .notices
+            .iter()
+            .any(|n| n.text.contains("already exists"))
+    );
+}
+
+#[test]
+fn filters_and_sort_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefs = dir.path().join("prefs.json");
+    let root = dir.path().join("lib");
+    {
+        let mut h = harness_with(AppOptions {
+            prefs_path: Some(prefs.clone()),
+            ..options(&root)
+        });
+        let chin = h
+            .state()
+            .state
+            .areas
+            .iter()
+            .find(|t| t.key == "chin")
+            .unwrap()
+            .id;
+        send(
+            &mut h,
+            Command::SetFilter(PhotoFilter {
+                area: Some(chin),
+                ..PhotoFilter::default()
+            }),
+        );
+        send(&mut h, Action::ToggleSort);
+    }
+    let h = harness_with(AppOptions {
+        prefs_path: Some(prefs),
+        library: None,
+        ..options(&root)
+    });
+    let state = &h.state().state;
+    assert_eq!(
+        state.library().unwrap().root(),
+        root.canonicalize().unwrap(),
+        "last library reopened"
+    );
+    let chin = state.areas.iter().find(|t| t.key == "chin").unwrap().id;
+    assert_eq!(state.filter.area, Some(chin));
+    assert_eq!(state.sort, skinlapse::catalogue::SortOrder::OldestFirst);
+}
