@@ -57,6 +57,9 @@ pub struct PhotoDetails {
     pub session_date: Option<NaiveDate>,
 }
 
+const COUNTS_BY_PERSON_SQL: &str = "SELECT person_id, count(*) FROM photo WHERE trashed_at IS NULL AND person_id IS NOT NULL GROUP BY person_id";
+const TERMS_OF_PHOTO_SQL: &str = "SELECT term_id FROM photo_term WHERE photo_id = ?1";
+
 /// The `WHERE` clause and parameters of a filter. Every condition can use an index:
 /// person and series by their `(…, taken_at)` indexes, tags through `photo_term_by_term`.
 pub(super) fn filter_sql(filter: &PhotoFilter) -> (String, Vec<Value>) {
@@ -116,7 +119,10 @@ pub(super) fn grid_sql(filter: &PhotoFilter) -> (String, Vec<Value>) {
         "SELECT photo.id, photo.hash, photo.taken_at, photo.taken_at_offset_min, photo.taken_at_estimated,
                 photo.person_id, photo.session_id, photo.width, photo.height, session.date
          FROM photo LEFT JOIN session ON session.id = photo.session_id
-         WHERE {condition} ORDER BY photo.taken_at, photo.id"
+         WHERE {condition} ORDER BY {order}photo.taken_at, photo.id",
+        // The trash is small: find it by its partial index and sort it, rather than walking
+        // the whole library in time order.
+        order = if filter.trashed { "+" } else { "" }
     );
     (sql, values)
 }
@@ -178,6 +184,93 @@ impl Catalogue {
         let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
         let rows = stmt.query_map(params_from_iter(values), |r| r.get::<_, String>(3))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// `EXPLAIN QUERY PLAN` of every query the app's browser runs (the grid under each kind
+    /// of filter, and the lists and counts around it), by name, so a test can check that each
+    /// is served by an index.
+    pub fn ui_query_plans(&self) -> Result<Vec<(String, Vec<String>)>> {
+        use crate::model::{PersonId as P, SeriesId as S};
+        let some_date = NaiveDate::from_ymd_opt(2025, 1, 1);
+        let filters = [
+            ("all photos", PhotoFilter::default()),
+            (
+                "person",
+                PhotoFilter {
+                    person: Some(P(1)),
+                    ..PhotoFilter::default()
+                },
+            ),
+            (
+                "series",
+                PhotoFilter {
+                    series: Some(S(1)),
+                    ..PhotoFilter::default()
+                },
+            ),
+            (
+                "area",
+                PhotoFilter {
+                    area: Some(TermId(1)),
+                    ..PhotoFilter::default()
+                },
+            ),
+            (
+                "concern",
+                PhotoFilter {
+                    concern: Some(TermId(1)),
+                    ..PhotoFilter::default()
+                },
+            ),
+            (
+                "person + area + concern",
+                PhotoFilter {
+                    person: Some(P(1)),
+                    area: Some(TermId(1)),
+                    concern: Some(TermId(2)),
+                    ..PhotoFilter::default()
+                },
+            ),
+            (
+                "view + lighting",
+                PhotoFilter {
+                    view: Some(View::Frontal),
+                    lighting: Some(Lighting::Uv),
+                    ..PhotoFilter::default()
+                },
+            ),
+            (
+                "date range",
+                PhotoFilter {
+                    from: some_date,
+                    to: some_date,
+                    ..PhotoFilter::default()
+                },
+            ),
+            (
+                "trash",
+                PhotoFilter {
+                    trashed: true,
+                    ..PhotoFilter::default()
+                },
+            ),
+        ];
+        let mut plans = Vec::new();
+        for (name, filter) in filters {
+            plans.push((format!("grid: {name}"), self.explain_grid(&filter)?));
+        }
+        for (name, sql) in [
+            ("photo counts by person", COUNTS_BY_PERSON_SQL),
+            ("terms of a photo", TERMS_OF_PHOTO_SQL),
+            ("people", super::people::PEOPLE_SQL),
+            ("counts", super::photos::COUNTS_SQL),
+            ("trash count", super::trash::TRASH_COUNT_SQL),
+            ("series of a person", super::series::SERIES_OF_SQL),
+            ("sessions of a series", super::series::SESSIONS_OF_SQL),
+        ] {
+            plans.push((name.to_owned(), self.explain(&sql.replace("?1", "1"))?));
+        }
+        Ok(plans)
     }
 
     /// Everything the inspector shows about one photo.
@@ -248,9 +341,7 @@ impl Catalogue {
     /// How many photos each person has (not trashed), for the people list.
     pub fn photo_counts_by_person(&mut self) -> Result<std::collections::HashMap<PersonId, usize>> {
         self.read(|tx| {
-            let mut stmt = tx.prepare_cached(
-                "SELECT person_id, count(*) FROM photo WHERE trashed_at IS NULL AND person_id IS NOT NULL GROUP BY person_id",
-            )?;
+            let mut stmt = tx.prepare_cached(COUNTS_BY_PERSON_SQL)?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })

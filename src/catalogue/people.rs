@@ -20,6 +20,9 @@ impl Person {
 }
 
 /// A trimmed, non-empty display name of sensible length.
+pub(super) const PEOPLE_SQL: &str =
+    "SELECT id, name, birth_year, fitzpatrick, notes, archived FROM person ORDER BY name";
+
 pub(super) fn clean_name(field: &'static str, name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
@@ -124,8 +127,7 @@ impl Catalogue {
     /// Everyone, archived or not, by name.
     pub fn people(&mut self) -> Result<Vec<Person>> {
         self.read(|tx| {
-            let sql = format!("SELECT {PERSON_COLUMNS} FROM person ORDER BY name");
-            let mut stmt = tx.prepare(&sql)?;
+            let mut stmt = tx.prepare_cached(PEOPLE_SQL)?;
             let rows = stmt.query_map([], Person::from_row)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })

@@ -53,6 +53,10 @@ impl Photo {
     }
 }
 
+/// People, and photos not in the trash (all minus trashed: both counts use an index).
+pub(super) const COUNTS_SQL: &str = "SELECT (SELECT count(*) FROM person), \
+     (SELECT count(*) FROM photo) - (SELECT count(*) FROM photo WHERE trashed_at IS NOT NULL)";
+
 /// What the import pipeline learned about a new photo.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewPhoto {
@@ -171,6 +175,17 @@ impl Catalogue {
                 .execute(params![new.hash, owner])?;
             before_commit();
             Ok(id)
+        })
+    }
+
+    /// Inserts many photos whose files are already in place, in one transaction. For
+    /// generated benchmark libraries: real imports go through the journal instead.
+    pub fn insert_photos_bulk(&mut self, photos: &[(NewPhoto, Assignment)]) -> Result<()> {
+        self.write(|tx| {
+            for (new, assignment) in photos {
+                insert_photo(tx, new, assignment)?;
+            }
+            Ok(())
         })
     }
 

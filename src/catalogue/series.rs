@@ -9,11 +9,6 @@ use crate::model::{
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-const SERIES_COLUMNS: &str =
-    "id, person_id, title, planned_sessions, interval_days, start_date, status, notes";
-const SESSION_COLUMNS: &str = "id, series_id, date, kind, device, needle_depth_mm, passes, \
-     products, numbing, practitioner, cost_cents, notes";
-
 impl Series {
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
@@ -47,6 +42,11 @@ impl Session {
         })
     }
 }
+
+pub(super) const SERIES_OF_SQL: &str = "SELECT id, person_id, title, planned_sessions, interval_days, \
+     start_date, status, notes FROM series WHERE person_id = ?1 ORDER BY id";
+pub(super) const SESSIONS_OF_SQL: &str = "SELECT id, series_id, date, kind, device, needle_depth_mm, \
+     passes, products, numbing, practitioner, cost_cents, notes FROM session WHERE series_id = ?1 ORDER BY date";
 
 /// Where imported photos go and how they are tagged, as names from the user.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -136,9 +136,7 @@ impl Catalogue {
     /// The series of one person, oldest first.
     pub fn series_of(&mut self, person: PersonId) -> Result<Vec<Series>> {
         self.read(|tx| {
-            let sql =
-                format!("SELECT {SERIES_COLUMNS} FROM series WHERE person_id = ?1 ORDER BY id");
-            let mut stmt = tx.prepare(&sql)?;
+            let mut stmt = tx.prepare_cached(SERIES_OF_SQL)?;
             let rows = stmt.query_map([person], Series::from_row)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
@@ -152,9 +150,7 @@ impl Catalogue {
     /// The sessions of one series, by date.
     pub fn sessions_of(&mut self, series: SeriesId) -> Result<Vec<Session>> {
         self.read(|tx| {
-            let sql =
-                format!("SELECT {SESSION_COLUMNS} FROM session WHERE series_id = ?1 ORDER BY date");
-            let mut stmt = tx.prepare(&sql)?;
+            let mut stmt = tx.prepare_cached(SESSIONS_OF_SQL)?;
             let rows = stmt.query_map([series], Session::from_row)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })

@@ -5,6 +5,8 @@ use super::{Catalogue, Result};
 use crate::model::{ContentHash, PhotoId};
 use rusqlite::params;
 
+pub(super) const TRASH_COUNT_SQL: &str = "SELECT count(*) FROM photo WHERE trashed_at IS NOT NULL";
+
 impl Catalogue {
     /// Moves photos to the trash; returns how many were not there already.
     pub fn trash(&mut self, ids: &[PhotoId]) -> Result<usize> {

@@ -15,6 +15,19 @@ pub enum BenchCommand {
     Import(BenchImportArgs),
     /// Write photo-like JPEGs with EXIF into a folder (to benchmark other tools on the same files).
     Generate(BenchGenerateArgs),
+    /// Generate a large library (default 100 000 photos of 1 000 people) for browsing benchmarks.
+    Scale(BenchScaleArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BenchScaleArgs {
+    /// Folder to create the library in (must not hold one yet).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 1000)]
+    pub people: usize,
+    #[arg(long, default_value_t = 100_000)]
+    pub photos: usize,
 }
 
 #[derive(Debug, clap::Args)]
@@ -48,6 +61,32 @@ pub struct BenchImportArgs {
 pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
     match command {
         BenchCommand::Import(args) => bench_import(&args),
+        BenchCommand::Scale(args) => {
+            if args.out.join(crate::library::CATALOGUE_FILE).exists() {
+                return Err(Failure::usage(format!(
+                    "{} already holds a library",
+                    args.out.display()
+                )));
+            }
+            let options = crate::jobs::scale::ScaleOptions {
+                people: args.people.max(1),
+                photos: args.photos,
+                largest_person: 500.min(args.photos),
+            };
+            let start = Instant::now();
+            crate::jobs::scale::generate_scale_library(&args.out, &options, &mut |done, total| {
+                eprint!("\r{done}/{total} photos");
+            })?;
+            eprintln!();
+            println!(
+                "wrote {} photos of {} people to {} in {:.0} s",
+                args.photos,
+                args.people,
+                args.out.display(),
+                start.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         BenchCommand::Generate(args) => {
             std::fs::create_dir_all(&args.out).map_err(Failure::runtime)?;
             let paths =

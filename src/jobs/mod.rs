@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod failpoint;
 pub mod import;
+pub mod scale;
 pub mod verify;
 
 pub use import::{

@@ -79,6 +79,13 @@ pub fn verify(
                 .map(|(hash, _, _)| hash),
         );
     }
+    // Files of a trash being emptied right now: their rows are gone, the files go next.
+    in_progress.extend(
+        catalogue
+            .pending_purges()?
+            .into_iter()
+            .map(|(hash, _)| hash),
+    );
     report.photos = rows.len();
     let next = AtomicUsize::new(0);
     let found = Mutex::new((Vec::new(), Vec::new()));

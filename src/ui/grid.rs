@@ -110,7 +110,10 @@ impl GridPanel {
                             Vec2::new(ui.available_width(), HEADING_HEIGHT),
                         );
                         let text = format!("{}  ·  {count} photos", date.format("%A %-d %B %Y"));
-                        ui.put(rect, egui::Label::new(RichText::new(text).strong()));
+                        ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+                            ui.add_space(8.0);
+                            ui.label(RichText::new(text).strong());
+                        });
                     }
                     Row::Photos { start, end } => {
                         for (col, index) in (*start..*end).enumerate() {

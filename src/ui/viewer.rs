@@ -15,16 +15,21 @@ pub struct ViewerPanel {
     last_fit: f32,
     /// Physical pixels per point of the last frame (for true 1:1).
     pixels_per_point: f32,
+    /// Frames since the photo was opened: the double-click that opened it must not also
+    /// zoom it.
+    frames_shown: u32,
 }
 
 impl ViewerPanel {
     pub fn reset(&mut self) {
         self.zoom = None;
         self.pan = Vec2::ZERO;
+        self.frames_shown = 0;
     }
 
     pub fn fit(&mut self) {
-        self.reset();
+        self.zoom = None;
+        self.pan = Vec2::ZERO;
     }
 
     pub fn actual_pixels(&mut self) {
@@ -70,7 +75,8 @@ impl ViewerPanel {
             .iter()
             .position(|&id| id == photo.id)
             .map_or(0, |i| i + 1);
-        ui.horizontal(|ui| {
+        self.frames_shown = self.frames_shown.saturating_add(1);
+        ui.horizontal_wrapped(|ui| {
             super::action_button(ui, Action::CloseViewer, true, commands);
             super::action_button(ui, Action::PreviousPhoto, position > 1, commands);
             super::action_button(ui, Action::NextPhoto, position < order.len(), commands);
@@ -106,7 +112,7 @@ impl ViewerPanel {
         if response.dragged() {
             self.pan += response.drag_delta();
         }
-        if response.double_clicked() {
+        if response.double_clicked() && self.frames_shown > 3 {
             if self.zoom.is_some() {
                 self.fit();
             } else {

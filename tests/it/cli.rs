@@ -212,12 +212,12 @@ fn failures_exit_1_and_usage_errors_exit_2() {
 }
 
 #[test]
-fn no_command_describes_the_library() {
+fn library_folders_are_created_and_bad_ones_named() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("fresh");
-    let out = skinlapse(dir.path(), &lib, &[]);
+    let out = skinlapse(dir.path(), &lib, &["list"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains("0 people, 0 photos"));
+    assert!(stdout(&out).is_empty());
     assert!(
         lib.join("catalog.sqlite").exists(),
         "--library creates the folder"
@@ -227,6 +227,26 @@ fn no_command_describes_the_library() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("is a file, not a library folder"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn no_command_opens_the_window_or_says_why_it_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_skinlapse"))
+        .current_dir(dir.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("XDG_CONFIG_HOME", dir.path())
+        .arg("--library")
+        .arg(dir.path().join("lib"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot open the window"),
         "{}",
         stderr(&out)
     );

@@ -121,3 +121,51 @@ fn a_live_importer_is_not_mistaken_for_a_dead_one() {
     assert_eq!(cat.claims_of(t.library.owner()).unwrap().len(), 1);
     assert_eq!(t.originals().len(), 1);
 }
+
+#[test]
+fn an_interrupted_empty_trash_is_finished_on_the_next_open() {
+    let t = TestLib::new();
+    let inbox = t.inbox();
+    let (keep, gone) = (jpeg(61), jpeg(62));
+    let (_, results) = t.import_plain(&[
+        write(&inbox, "keep.jpg", &keep),
+        write(&inbox, "gone.jpg", &gone),
+    ]);
+    let id = results
+        .iter()
+        .find(|r| r.path.ends_with("gone.jpg"))
+        .and_then(|r| {
+            if let skinlapse::jobs::Outcome::Imported { id, .. } = r.outcome {
+                Some(id)
+            } else {
+                None
+            }
+        })
+        .unwrap();
+    let mut cat = t.library.catalogue().unwrap();
+    cat.trash(&[id]).unwrap();
+    // The first half of emptying the trash commits, then the process dies before the files go.
+    let files = cat.begin_purge().unwrap();
+    assert_eq!(files.len(), 1);
+    let hash = skinlapse::model::ContentHash::of(&gone);
+    let original = t
+        .library
+        .original_path(&hash, skinlapse::model::PhotoFormat::Jpeg);
+    assert!(original.exists());
+    t.assert_clean(); // mid-purge files are not reported as strays
+
+    let reopened = Library::open(&t.root()).unwrap();
+    assert!(!original.exists(), "recovery finished the purge");
+    assert!(!reopened.thumbnail_path(&hash).exists());
+    assert!(
+        reopened
+            .catalogue()
+            .unwrap()
+            .pending_purges()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(reopened.catalogue().unwrap().counts().unwrap().1, 1);
+    assert_eq!(t.originals().len(), 1);
+    t.assert_clean();
+}

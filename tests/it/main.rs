@@ -10,5 +10,7 @@ mod corruption;
 mod crash;
 mod import;
 mod migrations;
+mod query_plans;
+mod scale;
 mod support;
 mod verify;

@@ -4,9 +4,9 @@ use skinlapse::catalogue::{Catalogue, CatalogueError, latest_schema_version, mig
 
 /// Data a catalogue at schema `version` can hold, written with that version's SQL.
 /// When a migration is added, add the fixture for the version it creates.
-fn fixture(version: usize) -> &'static str {
+fn fixture(version: usize) -> String {
     match version {
-        0 => "",
+        0 => String::new(),
         1 => "INSERT INTO person (id, name, created_at) VALUES (7, 'Old Patient', '2024-01-01T00:00:00Z');
               INSERT INTO series (id, person_id, title) VALUES (3, 7, 'Peel');
               INSERT INTO session (id, series_id, date) VALUES (5, 3, '2024-02-01');
@@ -14,7 +14,12 @@ fn fixture(version: usize) -> &'static str {
                   taken_at_offset_min, taken_at_estimated, person_id, series_id, session_id, imported_at)
               VALUES (11, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'jpeg', 'old.jpg',
                   10, 4, 3, '2024-02-01T10:00:00', 60, 0, 7, 3, 5, '2024-02-01T10:00:00Z');
-              INSERT INTO photo_term (photo_id, term_id) SELECT 11, id FROM term WHERE key = 'chin';",
+              INSERT INTO photo_term (photo_id, term_id) SELECT 11, id FROM term WHERE key = 'chin';"
+            .to_owned(),
+        // Version 2 added the purge journal.
+        2 => fixture(1)
+            + "INSERT INTO pending_purge (hash, extension)
+               VALUES ('bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 'jpg');",
         v => panic!("no fixture for schema version {v}: add one"),
     }
 }
@@ -36,7 +41,7 @@ fn every_earlier_version_migrates_to_the_latest_keeping_its_data() {
                 // Built-in terms are inserted by the app on open, not by the migration.
                 conn.execute_batch("INSERT INTO term (kind, key, name, builtin) VALUES ('area', 'chin', 'Chin', 1);").unwrap();
             }
-            conn.execute_batch(fixture(version)).unwrap();
+            conn.execute_batch(&fixture(version)).unwrap();
         }
         let mut cat = Catalogue::open(&path).unwrap();
         assert_eq!(

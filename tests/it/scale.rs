@@ -1,0 +1,33 @@
+//! The generator behind the browsing benchmarks makes a sound library of the asked shape.
+
+use skinlapse::catalogue::{PhotoFilter, SortOrder};
+use skinlapse::jobs::scale::{ScaleOptions, generate_scale_library, person_name};
+
+#[test]
+fn scale_library_has_the_asked_shape_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ScaleOptions {
+        people: 4,
+        photos: 70,
+        largest_person: 40,
+    };
+    let library =
+        generate_scale_library(&dir.path().join("lib"), &options, &mut |_, _| {}).unwrap();
+    let mut cat = library.catalogue().unwrap();
+    assert_eq!(cat.counts().unwrap(), (4, 70));
+    let big = cat.person_by_name(&person_name(0)).unwrap().unwrap();
+    let filter = PhotoFilter {
+        person: Some(big.id),
+        ..PhotoFilter::default()
+    };
+    let grid = cat.grid_items(&filter, SortOrder::NewestFirst).unwrap();
+    assert_eq!(grid.len(), 40);
+    assert_eq!(cat.series_of(big.id).unwrap().len(), 1);
+    let report = skinlapse::jobs::verify(
+        &library,
+        skinlapse::jobs::VerifyOptions::default(),
+        &|_, _| {},
+    )
+    .unwrap();
+    assert!(report.is_clean(), "{:#?}", report.problems);
+}
