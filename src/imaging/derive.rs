@@ -66,8 +66,22 @@ pub fn orient(image: RgbImage, orientation: Orientation) -> RgbImage {
 
 /// Baseline JPEG of an RGB image no larger than 65 535 pixels a side.
 pub fn encode_jpeg(image: &RgbImage, quality: u8) -> Vec<u8> {
+    encode_jpeg_with_segments(image, quality, &[])
+}
+
+/// Baseline JPEG with application segments (`APPn` number, payload), such as EXIF in APP1.
+pub fn encode_jpeg_with_segments(
+    image: &RgbImage,
+    quality: u8,
+    segments: &[(u8, Vec<u8>)],
+) -> Vec<u8> {
     let mut out = Vec::with_capacity(image.as_raw().len() / 8);
-    let encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+    for (number, payload) in segments {
+        encoder
+            .add_app_segment(*number, payload.clone())
+            .expect("segments are small and numbered 1-15");
+    }
     encoder
         .encode(
             image.as_raw(),

@@ -187,22 +187,11 @@ pub fn exif_block(spec: &ExifSpec) -> Vec<u8> {
 
 /// A baseline JPEG of `image`, with an EXIF APP1 segment when `exif` is given.
 pub fn jpeg_with_exif(image: &RgbImage, quality: u8, exif: Option<&ExifSpec>) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
-    if let Some(spec) = exif {
-        encoder
-            .add_exif_metadata(&exif_block(spec))
-            .expect("EXIF block is small");
-    }
-    encoder
-        .encode(
-            image.as_raw(),
-            image.width() as u16,
-            image.height() as u16,
-            jpeg_encoder::ColorType::Rgb,
-        )
-        .expect("writing to a Vec cannot fail");
-    out
+    let segments: Vec<(u8, Vec<u8>)> = exif
+        .map(|spec| (1, [&b"Exif\0\0"[..], &exif_block(spec)].concat()))
+        .into_iter()
+        .collect();
+    crate::imaging::derive::encode_jpeg_with_segments(image, quality, &segments)
 }
 
 /// `image` encoded as PNG, WebP (lossless) or TIFF with the `image` crate.

@@ -3,6 +3,7 @@
 //! import pipeline, so 100 000 of them take a minute or two rather than hours.
 
 use crate::catalogue::{Assignment, AssignmentSpec, NewPhoto};
+use crate::imaging::derive::encode_jpeg_with_segments;
 use crate::imaging::synth::{SkinScene, render_skin};
 use crate::library::{Library, LibraryError, io_at};
 use crate::model::{ContentHash, Keyed, PhotoFormat, TakenAt, View, VocabKind};
@@ -25,24 +26,6 @@ impl Default for ScaleOptions {
             largest_person: 500,
         }
     }
-}
-
-/// A JPEG of `image` whose bytes are unique to `n` (an application segment carries it).
-fn unique_jpeg(image: &image::RgbImage, n: usize) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut encoder = jpeg_encoder::Encoder::new(&mut out, 80);
-    encoder
-        .add_app_segment(15, format!("skinlapse-scale-{n}").into_bytes())
-        .expect("small segment");
-    encoder
-        .encode(
-            image.as_raw(),
-            image.width() as u16,
-            image.height() as u16,
-            jpeg_encoder::ColorType::Rgb,
-        )
-        .expect("writing to a Vec cannot fail");
-    out
 }
 
 /// The name of person `i` in a scale library.
@@ -104,7 +87,9 @@ pub fn generate_scale_library(
         for k in 0..count {
             let n = done + k;
             let s = k % sessions.len();
-            let bytes = unique_jpeg(&bases[n % bases.len()], n);
+            // An application segment carrying the index makes every file's bytes unique.
+            let marker = vec![(15, format!("skinlapse-scale-{n}").into_bytes())];
+            let bytes = encode_jpeg_with_segments(&bases[n % bases.len()], 80, &marker);
             let hash = ContentHash::of(&bytes);
             for path in [
                 library.original_path(&hash, PhotoFormat::Jpeg),

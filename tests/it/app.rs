@@ -291,13 +291,7 @@ fn trash_undo_restore_and_empty() {
         2,
         "the original went with its row"
     );
-    let report = skinlapse::jobs::verify(
-        &library,
-        skinlapse::jobs::VerifyOptions::default(),
-        &|_, _| {},
-    )
-    .unwrap();
-    assert!(report.is_clean(), "{:#?}", report.problems);
+    assert_verify_clean(&library);
 }
 
 #[test]

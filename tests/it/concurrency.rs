@@ -60,13 +60,7 @@ fn two_processes_importing_overlapping_folders_store_each_photo_once() {
     let hashes: HashSet<_> = listed.iter().map(|l| l.photo.hash.clone()).collect();
     assert_eq!(hashes.len(), 16);
     assert_eq!(files_below(&lib.join("originals")).len(), 16);
-    let report = skinlapse::jobs::verify(
-        &library,
-        skinlapse::jobs::VerifyOptions::default(),
-        &|_, _| {},
-    )
-    .unwrap();
-    assert!(report.is_clean(), "{:#?}", report.problems);
+    assert_verify_clean(&library);
 }
 
 #[test]

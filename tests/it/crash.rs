@@ -49,13 +49,7 @@ fn crash_at(step: &str, nth: u32) {
 
     // Reopening recovers; verify is clean; reported photos are all there.
     let library = Library::open(&lib).unwrap();
-    let report = skinlapse::jobs::verify(
-        &library,
-        skinlapse::jobs::VerifyOptions::default(),
-        &|_, _| {},
-    )
-    .unwrap();
-    assert!(report.is_clean(), "{step}:{nth}: {:#?}", report.problems);
+    assert_verify_clean(&library);
     let listed = library.catalogue().unwrap().list_photos(None).unwrap();
     for path in &reported {
         let name = std::path::Path::new(path)

@@ -1,5 +1,6 @@
 //! The generator behind the browsing benchmarks makes a sound library of the asked shape.
 
+use crate::support::assert_verify_clean;
 use skinlapse::catalogue::{PhotoFilter, SortOrder};
 use skinlapse::jobs::scale::{ScaleOptions, generate_scale_library, person_name};
 
@@ -23,11 +24,5 @@ fn scale_library_has_the_asked_shape_and_verifies() {
     let grid = cat.grid_items(&filter, SortOrder::NewestFirst).unwrap();
     assert_eq!(grid.len(), 40);
     assert_eq!(cat.series_of(big.id).unwrap().len(), 1);
-    let report = skinlapse::jobs::verify(
-        &library,
-        skinlapse::jobs::VerifyOptions::default(),
-        &|_, _| {},
-    )
-    .unwrap();
-    assert!(report.is_clean(), "{:#?}", report.problems);
+    assert_verify_clean(&library);
 }

@@ -68,18 +68,23 @@ impl TestLib {
 
     /// Asserts `verify` finds nothing wrong.
     pub fn assert_clean(&self) {
-        let report = verify(&self.library, VerifyOptions::default(), &|_, _| {}).unwrap();
-        assert!(
-            report.is_clean(),
-            "verify found problems: {:#?}",
-            report.problems
-        );
+        assert_verify_clean(&self.library);
     }
 
     /// Every file below `originals/`.
     pub fn originals(&self) -> Vec<PathBuf> {
         files_below(&self.root().join("originals"))
     }
+}
+
+/// Asserts `verify` finds nothing wrong in `library`.
+pub fn assert_verify_clean(library: &Library) {
+    let report = verify(library, VerifyOptions::default(), &|_, _| {}).unwrap();
+    assert!(
+        report.is_clean(),
+        "verify found problems: {:#?}",
+        report.problems
+    );
 }
 
 pub fn files_below(dir: &Path) -> Vec<PathBuf> {
