@@ -115,7 +115,9 @@ fn main() {
         .id;
     let start = Instant::now();
     h.state_mut().send(Command::SelectPerson(Some(person)));
-    while h.state().state.grid_is_loading() {
+    // The command runs at the start of the next frame; then the query thread answers.
+    h.step();
+    while h.state().state.grid_is_loading() || h.state().state.filter.person != Some(person) {
         h.step();
     }
     h.step();

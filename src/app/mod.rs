@@ -81,13 +81,27 @@ impl App {
         if let Some(w) = prefs_warning {
             app.state.error(w);
         }
+        let last = app
+            .state
+            .prefs
+            .last_library
+            .clone()
+            .filter(|_| app.options.library.is_none());
         let root = app
             .options
             .library
             .clone()
-            .or_else(|| app.state.prefs.last_library.clone())
+            .or(last.clone())
             .or_else(crate::library::Library::default_root);
         match root {
+            // The library used last has gone (moved, or on a drive that is not connected):
+            // say so rather than quietly starting an empty one in its place.
+            Some(root) if last.as_ref() == Some(&root) && !root.exists() => {
+                app.state.library_error = Some(format!(
+                    "The library you used last, {}, is missing: it was moved or deleted, or is on a drive that is not connected. Open another library, or reconnect the drive and restart.",
+                    root.display()
+                ));
+            }
             Some(root) => app.open_library(&root, None),
             None => {
                 app.state.library_error = Some(

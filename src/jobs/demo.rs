@@ -84,8 +84,16 @@ pub fn demo_photo_count() -> usize {
         .sum()
 }
 
+/// One demo photo to render and import.
+struct Shot {
+    scene: SkinScene,
+    exif: ExifSpec,
+    path: std::path::PathBuf,
+    spec: AssignmentSpec,
+}
+
 /// Generates the demo library into `root` (a new or empty folder), calling
-/// `progress(done, total)` as photos are imported.
+/// `progress(done, total)` as photos are rendered (on all cores) and then imported.
 pub fn generate_demo(
     root: &Path,
     options: &DemoOptions,
@@ -93,9 +101,55 @@ pub fn generate_demo(
 ) -> Result<Library, LibraryError> {
     let library = Library::open(root)?;
     let scratch_dir = tempfile::tempdir().map_err(crate::library::io_at(root))?;
-    let scratch = scratch_dir.path();
-    let total = demo_photo_count();
-    let mut done = 0;
+    let shots = plan(options, scratch_dir.path());
+    let total = shots.len() * 2;
+    let rendered = std::sync::atomic::AtomicUsize::new(0);
+    let failure = std::sync::Mutex::new(None);
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|scope| {
+        for n in 0..super::worker_count() {
+            let (shots, rendered, failure, done_tx) =
+                (&shots, &rendered, &failure, done_tx.clone());
+            std::thread::Builder::new()
+                .name(format!("demo-render-{n}"))
+                .spawn_scoped(scope, move || {
+                    while let Some(shot) =
+                        shots.get(rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        let bytes = jpeg_with_exif(&render_skin(&shot.scene), 90, Some(&shot.exif));
+                        if let Err(e) = std::fs::write(&shot.path, bytes) {
+                            *failure.lock().expect("render thread panicked") =
+                                Some(crate::library::io_at(&shot.path)(e));
+                        }
+                        let _ = done_tx.send(());
+                    }
+                })
+                .expect("spawning a demo render thread");
+        }
+        drop(done_tx);
+        for (i, ()) in done_rx.iter().enumerate() {
+            progress(i + 1, total);
+        }
+    });
+    if let Some(e) = failure.into_inner().expect("render thread panicked") {
+        return Err(e);
+    }
+    for (i, shot) in shots.iter().enumerate() {
+        let assignment = library.catalogue()?.resolve_assignment(&shot.spec)?;
+        let request = ImportRequest {
+            paths: vec![shot.path.clone()],
+            assignment,
+            workers: 1,
+        };
+        run_import(&library, &request, &AtomicBool::new(false), |_| {});
+        progress(shots.len() + i + 1, total);
+    }
+    Ok(library)
+}
+
+/// Every demo photo: who, which session and view, and how the skin looks then.
+fn plan(options: &DemoOptions, scratch: &Path) -> Vec<Shot> {
+    let mut shots = Vec::new();
     for (p, person) in PEOPLE.iter().enumerate() {
         let first = options.last_session
             - Duration::days(person.interval_days * i64::from(person.sessions - 1));
@@ -103,7 +157,6 @@ pub fn generate_demo(
             let date = first + Duration::days(person.interval_days * i64::from(s));
             // Progress over the series: 0 at baseline, 1 at the last session.
             let t = s as f32 / (person.sessions - 1).max(1) as f32;
-            let mut paths = Vec::new();
             for (v, view) in person.views.iter().enumerate() {
                 let scene = SkinScene {
                     tone: person.tone,
@@ -133,35 +186,31 @@ pub fn generate_demo(
                     orientation: Some(1),
                     ..ExifSpec::default()
                 };
-                let bytes = jpeg_with_exif(&render_skin(&scene), 90, Some(&exif));
-                let path = scratch.join(format!("{}-{date}-{}.jpg", p, view_key(*view)));
-                std::fs::write(&path, bytes).map_err(crate::library::io_at(&path))?;
-                paths.push((path, *view));
-            }
-            for (path, view) in paths {
                 let spec = AssignmentSpec {
                     person: Some(person.name.into()),
                     series: Some(person.series.into()),
                     session: Some(date),
                     areas: person.areas.iter().map(|a| (*a).to_owned()).collect(),
                     concerns: person.concerns.iter().map(|c| (*c).to_owned()).collect(),
-                    view: Some(view),
+                    view: Some(*view),
                     lighting: Some(crate::model::Lighting::Standard),
                 };
-                let assignment = library.catalogue()?.resolve_assignment(&spec)?;
-                let request = ImportRequest {
-                    paths: vec![path.clone()],
-                    assignment,
-                    workers: 1,
-                };
-                run_import(&library, &request, &AtomicBool::new(false), |_| {});
-                let _ = std::fs::remove_file(&path);
-                done += 1;
-                progress(done, total);
+                let name = format!(
+                    "{}_{date}_{}.jpg",
+                    person.name.replace(' ', "-"),
+                    view_key(*view)
+                );
+                let path = scratch.join(name);
+                shots.push(Shot {
+                    scene,
+                    exif,
+                    path,
+                    spec,
+                });
             }
         }
     }
-    Ok(library)
+    shots
 }
 
 fn view_key(view: View) -> &'static str {

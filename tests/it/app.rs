@@ -387,6 +387,27 @@ fn a_library_that_cannot_be_opened_says_why() {
 }
 
 #[test]
+fn a_missing_last_library_is_reported_not_recreated() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefs = dir.path().join("prefs.json");
+    let root = dir.path().join("usb-drive/library");
+    drop(harness_with(AppOptions {
+        prefs_path: Some(prefs.clone()),
+        ..options(&root)
+    }));
+    std::fs::remove_dir_all(dir.path().join("usb-drive")).unwrap();
+    let h = harness_with(AppOptions {
+        prefs_path: Some(prefs),
+        library: None,
+        ..options(&root)
+    });
+    let error = h.state().state.library_error.clone().expect("error shown");
+    assert!(error.contains("is missing"), "{error}");
+    assert!(h.query_by_label_contains("is missing").is_some());
+    assert!(!root.exists(), "not silently re-created");
+}
+
+#[test]
 fn bad_edits_are_refused_with_a_message() {
     let dir = tempfile::tempdir().unwrap();
     let all = photos(dir.path(), 1);
