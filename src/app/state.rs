@@ -64,8 +64,8 @@ pub struct AppState {
     pub last_grid_query: Duration,
     pub selection: Selection,
     pub details: Option<PhotoDetails>,
-    /// For the selection: how many selected photos carry each area or concern.
-    pub selection_terms: HashMap<crate::model::TermId, usize>,
+    /// What the selected photos have in common (for bulk edits).
+    pub selection_summary: Option<crate::catalogue::SelectionSummary>,
     /// Series and sessions of the inspected photo's person (for assignment).
     pub details_series: Vec<(Series, Vec<Session>)>,
     pub trash_count: usize,
@@ -103,7 +103,7 @@ impl AppState {
             last_grid_query: Duration::ZERO,
             selection: Selection::default(),
             details: None,
-            selection_terms: HashMap::new(),
+            selection_summary: None,
             details_series: Vec::new(),
             trash_count: 0,
             total_photos: 0,
@@ -277,7 +277,7 @@ impl AppState {
     /// Reloads the inspector's photo.
     pub fn reload_details(&mut self) {
         self.details = None;
-        self.selection_terms.clear();
+        self.selection_summary = None;
         self.details_series.clear();
         let Some(id) = self.selection.primary() else {
             return;
@@ -285,7 +285,7 @@ impl AppState {
         let ids = self.selection.ids();
         let loaded = self.with_catalogue("Could not read the photo", |cat| {
             let details = cat.photo_details(id)?;
-            let counts = cat.term_counts(&ids)?;
+            let summary = cat.selection_summary(&ids)?;
             let mut series = Vec::new();
             if let Some(person) = details.photo.person {
                 for s in cat.series_of(person)? {
@@ -293,11 +293,11 @@ impl AppState {
                     series.push((s, sessions));
                 }
             }
-            Ok((details, counts, series))
+            Ok((details, summary, series))
         });
-        if let Some((details, counts, series)) = loaded {
+        if let Some((details, summary, series)) = loaded {
             self.details = Some(details);
-            self.selection_terms = counts;
+            self.selection_summary = Some(summary);
             self.details_series = series;
         }
     }

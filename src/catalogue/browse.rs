@@ -46,6 +46,35 @@ pub struct GridItem {
     pub height: u32,
 }
 
+/// `Same(value)` when a field has at most one distinct value over a set of photos.
+fn common<T>(distinct: usize, value: T) -> Common<T> {
+    if distinct > 1 {
+        Common::Mixed
+    } else {
+        Common::Same(value)
+    }
+}
+
+/// One field over a set of photos: the same for all, or mixed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Common<T> {
+    Same(T),
+    Mixed,
+}
+
+/// What a multi-selection has in common, for bulk editing in the inspector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelectionSummary {
+    pub count: usize,
+    pub view: Common<Option<View>>,
+    pub lighting: Common<Option<Lighting>>,
+    pub person: Common<Option<PersonId>>,
+    pub series: Common<Option<SeriesId>>,
+    pub session: Common<Option<SessionId>>,
+    /// How many of the photos carry each area or concern.
+    pub terms: std::collections::HashMap<TermId, usize>,
+}
+
 /// A photo with its tags and the names of what it belongs to, for the inspector.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PhotoDetails {
@@ -58,7 +87,16 @@ pub struct PhotoDetails {
 }
 
 const COUNTS_BY_PERSON_SQL: &str = "SELECT person_id, count(*) FROM photo WHERE trashed_at IS NULL AND person_id IS NOT NULL GROUP BY person_id";
-const TERMS_OF_PHOTO_SQL: &str = "SELECT term_id FROM photo_term WHERE photo_id = ?1";
+const SELECTION_TERMS_SQL: &str = "SELECT term_id, count(*) FROM photo_term \
+     WHERE photo_id IN (SELECT value FROM json_each(?1)) GROUP BY term_id";
+/// For each field: how many distinct values (NULL counting as one) and the value if only one.
+const SELECTION_COMMON_SQL: &str = "SELECT count(*), \
+     count(DISTINCT coalesce(view, '')), max(view), \
+     count(DISTINCT coalesce(lighting, '')), max(lighting), \
+     count(DISTINCT coalesce(person_id, 0)), max(person_id), \
+     count(DISTINCT coalesce(series_id, 0)), max(series_id), \
+     count(DISTINCT coalesce(session_id, 0)), max(session_id) \
+     FROM photo WHERE id IN (SELECT value FROM json_each(?1))";
 
 /// The `WHERE` clause and parameters of a filter. Every condition can use an index:
 /// person and series by their `(…, taken_at)` indexes, tags through `photo_term_by_term`.
@@ -261,7 +299,8 @@ impl Catalogue {
         }
         for (name, sql) in [
             ("photo counts by person", COUNTS_BY_PERSON_SQL),
-            ("terms of a photo", TERMS_OF_PHOTO_SQL),
+            ("tags of a selection", SELECTION_TERMS_SQL),
+            ("what a selection has in common", SELECTION_COMMON_SQL),
             ("people", super::people::PEOPLE_SQL),
             ("counts", super::photos::COUNTS_SQL),
             ("trash count", super::trash::TRASH_COUNT_SQL),
@@ -320,21 +359,29 @@ impl Catalogue {
         })
     }
 
-    /// For a set of photos: how many of them carry each area or concern.
-    pub fn term_counts(
-        &mut self,
-        ids: &[PhotoId],
-    ) -> Result<std::collections::HashMap<TermId, usize>> {
+    /// What a set of photos has in common, in two queries however many there are.
+    pub fn selection_summary(&mut self, ids: &[PhotoId]) -> Result<SelectionSummary> {
+        let list = serde_json::to_string(&ids.iter().map(|id| id.0).collect::<Vec<_>>())
+            .expect("a list of integers serialises");
         self.read(|tx| {
-            let mut stmt =
-                tx.prepare_cached("SELECT term_id FROM photo_term WHERE photo_id = ?1")?;
-            let mut counts = std::collections::HashMap::new();
-            for id in ids {
-                for term in stmt.query_map([id], |r| r.get::<_, TermId>(0))? {
-                    *counts.entry(term?).or_insert(0) += 1;
-                }
-            }
-            Ok(counts)
+            let mut stmt = tx.prepare_cached(SELECTION_TERMS_SQL)?;
+            let terms = stmt
+                .query_map([&list], |r| {
+                    Ok((r.get::<_, TermId>(0)?, r.get::<_, usize>(1)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let summary = tx.query_row(SELECTION_COMMON_SQL, [&list], |r| {
+                Ok(SelectionSummary {
+                    count: r.get(0)?,
+                    view: common(r.get(1)?, r.get(2)?),
+                    lighting: common(r.get(3)?, r.get(4)?),
+                    person: common(r.get(5)?, r.get(6)?),
+                    series: common(r.get(7)?, r.get(8)?),
+                    session: common(r.get(9)?, r.get(10)?),
+                    terms,
+                })
+            })?;
+            Ok(summary)
         })
     }
 

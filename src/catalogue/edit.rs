@@ -224,6 +224,38 @@ mod tests {
     }
 
     #[test]
+    fn selection_summary_says_what_is_common_and_what_is_mixed() {
+        use crate::catalogue::Common;
+        let mut cat = Catalogue::open_in_memory().unwrap();
+        let spec = AssignmentSpec {
+            person: Some("P".into()),
+            ..Default::default()
+        };
+        let ids = [
+            add_photo(&mut cat, "a", &spec),
+            add_photo(&mut cat, "b", &spec),
+            add_photo(&mut cat, "c", &spec),
+        ];
+        cat.set_view(&ids[..1], Some(View::Frontal)).unwrap();
+        let chin = cat
+            .terms(VocabKind::Area)
+            .unwrap()
+            .into_iter()
+            .find(|t| t.key == "chin")
+            .unwrap()
+            .id;
+        cat.change_term(&ids[1..], TermChange::Add(chin)).unwrap();
+        let s = cat.selection_summary(&ids).unwrap();
+        assert_eq!(s.count, 3);
+        assert_eq!(s.view, Common::Mixed, "one frontal, two unset");
+        assert_eq!(s.lighting, Common::Same(None));
+        assert!(matches!(s.person, Common::Same(Some(_))));
+        assert_eq!(s.terms.get(&chin), Some(&2));
+        let one = cat.selection_summary(&ids[..1]).unwrap();
+        assert_eq!(one.view, Common::Same(Some(View::Frontal)));
+    }
+
+    #[test]
     fn assignment_must_be_consistent() {
         let mut cat = Catalogue::open_in_memory().unwrap();
         let a = cat

@@ -13,7 +13,7 @@ mod terms;
 mod trash;
 mod types;
 
-pub use browse::{GridItem, PhotoDetails, PhotoFilter, SortOrder};
+pub use browse::{Common, GridItem, PhotoDetails, PhotoFilter, SelectionSummary, SortOrder};
 pub use edit::TermChange;
 pub use journal::Claim;
 pub use photos::{NewPhoto, PhotoListing};

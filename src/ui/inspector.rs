@@ -1,7 +1,8 @@
 //! Right panel: what the selected photo(s) are and the edits that apply to all of them.
 
-use super::widgets::option_combo;
+use super::widgets::common_combo;
 use crate::app::{Action, AppState, Command, Commands};
+use crate::catalogue::Common;
 use crate::catalogue::TermChange;
 use crate::model::{Keyed, Lighting, PhotoId, View, VocabKind};
 use egui::{RichText, Ui};
@@ -44,23 +45,25 @@ impl InspectorPanel {
                 }
                 ui.separator();
                 self.taken_ui(ui, state, commands);
-                let view = option_combo(
+                let same = |x| Common::Same(x);
+                let summary = state.selection_summary.as_ref();
+                let view = common_combo(
                     ui,
                     "inspector-view",
                     "View",
                     "Not set",
-                    photo.view,
+                    summary.map_or(same(photo.view), |s| s.view),
                     View::ALL.iter().map(|v| (*v, v.label().to_owned())),
                 );
                 if let Some(view) = view {
                     commands.push(Command::SetView(view));
                 }
-                let lighting = option_combo(
+                let lighting = common_combo(
                     ui,
                     "inspector-lighting",
                     "Lighting",
                     "Not set",
-                    photo.lighting,
+                    summary.map_or(Common::Same(photo.lighting), |s| s.lighting),
                     Lighting::ALL.iter().map(|l| (*l, l.label().to_owned())),
                 );
                 if let Some(lighting) = lighting {
@@ -149,38 +152,38 @@ impl InspectorPanel {
             return;
         };
         let photo = &details.photo;
+        let summary = state.selection_summary.as_ref();
+        let person = summary.map_or(Common::Same(photo.person), |s| s.person);
+        let series_common = summary.map_or(Common::Same(photo.series), |s| s.series);
+        let session_common = summary.map_or(Common::Same(photo.session), |s| s.session);
         let people = state
             .people
             .iter()
             .filter(|p| !p.archived || Some(p.id) == photo.person)
             .map(|p| (p.id, p.name.clone()));
-        if let Some(person) = option_combo(
-            ui,
-            "inspector-person",
-            "Person",
-            "Nobody",
-            photo.person,
-            people,
-        ) {
+        if let Some(person) =
+            common_combo(ui, "inspector-person", "Person", "Nobody", person, people)
+        {
             commands.push(Command::Assign {
                 person,
                 series: None,
                 session: None,
             });
         }
-        if photo.person.is_none() {
+        // Series and sessions belong to one person: choose them once the person is common.
+        if person != Common::Same(photo.person) || photo.person.is_none() {
             return;
         }
         let series = state
             .details_series
             .iter()
             .map(|(s, _)| (s.id, s.title.clone()));
-        if let Some(series) = option_combo(
+        if let Some(series) = common_combo(
             ui,
             "inspector-series",
             "Series",
             "No series",
-            photo.series,
+            series_common,
             series,
         ) {
             commands.push(Command::Assign {
@@ -189,7 +192,9 @@ impl InspectorPanel {
                 session: None,
             });
         }
-        let Some(series) = photo.series else { return };
+        let (Common::Same(Some(series)), Some(_)) = (series_common, photo.series) else {
+            return;
+        };
         let sessions = state
             .details_series
             .iter()
@@ -199,12 +204,12 @@ impl InspectorPanel {
         let choices = sessions
             .iter()
             .map(|s| (s.id, format!("{} · {}", s.date, s.kind.label())));
-        if let Some(session) = option_combo(
+        if let Some(session) = common_combo(
             ui,
             "inspector-session",
             "Session",
             "No session",
-            photo.session,
+            session_common,
             choices,
         ) {
             commands.push(Command::Assign {
@@ -214,7 +219,7 @@ impl InspectorPanel {
             });
         }
         let day = photo.taken_at.local.date();
-        if photo.session.is_none() && !sessions.iter().any(|s| s.date == day) && ui.button(format!("New session on {day}")).on_hover_text("Add a session to this series on the day the photo was taken, and put the photo in it").clicked() {
+        if state.selection.len() == 1 && photo.session.is_none() && !sessions.iter().any(|s| s.date == day) && ui.button(format!("New session on {day}")).on_hover_text("Add a session to this series on the day the photo was taken, and put the photo in it").clicked() {
             commands.push(Command::AddSessionOn(series, day));
         }
     }
@@ -238,7 +243,11 @@ impl InspectorPanel {
             .show(ui, |ui| {
                 ui.horizontal_wrapped(|ui| {
                     for term in state.terms(kind) {
-                        let count = state.selection_terms.get(&term.id).copied().unwrap_or(0);
+                        let count = state
+                            .selection_summary
+                            .as_ref()
+                            .and_then(|s| s.terms.get(&term.id).copied())
+                            .unwrap_or(0);
                         let mut checked = count == n && n > 0;
                         let box_ = egui::Checkbox::new(&mut checked, &term.name)
                             .indeterminate(count > 0 && count < n);

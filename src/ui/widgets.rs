@@ -1,5 +1,6 @@
 //! Small widgets shared by panels.
 
+use crate::catalogue::Common;
 use egui::{Response, Ui};
 
 /// A single-line text field that reports the text when Enter is pressed (and keeps focus
@@ -40,17 +41,42 @@ pub fn option_combo<T: Copy + PartialEq>(
     current: Option<T>,
     values: impl IntoIterator<Item = (T, String)>,
 ) -> Option<Option<T>> {
+    common_combo(ui, id, label, none_text, Common::Same(current), values)
+}
+
+/// [`option_combo`] over several photos: shows "(mixed)" when they differ, and any choice
+/// then counts as a change.
+#[allow(clippy::option_option)]
+pub fn common_combo<T: Copy + PartialEq>(
+    ui: &mut Ui,
+    id: &str,
+    label: &str,
+    none_text: &str,
+    common: Common<Option<T>>,
+    values: impl IntoIterator<Item = (T, String)>,
+) -> Option<Option<T>> {
     let values: Vec<(T, String)> = values.into_iter().collect();
-    let selected_text = current
-        .and_then(|c| values.iter().find(|(v, _)| *v == c).map(|(_, l)| l.clone()))
-        .unwrap_or_else(|| none_text.to_owned());
+    let (current, mixed) = match common {
+        Common::Same(current) => (current, false),
+        Common::Mixed => (None, true),
+    };
+    let selected_text = if mixed {
+        "(mixed)".to_owned()
+    } else {
+        current
+            .and_then(|c| values.iter().find(|(v, _)| *v == c).map(|(_, l)| l.clone()))
+            .unwrap_or_else(|| none_text.to_owned())
+    };
     let mut chosen = None;
     ui.horizontal(|ui| {
         let label = ui.label(label);
         egui::ComboBox::from_id_salt(id)
             .selected_text(selected_text)
             .show_ui(ui, |ui| {
-                if ui.selectable_label(current.is_none(), none_text).clicked() {
+                if ui
+                    .selectable_label(current.is_none() && !mixed, none_text)
+                    .clicked()
+                {
                     chosen = Some(None);
                 }
                 for (value, text) in &values {
@@ -62,5 +88,5 @@ pub fn option_combo<T: Copy + PartialEq>(
             .response
             .labelled_by(label.id);
     });
-    chosen.filter(|c| *c != current)
+    chosen.filter(|c| mixed || *c != current)
 }

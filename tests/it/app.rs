@@ -243,6 +243,72 @@ fn editing_tags_in_the_inspector_changes_the_catalogue() {
 }
 
 #[test]
+fn a_mixed_selection_shows_mixed_and_a_choice_applies_to_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    let all = photos(dir.path(), 2);
+    let mut h = harness(&root);
+    for (path, view) in all.iter().zip([
+        skinlapse::model::View::Frontal,
+        skinlapse::model::View::LeftProfile,
+    ]) {
+        let spec = AssignmentSpec {
+            person: Some("Me".into()),
+            view: Some(view),
+            ..AssignmentSpec::default()
+        };
+        send(
+            &mut h,
+            Command::StartImport {
+                paths: vec![path.clone()],
+                spec,
+            },
+        );
+    }
+    let ids = grid_ids(&h);
+    h.get_by_label_contains(&photo_label(ids[0])).click();
+    settle(&mut h);
+    h.get_by_label_contains(&photo_label(ids[1]))
+        .click_modifiers(Modifiers::COMMAND);
+    settle(&mut h);
+    assert!(h.query_by_label("2 photos selected").is_some());
+    // The filter bar has a "View" too; the inspector's is the one on the right.
+    let inspector_view = |h: &Harness<'static, App>| {
+        h.get_all_by_role_and_label(Role::ComboBox, "View")
+            .max_by(|a, b| a.rect().min.x.total_cmp(&b.rect().min.x))
+            .map(|n| (n.value(), n.rect().center()))
+            .unwrap()
+    };
+    let (value, centre) = inspector_view(&h);
+    assert_eq!(value.as_deref(), Some("(mixed)"), "the views differ");
+    h.event(egui::Event::PointerMoved(centre));
+    h.event(egui::Event::PointerButton {
+        pos: centre,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(egui::Event::PointerButton {
+        pos: centre,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run_steps(2);
+    h.get_by_label("Close-up").click();
+    settle(&mut h);
+    let library = Library::open(&root).unwrap();
+    let mut cat = library.catalogue().unwrap();
+    for id in ids {
+        assert_eq!(
+            cat.photo(id).unwrap().view,
+            Some(skinlapse::model::View::CloseUp)
+        );
+    }
+    assert_eq!(inspector_view(&h).0.as_deref(), Some("Close-up"));
+}
+
+#[test]
 fn trash_undo_restore_and_empty() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("lib");
