@@ -272,3 +272,97 @@ fn load(request: &ImageRequest) -> Result<ColorImage, String> {
     let size = [rgb.width() as usize, rgb.height() as usize];
     Ok(ColorImage::from_rgb(size, rgb.as_raw()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::imaging::synth::{SkinScene, jpeg_with_exif, render_skin};
+
+    /// Frames until `request` is loaded.
+    fn load(cache: &mut ImageCache, ctx: &egui::Context, request: &ImageRequest) -> TextureHandle {
+        for _ in 0..2000 {
+            cache.begin_frame(ctx);
+            if let Some(t) = cache.get(request) {
+                return t;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        panic!("{request:?} never loaded");
+    }
+
+    #[test]
+    fn stays_within_its_budget_evicting_the_least_recently_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let requests: Vec<ImageRequest> = (0..6)
+            .map(|i| {
+                let path = dir.path().join(format!("{i}.jpg"));
+                std::fs::write(
+                    &path,
+                    jpeg_with_exif(&render_skin(&SkinScene::new(32, 32, i)), 90, None),
+                )
+                .unwrap();
+                ImageRequest {
+                    key: (PhotoId(i as i64), Rendition::Thumbnail),
+                    path,
+                    format: PhotoFormat::Jpeg,
+                }
+            })
+            .collect();
+        let ctx = egui::Context::default();
+        let one = 32 * 32 * 4;
+        let mut cache = ImageCache::new(&ctx, 3 * one, 1);
+        for r in &requests[..3] {
+            load(&mut cache, &ctx, r);
+        }
+        assert_eq!((cache.len(), cache.used_bytes()), (3, 3 * one));
+        // Photo 0 is shown again, so 1 is now the least recently shown.
+        cache.begin_frame(&ctx);
+        assert!(cache.get(&requests[0]).is_some());
+        for r in &requests[3..] {
+            load(&mut cache, &ctx, r);
+            cache.begin_frame(&ctx);
+            cache.begin_frame(&ctx);
+        }
+        assert!(
+            cache.used_bytes() <= 3 * one,
+            "over budget: {}",
+            cache.used_bytes()
+        );
+        cache.begin_frame(&ctx);
+        assert!(
+            cache.entries.contains_key(&requests[5].key),
+            "the newest stays"
+        );
+        assert!(
+            !cache.entries.contains_key(&requests[1].key),
+            "the least recently shown went first"
+        );
+    }
+
+    #[test]
+    fn a_missing_file_is_an_error_not_a_retry_loop() {
+        let ctx = egui::Context::default();
+        let mut cache = ImageCache::new(&ctx, 1 << 20, 1);
+        let request = ImageRequest {
+            key: (PhotoId(1), Rendition::Preview),
+            path: std::path::PathBuf::from("/nonexistent/preview.jpg"),
+            format: PhotoFormat::Jpeg,
+        };
+        assert!(cache.get(&request).is_none());
+        for _ in 0..2000 {
+            cache.begin_frame(&ctx);
+            if cache.error(&request.key).is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        assert!(
+            cache
+                .error(&request.key)
+                .unwrap()
+                .contains("/nonexistent/preview.jpg")
+        );
+        assert!(cache.get(&request).is_none());
+        assert!(!cache.is_loading(), "failed images are not requested again");
+    }
+}

@@ -133,6 +133,12 @@ impl App {
 
     pub fn save_prefs(&mut self) {
         self.state.store_filter_prefs();
+        if let Some(w) = self.panels.left_width {
+            self.state.prefs.left_panel_width = w;
+        }
+        if let Some(w) = self.panels.right_width {
+            self.state.prefs.right_panel_width = w;
+        }
         if let Some(path) = &self.options.prefs_path
             && let Err(e) = self.state.prefs.save(path)
         {

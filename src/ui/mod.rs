@@ -25,6 +25,10 @@ pub struct Panels {
     pub inspector: InspectorPanel,
     pub viewer: ViewerPanel,
     pub import: ImportDialog,
+    /// Widths the side panels were last drawn at (the user may have dragged them), to be
+    /// remembered in the preferences.
+    pub left_width: Option<f32>,
+    pub right_width: Option<f32>,
 }
 
 /// Keyboard shortcuts of [`Action`]s. While a text field has focus, only shortcuts with a
@@ -95,17 +99,19 @@ pub fn draw(
         help_window(ui.ctx(), state, commands);
         return;
     }
-    egui::Panel::left("people")
+    let left = egui::Panel::left("people")
         .resizable(true)
         .default_size(state.prefs.left_panel_width)
         .min_size(180.0)
         .show(ui, |ui| panels.people.ui(ui, state, commands));
+    panels.left_width = Some(left.response.rect.width());
     if !state.selection.is_empty() {
-        egui::Panel::right("inspector")
+        let right = egui::Panel::right("inspector")
             .resizable(true)
             .default_size(state.prefs.right_panel_width)
             .min_size(240.0)
             .show(ui, |ui| panels.inspector.ui(ui, state, commands));
+        panels.right_width = Some(right.response.rect.width());
     }
     egui::CentralPanel::default().show(ui, |ui| {
         if state.viewer.is_some() {

@@ -418,6 +418,40 @@ fn viewer_opens_steps_and_zooms_with_the_keyboard() {
     assert_eq!(h.state().state.viewer, None);
 }
 
+/// A file dropped onto the window, as winit would deliver it.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_folder_opens_the_import_dialog_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    photos(dir.path(), 2);
+    let inbox = dir.path().join("inbox");
+    let mut h = harness(&dir.path().join("lib"));
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(inbox.clone())));
+    settle(&mut h);
+    assert_eq!(h.state().state.import_paths, Some(vec![inbox]));
+    assert!(
+        h.query_by_label("Import photos").is_some(),
+        "the dialog is open"
+    );
+    h.get_by_label("Start import").click();
+    settle(&mut h);
+    assert_eq!(h.state().state.grid.len(), 2);
+}
+
 #[test]
 fn help_lists_every_shortcut() {
     let dir = tempfile::tempdir().unwrap();
@@ -532,7 +566,34 @@ fn filters_and_sort_survive_a_restart() {
             }),
         );
         send(&mut h, Action::ToggleSort);
+        // Drag the people panel's edge from 240 to 320 points.
+        let edge = h.state().state.prefs.left_panel_width;
+        for (x, pressed) in [
+            (edge, None),
+            (edge, Some(true)),
+            (edge + 40.0, None),
+            (edge + 80.0, None),
+            (edge + 80.0, Some(false)),
+        ] {
+            let pos = egui::pos2(x, 400.0);
+            h.event(egui::Event::PointerMoved(pos));
+            if let Some(pressed) = pressed {
+                h.event(egui::Event::PointerButton {
+                    pos,
+                    button: egui::PointerButton::Primary,
+                    pressed,
+                    modifiers: Modifiers::NONE,
+                });
+            }
+            h.step();
+        }
     }
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&prefs).unwrap()).unwrap();
+    let left = saved["left_panel_width"].as_f64().unwrap();
+    assert!(
+        (180.0..=400.0).contains(&left),
+        "the drawn panel width is remembered: {left}"
+    );
     let h = harness_with(AppOptions {
         prefs_path: Some(prefs),
         library: None,
