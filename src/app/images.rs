@@ -312,14 +312,14 @@ mod tests {
         let one = 32 * 32 * 4;
         let mut cache = ImageCache::new(&ctx, 3 * one, 1);
         for r in &requests[..3] {
-            load(&mut cache, &ctx, r);
+            let _ = load(&mut cache, &ctx, r);
         }
         assert_eq!((cache.len(), cache.used_bytes()), (3, 3 * one));
         // Photo 0 is shown again, so 1 is now the least recently shown.
         cache.begin_frame(&ctx);
         assert!(cache.get(&requests[0]).is_some());
         for r in &requests[3..] {
-            load(&mut cache, &ctx, r);
+            let _ = load(&mut cache, &ctx, r);
             cache.begin_frame(&ctx);
             cache.begin_frame(&ctx);
         }
@@ -345,7 +345,7 @@ mod tests {
         let mut cache = ImageCache::new(&ctx, 1 << 20, 1);
         let request = ImageRequest {
             key: (PhotoId(1), Rendition::Preview),
-            path: std::path::PathBuf::from("/nonexistent/preview.jpg"),
+            path: PathBuf::from("/nonexistent/preview.jpg"),
             format: PhotoFormat::Jpeg,
         };
         assert!(cache.get(&request).is_none());
