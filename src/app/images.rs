@@ -22,7 +22,7 @@ pub enum Rendition {
     Full,
 }
 
-/// GPUs commonly refuse textures larger than this.
+/// Until the renderer says otherwise, assume GPUs refuse textures larger than this.
 pub const MAX_TEXTURE_SIDE: u32 = 8192;
 /// Requests waiting beyond this are dropped oldest first: they scrolled out of view.
 const MAX_QUEUED: usize = 512;
@@ -45,6 +45,8 @@ struct Loaded {
 struct Queue {
     requests: Mutex<(VecDeque<ImageRequest>, bool)>,
     ready: Condvar,
+    /// The renderer's largest texture side, as last reported (decodes are scaled to fit).
+    max_side: std::sync::atomic::AtomicU32,
 }
 
 /// A cached texture and when it was last drawn.
@@ -82,6 +84,7 @@ impl ImageCache {
         let queue = Arc::new(Queue {
             requests: Mutex::new((VecDeque::new(), false)),
             ready: Condvar::new(),
+            max_side: std::sync::atomic::AtomicU32::new(MAX_TEXTURE_SIDE),
         });
         let (tx, results) = channel();
         let workers = (0..threads.max(1))
@@ -109,9 +112,16 @@ impl ImageCache {
     /// Call once per frame before drawing: uploads what the loaders finished.
     pub fn begin_frame(&mut self, ctx: &egui::Context) {
         self.frame += 1;
+        let max_side = ctx.input(|i| i.max_texture_side).min(u32::MAX as usize) as u32;
+        self.queue
+            .max_side
+            .store(max_side, std::sync::atomic::Ordering::Relaxed);
         while let Ok(loaded) = self.results.try_recv() {
             self.pending.remove(&loaded.key);
+            let too_big = |image: &ColorImage| image.size.iter().any(|&s| s > max_side as usize);
             match loaded.image {
+                // Decoded before the renderer reported a smaller limit: ask again.
+                Ok(image) if too_big(&image) => {}
                 Ok(image) => {
                     let bytes = image.pixels.len() * 4;
                     let name = format!("{:?}", loaded.key);
@@ -158,6 +168,11 @@ impl ImageCache {
     /// Why a rendition could not be loaded, if it failed.
     pub fn error(&self, key: &ImageKey) -> Option<&str> {
         self.failed.get(key).map(String::as_str)
+    }
+
+    /// Whether this rendition is loaded.
+    pub fn contains(&self, key: &ImageKey) -> bool {
+        self.entries.contains_key(key)
     }
 
     /// Whether anything is still loading.
@@ -239,7 +254,10 @@ fn load_loop(queue: &Queue, results: &Sender<Loaded>, ctx: &egui::Context) {
                 guard = queue.ready.wait(guard).expect("image queue poisoned");
             }
         };
-        let image = load(&request);
+        let image = load(
+            &request,
+            queue.max_side.load(std::sync::atomic::Ordering::Relaxed),
+        );
         if results
             .send(Loaded {
                 key: request.key,
@@ -253,7 +271,7 @@ fn load_loop(queue: &Queue, results: &Sender<Loaded>, ctx: &egui::Context) {
     }
 }
 
-fn load(request: &ImageRequest) -> Result<ColorImage, String> {
+fn load(request: &ImageRequest, max_side: u32) -> Result<ColorImage, String> {
     let bytes =
         std::fs::read(&request.path).map_err(|e| format!("{}: {e}", request.path.display()))?;
     let rgb = match request.key.1 {
@@ -265,7 +283,9 @@ fn load(request: &ImageRequest) -> Result<ColorImage, String> {
         let orientation = read_metadata(&bytes)
             .orientation
             .unwrap_or(Orientation::AS_STORED);
-        orient(resize_to_fit(&rgb, MAX_TEXTURE_SIDE), orientation)
+        orient(resize_to_fit(&rgb, max_side), orientation)
+    } else if rgb.width().max(rgb.height()) > max_side {
+        resize_to_fit(&rgb, max_side)
     } else {
         rgb
     };

@@ -11,11 +11,16 @@ use crate::model::PhotoId;
 use std::path::Path;
 use std::sync::Arc;
 
+/// The app's edits wait this long for another process's write before saying the library is
+/// busy: long enough for an import's transaction, short enough not to freeze the window.
+const UI_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 impl App {
     /// Opens the library at `root` (creating it when missing), replacing the current one.
     pub(super) fn open_library(&mut self, root: &Path, demo_dir: Option<tempfile::TempDir>) {
         let opened = Library::open(root).and_then(|library| {
-            let catalogue = library.catalogue()?;
+            let mut catalogue = library.catalogue()?;
+            catalogue.set_busy_timeout(UI_BUSY_TIMEOUT)?;
             Ok((library, catalogue))
         });
         match opened {

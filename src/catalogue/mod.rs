@@ -66,13 +66,28 @@ pub enum CatalogueError {
         latest: usize,
     },
     #[error("database error: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
+    #[error(
+        "the library is busy: another Skinlapse window or command is writing to it; try again in a moment"
+    )]
+    Busy,
     #[error("{what} {id} does not exist")]
     NotFound { what: &'static str, id: i64 },
     #[error("{field}: {reason}")]
     Invalid { field: &'static str, reason: String },
     #[error("{0}")]
     UnknownTerm(String),
+}
+
+impl From<rusqlite::Error> for CatalogueError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                Self::Busy
+            }
+            _ => Self::Sql(e),
+        }
+    }
 }
 
 pub type Result<T, E = CatalogueError> = std::result::Result<T, E>;
@@ -134,6 +149,12 @@ impl Catalogue {
         let value = f(&tx)?;
         tx.finish()?;
         Ok(value)
+    }
+
+    /// How long this connection waits for another writer. The app's own connection waits
+    /// briefly so the window never freezes behind a long write elsewhere.
+    pub fn set_busy_timeout(&mut self, timeout: Duration) -> Result<()> {
+        Ok(self.conn.busy_timeout(timeout)?)
     }
 
     /// `PRAGMA integrity_check` and `foreign_key_check`: the problems found, empty when sound.

@@ -453,6 +453,76 @@ fn dropping_a_folder_opens_the_import_dialog_for_it() {
 }
 
 #[test]
+fn zooming_past_the_preview_loads_the_original() {
+    use skinlapse::app::images::Rendition;
+    let dir = tempfile::tempdir().unwrap();
+    let big = write(
+        dir.path(),
+        "big.jpg",
+        &skinlapse::imaging::synth::jpeg_with_exif(&skin(3000, 2000, 4), 85, None),
+    );
+    let mut h = harness(&dir.path().join("lib"));
+    import_tagged(&mut h, vec![big], &[], &[]);
+    let id = grid_ids(&h)[0];
+    send(&mut h, Command::OpenPhoto(id));
+    assert!(h.state().images.contains(&(id, Rendition::Preview)));
+    assert!(
+        !h.state().images.contains(&(id, Rendition::Full)),
+        "fit to window needs only the preview"
+    );
+    h.key_press(Key::Num1);
+    settle(&mut h);
+    assert!(
+        h.state().images.contains(&(id, Rendition::Full)),
+        "1:1 of a 3000 px photo needs the original"
+    );
+}
+
+#[test]
+fn a_busy_library_gives_a_clear_message_without_freezing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    let all = photos(dir.path(), 1);
+    let mut h = harness(&root);
+    import_tagged(&mut h, all, &[], &[]);
+    let id = grid_ids(&h)[0];
+    send(
+        &mut h,
+        Command::ClickPhoto(id, skinlapse::app::SelectMode::Only),
+    );
+    // Another process holds the write lock.
+    let other = rusqlite::Connection::open(root.join("catalog.sqlite")).unwrap();
+    other
+        .execute_batch("BEGIN IMMEDIATE; UPDATE person SET notes = 'x';")
+        .unwrap();
+    let start = std::time::Instant::now();
+    send(
+        &mut h,
+        Command::SetView(Some(skinlapse::model::View::Frontal)),
+    );
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(10),
+        "the window did not wait for 30 s"
+    );
+    let notices = &h.state().state.notices;
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.text.contains("the library is busy")),
+        "{notices:?}"
+    );
+    other.execute_batch("ROLLBACK").unwrap();
+    send(
+        &mut h,
+        Command::SetView(Some(skinlapse::model::View::Frontal)),
+    );
+    assert_eq!(
+        h.state().state.details.as_ref().unwrap().photo.view,
+        Some(skinlapse::model::View::Frontal)
+    );
+}
+
+#[test]
 fn help_lists_every_shortcut() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(&dir.path().join("lib"));

@@ -15,9 +15,11 @@ fn every_ui_query_uses_an_index() {
     for (name, plan) in &plans {
         assert!(!plan.is_empty(), "{name}: no plan");
         for step in plan {
+            // Walking the selection's own id list (json_each) is not a table scan.
             let full_scan = step.starts_with("SCAN")
                 && !step.contains(" USING ")
-                && step != "SCAN CONSTANT ROW";
+                && step != "SCAN CONSTANT ROW"
+                && !step.starts_with("SCAN json_each VIRTUAL TABLE");
             assert!(!full_scan, "{name}: full table scan: {plan:?}");
         }
         let touches_photos = plan.iter().any(|s| s.contains("photo"));
