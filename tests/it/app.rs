@@ -157,6 +157,24 @@ fn import_tagged(
     send(h, Command::StartImport { paths, spec });
 }
 
+/// A library (in the returned folder, at `lib/`) with `n` imported, untagged photos of "Me",
+/// open in the app, and the photos' ids in grid order.
+fn opened_with_photos(n: u64) -> (tempfile::TempDir, Harness<'static, App>, Vec<PhotoId>) {
+    let dir = tempfile::tempdir().unwrap();
+    let all = photos(dir.path(), n);
+    let mut h = harness(&dir.path().join("lib"));
+    import_tagged(&mut h, all, &[], &[]);
+    let ids = grid_ids(&h);
+    (dir, h, ids)
+}
+
+/// Clicks a photo in the grid (with modifiers for ctrl- and shift-click) and lets it settle.
+fn click_photo(h: &mut Harness<'static, App>, id: PhotoId, modifiers: Modifiers) {
+    h.get_by_label_contains(&photo_label(id))
+        .click_modifiers(modifiers);
+    settle(h);
+}
+
 #[test]
 fn filters_by_area_and_concern_through_the_combo_boxes() {
     let dir = tempfile::tempdir().unwrap();
@@ -190,17 +208,10 @@ fn filters_by_area_and_concern_through_the_combo_boxes() {
 
 #[test]
 fn editing_tags_in_the_inspector_changes_the_catalogue() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, mut h, ids) = opened_with_photos(3);
     let root = dir.path().join("lib");
-    let all = photos(dir.path(), 3);
-    let mut h = harness(&root);
-    import_tagged(&mut h, all, &[], &[]);
-    let ids = grid_ids(&h);
-    h.get_by_label_contains(&photo_label(ids[0])).click();
-    settle(&mut h);
-    h.get_by_label_contains(&photo_label(ids[2]))
-        .click_modifiers(Modifiers::SHIFT);
-    settle(&mut h);
+    click_photo(&mut h, ids[0], Modifiers::NONE);
+    click_photo(&mut h, ids[2], Modifiers::SHIFT);
     assert_eq!(
         h.state().state.selection.len(),
         3,
@@ -234,8 +245,7 @@ fn editing_tags_in_the_inspector_changes_the_catalogue() {
         assert_eq!(d.concerns, vec![wrinkles], "photo {id}");
     }
     // Untick for one photo only.
-    h.get_by_label_contains(&photo_label(ids[1])).click();
-    settle(&mut h);
+    click_photo(&mut h, ids[1], Modifiers::NONE);
     h.get_by_role_and_label(Role::CheckBox, "Jawline").click();
     settle(&mut h);
     assert!(cat.photo_details(ids[1]).unwrap().areas.is_empty());
@@ -266,11 +276,8 @@ fn a_mixed_selection_shows_mixed_and_a_choice_applies_to_all() {
         );
     }
     let ids = grid_ids(&h);
-    h.get_by_label_contains(&photo_label(ids[0])).click();
-    settle(&mut h);
-    h.get_by_label_contains(&photo_label(ids[1]))
-        .click_modifiers(Modifiers::COMMAND);
-    settle(&mut h);
+    click_photo(&mut h, ids[0], Modifiers::NONE);
+    click_photo(&mut h, ids[1], Modifiers::COMMAND);
     assert!(h.query_by_label("2 photos selected").is_some());
     // The filter bar has a "View" too; the inspector's is the one on the right.
     let inspector_view = |h: &Harness<'static, App>| {
@@ -310,15 +317,10 @@ fn a_mixed_selection_shows_mixed_and_a_choice_applies_to_all() {
 
 #[test]
 fn trash_undo_restore_and_empty() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, mut h, ids) = opened_with_photos(3);
     let root = dir.path().join("lib");
-    let all = photos(dir.path(), 3);
-    let mut h = harness(&root);
-    import_tagged(&mut h, all, &[], &[]);
-    let ids = grid_ids(&h);
 
-    h.get_by_label_contains(&photo_label(ids[0])).click();
-    settle(&mut h);
+    click_photo(&mut h, ids[0], Modifiers::NONE);
     h.key_press(Key::Delete);
     settle(&mut h);
     assert_eq!(h.state().state.grid.len(), 2);
@@ -329,9 +331,7 @@ fn trash_undo_restore_and_empty() {
     assert_eq!(h.state().state.trash_count, 0);
 
     for id in &ids[..2] {
-        h.get_by_label_contains(&photo_label(*id))
-            .click_modifiers(Modifiers::COMMAND);
-        settle(&mut h);
+        click_photo(&mut h, *id, Modifiers::COMMAND);
     }
     send(&mut h, Action::MoveToTrash);
     assert_eq!(h.state().state.trash_count, 2);
@@ -339,8 +339,7 @@ fn trash_undo_restore_and_empty() {
     settle(&mut h);
     assert!(h.state().state.filter.trashed);
     assert_eq!(h.state().state.grid.len(), 2);
-    h.get_by_label_contains(&photo_label(ids[0])).click();
-    settle(&mut h);
+    click_photo(&mut h, ids[0], Modifiers::NONE);
     h.get_by_label("Restore").click();
     settle(&mut h);
     assert_eq!(h.state().state.trash_count, 1);
@@ -396,13 +395,8 @@ fn the_demo_library_opens_with_its_people_and_series() {
 
 #[test]
 fn viewer_opens_steps_and_zooms_with_the_keyboard() {
-    let dir = tempfile::tempdir().unwrap();
-    let all = photos(dir.path(), 3);
-    let mut h = harness(&dir.path().join("lib"));
-    import_tagged(&mut h, all, &[], &[]);
-    let ids = grid_ids(&h);
-    h.get_by_label_contains(&photo_label(ids[0])).click();
-    settle(&mut h);
+    let (_dir, mut h, ids) = opened_with_photos(3);
+    click_photo(&mut h, ids[0], Modifiers::NONE);
     h.key_press(Key::Enter);
     settle(&mut h);
     assert_eq!(h.state().state.viewer, Some(ids[0]));
@@ -480,11 +474,8 @@ fn zooming_past_the_preview_loads_the_original() {
 
 #[test]
 fn a_busy_library_gives_a_clear_message_without_freezing() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, mut h, _) = opened_with_photos(1);
     let root = dir.path().join("lib");
-    let all = photos(dir.path(), 1);
-    let mut h = harness(&root);
-    import_tagged(&mut h, all, &[], &[]);
     let id = grid_ids(&h)[0];
     send(
         &mut h,
@@ -579,11 +570,8 @@ fn a_missing_last_library_is_reported_not_recreated() {
 
 #[test]
 fn bad_edits_are_refused_with_a_message() {
-    let dir = tempfile::tempdir().unwrap();
-    let all = photos(dir.path(), 1);
-    let mut h = harness(&dir.path().join("lib"));
-    import_tagged(&mut h, all, &[], &[]);
-    let id = grid_ids(&h)[0];
+    let (_dir, mut h, ids) = opened_with_photos(1);
+    let id = ids[0];
     send(
         &mut h,
         Command::ClickPhoto(id, skinlapse::app::SelectMode::Only),
