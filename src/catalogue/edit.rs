@@ -98,35 +98,39 @@ impl Catalogue {
     ) -> Result<()> {
         self.write(|tx| {
             require_photos(tx, ids)?;
-            if let Some(session) = session {
-                let owner: Option<SeriesId> = tx
-                    .query_row(
-                        "SELECT series_id FROM session WHERE id = ?1",
-                        [session],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                if owner.is_none() || owner != series {
-                    return Err(CatalogueError::Invalid {
-                        field: "session",
-                        reason: "is not part of the chosen series".into(),
-                    });
-                }
+            if session.is_some() && series.is_none() {
+                return Err(CatalogueError::Invalid {
+                    field: "session",
+                    reason: "needs a series".into(),
+                });
             }
-            if let Some(series) = series {
-                let owner: Option<PersonId> = tx
-                    .query_row(
-                        "SELECT person_id FROM series WHERE id = ?1",
-                        [series],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                if owner.is_none() || owner != person {
-                    return Err(CatalogueError::Invalid {
-                        field: "series",
-                        reason: "belongs to another person".into(),
-                    });
-                }
+            if series.is_some() && person.is_none() {
+                return Err(CatalogueError::Invalid {
+                    field: "series",
+                    reason: "needs a person".into(),
+                });
+            }
+            // A session must belong to the chosen series, the series to the chosen person.
+            let owner_of = |sql: &str, id: i64| -> Result<Option<i64>> {
+                Ok(tx.query_row(sql, [id], |r| r.get(0)).optional()?)
+            };
+            if let Some(session) = session
+                && owner_of("SELECT series_id FROM session WHERE id = ?1", session.0)?
+                    != series.map(|s| s.0)
+            {
+                return Err(CatalogueError::Invalid {
+                    field: "session",
+                    reason: "is not part of the chosen series".into(),
+                });
+            }
+            if let Some(series) = series
+                && owner_of("SELECT person_id FROM series WHERE id = ?1", series.0)?
+                    != person.map(|p| p.0)
+            {
+                return Err(CatalogueError::Invalid {
+                    field: "series",
+                    reason: "belongs to another person".into(),
+                });
             }
             if let Some(person) = person {
                 let exists: bool = tx.query_row(
