@@ -4,6 +4,7 @@ use super::browse::require_photos;
 use super::{Catalogue, CatalogueError, Result};
 use crate::model::{Lighting, PersonId, PhotoId, SeriesId, SessionId, TermId, View};
 use chrono::{FixedOffset, NaiveDateTime};
+use rusqlite::types::ToSql;
 use rusqlite::{OptionalExtension, params};
 
 /// Adding or removing one area or concern.
@@ -14,6 +15,21 @@ pub enum TermChange {
 }
 
 impl Catalogue {
+    /// Runs `sql` (photo id as `?1`, then `values` as `?2`…) for every photo, after checking
+    /// they all exist, in one transaction.
+    fn update_photos(&mut self, ids: &[PhotoId], sql: &str, values: &[&dyn ToSql]) -> Result<()> {
+        self.write(|tx| {
+            require_photos(tx, ids)?;
+            let mut stmt = tx.prepare_cached(sql)?;
+            for id in ids {
+                let mut params: Vec<&dyn ToSql> = vec![id];
+                params.extend_from_slice(values);
+                stmt.execute(params.as_slice())?;
+            }
+            Ok(())
+        })
+    }
+
     /// Sets the capture time by hand: no longer an estimate.
     pub fn set_taken_at(
         &mut self,
@@ -22,38 +38,23 @@ impl Catalogue {
         offset: Option<FixedOffset>,
     ) -> Result<()> {
         let taken = crate::model::TakenAt::exact(local, offset);
-        self.write(|tx| {
-            require_photos(tx, ids)?;
-            let mut stmt = tx.prepare_cached(
-                "UPDATE photo SET taken_at = ?2, taken_at_offset_min = ?3, taken_at_estimated = 0 WHERE id = ?1",
-            )?;
-            for id in ids {
-                stmt.execute(params![id, taken.local_text(), taken.offset_minutes()])?;
-            }
-            Ok(())
-        })
+        self.update_photos(
+            ids,
+            "UPDATE photo SET taken_at = ?2, taken_at_offset_min = ?3, taken_at_estimated = 0 WHERE id = ?1",
+            &[&taken.local_text(), &taken.offset_minutes()],
+        )
     }
 
     pub fn set_view(&mut self, ids: &[PhotoId], view: Option<View>) -> Result<()> {
-        self.write(|tx| {
-            require_photos(tx, ids)?;
-            let mut stmt = tx.prepare_cached("UPDATE photo SET view = ?2 WHERE id = ?1")?;
-            for id in ids {
-                stmt.execute(params![id, view])?;
-            }
-            Ok(())
-        })
+        self.update_photos(ids, "UPDATE photo SET view = ?2 WHERE id = ?1", &[&view])
     }
 
     pub fn set_lighting(&mut self, ids: &[PhotoId], lighting: Option<Lighting>) -> Result<()> {
-        self.write(|tx| {
-            require_photos(tx, ids)?;
-            let mut stmt = tx.prepare_cached("UPDATE photo SET lighting = ?2 WHERE id = ?1")?;
-            for id in ids {
-                stmt.execute(params![id, lighting])?;
-            }
-            Ok(())
-        })
+        self.update_photos(
+            ids,
+            "UPDATE photo SET lighting = ?2 WHERE id = ?1",
+            &[&lighting],
+        )
     }
 
     pub fn change_term(&mut self, ids: &[PhotoId], change: TermChange) -> Result<()> {
@@ -156,14 +157,11 @@ impl Catalogue {
     }
 
     pub fn set_notes(&mut self, id: PhotoId, notes: &str) -> Result<()> {
-        self.write(|tx| {
-            require_photos(tx, &[id])?;
-            tx.execute(
-                "UPDATE photo SET notes = ?2 WHERE id = ?1",
-                params![id, notes],
-            )?;
-            Ok(())
-        })
+        self.update_photos(
+            &[id],
+            "UPDATE photo SET notes = ?2 WHERE id = ?1",
+            &[&notes],
+        )
     }
 }
 
