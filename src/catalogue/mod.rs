@@ -4,6 +4,7 @@
 //! a `&Transaction` (or `&Connection` for plain reads) so operations compose.
 
 mod browse;
+mod compare;
 mod edit;
 mod journal;
 mod people;

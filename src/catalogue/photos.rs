@@ -9,13 +9,13 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::HashMap;
 
-const PHOTO_COLUMNS: &str = "photo.id, photo.hash, photo.format, photo.original_name, photo.file_size, \
+pub(super) const PHOTO_COLUMNS: &str = "photo.id, photo.hash, photo.format, photo.original_name, photo.file_size, \
      photo.width, photo.height, photo.taken_at, photo.taken_at_offset_min, photo.taken_at_estimated, \
      photo.camera, photo.view, photo.lighting, photo.person_id, photo.series_id, photo.session_id, \
      photo.notes, photo.imported_at, photo.trashed_at";
 
 impl Photo {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         let local_text: String = row.get(7)?;
         let local = TakenAt::parse_local_text(&local_text).ok_or_else(|| {
             rusqlite::Error::FromSqlConversionFailure(
@@ -122,7 +122,7 @@ fn add_terms(conn: &Connection, photo: PhotoId, terms: &[TermId]) -> Result<()> 
     Ok(())
 }
 
-fn get_photo(conn: &Connection, id: PhotoId) -> Result<Photo> {
+pub(super) fn get_photo(conn: &Connection, id: PhotoId) -> Result<Photo> {
     let sql = format!("SELECT {PHOTO_COLUMNS} FROM photo WHERE id = ?1");
     conn.query_row(&sql, [id], Photo::from_row)
         .optional()?

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 impl Series {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
             id: row.get(0)?,
             person: row.get(1)?,
@@ -25,7 +25,7 @@ impl Series {
 }
 
 impl Session {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
             id: row.get(0)?,
             series: row.get(1)?,
@@ -43,6 +43,8 @@ impl Session {
     }
 }
 
+pub(super) const SERIES_COLUMNS: &str =
+    "id, person_id, title, planned_sessions, interval_days, start_date, status, notes";
 pub(super) const SERIES_OF_SQL: &str = "SELECT id, person_id, title, planned_sessions, interval_days, \
      start_date, status, notes FROM series WHERE person_id = ?1 ORDER BY id";
 pub(super) const SESSIONS_OF_SQL: &str = "SELECT id, series_id, date, kind, device, needle_depth_mm, \

@@ -41,6 +41,11 @@ pub fn fit_long_edge(width: u32, height: u32, edge: u32) -> (u32, u32) {
 /// Downscales to fit `edge` (Lanczos3), or returns a copy when it already fits.
 pub fn resize_to_fit(src: &RgbImage, edge: u32) -> RgbImage {
     let (w, h) = fit_long_edge(src.width(), src.height(), edge);
+    resize_exact(src, w, h)
+}
+
+/// Resizes to exactly `w`×`h` (Lanczos3), or returns a copy when it is that size already.
+pub fn resize_exact(src: &RgbImage, w: u32, h: u32) -> RgbImage {
     if (w, h) == src.dimensions() {
         return src.clone();
     }

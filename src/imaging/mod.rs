@@ -1,10 +1,12 @@
 //! Pixels: decoding, metadata, previews and generated images. Pure functions over bytes
 //! and pixels; no files, no database.
 
+pub mod compose;
 pub mod decode;
 pub mod derive;
 pub mod metadata;
 pub mod synth;
+pub mod text;
 
 pub use decode::{DecodeError, decode, sniff};
 pub use derive::{Derived, derive_previews};

@@ -1,9 +1,13 @@
 //! The domain model: typed ids, enums and plain structs. No I/O here.
 
+pub mod compare;
 mod taken_at;
+pub mod transform;
 mod vocab;
 
+pub use compare::{ComparedPhoto, Finding, SeriesPhotos, Severity, SideLabel};
 pub use taken_at::TakenAt;
+pub use transform::Similarity;
 pub use vocab::{BUILTIN_AREAS, BUILTIN_CONCERNS, VocabKind, VocabTerm, vocab_key};
 
 use chrono::NaiveDate;
