@@ -1,9 +1,8 @@
 //! Photo textures: decoded off the UI thread, cached on the GPU within a byte budget,
 //! evicting what was not shown recently. (egui's own loaders never evict.)
 
-use crate::imaging::derive::{orient, resize_to_fit};
-use crate::imaging::metadata::Orientation;
-use crate::imaging::{decode, read_metadata};
+use crate::imaging::decode;
+use crate::imaging::derive::{decode_upright, resize_to_fit};
 use crate::model::{PhotoFormat, PhotoId};
 use egui::{ColorImage, TextureHandle, TextureOptions};
 use std::collections::{HashMap, VecDeque};
@@ -276,15 +275,10 @@ fn load(request: &ImageRequest, max_side: u32) -> Result<ColorImage, String> {
         std::fs::read(&request.path).map_err(|e| format!("{}: {e}", request.path.display()))?;
     let rgb = match request.key.1 {
         Rendition::Thumbnail | Rendition::Preview => decode(&bytes, PhotoFormat::Jpeg),
-        Rendition::Full => decode(&bytes, request.format),
+        Rendition::Full => decode_upright(&bytes, request.format, max_side),
     }
     .map_err(|e| format!("{}: {e}", request.path.display()))?;
-    let rgb = if request.key.1 == Rendition::Full {
-        let orientation = read_metadata(&bytes)
-            .orientation
-            .unwrap_or(Orientation::AS_STORED);
-        orient(resize_to_fit(&rgb, max_side), orientation)
-    } else if rgb.width().max(rgb.height()) > max_side {
+    let rgb = if rgb.width().max(rgb.height()) > max_side {
         resize_to_fit(&rgb, max_side)
     } else {
         rgb

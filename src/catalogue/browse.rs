@@ -306,14 +306,14 @@ impl Catalogue {
             ("trash count", super::trash::TRASH_COUNT_SQL),
             ("series of a person", super::series::SERIES_OF_SQL),
             ("sessions of a series", super::series::SESSIONS_OF_SQL),
-            ("areas of a series' photos", super::compare::SERIES_AREAS_SQL),
+            (
+                "areas of a series' photos",
+                super::compare::SERIES_AREAS_SQL,
+            ),
         ] {
             plans.push((name.to_owned(), self.explain(&sql.replace("?1", "1"))?));
         }
-        let series_photos = format!(
-            "SELECT id FROM photo {}",
-            super::compare::SERIES_PHOTOS_SQL
-        );
+        let series_photos = format!("SELECT id FROM photo {}", super::compare::SERIES_PHOTOS_SQL);
         plans.push((
             "photos of a series".to_owned(),
             self.explain(&series_photos.replace("?1", "1"))?,

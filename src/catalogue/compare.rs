@@ -4,7 +4,7 @@
 use super::photos::{PHOTO_COLUMNS, get_photo};
 use super::series::{SERIES_COLUMNS, SESSIONS_OF_SQL};
 use super::{Catalogue, CatalogueError, Result};
-use crate::model::{ComparedPhoto, Photo, PhotoId, Series, SeriesId, SeriesPhotos, Session};
+use crate::model::{ComparedPhoto, Pair, Photo, PhotoId, Series, SeriesId, SeriesPhotos, Session};
 use rusqlite::{Connection, OptionalExtension};
 use std::collections::HashMap;
 
@@ -48,6 +48,18 @@ impl Catalogue {
         })
     }
 
+    /// Two photos and the series they belong to, ready to compare.
+    pub fn compare_pair(&mut self, a: PhotoId, b: PhotoId) -> Result<Pair> {
+        let (a, b) = (self.compared_photo(a)?, self.compared_photo(b)?);
+        let mut series = Vec::new();
+        for id in [a.photo.series, b.photo.series].into_iter().flatten() {
+            if !series.iter().any(|s: &SeriesPhotos| s.series.id == id) {
+                series.push(self.series_photos(id)?);
+            }
+        }
+        Ok(Pair { a, b, series })
+    }
+
     /// A series with its sessions (by date) and its photos not in the trash (by time taken).
     pub fn series_photos(&mut self, id: SeriesId) -> Result<SeriesPhotos> {
         self.read(|tx| {
@@ -62,10 +74,11 @@ impl Catalogue {
                     what: "series",
                     id: id.0,
                 })?;
-            let person_name: String =
-                tx.query_row("SELECT name FROM person WHERE id = ?1", [series.person], |r| {
-                    r.get(0)
-                })?;
+            let person_name: String = tx.query_row(
+                "SELECT name FROM person WHERE id = ?1",
+                [series.person],
+                |r| r.get(0),
+            )?;
             let sessions = tx
                 .prepare_cached(SESSIONS_OF_SQL)?
                 .query_map([id], Session::from_row)?
@@ -135,7 +148,8 @@ mod tests {
                 ),
                 camera: None,
             };
-            cat.insert_photos_bulk(&[(new, assignment.clone())]).unwrap();
+            cat.insert_photos_bulk(&[(new, assignment.clone())])
+                .unwrap();
             assignment
         };
         let first = add(20, View::Frontal, "chin");

@@ -3,6 +3,7 @@
 
 mod bench;
 mod demo;
+mod export;
 mod import;
 mod list;
 mod verify;
@@ -41,6 +42,9 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Generate the demo library (people, series, changing skin) into a folder.
     Demo(demo::DemoArgs),
+    /// Export a labelled comparison or contact sheet as PNG or JPEG (no metadata).
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Measure speed.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -116,6 +120,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::List(args)) => list::run(cli.library, &args),
         Some(Command::Verify(args)) => verify::run(cli.library, &args),
         Some(Command::Demo(args)) => demo::run(&args),
+        Some(Command::Export(cmd)) => export::run(cli.library, cmd),
         Some(Command::Bench(cmd)) => bench::run(cmd),
         None => open_app(cli.library),
     }

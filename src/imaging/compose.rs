@@ -203,7 +203,14 @@ fn canvas(width: u32, body_height: u32, title: &str, footer: &[String]) -> (RgbI
         (line_height(small) * footer_lines.len() as f32 + 2.0 * margin).ceil() as u32
     };
     let mut image = RgbImage::from_pixel(width, header + body_height + footer_height, BACKGROUND);
-    draw_text(&mut image, margin, margin, title, size, Rgb([235, 235, 235]));
+    draw_text(
+        &mut image,
+        margin,
+        margin,
+        title,
+        size,
+        Rgb([235, 235, 235]),
+    );
     for (i, line) in footer_lines.iter().enumerate() {
         let y = (header + body_height) as f32 + margin + line_height(small) * i as f32;
         draw_text(&mut image, margin, y, line, small, Rgb([215, 215, 215]));
@@ -236,15 +243,13 @@ pub fn compose_pair(e: &PairExport<'_>) -> RgbImage {
         PairLayout::Slider(_) => e.width,
     }
     .max(1);
-    let panel_h =
-        ((f64::from(panel_w) * f64::from(e.a.height()) / f64::from(e.a.width())).round() as u32)
-            .max(1);
+    let panel_h = ((f64::from(panel_w) * f64::from(e.a.height()) / f64::from(e.a.width())).round()
+        as u32)
+        .max(1);
     let a = resize_exact(e.a, panel_w, panel_h);
     let b = b_in_frame(e, panel_w, panel_h);
     let (mut image, top) = canvas(e.width, panel_h, &e.title, &e.footer);
-    let label_height = |lines: &[String]| {
-        line_height(size * 0.8) * lines.len() as f32 + 0.8 * size
-    };
+    let label_height = |lines: &[String]| line_height(size * 0.8) * lines.len() as f32 + 0.8 * size;
     match e.layout {
         PairLayout::SideBySide => {
             paste(&mut image, &a, 0, top);
@@ -362,11 +367,8 @@ pub fn compose_sheet(title: &str, cells: &[SheetCell], footer: &[String], width:
         let x = gap + col * (cell_w + gap);
         let y = top + gap + row * (cell_h + gap);
         let scaled = {
-            let (w, h) = super::derive::fit_long_edge(
-                cell.image.width(),
-                cell.image.height(),
-                u32::MAX,
-            );
+            let (w, h) =
+                super::derive::fit_long_edge(cell.image.width(), cell.image.height(), u32::MAX);
             let k = (f64::from(cell_w) / f64::from(w)).min(f64::from(cell_h) / f64::from(h));
             let (w, h) = (
                 ((f64::from(w) * k).round() as u32).max(1),
@@ -469,7 +471,11 @@ mod tests {
             },
         );
         for x in 0..10 {
-            assert_eq!(s.get_pixel(x, 2).0[0], if x < 3 { 10 } else { 200 }, "x {x}");
+            assert_eq!(
+                s.get_pixel(x, 2).0[0],
+                if x < 3 { 10 } else { 200 },
+                "x {x}"
+            );
         }
         let s = slider(
             &a,
@@ -486,9 +492,13 @@ mod tests {
     fn warping_moves_pixels_by_the_transform_and_fills_outside() {
         // A bright column at x = 10 of 40: shifting B right by a quarter of the long edge
         // moves it to x = 20 in A's frame.
-        let src = RgbImage::from_fn(40, 20, |x, _| {
-            if x == 10 { Rgb([255; 3]) } else { Rgb([0; 3]) }
-        });
+        let src = RgbImage::from_fn(
+            40,
+            20,
+            |x, _| {
+                if x == 10 { Rgb([255; 3]) } else { Rgb([0; 3]) }
+            },
+        );
         let t = Similarity {
             tx: 0.25,
             ..Similarity::IDENTITY
@@ -496,7 +506,11 @@ mod tests {
         let out = warp_into(&src, &t, 40, 20, None);
         assert_eq!(out.get_pixel(20, 10).0, [255; 3]);
         assert_eq!(out.get_pixel(10, 10).0, [0; 3]);
-        assert_eq!(out.get_pixel(2, 10).0, BACKGROUND.0, "nothing of B lands here");
+        assert_eq!(
+            out.get_pixel(2, 10).0,
+            BACKGROUND.0,
+            "nothing of B lands here"
+        );
         let filled = warp_into(&src, &t, 40, 20, Some(&flat(40, 20, 77)));
         assert_eq!(filled.get_pixel(2, 10).0, [77; 3]);
         // Identity at another resolution is a resize: same relative place.
@@ -549,7 +563,9 @@ mod tests {
             );
             if format == ExportFormat::Jpeg {
                 // Only the JFIF header: no APP1 (EXIF/XMP) or any other application segment.
-                let app = bytes.windows(2).filter(|w| w[0] == 0xFF && (0xE1..=0xEF).contains(&w[1]));
+                let app = bytes
+                    .windows(2)
+                    .filter(|w| w[0] == 0xFF && (0xE1..=0xEF).contains(&w[1]));
                 assert_eq!(app.count(), 0);
             } else {
                 for chunk in [&b"tEXt"[..], b"iTXt", b"zTXt", b"eXIf"] {
@@ -594,7 +610,11 @@ mod tests {
             let (col, row) = (i as u32 % 3, i as u32 / 3);
             let x = gap + col * (cell_w + gap) + cell_w / 2;
             let y = sheet_header + gap + row * (cell_h + gap) + 10;
-            assert_eq!(sheet.get_pixel(x, y).0, cell.image.get_pixel(0, 0).0, "cell {i}");
+            assert_eq!(
+                sheet.get_pixel(x, y).0,
+                cell.image.get_pixel(0, 0).0,
+                "cell {i}"
+            );
         }
     }
 }

@@ -91,7 +91,11 @@ pub fn shade(image: &mut RgbImage, x: i64, y: i64, w: i64, h: i64, amount: f32) 
 pub fn draw_label(image: &mut RgbImage, x: f32, y: f32, lines: &[String], size: f32) -> (f32, f32) {
     let pad = (size * 0.4).round();
     let line = line_height(size);
-    let width = lines.iter().map(|l| text_width(l, size)).fold(0.0, f32::max) + 2.0 * pad;
+    let width = lines
+        .iter()
+        .map(|l| text_width(l, size))
+        .fold(0.0, f32::max)
+        + 2.0 * pad;
     let height = line * lines.len() as f32 + 2.0 * pad;
     shade(
         image,
@@ -121,7 +125,14 @@ mod tests {
     #[test]
     fn text_leaves_ink_where_it_is_drawn_and_nowhere_else() {
         let mut image = RgbImage::from_pixel(200, 40, Rgb([0, 0, 0]));
-        draw_text(&mut image, 10.0, 5.0, "Session 3", 20.0, Rgb([255, 255, 255]));
+        draw_text(
+            &mut image,
+            10.0,
+            5.0,
+            "Session 3",
+            20.0,
+            Rgb([255, 255, 255]),
+        );
         let ink = |x0: u32, x1: u32| {
             (x0..x1)
                 .flat_map(|x| (0..40).map(move |y| (x, y)))

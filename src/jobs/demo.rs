@@ -41,6 +41,9 @@ struct DemoPerson {
     areas: &'static [&'static str],
     concerns: &'static [&'static str],
     views: &'static [View],
+    /// A photo of the first view taken this many days after the last session, outside any
+    /// session (a home snapshot while the skin is still red).
+    snapshot_after_last: Option<i64>,
 }
 
 const PEOPLE: &[DemoPerson] = &[
@@ -53,6 +56,7 @@ const PEOPLE: &[DemoPerson] = &[
         areas: &["left-cheek", "right-cheek"],
         concerns: &["acne-scars", "enlarged-pores"],
         views: &[View::Frontal, View::LeftOblique, View::RightOblique],
+        snapshot_after_last: None,
     },
     DemoPerson {
         name: "Priya Nair",
@@ -63,6 +67,7 @@ const PEOPLE: &[DemoPerson] = &[
         areas: &["forehead", "left-cheek", "right-cheek"],
         concerns: &["melasma", "hyperpigmentation"],
         views: &[View::Frontal, View::CloseUp],
+        snapshot_after_last: None,
     },
     DemoPerson {
         name: "Me",
@@ -73,6 +78,7 @@ const PEOPLE: &[DemoPerson] = &[
         areas: &["perioral", "chin"],
         concerns: &["sun-spots", "uneven-texture"],
         views: &[View::Frontal, View::LeftProfile],
+        snapshot_after_last: Some(5),
     },
 ];
 
@@ -80,7 +86,7 @@ const PEOPLE: &[DemoPerson] = &[
 pub fn demo_photo_count() -> usize {
     PEOPLE
         .iter()
-        .map(|p| p.sessions as usize * p.views.len())
+        .map(|p| p.sessions as usize * p.views.len() + usize::from(p.snapshot_after_last.is_some()))
         .sum()
 }
 
@@ -162,7 +168,7 @@ fn plan(options: &DemoOptions, scratch: &Path) -> Vec<Shot> {
                     tone: person.tone,
                     pigment: 0.9 * (1.0 - 0.7 * t),
                     scars: 0.9 * (1.0 - 0.6 * t),
-                    // Photos are taken right after treatment sessions: some redness.
+                    // Lingering redness from the previous session.
                     redness: if s == 0 { 0.05 } else { 0.35 - 0.2 * t },
                     exposure: 1.0 + 0.03 * ((s + v as u32) % 3) as f32 - 0.03,
                     noise: 0.05,
@@ -173,44 +179,80 @@ fn plan(options: &DemoOptions, scratch: &Path) -> Vec<Shot> {
                         (p as u64 + 1) * 1000 + v as u64,
                     )
                 };
-                let exif = ExifSpec {
-                    date_time_original: Some(format!(
-                        "{} {:02}:{:02}:00",
-                        date.format("%Y:%m:%d"),
-                        10 + p,
-                        5 * v
-                    )),
-                    offset_time_original: Some("+01:00".into()),
-                    make: Some("Skinlapse".into()),
-                    model: Some("Demo camera".into()),
-                    orientation: Some(1),
-                    ..ExifSpec::default()
-                };
-                let spec = AssignmentSpec {
-                    person: Some(person.name.into()),
-                    series: Some(person.series.into()),
-                    session: Some(date),
-                    areas: person.areas.iter().map(|a| (*a).to_owned()).collect(),
-                    concerns: person.concerns.iter().map(|c| (*c).to_owned()).collect(),
-                    view: Some(*view),
-                    lighting: Some(crate::model::Lighting::Standard),
-                };
-                let name = format!(
-                    "{}_{date}_{}.jpg",
-                    person.name.replace(' ', "-"),
-                    view_key(*view)
-                );
-                let path = scratch.join(name);
-                shots.push(Shot {
-                    scene,
-                    exif,
-                    path,
-                    spec,
-                });
+                shots.push(shot(scratch, p, person, v, *view, date, Some(date), scene));
             }
+        }
+        if let Some(days) = person.snapshot_after_last {
+            let date = options.last_session + Duration::days(days);
+            let scene = SkinScene {
+                tone: person.tone,
+                pigment: 0.9 * 0.3,
+                scars: 0.9 * 0.4,
+                // Five days after needling: still red and a little swollen.
+                redness: 0.75,
+                noise: 0.05,
+                ..SkinScene::new(options.width, options.height, (p as u64 + 1) * 1000)
+            };
+            shots.push(shot(
+                scratch,
+                p,
+                person,
+                0,
+                person.views[0],
+                date,
+                None,
+                scene,
+            ));
         }
     }
     shots
+}
+
+/// One photo of `person` in `view` (the `v`th of theirs) taken on `date`, in `session`.
+#[allow(clippy::too_many_arguments)]
+fn shot(
+    scratch: &Path,
+    p: usize,
+    person: &DemoPerson,
+    v: usize,
+    view: View,
+    date: NaiveDate,
+    session: Option<NaiveDate>,
+    scene: SkinScene,
+) -> Shot {
+    let exif = ExifSpec {
+        date_time_original: Some(format!(
+            "{} {:02}:{:02}:00",
+            date.format("%Y:%m:%d"),
+            10 + p,
+            5 * v
+        )),
+        offset_time_original: Some("+01:00".into()),
+        make: Some("Skinlapse".into()),
+        model: Some("Demo camera".into()),
+        orientation: Some(1),
+        ..ExifSpec::default()
+    };
+    let spec = AssignmentSpec {
+        person: Some(person.name.into()),
+        series: Some(person.series.into()),
+        session,
+        areas: person.areas.iter().map(|a| (*a).to_owned()).collect(),
+        concerns: person.concerns.iter().map(|c| (*c).to_owned()).collect(),
+        view: Some(view),
+        lighting: Some(crate::model::Lighting::Standard),
+    };
+    let name = format!(
+        "{}_{date}_{}.jpg",
+        person.name.replace(' ', "-"),
+        view_key(view)
+    );
+    Shot {
+        scene,
+        exif,
+        path: scratch.join(name),
+        spec,
+    }
 }
 
 fn view_key(view: View) -> &'static str {

@@ -2,6 +2,7 @@
 //! callback on the calling thread and can be cancelled between files.
 
 pub mod demo;
+pub mod export;
 pub mod failpoint;
 pub mod import;
 pub mod scale;

@@ -210,6 +210,24 @@ impl Library {
     }
 }
 
+/// Writes a file outside the library atomically: a synced temporary file beside it, renamed
+/// over it. Readers see the old file or the whole new one; a failure leaves no debris.
+pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".skinlapse-")
+        .suffix(".part")
+        .tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir);
+    Ok(())
+}
+
 /// Makes a rename durable. Best effort: not every platform can sync a directory.
 fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {

@@ -206,6 +206,88 @@ impl SeriesPhotos {
     }
 }
 
+/// Which side of a comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Side {
+    /// Before: on the left, under the slider's left part.
+    A,
+    /// After.
+    B,
+}
+
+impl Side {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::A => "A",
+            Self::B => "B",
+        }
+    }
+}
+
+/// Two photos to compare, with the series they belong to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pair {
+    pub a: ComparedPhoto,
+    pub b: ComparedPhoto,
+    /// The series of A and of B (one entry when they share it).
+    pub series: Vec<SeriesPhotos>,
+}
+
+impl Pair {
+    pub fn side(&self, side: Side) -> &ComparedPhoto {
+        match side {
+            Side::A => &self.a,
+            Side::B => &self.b,
+        }
+    }
+
+    pub fn series_of(&self, photo: &Photo) -> Option<&SeriesPhotos> {
+        let id = photo.series?;
+        self.series.iter().find(|s| s.series.id == id)
+    }
+
+    pub fn label(&self, side: Side) -> SideLabel {
+        let photo = &self.side(side).photo;
+        self.series_of(photo)
+            .map_or_else(|| SideLabel::of(photo), |s| s.label(photo))
+    }
+
+    /// The label's lines headed by the side's name.
+    pub fn label_lines(&self, side: Side) -> Vec<String> {
+        let mut lines = self.label(side).lines();
+        lines[0] = format!("{}  {}", side.name(), lines[0]);
+        lines
+    }
+
+    pub fn findings(&self) -> Vec<Finding> {
+        pair_findings(&self.a, &self.b, |p| self.series_of(p))
+    }
+
+    /// Who and what: "Me · Home microneedling · Frontal".
+    pub fn title(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(name) = &self.b.person_name {
+            parts.push(name.clone());
+        }
+        if let Some(s) = self.series_of(&self.b.photo) {
+            parts.push(s.series.title.clone());
+        }
+        if let Some(view) = self.b.photo.view {
+            parts.push(view.label().to_owned());
+        }
+        if parts.is_empty() {
+            parts.push(self.b.photo.original_name.clone());
+        }
+        parts.join(" · ")
+    }
+
+    /// The series the comparison steps through: B's, else A's.
+    pub fn main_series(&self) -> Option<&SeriesPhotos> {
+        self.series_of(&self.b.photo)
+            .or_else(|| self.series_of(&self.a.photo))
+    }
+}
+
 /// What can make comparing `a` (before) with `b` (after) unfair, worst first. `series_of`
 /// gives the series context of a photo, when it has one.
 pub fn pair_findings<'s>(

@@ -5,7 +5,7 @@ mod taken_at;
 pub mod transform;
 mod vocab;
 
-pub use compare::{ComparedPhoto, Finding, SeriesPhotos, Severity, SideLabel};
+pub use compare::{ComparedPhoto, Finding, Pair, SeriesPhotos, Severity, Side, SideLabel};
 pub use taken_at::TakenAt;
 pub use transform::Similarity;
 pub use vocab::{BUILTIN_AREAS, BUILTIN_CONCERNS, VocabKind, VocabTerm, vocab_key};

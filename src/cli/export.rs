@@ -1,0 +1,138 @@
+//! `skinlapse export compare|sheet`
+
+use super::{Failure, open_library};
+use crate::catalogue::CatalogueError;
+use crate::imaging::compose::{PairLayout, Split};
+use crate::jobs::export::{
+    DEFAULT_WIDTH, ExportError, ExportKind, ExportRequest, ExportSummary, run_export,
+};
+use crate::model::{PhotoId, SeriesId, Severity, Similarity};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ExportCommand {
+    /// Two photos as one labelled image: side by side, or a slider split.
+    Compare(CompareArgs),
+    /// One photo per session of a series in date order, labelled.
+    Sheet(SheetArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    SideBySide,
+    Slider,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// The earlier photo (A), by id as `skinlapse list` shows it.
+    #[arg(long, value_name = "ID")]
+    pub before: i64,
+    /// The later photo (B).
+    #[arg(long, value_name = "ID")]
+    pub after: i64,
+    #[arg(long, value_enum, default_value = "side-by-side")]
+    pub mode: Mode,
+    /// Slider only: where A ends, from 0 (all B) to 1 (all A).
+    #[arg(long, default_value_t = 0.5, value_name = "0..1")]
+    pub split: f32,
+    /// Slider only: split top (A) and bottom (B) instead of left and right.
+    #[arg(long)]
+    pub horizontal: bool,
+    /// Width of the image in pixels.
+    #[arg(long, default_value_t = DEFAULT_WIDTH)]
+    pub width: u32,
+    /// The image to write: .png, .jpg or .jpeg (replaced if it exists).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SheetArgs {
+    /// The series, by id as `skinlapse list --json` shows it.
+    #[arg(long, value_name = "ID")]
+    pub series: i64,
+    /// Line the sheet up with this photo's view and area (default: the view with most sessions).
+    #[arg(long, value_name = "PHOTO_ID")]
+    pub like: Option<i64>,
+    /// Width of the image in pixels.
+    #[arg(long, default_value_t = DEFAULT_WIDTH)]
+    pub width: u32,
+    /// The image to write: .png, .jpg or .jpeg (replaced if it exists).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+impl From<ExportError> for Failure {
+    fn from(e: ExportError) -> Self {
+        match e {
+            ExportError::Format(_)
+            | ExportError::Width(_)
+            | ExportError::EmptySeries(_)
+            | ExportError::Catalogue(CatalogueError::NotFound { .. }) => Self::usage(e.to_string()),
+            other => Self::runtime(other),
+        }
+    }
+}
+
+pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode, Failure> {
+    let request = match command {
+        ExportCommand::Compare(args) => {
+            if !(0.0..=1.0).contains(&args.split) {
+                return Err(Failure::usage(format!(
+                    "--split: {} is outside 0–1",
+                    args.split
+                )));
+            }
+            ExportRequest {
+                kind: ExportKind::Pair {
+                    before: PhotoId(args.before),
+                    after: PhotoId(args.after),
+                    layout: match args.mode {
+                        Mode::SideBySide => PairLayout::SideBySide,
+                        Mode::Slider => PairLayout::Slider(Split {
+                            at: args.split,
+                            vertical: !args.horizontal,
+                        }),
+                    },
+                    transform: Similarity::IDENTITY,
+                },
+                width: args.width,
+                out: args.out,
+            }
+        }
+        ExportCommand::Sheet(args) => ExportRequest {
+            kind: ExportKind::Sheet {
+                series: SeriesId(args.series),
+                like: args.like.map(PhotoId),
+            },
+            width: args.width,
+            out: args.out,
+        },
+    };
+    // Check the request before opening (and perhaps creating) a library.
+    crate::jobs::export::check_request(&request)?;
+    let library = open_library(library)?;
+    let summary = run_export(&library, &request, &AtomicBool::new(false), &mut |_, _| {})?;
+    report(&summary);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(summary: &ExportSummary) {
+    println!(
+        "wrote {} ({}×{} px, {} KiB, no metadata)",
+        summary.path.display(),
+        summary.width,
+        summary.height,
+        summary.bytes.div_ceil(1024)
+    );
+    for finding in &summary.findings {
+        let level = match finding.severity {
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        };
+        println!("{level}: {}", finding.text);
+    }
+}

@@ -1,0 +1,277 @@
+//! Exporting a comparison (side by side, or slider at a split) or a series contact sheet as
+//! one labelled image at a chosen width, with no metadata in the file. Shared by the app (as
+//! a background job) and the command line.
+
+use crate::catalogue::CatalogueError;
+use crate::imaging::compose::{
+    ExportFormat, PairExport, PairLayout, SheetCell, compose_pair, compose_sheet, encode_export,
+};
+use crate::imaging::decode;
+use crate::imaging::derive::{PREVIEW_EDGE, decode_upright};
+use crate::library::{Library, LibraryError, write_file_atomic};
+use crate::model::Keyed;
+use crate::model::{
+    Finding, Photo, PhotoFormat, PhotoId, SeriesId, SeriesPhotos, Severity, Similarity,
+};
+use image::RgbImage;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub const DEFAULT_WIDTH: u32 = 2400;
+pub const MIN_WIDTH: u32 = 200;
+pub const MAX_WIDTH: u32 = 12_000;
+
+/// What to export.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExportKind {
+    /// Two photos, B seen through the pair's transform.
+    Pair {
+        before: PhotoId,
+        after: PhotoId,
+        layout: PairLayout,
+        transform: Similarity,
+    },
+    /// One photo per session of a series, lined up with `like` (by default the view with the
+    /// most sessions).
+    Sheet {
+        series: SeriesId,
+        like: Option<PhotoId>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportRequest {
+    pub kind: ExportKind,
+    /// Width of the image in pixels.
+    pub width: u32,
+    /// A `.png`, `.jpg` or `.jpeg` file.
+    pub out: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0}: the file name must end in .png, .jpg or .jpeg")]
+    Format(PathBuf),
+    #[error("width: {0} pixels is outside {MIN_WIDTH}–{MAX_WIDTH}")]
+    Width(u32),
+    #[error(transparent)]
+    Catalogue(#[from] CatalogueError),
+    #[error(transparent)]
+    Library(#[from] LibraryError),
+    #[error("{path}: {reason}")]
+    Read { path: PathBuf, reason: String },
+    #[error("series {0} has no photos to put on a contact sheet")]
+    EmptySeries(SeriesId),
+    #[error("{path}: could not write the export: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("export cancelled")]
+    Cancelled,
+}
+
+/// What was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportSummary {
+    pub path: PathBuf,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: usize,
+    /// The comparability findings written into the image.
+    pub findings: Vec<Finding>,
+}
+
+/// Checks a request before any work: the format and the width.
+pub fn check_request(request: &ExportRequest) -> Result<ExportFormat, ExportError> {
+    if !(MIN_WIDTH..=MAX_WIDTH).contains(&request.width) {
+        return Err(ExportError::Width(request.width));
+    }
+    ExportFormat::from_path(&request.out).ok_or_else(|| ExportError::Format(request.out.clone()))
+}
+
+/// The photo's pixels, upright, at least `edge` pixels on the long side when the original
+/// has them: from the preview when that is enough, else from the original.
+pub fn load_pixels(library: &Library, photo: &Photo, edge: u32) -> Result<RgbImage, ExportError> {
+    let failed = |path: &Path, e: &dyn std::fmt::Display| ExportError::Read {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    };
+    if edge <= PREVIEW_EDGE.min(photo.width.max(photo.height)) {
+        let preview = library.preview_path(&photo.hash);
+        // Previews are stored upright; a missing one (cache cleared) falls back to the original.
+        if let Ok(bytes) = std::fs::read(&preview) {
+            return decode(&bytes, PhotoFormat::Jpeg).map_err(|e| failed(&preview, &e));
+        }
+    }
+    let path = library.original_path(&photo.hash, photo.format);
+    let bytes = std::fs::read(&path).map_err(|e| failed(&path, &e))?;
+    decode_upright(&bytes, photo.format, edge.max(1)).map_err(|e| failed(&path, &e))
+}
+
+fn checkpoint(cancel: &AtomicBool) -> Result<(), ExportError> {
+    if cancel.load(Ordering::Relaxed) {
+        Err(ExportError::Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
+/// The footer of an export: findings in plain words, then where it came from.
+fn footer(findings: &[Finding], all_clear: &str) -> Vec<String> {
+    let mut lines: Vec<String> = findings
+        .iter()
+        .map(|f| match f.severity {
+            Severity::Warning => format!("Warning: {}", f.text),
+            Severity::Note => format!("Note: {}", f.text),
+        })
+        .collect();
+    if findings.is_empty() {
+        lines.push(all_clear.to_owned());
+    }
+    lines.push(format!(
+        "Exported from Skinlapse on {}. The file carries no camera, date or location metadata.",
+        chrono::Local::now().format("%Y-%m-%d")
+    ));
+    lines
+}
+
+/// Renders and writes an export. `progress(fraction, step)` is called between steps;
+/// `cancel` is checked between them. Nothing is written unless it all succeeds.
+pub fn run_export(
+    library: &Library,
+    request: &ExportRequest,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(f32, &str),
+) -> Result<ExportSummary, ExportError> {
+    let format = check_request(request)?;
+    let mut catalogue = library.catalogue()?;
+    let (image, findings) = match &request.kind {
+        ExportKind::Pair {
+            before,
+            after,
+            layout,
+            transform,
+        } => {
+            progress(0.0, "Reading the photos");
+            let pair = catalogue.compare_pair(*before, *after)?;
+            let panel_w = match layout {
+                PairLayout::SideBySide => request.width / 2,
+                PairLayout::Slider(_) => request.width,
+            };
+            let aspect = f64::from(pair.a.photo.height) / f64::from(pair.a.photo.width);
+            let edge = (f64::from(panel_w) * aspect.max(1.0)).ceil() as u32;
+            let a = load_pixels(library, &pair.a.photo, edge)?;
+            checkpoint(cancel)?;
+            progress(0.3, "Reading the photos");
+            let b_edge = (f64::from(edge) * transform.scale.max(0.05)).ceil() as u32;
+            let b = load_pixels(library, &pair.b.photo, b_edge)?;
+            checkpoint(cancel)?;
+            progress(0.6, "Composing");
+            let findings = pair.findings();
+            let image = compose_pair(&PairExport {
+                a: &a,
+                b: &b,
+                transform: *transform,
+                a_label: pair.label_lines(crate::model::Side::A),
+                b_label: pair.label_lines(crate::model::Side::B),
+                title: pair.title(),
+                footer: footer(
+                    &findings,
+                    "No comparability problems found: same person, view and light, and no treatment in the 14 days before either photo.",
+                ),
+                layout: *layout,
+                width: request.width,
+            });
+            (image, findings)
+        }
+        ExportKind::Sheet { series, like } => {
+            progress(0.0, "Reading the series");
+            let series = catalogue.series_photos(*series)?;
+            let line =
+                sheet_photos(&series, *like).ok_or(ExportError::EmptySeries(series.series.id))?;
+            let columns = crate::imaging::compose::sheet_columns(line.len()) as u32;
+            let edge = request.width / columns;
+            let mut cells = Vec::new();
+            for (i, id) in line.iter().enumerate() {
+                checkpoint(cancel)?;
+                progress(0.9 * i as f32 / line.len() as f32, "Reading the photos");
+                let photo = &series
+                    .photo(*id)
+                    .expect("timeline photos are in the series")
+                    .photo;
+                cells.push(SheetCell {
+                    image: load_pixels(library, photo, edge)?,
+                    label: series.label(photo).lines(),
+                });
+            }
+            let findings = sheet_findings(&series, &line);
+            let first = &series.photo(line[0]).expect("in the series").photo;
+            let title = format!(
+                "{} · {} · {} · contact sheet",
+                series.person_name,
+                series.series.title,
+                first.view.map_or("view not recorded", Keyed::label)
+            );
+            (
+                compose_sheet(
+                    &title,
+                    &cells,
+                    &footer(
+                        &findings,
+                        "No photo on this sheet was taken within 14 days after a treatment.",
+                    ),
+                    request.width,
+                ),
+                findings,
+            )
+        }
+    };
+    checkpoint(cancel)?;
+    progress(0.9, "Writing");
+    let bytes = encode_export(&image, format);
+    write_file_atomic(&request.out, &bytes).map_err(|source| ExportError::Write {
+        path: request.out.clone(),
+        source,
+    })?;
+    progress(1.0, "Done");
+    Ok(ExportSummary {
+        path: request.out.clone(),
+        width: image.width(),
+        height: image.height(),
+        bytes: bytes.len(),
+        findings,
+    })
+}
+
+/// The photos a contact sheet shows: the timeline of `like`, else the longest one, else
+/// every photo of the series; `None` when it has none.
+pub fn sheet_photos(series: &SeriesPhotos, like: Option<PhotoId>) -> Option<Vec<PhotoId>> {
+    let reference = like
+        .and_then(|id| series.photo(id))
+        .or_else(|| {
+            series
+                .baseline_and_latest()
+                .and_then(|(first, _)| series.photo(first))
+        })
+        .or_else(|| series.photos.first())?;
+    Some(series.timeline(reference))
+}
+
+/// Photos on a sheet taken while the skin was still healing from a treatment.
+fn sheet_findings(series: &SeriesPhotos, line: &[PhotoId]) -> Vec<Finding> {
+    line.iter()
+        .filter_map(|id| series.photo(*id))
+        .filter_map(|p| {
+            let (n, session, days) = series.last_treatment_before(&p.photo)?;
+            (days < crate::model::compare::HEALING_DAYS).then(|| Finding {
+                severity: Severity::Warning,
+                text: format!(
+                    "The photo of {} was taken {days} days after treatment session {n} ({}): swelling and redness can show.",
+                    p.date().format("%Y-%m-%d"),
+                    session.date.format("%Y-%m-%d")
+                ),
+            })
+        })
+        .collect()
+}
