@@ -260,3 +260,71 @@ impl DemoJob {
         }
     }
 }
+
+/// How far a [`Task`] has got: a fraction and the step it is on.
+#[derive(Clone, Debug)]
+pub struct TaskProgress {
+    state: Arc<Mutex<(f32, String)>>,
+    ctx: egui::Context,
+}
+
+impl TaskProgress {
+    pub fn set(&self, fraction: f32, step: &str) {
+        *self.state.lock().expect("task progress poisoned") = (fraction, step.to_owned());
+        self.ctx.request_repaint();
+    }
+
+    pub fn get(&self) -> (f32, String) {
+        self.state.lock().expect("task progress poisoned").clone()
+    }
+}
+
+/// One piece of work on its own thread, with progress and cancel; asks for a repaint when
+/// it is done.
+#[derive(Debug)]
+pub struct Task<T> {
+    result: Receiver<T>,
+    cancel: Arc<AtomicBool>,
+    pub progress: TaskProgress,
+}
+
+impl<T: Send + 'static> Task<T> {
+    pub fn spawn(
+        name: &str,
+        ctx: &egui::Context,
+        work: impl FnOnce(&TaskProgress, &AtomicBool) -> T + Send + 'static,
+    ) -> Self {
+        let (tx, result) = sync_channel(1);
+        let cancel = Arc::new(AtomicBool::new(false));
+        let progress = TaskProgress {
+            state: Arc::new(Mutex::new((0.0, String::new()))),
+            ctx: ctx.clone(),
+        };
+        let (c, p) = (Arc::clone(&cancel), progress.clone());
+        std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || {
+                let _ = tx.send(work(&p, &c));
+                p.ctx.request_repaint();
+            })
+            .expect("spawning a task thread");
+        Self {
+            result,
+            cancel,
+            progress,
+        }
+    }
+
+    /// The result once finished; an error if the thread died without one.
+    pub fn poll(&self) -> Option<Result<T, String>> {
+        match self.result.try_recv() {
+            Ok(value) => Some(Ok(value)),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err("the worker stopped unexpectedly".into())),
+        }
+    }
+
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}

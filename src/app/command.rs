@@ -32,7 +32,7 @@ pub enum Action {
     ShowTrash,
     EmptyTrash,
     OpenViewer,
-    CloseViewer,
+    Back,
     NextPhoto,
     PreviousPhoto,
     ZoomIn,
@@ -41,6 +41,19 @@ pub enum Action {
     ZoomActual,
     ToggleSort,
     ToggleHelp,
+    Compare,
+    SwapSides,
+    ModeSideBySide,
+    ModeSlider,
+    ModeOverlay,
+    ModeDifference,
+    ModeFlicker,
+    ModeSheet,
+    FlipDivider,
+    DividerBack,
+    DividerForward,
+    ToggleLink,
+    ExportComparison,
 }
 
 impl Action {
@@ -56,7 +69,7 @@ impl Action {
         Self::ShowTrash,
         Self::EmptyTrash,
         Self::OpenViewer,
-        Self::CloseViewer,
+        Self::Back,
         Self::NextPhoto,
         Self::PreviousPhoto,
         Self::ZoomIn,
@@ -65,6 +78,19 @@ impl Action {
         Self::ZoomActual,
         Self::ToggleSort,
         Self::ToggleHelp,
+        Self::Compare,
+        Self::SwapSides,
+        Self::ModeSideBySide,
+        Self::ModeSlider,
+        Self::ModeOverlay,
+        Self::ModeDifference,
+        Self::ModeFlicker,
+        Self::ModeSheet,
+        Self::FlipDivider,
+        Self::DividerBack,
+        Self::DividerForward,
+        Self::ToggleLink,
+        Self::ExportComparison,
     ];
 
     pub fn label(self) -> &'static str {
@@ -80,7 +106,7 @@ impl Action {
             Self::ShowTrash => "Trash",
             Self::EmptyTrash => "Empty trash…",
             Self::OpenViewer => "Open viewer",
-            Self::CloseViewer => "Close viewer",
+            Self::Back => "Back to the grid",
             Self::NextPhoto => "Next photo",
             Self::PreviousPhoto => "Previous photo",
             Self::ZoomIn => "Zoom in",
@@ -89,6 +115,19 @@ impl Action {
             Self::ZoomActual => "Actual pixels (1:1)",
             Self::ToggleSort => "Newest / oldest first",
             Self::ToggleHelp => "Keyboard shortcuts",
+            Self::Compare => "Compare",
+            Self::SwapSides => "Swap A and B",
+            Self::ModeSideBySide => "Side by side",
+            Self::ModeSlider => "Slider",
+            Self::ModeOverlay => "Overlay",
+            Self::ModeDifference => "Difference",
+            Self::ModeFlicker => "Flicker",
+            Self::ModeSheet => "Series sheet",
+            Self::FlipDivider => "Turn the divider",
+            Self::DividerBack => "Divider left / up",
+            Self::DividerForward => "Divider right / down",
+            Self::ToggleLink => "Link both sides",
+            Self::ExportComparison => "Export image…",
         }
     }
 
@@ -107,7 +146,7 @@ impl Action {
             Self::ShowTrash => "Show the photos in the trash",
             Self::EmptyTrash => "Delete the photos in the trash for good, originals included",
             Self::OpenViewer => "Open the selected photo large",
-            Self::CloseViewer => "Back to the grid",
+            Self::Back => "Close the viewer or the comparison",
             Self::NextPhoto => "Next photo in the grid",
             Self::PreviousPhoto => "Previous photo in the grid",
             Self::ZoomIn => "Zoom in",
@@ -116,6 +155,23 @@ impl Action {
             Self::ZoomActual => "Show one image pixel per screen pixel",
             Self::ToggleSort => "Sort the grid newest first or oldest first",
             Self::ToggleHelp => "Show or hide this list of shortcuts",
+            Self::Compare => {
+                "Compare the two selected photos, or the selected photo with its series' baseline"
+            }
+            Self::SwapSides => "Put A on the B side and B on the A side",
+            Self::ModeSideBySide => "A and B next to each other, zoomed and panned together",
+            Self::ModeSlider => "One image split at a divider: A before it, B after it",
+            Self::ModeOverlay => "B laid over A at a chosen opacity",
+            Self::ModeDifference => "Where A and B differ, amplified (black: no change)",
+            Self::ModeFlicker => "A and B in turn at a set interval, or B while Space is held",
+            Self::ModeSheet => "One photo per session of the series, in date order",
+            Self::FlipDivider => "Split left and right, or top and bottom",
+            Self::DividerBack => "Move the slider's divider left (or up)",
+            Self::DividerForward => "Move the slider's divider right (or down)",
+            Self::ToggleLink => "Side by side: zoom and pan both sides together, or one alone",
+            Self::ExportComparison => {
+                "Save this comparison or the series sheet as a labelled PNG or JPEG"
+            }
         }
     }
 
@@ -129,7 +185,7 @@ impl Action {
             Self::MoveToTrash => (Modifiers::NONE, Key::Delete),
             Self::Undo => (Modifiers::COMMAND, Key::Z),
             Self::OpenViewer => (Modifiers::NONE, Key::Enter),
-            Self::CloseViewer => (Modifiers::NONE, Key::Escape),
+            Self::Back => (Modifiers::NONE, Key::Escape),
             Self::NextPhoto => (Modifiers::NONE, Key::ArrowRight),
             Self::PreviousPhoto => (Modifiers::NONE, Key::ArrowLeft),
             Self::ZoomIn => (Modifiers::NONE, Key::Plus),
@@ -137,6 +193,19 @@ impl Action {
             Self::ZoomFit => (Modifiers::NONE, Key::Num0),
             Self::ZoomActual => (Modifiers::NONE, Key::Num1),
             Self::ToggleHelp => (Modifiers::NONE, Key::F1),
+            Self::Compare => (Modifiers::NONE, Key::C),
+            Self::SwapSides => (Modifiers::NONE, Key::X),
+            Self::ModeSideBySide => (Modifiers::NONE, Key::S),
+            Self::ModeSlider => (Modifiers::NONE, Key::W),
+            Self::ModeOverlay => (Modifiers::NONE, Key::O),
+            Self::ModeDifference => (Modifiers::NONE, Key::D),
+            Self::ModeFlicker => (Modifiers::NONE, Key::F),
+            Self::ModeSheet => (Modifiers::NONE, Key::G),
+            Self::FlipDivider => (Modifiers::NONE, Key::H),
+            Self::DividerBack => (Modifiers::NONE, Key::OpenBracket),
+            Self::DividerForward => (Modifiers::NONE, Key::CloseBracket),
+            Self::ToggleLink => (Modifiers::NONE, Key::L),
+            Self::ExportComparison => (Modifiers::COMMAND, Key::E),
             Self::OpenDemo | Self::ShowTrash | Self::EmptyTrash | Self::ToggleSort => return None,
         };
         Some(KeyboardShortcut::new(mods, key))
@@ -184,6 +253,13 @@ pub enum Command {
     ConfirmEmptyTrash,
     CancelEmptyTrash,
     DismissNotice(usize),
+    Compare(crate::app::compare::CompareCommand),
+}
+
+impl From<crate::app::compare::CompareCommand> for Command {
+    fn from(command: crate::app::compare::CompareCommand) -> Self {
+        Self::Compare(command)
+    }
 }
 
 impl From<Action> for Command {

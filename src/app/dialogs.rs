@@ -26,3 +26,13 @@ pub fn pick_photos(_: &MainThreadToken) -> Option<Vec<PathBuf>> {
 pub fn pick_folder(_: &MainThreadToken, title: &str) -> Option<PathBuf> {
     rfd::FileDialog::new().set_title(title).pick_folder()
 }
+
+/// Where to save an exported image; `default_name` is offered.
+pub fn save_image(_: &MainThreadToken, default_name: &str) -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .set_title("Export image")
+        .set_file_name(default_name)
+        .add_filter("PNG image", &["png"])
+        .add_filter("JPEG image", &["jpg", "jpeg"])
+        .save_file()
+}

@@ -3,6 +3,7 @@
 
 mod background;
 pub mod command;
+pub mod compare;
 mod dialogs;
 pub mod images;
 pub mod prefs;
@@ -12,6 +13,7 @@ pub mod state;
 
 pub use background::{FileStatus, ImportProgress};
 pub use command::{Action, Command, Commands, SelectMode};
+pub use compare::{CompareCommand, CompareMode, CompareSettings};
 pub use state::{AppState, Notice, NoticeLevel};
 
 use crate::jobs::demo::DemoOptions;

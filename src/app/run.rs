@@ -3,6 +3,7 @@
 use super::App;
 use super::background::{DemoJob, GridLoader, ImportJob};
 use super::command::{Action, Command, SelectMode};
+use super::compare::{CompareCommand, CompareMode, SPLIT_NUDGE};
 use super::dialogs;
 use super::state::LoadedLibrary;
 use crate::jobs::ImportRequest;
@@ -69,6 +70,7 @@ impl App {
     /// Takes in what background threads finished.
     pub(super) fn poll_background(&mut self, ctx: &egui::Context) {
         self.images.begin_frame(ctx);
+        self.poll_compare();
         let answer = self
             .state
             .loaded
@@ -156,6 +158,7 @@ impl App {
         let selected = self.state.selection.ids();
         match command {
             Command::Action(action) => self.run_action(action),
+            Command::Compare(c) => self.run_compare(c),
             Command::PrepareImport(paths) => {
                 if self.state.library().is_none() {
                     self.state.error("Open a library before importing.");
@@ -410,19 +413,65 @@ impl App {
                     self.run(Command::OpenPhoto(id));
                 }
             }
-            Action::CloseViewer => {
+            Action::Back => {
                 if self.state.show_help {
                     self.state.show_help = false;
-                } else {
+                } else if self.state.show_export {
+                    self.state.show_export = false;
+                } else if self.state.viewer.is_some() {
                     self.state.viewer = None;
+                } else {
+                    self.run_compare(CompareCommand::Close);
                 }
+            }
+            Action::NextPhoto | Action::PreviousPhoto if self.state.compare.is_some() => {
+                self.step_timeline(if action == Action::NextPhoto { 1 } else { -1 });
             }
             Action::NextPhoto => self.step_photo(1),
             Action::PreviousPhoto => self.step_photo(-1),
-            Action::ZoomIn => self.panels.viewer.zoom_by(1.25),
-            Action::ZoomOut => self.panels.viewer.zoom_by(0.8),
-            Action::ZoomFit => self.panels.viewer.fit(),
-            Action::ZoomActual => self.panels.viewer.actual_pixels(),
+            Action::ZoomIn | Action::ZoomOut | Action::ZoomFit | Action::ZoomActual => {
+                let zoom = if self.state.compare.is_some() {
+                    &mut self.panels.compare.zoom
+                } else {
+                    &mut self.panels.viewer.zoom
+                };
+                match action {
+                    Action::ZoomIn => zoom.zoom_by(1.25),
+                    Action::ZoomOut => zoom.zoom_by(0.8),
+                    Action::ZoomFit => zoom.fit(),
+                    _ => zoom.actual_pixels(),
+                }
+            }
+            Action::Compare => self.compare_selection(),
+            Action::SwapSides => self.run_compare(CompareCommand::Swap),
+            Action::ModeSideBySide
+            | Action::ModeSlider
+            | Action::ModeOverlay
+            | Action::ModeDifference
+            | Action::ModeFlicker
+            | Action::ModeSheet => {
+                if let Some(mode) = CompareMode::ALL.into_iter().find(|m| m.action() == action) {
+                    self.run_compare(CompareCommand::Mode(mode));
+                }
+            }
+            Action::FlipDivider => {
+                let vertical = !self.state.compare_settings.split.vertical;
+                self.run_compare(CompareCommand::SplitVertical(vertical));
+            }
+            Action::DividerBack | Action::DividerForward => {
+                let nudge = if action == Action::DividerBack {
+                    -SPLIT_NUDGE
+                } else {
+                    SPLIT_NUDGE
+                };
+                let at = self.state.compare_settings.split.at + nudge;
+                self.run_compare(CompareCommand::Split(at));
+            }
+            Action::ToggleLink => {
+                let linked = !self.state.compare_settings.linked;
+                self.run_compare(CompareCommand::Linked(linked));
+            }
+            Action::ExportComparison => self.run_compare(CompareCommand::ShowExport(true)),
             Action::ToggleSort => {
                 let order = match self.state.sort {
                     crate::catalogue::SortOrder::NewestFirst => {
@@ -436,6 +485,19 @@ impl App {
             }
             Action::ToggleHelp => self.state.show_help = !self.state.show_help,
         }
+    }
+
+    /// Keeps A at the baseline and moves B along the series' timeline.
+    fn step_timeline(&mut self, delta: isize) {
+        let Some(c) = &self.state.compare else { return };
+        if c.timeline.is_empty() {
+            return;
+        }
+        let next = match c.timeline_position() {
+            Some(i) => i.saturating_add_signed(delta).min(c.timeline.len() - 1),
+            None => c.timeline.len() - 1,
+        };
+        self.run_compare(CompareCommand::Step(next));
     }
 
     /// Moves the selection (and the viewer) to the next or previous photo in the grid.

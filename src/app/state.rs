@@ -79,6 +79,12 @@ pub struct AppState {
     pub undo_trash: Vec<PhotoId>,
     /// The photo open in the viewer.
     pub viewer: Option<PhotoId>,
+    /// The comparison open instead of the grid.
+    pub compare: Option<super::compare::CompareState>,
+    pub compare_settings: super::compare::CompareSettings,
+    /// The export window is open.
+    pub show_export: bool,
+    pub export: Option<super::compare::ExportJob>,
     pub show_help: bool,
     pub confirm_empty_trash: bool,
     pub prefs: Prefs,
@@ -113,6 +119,10 @@ impl AppState {
             notices: Vec::new(),
             undo_trash: Vec::new(),
             viewer: None,
+            compare: None,
+            compare_settings: super::compare::CompareSettings::default(),
+            show_export: false,
+            export: None,
             show_help: false,
             confirm_empty_trash: false,
             prefs,
@@ -166,6 +176,11 @@ impl AppState {
         self.grid_is_loading()
             || self.import.as_ref().is_some_and(ImportJob::is_running)
             || self.demo.is_some()
+            || self.export.as_ref().is_some_and(|j| j.outcome.is_none())
+            || self
+                .compare
+                .as_ref()
+                .is_some_and(|c| c.difference_task.is_some())
     }
 
     pub fn person(&self, id: PersonId) -> Option<&Person> {

@@ -51,7 +51,7 @@ pub struct CompareArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct SheetArgs {
-    /// The series, by id as `skinlapse list --json` shows it.
+    /// The series, by id (`series_id` in `skinlapse list --json`).
     #[arg(long, value_name = "ID")]
     pub series: i64,
     /// Line the sheet up with this photo's view and area (default: the view with most sessions).

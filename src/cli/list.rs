@@ -24,7 +24,10 @@ pub struct ListArgs {
 pub struct PhotoJson<'a> {
     pub id: i64,
     pub person: Option<&'a str>,
+    pub person_id: Option<i64>,
     pub series: Option<&'a str>,
+    pub series_id: Option<i64>,
+    pub session_id: Option<i64>,
     pub session_date: Option<String>,
     pub taken_at: String,
     pub taken_at_estimated: bool,
@@ -47,7 +50,10 @@ impl<'a> From<&'a PhotoListing> for PhotoJson<'a> {
         Self {
             id: p.id.0,
             person: l.person_name.as_deref(),
+            person_id: p.person.map(|id| id.0),
             series: l.series_title.as_deref(),
+            series_id: p.series.map(|id| id.0),
+            session_id: p.session.map(|id| id.0),
             session_date: l.session_date.map(|d| d.to_string()),
             taken_at: p.taken_at.to_iso(),
             taken_at_estimated: p.taken_at.estimated,

@@ -364,8 +364,8 @@ pub fn compose_sheet(title: &str, cells: &[SheetCell], footer: &[String], width:
     let size = font_size(width) * 0.7;
     for (i, cell) in cells.iter().enumerate() {
         let (col, row) = (i as u32 % columns, i as u32 / columns);
-        let x = gap + col * (cell_w + gap);
-        let y = top + gap + row * (cell_h + gap);
+        let cell_x = gap + col * (cell_w + gap);
+        let cell_y = top + gap + row * (cell_h + gap);
         let scaled = {
             let (w, h) =
                 super::derive::fit_long_edge(cell.image.width(), cell.image.height(), u32::MAX);
@@ -377,8 +377,8 @@ pub fn compose_sheet(title: &str, cells: &[SheetCell], footer: &[String], width:
             resize_exact(&cell.image, w, h)
         };
         let (ox, oy) = (
-            x + (cell_w - scaled.width()) / 2,
-            y + (cell_h - scaled.height()) / 2,
+            cell_x + (cell_w - scaled.width()) / 2,
+            cell_y + (cell_h - scaled.height()) / 2,
         );
         paste(&mut image, &scaled, ox, oy);
         let label_h = line_height(size) * cell.label.len() as f32 + size * 0.8;

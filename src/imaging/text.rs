@@ -35,13 +35,13 @@ pub fn line_height(size: f32) -> f32 {
 }
 
 /// Draws one line of `text` with its top-left corner at (`x`, `y`), anti-aliased.
-pub fn draw_text(image: &mut RgbImage, x: f32, y: f32, text: &str, size: f32, color: Rgb<u8>) {
-    let f = font();
+pub fn draw_text(image: &mut RgbImage, left: f32, top: f32, text: &str, size: f32, color: Rgb<u8>) {
+    let typeface = font();
     let scale = PxScale::from(size);
-    let scaled = f.as_scaled(scale);
-    let mut caret = point(x, y + scaled.ascent());
+    let scaled = typeface.as_scaled(scale);
+    let mut caret = point(left, top + scaled.ascent());
     let mut previous = None;
-    let (w, h) = (image.width() as i32, image.height() as i32);
+    let (width, height) = (image.width() as i32, image.height() as i32);
     for c in text.chars() {
         let id = scaled.glyph_id(c);
         if let Some(p) = previous {
@@ -50,14 +50,14 @@ pub fn draw_text(image: &mut RgbImage, x: f32, y: f32, text: &str, size: f32, co
         previous = Some(id);
         let glyph = id.with_scale_and_position(scale, caret);
         caret.x += scaled.h_advance(id);
-        let Some(outlined) = f.outline_glyph(glyph) else {
+        let Some(outlined) = typeface.outline_glyph(glyph) else {
             continue;
         };
         let bounds = outlined.px_bounds();
         outlined.draw(|gx, gy, coverage| {
             let px = bounds.min.x as i32 + gx as i32;
             let py = bounds.min.y as i32 + gy as i32;
-            if px < 0 || py < 0 || px >= w || py >= h {
+            if px < 0 || py < 0 || px >= width || py >= height {
                 return;
             }
             let pixel = image.get_pixel_mut(px as u32, py as u32);

@@ -97,7 +97,7 @@ pub fn load_pixels(library: &Library, photo: &Photo, edge: u32) -> Result<RgbIma
         path: path.to_owned(),
         reason: e.to_string(),
     };
-    if edge <= PREVIEW_EDGE.min(photo.width.max(photo.height)) {
+    if edge.min(photo.width.max(photo.height)) <= PREVIEW_EDGE {
         let preview = library.preview_path(&photo.hash);
         // Previews are stored upright; a missing one (cache cleared) falls back to the original.
         if let Ok(bytes) = std::fs::read(&preview) {

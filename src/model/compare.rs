@@ -82,7 +82,7 @@ impl SideLabel {
     pub fn lines(&self) -> Vec<String> {
         let mut first = self.date.format("%Y-%m-%d").to_string();
         if let Some(days) = self.days_text() {
-            first.push_str(&format!("  ({days})"));
+            first = format!("{first}  ({days})");
         }
         let mut lines = vec![first];
         if let Some((n, of)) = self.session {
@@ -170,9 +170,10 @@ impl SeriesPhotos {
         self.sessions
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.kind != SessionKind::FollowUp)
-            .filter(|(_, s)| s.date < date || (s.date == date && photo.session != Some(s.id)))
-            .next_back()
+            .rfind(|(_, s)| {
+                s.kind != SessionKind::FollowUp
+                    && (s.date < date || (s.date == date && photo.session != Some(s.id)))
+            })
             .map(|(i, s)| (i + 1, s, (date - s.date).num_days()))
     }
 

@@ -36,6 +36,7 @@ impl Similarity {
         ]
     }
 
+    #[must_use]
     pub fn inverse(&self) -> Self {
         let scale = 1.0 / self.scale;
         let angle = -self.angle;

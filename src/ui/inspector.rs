@@ -37,6 +37,9 @@ impl InspectorPanel {
         egui::ScrollArea::vertical()
             .id_salt("inspector")
             .show(ui, |ui| {
+                if n <= 2 {
+                    super::action_button(ui, Action::Compare, true, commands);
+                }
                 if n > 1 {
                     ui.heading(format!("{n} photos selected"));
                     ui.label(RichText::new("Changes below apply to all of them.").weak());

@@ -1,13 +1,16 @@
 //! Drawing. Panels read [`AppState`] and push [`Command`]s; they never touch the disk or the
 //! catalogue. Each panel is a struct owning its own view state.
 
+mod compare;
 mod grid;
 mod import_dialog;
 mod inspector;
 mod people;
 mod viewer;
 mod widgets;
+pub mod zoom;
 
+pub use compare::ComparePanel;
 pub use grid::GridPanel;
 pub use import_dialog::ImportDialog;
 pub use inspector::InspectorPanel;
@@ -24,6 +27,7 @@ pub struct Panels {
     pub grid: GridPanel,
     pub inspector: InspectorPanel,
     pub viewer: ViewerPanel,
+    pub compare: ComparePanel,
     pub import: ImportDialog,
     /// Widths the side panels were last drawn at (the user may have dragged them), to be
     /// remembered in the preferences.
@@ -48,9 +52,28 @@ pub fn shortcuts(ctx: &egui::Context, state: &AppState, commands: &mut Commands)
             continue;
         }
         let in_viewer = state.viewer.is_some();
+        let comparing = state.compare.is_some() && !in_viewer;
         let applies = match action {
-            Action::ZoomIn | Action::ZoomOut | Action::ZoomFit | Action::ZoomActual => in_viewer,
-            Action::CloseViewer => in_viewer || state.show_help,
+            Action::ZoomIn | Action::ZoomOut | Action::ZoomFit | Action::ZoomActual => {
+                in_viewer || comparing
+            }
+            Action::Back => in_viewer || comparing || state.show_help || state.show_export,
+            Action::SwapSides
+            | Action::ModeSideBySide
+            | Action::ModeSlider
+            | Action::ModeOverlay
+            | Action::ModeDifference
+            | Action::ModeFlicker
+            | Action::ModeSheet
+            | Action::FlipDivider
+            | Action::DividerBack
+            | Action::DividerForward
+            | Action::ToggleLink
+            | Action::ExportComparison => comparing,
+            // The grid's own actions do nothing to a comparison.
+            Action::SelectAll | Action::MoveToTrash | Action::OpenViewer | Action::Compare => {
+                !comparing
+            }
             _ => true,
         };
         if applies && ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
@@ -116,6 +139,8 @@ pub fn draw(
     egui::CentralPanel::default().show(ui, |ui| {
         if state.viewer.is_some() {
             panels.viewer.ui(ui, state, images, commands);
+        } else if state.compare.is_some() {
+            panels.compare.ui(ui, state, images, commands);
         } else if state.total_photos == 0 && state.trash_count == 0 && !state.grid_is_loading() {
             welcome(ui, state, commands);
         } else {
@@ -123,6 +148,7 @@ pub fn draw(
         }
     });
     panels.import.ui(ui.ctx(), state, commands);
+    panels.compare.export.ui(ui.ctx(), state, commands);
     help_window(ui.ctx(), state, commands);
     confirm_empty_trash(ui.ctx(), state, commands);
 }
@@ -154,6 +180,12 @@ fn menu_bar(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
         });
         ui.menu_button("View", |ui| {
             action_button(ui, Action::OpenViewer, has_selection, commands);
+            action_button(
+                ui,
+                Action::Compare,
+                matches!(state.selection.len(), 1 | 2) && state.compare.is_none(),
+                commands,
+            );
             action_button(ui, Action::ToggleSort, open, commands);
         });
         ui.menu_button("Help", |ui| {

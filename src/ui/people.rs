@@ -1,10 +1,13 @@
 //! Left panel: people (search, add, rename, archive), the selected person's series, trash.
 
 use super::widgets::entry_field;
-use crate::app::{Action, AppState, Command, Commands};
+use crate::app::{Action, AppState, Command, Commands, CompareCommand};
 use crate::catalogue::PhotoFilter;
 use crate::model::{PersonId, SeriesId};
 use egui::{RichText, Ui};
+
+/// The button that opens a series' baseline against its latest photo.
+pub const COMPARE_SERIES: &str = "Compare baseline and latest";
 
 #[derive(Debug, Default)]
 pub struct PeoplePanel {
@@ -153,11 +156,26 @@ impl PeoplePanel {
             for series in &state.series {
                 let sessions = state.sessions.get(&series.id).map_or(0, Vec::len);
                 let text = format!("{} · {sessions} sessions", series.title);
-                if ui
-                    .selectable_label(state.filter.series == Some(series.id), text)
-                    .clicked()
-                {
+                let selected = state.filter.series == Some(series.id);
+                let response = ui.selectable_label(selected, text);
+                if response.clicked() {
                     commands.push(pick(Some(series.id)));
+                }
+                let compare = CompareCommand::Series(series.id);
+                response.context_menu(|ui| {
+                    if ui.button(COMPARE_SERIES).clicked() {
+                        commands.push(compare.clone().into());
+                    }
+                });
+                if selected
+                    && ui
+                        .small_button(COMPARE_SERIES)
+                        .on_hover_text(
+                            "Compare the earliest and the latest photo of the same view and area",
+                        )
+                        .clicked()
+                {
+                    commands.push(compare.into());
                 }
             }
             match &mut self.new_series {

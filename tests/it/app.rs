@@ -13,7 +13,7 @@ use skinlapse::library::Library;
 use skinlapse::model::{PhotoId, VocabKind};
 use std::path::{Path, PathBuf};
 
-fn options(library: &Path) -> AppOptions {
+pub(crate) fn options(library: &Path) -> AppOptions {
     AppOptions {
         library: Some(library.to_owned()),
         prefs_path: None,
@@ -26,7 +26,7 @@ fn options(library: &Path) -> AppOptions {
     }
 }
 
-fn harness_with(options: AppOptions) -> Harness<'static, App> {
+pub(crate) fn harness_with(options: AppOptions) -> Harness<'static, App> {
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
         .build_eframe(move |cc| App::new(cc, options));
@@ -34,12 +34,12 @@ fn harness_with(options: AppOptions) -> Harness<'static, App> {
     harness
 }
 
-fn harness(library: &Path) -> Harness<'static, App> {
+pub(crate) fn harness(library: &Path) -> Harness<'static, App> {
     harness_with(options(library))
 }
 
 /// Steps frames until background work is done (grid queries, imports, textures).
-fn settle(harness: &mut Harness<'static, App>) {
+pub(crate) fn settle(harness: &mut Harness<'static, App>) {
     for _ in 0..2000 {
         harness.step();
         if !harness.state().is_busy() {
@@ -53,13 +53,13 @@ fn settle(harness: &mut Harness<'static, App>) {
     panic!("the app never settled: {:?}", harness.state().state);
 }
 
-fn send(harness: &mut Harness<'static, App>, command: impl Into<Command>) {
+pub(crate) fn send(harness: &mut Harness<'static, App>, command: impl Into<Command>) {
     harness.state_mut().send(command);
     settle(harness);
 }
 
 /// A library folder with `n` generated photos in an inbox next to it.
-fn photos(dir: &Path, n: u64) -> Vec<PathBuf> {
+pub(crate) fn photos(dir: &Path, n: u64) -> Vec<PathBuf> {
     let inbox = dir.join("inbox");
     std::fs::create_dir_all(&inbox).unwrap();
     (0..n)
@@ -67,11 +67,11 @@ fn photos(dir: &Path, n: u64) -> Vec<PathBuf> {
         .collect()
 }
 
-fn grid_ids(harness: &Harness<'static, App>) -> Vec<PhotoId> {
+pub(crate) fn grid_ids(harness: &Harness<'static, App>) -> Vec<PhotoId> {
     harness.state().state.grid.iter().map(|g| g.id).collect()
 }
 
-fn photo_label(id: PhotoId) -> String {
+pub(crate) fn photo_label(id: PhotoId) -> String {
     format!("Photo #{id} taken")
 }
 
@@ -142,7 +142,7 @@ fn import_through_the_dialog_shows_photos_in_the_grid_and_reports_errors() {
     assert!(h.state().state.import.is_none());
 }
 
-fn import_tagged(
+pub(crate) fn import_tagged(
     h: &mut Harness<'static, App>,
     paths: Vec<PathBuf>,
     areas: &[&str],
@@ -169,7 +169,7 @@ fn opened_with_photos(n: u64) -> (tempfile::TempDir, Harness<'static, App>, Vec<
 }
 
 /// Clicks a photo in the grid (with modifiers for ctrl- and shift-click) and lets it settle.
-fn click_photo(h: &mut Harness<'static, App>, id: PhotoId, modifiers: Modifiers) {
+pub(crate) fn click_photo(h: &mut Harness<'static, App>, id: PhotoId, modifiers: Modifiers) {
     h.get_by_label_contains(&photo_label(id))
         .click_modifiers(modifiers);
     settle(h);

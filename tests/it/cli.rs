@@ -251,3 +251,153 @@ fn no_command_opens_the_window_or_says_why_it_cannot() {
         stderr(&out)
     );
 }
+
+#[test]
+fn export_compare_and_sheet_write_labelled_images_with_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    skinlapse::jobs::demo::generate_demo(
+        &lib,
+        &skinlapse::jobs::demo::DemoOptions {
+            width: 160,
+            height: 120,
+            ..Default::default()
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let list = stdout(&skinlapse(dir.path(), &lib, &["list", "--json"]));
+    let me: Vec<serde_json::Value> = list
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["person"] == "Me" && v["view"] == "frontal")
+        .collect();
+    let (first, last) = (me[0]["id"].to_string(), me[me.len() - 1]["id"].to_string());
+    let out = dir.path().join("pair.png");
+    let o = skinlapse(
+        dir.path(),
+        &lib,
+        &[
+            "export",
+            "compare",
+            "--before",
+            &first,
+            "--after",
+            &last,
+            "--mode",
+            "slider",
+            "--split",
+            "0.3",
+            "--width",
+            "640",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.starts_with(&format!("wrote {}", out.display())),
+        "{text}"
+    );
+    assert!(
+        text.contains("warning: B was taken 5 days after treatment session 6"),
+        "{text}"
+    );
+    let image = image::open(&out).unwrap().to_rgb8();
+    assert_eq!(image.width(), 640);
+    // Left of the split (30 %) comes from A, the baseline; right from B, red after needling.
+    let y = image.height() / 3;
+    let (a, b) = (image.get_pixel(60, y).0, image.get_pixel(600, y).0);
+    assert!(
+        i32::from(b[0]) - i32::from(b[1]) > i32::from(a[0]) - i32::from(a[1]) + 10,
+        "B is redder: A {a:?} B {b:?}"
+    );
+
+    let series = me[0]["series_id"].to_string();
+    let sheet = dir.path().join("sheet.jpg");
+    let o = skinlapse(
+        dir.path(),
+        &lib,
+        &[
+            "export",
+            "sheet",
+            "--series",
+            &series,
+            "--out",
+            sheet.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bytes = std::fs::read(&sheet).unwrap();
+    assert!(
+        exif::Reader::new()
+            .read_from_container(&mut std::io::Cursor::new(&bytes))
+            .is_err()
+    );
+    assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 2400);
+
+    // Usage errors (2) name the argument; a folder that does not exist is a failure (1).
+    for (args, code, message) in [
+        (
+            vec![
+                "export", "compare", "--before", &first, "--after", &last, "--out", "x.gif",
+            ],
+            2,
+            "x.gif: the file name must end in .png, .jpg or .jpeg",
+        ),
+        (
+            vec![
+                "export", "compare", "--before", &first, "--after", "9999", "--out", "x.png",
+            ],
+            2,
+            "photo 9999 does not exist",
+        ),
+        (
+            vec![
+                "export", "compare", "--before", &first, "--after", &last, "--split", "1.5",
+                "--out", "x.png",
+            ],
+            2,
+            "--split: 1.5 is outside 0–1",
+        ),
+        (
+            vec![
+                "export", "compare", "--before", &first, "--after", &last, "--width", "50",
+                "--out", "x.png",
+            ],
+            2,
+            "width: 50 pixels is outside 200–12000",
+        ),
+        (
+            vec!["export", "sheet", "--series", "777", "--out", "x.png"],
+            2,
+            "series 777 does not exist",
+        ),
+        (
+            vec![
+                "export",
+                "compare",
+                "--before",
+                &first,
+                "--after",
+                &last,
+                "--out",
+                "no/such/dir/x.png",
+            ],
+            1,
+            "no/such/dir/x.png: could not write the export",
+        ),
+    ] {
+        let o = skinlapse(dir.path(), &lib, &args);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
+    }
+    assert!(!dir.path().join("x.png").exists() && !dir.path().join("x.gif").exists());
+    assert!(
+        files_below(dir.path())
+            .iter()
+            .all(|p| !p.to_string_lossy().contains(".part")),
+        "no temporary files left behind"
+    );
+}

@@ -5,6 +5,7 @@
 
 mod app;
 mod cli;
+mod compare;
 mod concurrency;
 mod corruption;
 mod crash;

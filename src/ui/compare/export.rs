@@ -1,0 +1,168 @@
+//! The export window: what to export (side by side, slider at its split, or the series
+//! sheet), how wide and as what; then the progress of the export with Cancel.
+
+use crate::app::{AppState, Commands, CompareCommand, CompareMode};
+use crate::imaging::compose::{ExportFormat, PairLayout};
+use crate::jobs::export::{DEFAULT_WIDTH, ExportKind, MAX_WIDTH, MIN_WIDTH};
+
+/// What the export window offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportChoice {
+    SideBySide,
+    Slider,
+    Sheet,
+}
+
+#[derive(Debug)]
+pub struct ExportForm {
+    pub choice: Option<ExportChoice>,
+    pub width: u32,
+    pub format: ExportFormat,
+}
+
+impl Default for ExportForm {
+    fn default() -> Self {
+        Self {
+            choice: None,
+            width: DEFAULT_WIDTH,
+            format: ExportFormat::Png,
+        }
+    }
+}
+
+impl ExportForm {
+    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
+        progress_window(ctx, state, commands);
+        let Some(c) = state.compare.as_ref().filter(|_| state.show_export) else {
+            self.choice = None;
+            return;
+        };
+        let settings = &state.compare_settings;
+        // Start from what is on screen.
+        let choice = self.choice.get_or_insert(match settings.mode {
+            CompareMode::Slider => ExportChoice::Slider,
+            CompareMode::Sheet => ExportChoice::Sheet,
+            _ => ExportChoice::SideBySide,
+        });
+        let mut open = true;
+        egui::Window::new("Export image")
+            .collapsible(false)
+            .resizable(false)
+            .open(&mut open)
+            .show(ctx, |ui| {
+                ui.label("Labels and the comparability findings are drawn into the image. The file carries no camera, date or location metadata.");
+                ui.add_space(6.0);
+                ui.radio_value(choice, ExportChoice::SideBySide, "Side by side");
+                ui.radio_value(
+                    choice,
+                    ExportChoice::Slider,
+                    format!(
+                        "Slider at {:.0} % ({})",
+                        settings.split.at * 100.0,
+                        if settings.split.vertical { "A left" } else { "A above" }
+                    ),
+                );
+                let has_sheet = !c.timeline.is_empty();
+                ui.add_enabled_ui(has_sheet, |ui| {
+                    ui.radio_value(choice, ExportChoice::Sheet, "Series contact sheet");
+                });
+                ui.add_space(6.0);
+                ui.horizontal(|ui| {
+                    ui.label("Width");
+                    ui.add(
+                        egui::DragValue::new(&mut self.width)
+                            .range(MIN_WIDTH..=MAX_WIDTH)
+                            .suffix(" px"),
+                    );
+                    for w in [1600, 2400, 4000] {
+                        if ui.small_button(format!("{w}")).clicked() {
+                            self.width = w;
+                        }
+                    }
+                });
+                ui.horizontal(|ui| {
+                    ui.label("Format");
+                    ui.radio_value(&mut self.format, ExportFormat::Png, "PNG (lossless)");
+                    ui.radio_value(&mut self.format, ExportFormat::Jpeg, "JPEG (smaller)");
+                });
+                ui.add_space(6.0);
+                let running = state.export.as_ref().is_some_and(|j| j.outcome.is_none());
+                if ui
+                    .add_enabled(!running, egui::Button::new("Save as…"))
+                    .clicked()
+                {
+                    let kind = match choice {
+                        ExportChoice::Sheet => ExportKind::Sheet {
+                            series: c
+                                .pair
+                                .main_series()
+                                .expect("a sheet needs a series")
+                                .series
+                                .id,
+                            like: Some(c.pair.a.id()),
+                        },
+                        ExportChoice::SideBySide | ExportChoice::Slider => ExportKind::Pair {
+                            before: c.pair.a.id(),
+                            after: c.pair.b.id(),
+                            layout: if *choice == ExportChoice::Slider {
+                                PairLayout::Slider(settings.split)
+                            } else {
+                                PairLayout::SideBySide
+                            },
+                            transform: c.transform,
+                        },
+                    };
+                    commands.push(
+                        CompareCommand::ChooseExportFile {
+                            kind,
+                            width: self.width,
+                            format: self.format,
+                        }
+                        .into(),
+                    );
+                }
+            });
+        if !open {
+            commands.push(CompareCommand::ShowExport(false).into());
+        }
+    }
+}
+
+fn progress_window(ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
+    let Some(job) = &state.export else {
+        return;
+    };
+    egui::Window::new("Exporting")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-12.0, -40.0))
+        .show(ctx, |ui| {
+            ui.label(job.request.out.display().to_string());
+            match &job.outcome {
+                None => {
+                    let (fraction, step) = job.task.progress.get();
+                    ui.add(egui::ProgressBar::new(fraction).text(step));
+                    if ui.button("Cancel").clicked() {
+                        commands.push(CompareCommand::CancelExport.into());
+                    }
+                }
+                Some(Ok(summary)) => {
+                    ui.label(format!(
+                        "Saved: {}×{} px, {} KiB, no metadata.",
+                        summary.width,
+                        summary.height,
+                        summary.bytes.div_ceil(1024)
+                    ));
+                    if ui.button("Close").clicked() {
+                        commands.push(CompareCommand::DismissExport.into());
+                    }
+                }
+                Some(Err(e)) => {
+                    ui.colored_label(egui::Color32::from_rgb(255, 120, 100), e);
+                    if ui.button("Close").clicked() {
+                        commands.push(CompareCommand::DismissExport.into());
+                    }
+                }
+            }
+        });
+}

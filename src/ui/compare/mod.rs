@@ -1,0 +1,338 @@
+//! The comparison: two photos in one of six modes, each side labelled, the pair's findings
+//! above, and below a timeline through the series and a filmstrip to put any of its photos
+//! on either side.
+
+mod canvas;
+mod export;
+
+pub use export::ExportForm;
+
+use super::zoom::ZoomPan;
+use crate::app::compare::{CompareState, FLICKER_RANGE, GAIN_RANGE};
+use crate::app::images::{ImageCache, Rendition};
+use crate::app::{Action, AppState, Commands, CompareCommand, CompareMode, CompareSettings};
+use crate::model::{Severity, Side};
+use egui::{Color32, RichText, Sense, Ui, Vec2};
+
+/// The colours that mark A and B everywhere (frames, labels, filmstrip).
+pub const A_COLOUR: Color32 = Color32::from_rgb(90, 160, 255);
+pub const B_COLOUR: Color32 = Color32::from_rgb(255, 170, 60);
+
+#[derive(Debug, Default)]
+pub struct ComparePanel {
+    pub zoom: ZoomPan,
+    /// Side by side with the sides unlinked: how far B was panned on its own.
+    pan_b: Vec2,
+    /// The drag under way moves the slider's divider, not the photos.
+    dragging_divider: bool,
+    pub export: ExportForm,
+}
+
+impl ComparePanel {
+    /// A new comparison starts fitted.
+    pub fn reset(&mut self) {
+        self.zoom.fit();
+        self.pan_b = Vec2::ZERO;
+    }
+
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        state: &AppState,
+        images: &mut ImageCache,
+        commands: &mut Commands,
+    ) {
+        let Some(c) = &state.compare else {
+            return;
+        };
+        let settings = &state.compare_settings;
+        toolbar(ui, c, settings, &self.zoom, commands);
+        controls(ui, settings, commands);
+        findings(ui, c);
+        egui::Panel::bottom("compare-strip")
+            .resizable(false)
+            .show(ui, |ui| strip(ui, state, c, images, commands));
+        if settings.mode == CompareMode::Sheet {
+            canvas::sheet(ui, state, c, images, commands);
+        } else {
+            self.canvas(ui, state, c, images, commands);
+        }
+    }
+}
+
+fn toolbar(
+    ui: &mut Ui,
+    c: &CompareState,
+    settings: &CompareSettings,
+    zoom: &ZoomPan,
+    commands: &mut Commands,
+) {
+    ui.horizontal_wrapped(|ui| {
+        super::action_button(ui, Action::Back, true, commands);
+        ui.separator();
+        for mode in CompareMode::ALL {
+            let action = mode.action();
+            let shortcut = action
+                .shortcut()
+                .map(|s| ui.ctx().format_shortcut(&s))
+                .unwrap_or_default();
+            if ui
+                .selectable_label(settings.mode == mode, action.label())
+                .on_hover_text(format!("{} ({shortcut})", action.tooltip()))
+                .clicked()
+            {
+                commands.push(CompareCommand::Mode(mode).into());
+            }
+        }
+        ui.separator();
+        super::action_button(ui, Action::SwapSides, true, commands);
+        super::action_button(ui, Action::ExportComparison, true, commands);
+        ui.separator();
+        super::action_button(ui, Action::ZoomFit, true, commands);
+        super::action_button(ui, Action::ZoomActual, true, commands);
+        ui.label(format!("{:.0} %", zoom.scale() * 100.0))
+            .on_hover_text("Screen points per pixel of A");
+        ui.separator();
+        ui.label(RichText::new(c.pair.title()).strong());
+    });
+}
+
+/// The current mode's own settings.
+fn controls(ui: &mut Ui, settings: &CompareSettings, commands: &mut Commands) {
+    ui.horizontal_wrapped(|ui| match settings.mode {
+        CompareMode::SideBySide => {
+            let mut linked = settings.linked;
+            if ui
+                .checkbox(&mut linked, Action::ToggleLink.label())
+                .on_hover_text(format!("{} (L)", Action::ToggleLink.tooltip()))
+                .changed()
+            {
+                commands.push(CompareCommand::Linked(linked).into());
+            }
+            if !linked {
+                ui.label(RichText::new("Drag a side to move it alone.").weak());
+            }
+        }
+        CompareMode::Slider => {
+            let mut at = settings.split.at;
+            if ui
+                .add(
+                    egui::Slider::new(&mut at, 0.0..=1.0)
+                        .text("Split")
+                        .custom_formatter(|v, _| format!("{:.0} %", v * 100.0)),
+                )
+                .changed()
+            {
+                commands.push(CompareCommand::Split(at).into());
+            }
+            super::action_button(ui, Action::FlipDivider, true, commands);
+            ui.label(
+                RichText::new(if settings.split.vertical {
+                    "A left, B right. Drag the divider or press [ and ]."
+                } else {
+                    "A above, B below. Drag the divider or press [ and ]."
+                })
+                .weak(),
+            );
+        }
+        CompareMode::Overlay => {
+            let mut opacity = settings.opacity;
+            if ui
+                .add(
+                    egui::Slider::new(&mut opacity, 0.0..=1.0)
+                        .text("Opacity of B")
+                        .custom_formatter(|v, _| format!("{:.0} %", v * 100.0)),
+                )
+                .changed()
+            {
+                commands.push(CompareCommand::Opacity(opacity).into());
+            }
+        }
+        CompareMode::Difference => {
+            let mut gain = settings.gain;
+            if ui
+                .add(
+                    egui::Slider::new(&mut gain, GAIN_RANGE)
+                        .logarithmic(true)
+                        .text("Gain")
+                        .custom_formatter(|v, _| format!("×{v:.1}")),
+                )
+                .changed()
+            {
+                commands.push(CompareCommand::Gain(gain).into());
+            }
+            let mut heat = settings.heat;
+            if ui.checkbox(&mut heat, "Heat map").changed() {
+                commands.push(CompareCommand::Heat(heat).into());
+            }
+            ui.label(
+                RichText::new(format!(
+                    "A change of 10 levels shows as {:.0}. Black: no change.",
+                    (10.0 * settings.gain).min(255.0)
+                ))
+                .weak(),
+            );
+        }
+        CompareMode::Flicker => {
+            let mut auto = settings.flicker_auto;
+            let mut interval = settings.flicker_ms;
+            let a = ui.checkbox(&mut auto, "Alternate by itself").changed();
+            let b = ui
+                .add_enabled(
+                    auto,
+                    egui::Slider::new(&mut interval, FLICKER_RANGE)
+                        .text("Interval")
+                        .suffix(" ms"),
+                )
+                .changed();
+            if a || b {
+                commands.push(
+                    CompareCommand::Flicker {
+                        interval_ms: interval,
+                        auto,
+                    }
+                    .into(),
+                );
+            }
+            ui.label(RichText::new("Hold Space to show B.").weak());
+        }
+        CompareMode::Sheet => {
+            ui.label(
+                RichText::new(
+                    "One photo per session, same view and area. Click a photo to show it as B.",
+                )
+                .weak(),
+            );
+        }
+    });
+}
+
+/// What makes the pair unfair to compare, in plain words.
+fn findings(ui: &mut Ui, c: &CompareState) {
+    if c.findings.is_empty() {
+        ui.label(
+            RichText::new(
+                "Comparable: same person, view and light, and no treatment in the 14 days before either photo.",
+            )
+            .color(Color32::from_rgb(120, 200, 120)),
+        );
+        return;
+    }
+    for f in &c.findings {
+        let (word, colour) = match f.severity {
+            Severity::Warning => ("Warning", Color32::from_rgb(255, 150, 60)),
+            Severity::Note => ("Note", Color32::GRAY),
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(word).strong().color(colour));
+            ui.label(RichText::new(&f.text).color(colour));
+        });
+    }
+}
+
+/// The timeline scrubber and the filmstrip of the series.
+fn strip(
+    ui: &mut Ui,
+    state: &AppState,
+    c: &CompareState,
+    images: &mut ImageCache,
+    commands: &mut Commands,
+) {
+    let Some(series) = c.pair.main_series() else {
+        ui.label(RichText::new("These photos are not in a series: no timeline.").weak());
+        return;
+    };
+    if c.timeline.len() >= 2 {
+        ui.horizontal(|ui| {
+            super::action_button(ui, Action::PreviousPhoto, true, commands);
+            let last = c.timeline.len() - 1;
+            let mut at = c.timeline_position().unwrap_or(last);
+            let label = |i: usize| {
+                series.photo(c.timeline[i]).map_or(String::new(), |p| {
+                    let label = series.label(&p.photo);
+                    format!(
+                        "{} of {}: {}{}",
+                        i + 1,
+                        c.timeline.len(),
+                        label.date.format("%Y-%m-%d"),
+                        label
+                            .days_text()
+                            .map(|d| format!(" ({d})"))
+                            .unwrap_or_default()
+                    )
+                })
+            };
+            let response = ui.add(
+                egui::Slider::new(&mut at, 0..=last)
+                    .text("Timeline")
+                    .custom_formatter(|v, _| label(v as usize)),
+            );
+            if response.changed() {
+                commands.push(CompareCommand::Step(at).into());
+            }
+            super::action_button(ui, Action::NextPhoto, true, commands);
+            ui.label(
+                RichText::new("A stays at the baseline; B steps through the sessions.").weak(),
+            );
+        });
+    }
+    egui::ScrollArea::horizontal().show(ui, |ui| {
+        ui.horizontal(|ui| {
+            for p in &series.photos {
+                let photo = &p.photo;
+                let size = Vec2::new(96.0 * photo.width as f32 / photo.height as f32, 96.0)
+                    .min(Vec2::splat(160.0));
+                let (rect, response) = ui.allocate_exact_size(size, Sense::click());
+                if ui.is_rect_visible(rect) {
+                    let texture = state
+                        .image_request(photo.id, &photo.hash, photo.format, Rendition::Thumbnail)
+                        .and_then(|r| images.get(&r));
+                    if let Some(t) = texture {
+                        ui.painter().image(
+                            t.id(),
+                            rect,
+                            egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+                            Color32::WHITE,
+                        );
+                    } else {
+                        ui.painter().rect_filled(rect, 2.0, Color32::from_gray(40));
+                    }
+                    for (side, colour) in [(Side::A, A_COLOUR), (Side::B, B_COLOUR)] {
+                        if c.pair.side(side).id() == photo.id {
+                            ui.painter().rect_stroke(
+                                rect,
+                                2.0,
+                                egui::Stroke::new(3.0, colour),
+                                egui::StrokeKind::Inside,
+                            );
+                            ui.painter().text(
+                                rect.left_top() + Vec2::splat(4.0),
+                                egui::Align2::LEFT_TOP,
+                                side.name(),
+                                egui::FontId::proportional(14.0),
+                                colour,
+                            );
+                        }
+                    }
+                }
+                let label = series.label(photo);
+                response.widget_info(|| {
+                    egui::WidgetInfo::labeled(
+                        egui::Role::Button,
+                        true,
+                        format!("Filmstrip photo #{}", photo.id),
+                    )
+                });
+                let response = response.on_hover_text(format!(
+                    "{}\nClick: show as B. Right-click: show as A.",
+                    label.lines().join("\n")
+                ));
+                if response.clicked() {
+                    commands.push(CompareCommand::Set(Side::B, photo.id).into());
+                } else if response.secondary_clicked() {
+                    commands.push(CompareCommand::Set(Side::A, photo.id).into());
+                }
+            }
+        });
+    });
+}

@@ -1,0 +1,369 @@
+//! Comparing photos in the real app: opening a comparison, every mode, the divider, swap,
+//! the timeline and filmstrip, the findings, zoom to pixels and export.
+
+use crate::app::{click_photo, grid_ids, harness, import_tagged, send, settle};
+use crate::support::*;
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use skinlapse::app::images::Rendition;
+use skinlapse::app::{App, Command, CompareCommand, CompareMode};
+use skinlapse::imaging::compose::{PairLayout, Split};
+use skinlapse::jobs::demo::{DemoOptions, generate_demo};
+use skinlapse::jobs::export::{ExportKind, ExportRequest};
+use skinlapse::model::{PhotoId, Severity, Similarity, View};
+
+/// The demo library (small photos) open in the app, with "Me" selected.
+fn demo_with_me() -> (tempfile::TempDir, Harness<'static, App>) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    let options = DemoOptions {
+        width: 160,
+        height: 120,
+        ..DemoOptions::default()
+    };
+    generate_demo(&root, &options, &mut |_, _| {}).unwrap();
+    let mut h = harness(&root);
+    h.get_by_label_contains("Me (").click();
+    settle(&mut h);
+    (dir, h)
+}
+
+fn compared(h: &Harness<'static, App>) -> (PhotoId, PhotoId) {
+    let c = h
+        .state()
+        .state
+        .compare
+        .as_ref()
+        .expect("a comparison is open");
+    (c.pair.a.id(), c.pair.b.id())
+}
+
+/// Opens the baseline-and-latest comparison of Me's series through the series list.
+fn open_series_comparison(h: &mut Harness<'static, App>) {
+    h.get_by_label_contains("Home microneedling").click();
+    settle(h);
+    h.get_by_label("Compare baseline and latest").click();
+    settle(h);
+}
+
+#[test]
+fn baseline_and_latest_of_a_series_warns_about_a_photo_five_days_after_a_session() {
+    let (_dir, mut h) = demo_with_me();
+    open_series_comparison(&mut h);
+    let state = &h.state().state;
+    let c = state.compare.as_ref().expect("compare opened");
+    assert_eq!(c.pair.a.photo.view, Some(View::Frontal));
+    assert_eq!(c.pair.b.photo.view, Some(View::Frontal));
+    let series = c.pair.main_series().unwrap();
+    assert_eq!(
+        c.pair.a.date(),
+        series.sessions[0].date,
+        "A is the baseline session's photo"
+    );
+    assert_eq!(
+        c.pair.b.id(),
+        *c.timeline.last().unwrap(),
+        "B is the latest photo"
+    );
+    assert_eq!(c.pair.b.photo.session, None, "the home snapshot");
+    let warning = c
+        .findings
+        .iter()
+        .find(|f| f.severity == Severity::Warning)
+        .expect("a warning");
+    assert!(
+        warning
+            .text
+            .starts_with("B was taken 5 days after treatment session 6"),
+        "{}",
+        warning.text
+    );
+    // On screen: the warning and both labels.
+    assert!(
+        h.query_by_label_contains("B was taken 5 days after treatment session 6")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("(baseline)").is_some());
+    assert!(h.query_by_label_contains("Session 1 of 6").is_some());
+    // Back to the grid.
+    h.key_press(Key::Escape);
+    settle(&mut h);
+    assert!(h.state().state.compare.is_none());
+}
+
+#[test]
+fn two_selected_photos_open_in_every_mode_by_click_and_key() {
+    let (_dir, mut h) = demo_with_me();
+    let ids = grid_ids(&h);
+    // Newest first in the grid: select a later photo first, then an earlier one.
+    click_photo(&mut h, ids[1], Modifiers::NONE);
+    click_photo(&mut h, ids[4], Modifiers::COMMAND);
+    assert_eq!(h.state().state.selection.len(), 2);
+    h.key_press(Key::C);
+    settle(&mut h);
+    let (a, b) = compared(&h);
+    assert_eq!((a, b), (ids[4], ids[1]), "the earlier photo is A");
+    let c = h.state().state.compare.as_ref().unwrap();
+    assert!(c.pair.a.photo.taken_at.local < c.pair.b.photo.taken_at.local);
+    assert_ne!(c.pair.a.photo.view, c.pair.b.photo.view);
+    assert!(
+        c.findings
+            .iter()
+            .any(|f| f.text.starts_with("Different views")),
+        "{:?}",
+        c.findings
+    );
+    for (label, mode) in [
+        ("Slider", CompareMode::Slider),
+        ("Overlay", CompareMode::Overlay),
+        ("Difference", CompareMode::Difference),
+        ("Flicker", CompareMode::Flicker),
+        ("Series sheet", CompareMode::Sheet),
+        ("Side by side", CompareMode::SideBySide),
+    ] {
+        h.get_by_label(label).click();
+        settle(&mut h);
+        assert_eq!(h.state().state.compare_settings.mode, mode, "{label}");
+        assert_eq!(compared(&h), (a, b), "switching modes keeps the pair");
+    }
+    for (key, mode) in [
+        (Key::W, CompareMode::Slider),
+        (Key::O, CompareMode::Overlay),
+        (Key::F, CompareMode::Flicker),
+        (Key::G, CompareMode::Sheet),
+        (Key::S, CompareMode::SideBySide),
+        (Key::D, CompareMode::Difference),
+    ] {
+        h.key_press(key);
+        settle(&mut h);
+        assert_eq!(h.state().state.compare_settings.mode, mode, "{key:?}");
+    }
+    // The difference image is computed in the background at the current gain.
+    let c = h.state().state.compare.as_ref().unwrap();
+    let d = c.difference.as_ref().expect("difference computed");
+    assert_eq!((d.key.a, d.key.b, d.key.gain), (a, b, 4.0));
+    assert_eq!(d.texture.size(), [160, 120]);
+    h.get_by_label("Heat map").click();
+    settle(&mut h);
+    assert!(
+        h.state()
+            .state
+            .compare
+            .as_ref()
+            .unwrap()
+            .difference
+            .as_ref()
+            .unwrap()
+            .key
+            .heat
+    );
+    assert!(h.query_by_label_contains("gain ×4.0, heat map").is_some());
+}
+
+#[test]
+fn the_divider_drags_and_nudges_and_the_sides_swap() {
+    let (_dir, mut h) = demo_with_me();
+    open_series_comparison(&mut h);
+    h.key_press(Key::W);
+    settle(&mut h);
+    let before = h.state().state.compare_settings.split;
+    assert!((before.at - 0.5).abs() < 1e-6);
+    let divider = h.get_by_role_and_label(Role::Slider, "Divider").rect();
+    let start = divider.center();
+    h.hover_at(start);
+    h.run_steps(2);
+    h.drag_at(start);
+    h.run_steps(2);
+    for step in 1..=5 {
+        h.hover_at(start + egui::vec2(-20.0 * step as f32, 0.0));
+        h.run_steps(1);
+    }
+    h.drop_at(start + egui::vec2(-100.0, 0.0));
+    settle(&mut h);
+    let after = h.state().state.compare_settings.split.at;
+    assert!(after < 0.45, "dragged left: {after}");
+    h.key_press(Key::CloseBracket);
+    settle(&mut h);
+    let nudged = h.state().state.compare_settings.split.at;
+    assert!((nudged - after - 0.02).abs() < 1e-4, "{after} → {nudged}");
+    h.key_press(Key::H);
+    settle(&mut h);
+    assert!(!h.state().state.compare_settings.split.vertical);
+    let (a, b) = compared(&h);
+    h.key_press(Key::X);
+    settle(&mut h);
+    assert_eq!(compared(&h), (b, a), "swapped");
+    h.get_by_label_contains("Swap A and B").click();
+    settle(&mut h);
+    assert_eq!(compared(&h), (a, b), "swapped back");
+}
+
+#[test]
+fn the_timeline_keeps_the_baseline_and_steps_b_and_the_filmstrip_picks_either_side() {
+    let (_dir, mut h) = demo_with_me();
+    open_series_comparison(&mut h);
+    let timeline = h.state().state.compare.as_ref().unwrap().timeline.clone();
+    assert_eq!(timeline.len(), 7, "6 sessions and the home snapshot");
+    h.key_press(Key::ArrowLeft);
+    settle(&mut h);
+    assert_eq!(compared(&h), (timeline[0], timeline[5]));
+    h.key_press(Key::ArrowLeft);
+    settle(&mut h);
+    assert_eq!(compared(&h), (timeline[0], timeline[4]));
+    h.key_press(Key::ArrowRight);
+    settle(&mut h);
+    assert_eq!(compared(&h), (timeline[0], timeline[5]));
+    // The scrubber itself.
+    send(&mut h, CompareCommand::Step(2));
+    assert_eq!(compared(&h), (timeline[0], timeline[2]));
+    // The session-photo before the snapshot was taken on the session's own day: no warning.
+    let c = h.state().state.compare.as_ref().unwrap();
+    assert!(
+        c.findings.iter().all(|f| f.severity != Severity::Warning),
+        "{:?}",
+        c.findings
+    );
+    // Filmstrip: a click shows the photo as B, a right-click as A.
+    h.get_by_label(&format!("Filmstrip photo #{}", timeline[3]))
+        .click();
+    settle(&mut h);
+    assert_eq!(compared(&h), (timeline[0], timeline[3]));
+    h.get_by_label(&format!("Filmstrip photo #{}", timeline[1]))
+        .click_secondary();
+    settle(&mut h);
+    assert_eq!(compared(&h), (timeline[1], timeline[3]));
+    // The series sheet shows one cell per timeline photo; clicking one shows it as B.
+    h.key_press(Key::G);
+    settle(&mut h);
+    let cells = h
+        .query_all_by_label_contains(" · Frontal · Standard light")
+        .count();
+    assert_eq!(cells, 7, "one cell per timeline photo");
+    h.get_by_label_contains(&timeline_date(&h, timeline[4]))
+        .click();
+    settle(&mut h);
+    assert_eq!(compared(&h), (timeline[1], timeline[4]));
+}
+
+/// "2026-10-15" of a photo in the comparison's series: how sheet cells are labelled.
+fn timeline_date(h: &Harness<'static, App>, id: PhotoId) -> String {
+    let c = h.state().state.compare.as_ref().unwrap();
+    let photo = c.pair.main_series().unwrap().photo(id).unwrap();
+    format!("{}  (", photo.date().format("%Y-%m-%d"))
+}
+
+#[test]
+fn zooming_a_comparison_past_the_previews_loads_both_originals() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths: Vec<_> = (0..2)
+        .map(|i| {
+            write(
+                dir.path(),
+                &format!("big{i}.jpg"),
+                &skinlapse::imaging::synth::jpeg_with_exif(&skin(2600, 1800, 7 + i), 85, None),
+            )
+        })
+        .collect();
+    let mut h = harness(&dir.path().join("lib"));
+    import_tagged(&mut h, paths, &[], &[]);
+    let ids = grid_ids(&h);
+    send(&mut h, CompareCommand::Photos(ids[0], ids[1]));
+    h.key_press(Key::W);
+    settle(&mut h);
+    let images = &h.state().images;
+    for id in &ids {
+        assert!(images.contains(&(*id, Rendition::Preview)));
+        assert!(
+            !images.contains(&(*id, Rendition::Full)),
+            "fit needs previews only"
+        );
+    }
+    h.key_press(Key::Num1);
+    settle(&mut h);
+    assert!(h.query_by_label("100 %").is_some(), "1:1");
+    for id in &ids {
+        assert!(
+            h.state().images.contains(&(*id, Rendition::Full)),
+            "1:1 of a 2600 px photo needs its original"
+        );
+    }
+    h.key_press(Key::Num0);
+    settle(&mut h);
+    assert!(h.query_by_label("100 %").is_none(), "back to fit");
+}
+
+#[test]
+fn export_from_the_app_writes_a_labelled_image_and_reports_a_bad_folder() {
+    let (dir, mut h) = demo_with_me();
+    open_series_comparison(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    settle(&mut h);
+    assert!(h.state().state.show_export);
+    assert!(
+        h.query_by_label("Export image").is_some(),
+        "the window is open"
+    );
+    assert!(h.query_by_label_contains("Slider at 50 %").is_some());
+    let (a, b) = compared(&h);
+    let out = dir.path().join("out.jpg");
+    let request = |out: std::path::PathBuf| ExportRequest {
+        kind: ExportKind::Pair {
+            before: a,
+            after: b,
+            layout: PairLayout::Slider(Split {
+                at: 0.5,
+                vertical: true,
+            }),
+            transform: Similarity::IDENTITY,
+        },
+        width: 800,
+        out,
+    };
+    // What "Save as…" sends once a file is chosen.
+    send(&mut h, CompareCommand::Export(request(out.clone())));
+    let job = h.state().state.export.as_ref().expect("an export job");
+    let summary = job.outcome.as_ref().unwrap().as_ref().expect("exported");
+    assert_eq!(summary.width, 800);
+    assert!(
+        summary
+            .findings
+            .iter()
+            .any(|f| f.text.contains("5 days after"))
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    let image = image::load_from_memory(&bytes).unwrap();
+    assert_eq!(image.width(), 800);
+    assert!(
+        exif::Reader::new()
+            .read_from_container(&mut std::io::Cursor::new(&bytes))
+            .is_err()
+    );
+    assert!(h.query_by_label_contains("Saved: 800×").is_some());
+    send(&mut h, CompareCommand::DismissExport);
+    assert!(h.state().state.export.is_none());
+    // A folder that does not exist: the error names the file, nothing is written.
+    let bad = dir.path().join("missing-folder/out.png");
+    send(&mut h, CompareCommand::Export(request(bad.clone())));
+    let outcome = h
+        .state()
+        .state
+        .export
+        .as_ref()
+        .unwrap()
+        .outcome
+        .clone()
+        .unwrap();
+    let error = outcome.unwrap_err();
+    assert!(error.contains("missing-folder/out.png"), "{error}");
+    assert!(!bad.exists());
+    assert!(
+        h.state()
+            .state
+            .notices
+            .iter()
+            .any(|n| n.text.starts_with("Export failed")),
+    );
+    send(&mut h, Command::Action(skinlapse::app::Action::Back));
+}
