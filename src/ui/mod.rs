@@ -76,7 +76,8 @@ pub fn shortcuts(ctx: &egui::Context, state: &AppState, commands: &mut Commands)
             }
             _ => true,
         };
-        if applies && ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+        // Every press counts, even several within one frame.
+        while applies && ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
             commands.push(action.into());
         }
     }

@@ -226,10 +226,18 @@ fn the_timeline_keeps_the_baseline_and_steps_b_and_the_filmstrip_picks_either_si
         c.findings
     );
     // Filmstrip: a click shows the photo as B, a right-click as A.
+    let in_strip = |h: &mut Harness<'static, App>, id: PhotoId| {
+        // The strip scrolls: bring the photo into view first, as a user would.
+        h.get_by_label(&format!("Filmstrip photo #{id}"))
+            .scroll_to_me();
+        settle(h);
+    };
+    in_strip(&mut h, timeline[3]);
     h.get_by_label(&format!("Filmstrip photo #{}", timeline[3]))
         .click();
     settle(&mut h);
     assert_eq!(compared(&h), (timeline[0], timeline[3]));
+    in_strip(&mut h, timeline[1]);
     h.get_by_label(&format!("Filmstrip photo #{}", timeline[1]))
         .click_secondary();
     settle(&mut h);

@@ -25,6 +25,8 @@ pub struct ComparePanel {
     pan_b: Vec2,
     /// The drag under way moves the slider's divider, not the photos.
     dragging_divider: bool,
+    /// The photo the filmstrip last scrolled to (B), so a new B is brought into view.
+    strip_shows: Option<crate::model::PhotoId>,
     pub export: ExportForm,
 }
 
@@ -51,7 +53,9 @@ impl ComparePanel {
         findings(ui, c);
         egui::Panel::bottom("compare-strip")
             .resizable(false)
-            .show(ui, |ui| strip(ui, state, c, images, commands));
+            .show(ui, |ui| {
+                strip(ui, state, c, images, &mut self.strip_shows, commands);
+            });
         if settings.mode == CompareMode::Sheet {
             canvas::sheet(ui, state, c, images, commands);
         } else {
@@ -236,6 +240,7 @@ fn strip(
     state: &AppState,
     c: &CompareState,
     images: &mut ImageCache,
+    shows: &mut Option<crate::model::PhotoId>,
     commands: &mut Commands,
 ) {
     let Some(series) = c.pair.main_series() else {
@@ -314,6 +319,11 @@ fn strip(
                             );
                         }
                     }
+                }
+                if photo.id == c.pair.b.id() && *shows != Some(photo.id) {
+                    // At once: a strip sliding under the pointer would misplace clicks.
+                    response.scroll_to_me_animation(None, egui::style::ScrollAnimation::none());
+                    *shows = Some(photo.id);
                 }
                 let label = series.label(photo);
                 response.widget_info(|| {
