@@ -54,6 +54,94 @@ impl Similarity {
     }
 }
 
+/// Why landmarks cannot give a transform.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FitError {
+    #[error("place at least two pairs of matching points ({0} so far)")]
+    TooFew(usize),
+    #[error("the points on {0} are all in one place: spread them out (e.g. both inner eye corners)")]
+    Coincident(&'static str),
+}
+
+/// A similarity fitted to landmark pairs, with how far each pair is off after fitting.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fit {
+    pub transform: Similarity,
+    /// Per pair: distance between the A point and the mapped B point, in the units given.
+    pub residuals: Vec<f64>,
+}
+
+impl Fit {
+    /// Root mean square of the residuals.
+    pub fn rms(&self) -> f64 {
+        if self.residuals.is_empty() {
+            return 0.0;
+        }
+        (self.residuals.iter().map(|r| r * r).sum::<f64>() / self.residuals.len() as f64).sqrt()
+    }
+}
+
+/// The similarity that best maps each `b` point onto its `a` point, by least squares
+/// (closed form: as complex numbers, a = z·b + t with z = s·e^{iφ}). Two pairs fit exactly.
+pub fn fit_similarity(pairs: &[([f64; 2], [f64; 2])]) -> Result<Fit, FitError> {
+    if pairs.len() < 2 {
+        return Err(FitError::TooFew(pairs.len()));
+    }
+    let n = pairs.len() as f64;
+    let mean = |pick: fn(&([f64; 2], [f64; 2])) -> [f64; 2]| {
+        let sum = pairs
+            .iter()
+            .map(pick)
+            .fold([0.0, 0.0], |s, p| [s[0] + p[0], s[1] + p[1]]);
+        [sum[0] / n, sum[1] / n]
+    };
+    let (ma, mb) = (mean(|p| p.0), mean(|p| p.1));
+    let (mut re, mut im, mut norm_b, mut norm_a) = (0.0, 0.0, 0.0, 0.0);
+    for (a, b) in pairs {
+        let (ax, ay) = (a[0] - ma[0], a[1] - ma[1]);
+        let (bx, by) = (b[0] - mb[0], b[1] - mb[1]);
+        // conj(b) · a
+        re += bx * ax + by * ay;
+        im += bx * ay - by * ax;
+        norm_b += bx * bx + by * by;
+        norm_a += ax * ax + ay * ay;
+    }
+    let spread = |norm: f64| norm / n < 1e-12;
+    if spread(norm_b) {
+        return Err(FitError::Coincident("B"));
+    }
+    if spread(norm_a) {
+        return Err(FitError::Coincident("A"));
+    }
+    let (zr, zi) = (re / norm_b, im / norm_b);
+    let scale = zr.hypot(zi);
+    // Our angle turns counter-clockwise on screen (y down): the opposite sign of φ.
+    let angle = -zi.atan2(zr);
+    let partial = Similarity {
+        scale,
+        angle,
+        tx: 0.0,
+        ty: 0.0,
+    };
+    let mapped = partial.apply(mb);
+    let transform = Similarity {
+        tx: ma[0] - mapped[0],
+        ty: ma[1] - mapped[1],
+        ..partial
+    };
+    let residuals = pairs
+        .iter()
+        .map(|(a, b)| {
+            let m = transform.apply(*b);
+            (m[0] - a[0]).hypot(m[1] - a[1])
+        })
+        .collect();
+    Ok(Fit {
+        transform,
+        residuals,
+    })
+}
+
 /// A pixel position (x right, y down; pixel centres at +0.5) in normalised coordinates.
 pub fn to_normalised([x, y]: [f64; 2], width: u32, height: u32) -> [f64; 2] {
     let long = f64::from(width.max(height));
@@ -98,6 +186,48 @@ mod tests {
             ..Similarity::IDENTITY
         };
         assert!(close(quarter.apply([1.0, 0.0]), [0.0, -1.0]));
+    }
+
+    #[test]
+    fn landmarks_reproduce_an_exact_transform_and_report_residuals() {
+        let truth = Similarity {
+            scale: 1.13,
+            angle: 0.21,
+            tx: 0.031,
+            ty: -0.044,
+        };
+        let bs = [[0.1, 0.2], [-0.3, 0.05], [0.25, -0.31], [0.0, 0.0]];
+        for n in [2, 4] {
+            let pairs: Vec<_> = bs[..n].iter().map(|b| (truth.apply(*b), *b)).collect();
+            let fit = fit_similarity(&pairs).unwrap();
+            // < 0.01 px at 6000 px: normalised units are long edges.
+            for b in &bs {
+                let (x, y) = (fit.transform.apply(*b), truth.apply(*b));
+                assert!((x[0] - y[0]).hypot(x[1] - y[1]) * 6000.0 < 0.01, "{n} pairs");
+            }
+            assert!(fit.rms() * 6000.0 < 0.01);
+        }
+        // One pair off by 0.01: least squares spreads it and the residuals show it.
+        let mut pairs: Vec<_> = bs.iter().map(|b| (truth.apply(*b), *b)).collect();
+        pairs[0].0[0] += 0.01;
+        let fit = fit_similarity(&pairs).unwrap();
+        assert!(fit.residuals[0] > fit.residuals[1] && fit.residuals[0] < 0.01);
+        assert!(fit.rms() > 0.001);
+    }
+
+    #[test]
+    fn degenerate_landmarks_are_refused_with_a_reason() {
+        assert_eq!(fit_similarity(&[]), Err(FitError::TooFew(0)));
+        assert_eq!(
+            fit_similarity(&[([0.1, 0.1], [0.2, 0.2])]),
+            Err(FitError::TooFew(1))
+        );
+        let same_b = [([0.1, 0.1], [0.2, 0.2]), ([0.3, 0.1], [0.2, 0.2])];
+        let err = fit_similarity(&same_b).unwrap_err();
+        assert_eq!(err, FitError::Coincident("B"));
+        assert!(err.to_string().contains("all in one place"));
+        let same_a = [([0.1, 0.1], [0.2, 0.2]), ([0.1, 0.1], [0.4, 0.2])];
+        assert_eq!(fit_similarity(&same_a), Err(FitError::Coincident("A")));
     }
 
     #[test]
