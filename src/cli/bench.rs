@@ -17,6 +17,8 @@ pub enum BenchCommand {
     Generate(BenchGenerateArgs),
     /// Generate a large library (default 100 000 photos of 1 000 people) for browsing benchmarks.
     Scale(BenchScaleArgs),
+    /// Automatic alignment on generated pairs with known transforms: accuracy and time.
+    Align(super::bench_align::BenchAlignArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -61,6 +63,7 @@ pub struct BenchImportArgs {
 pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
     match command {
         BenchCommand::Import(args) => bench_import(&args),
+        BenchCommand::Align(args) => super::bench_align::run(&args),
         BenchCommand::Scale(args) => {
             if args.out.join(crate::library::CATALOGUE_FILE).exists() {
                 return Err(Failure::usage(format!(

@@ -2,6 +2,7 @@
 //! Exit codes: 0 success, 1 something failed (the rest was done), 2 usage errors.
 
 mod bench;
+mod bench_align;
 mod demo;
 mod export;
 mod import;

@@ -1,6 +1,7 @@
 //! Pixels: decoding, metadata, previews and generated images. Pure functions over bytes
 //! and pixels; no files, no database.
 
+pub mod align;
 pub mod compose;
 pub mod decode;
 pub mod derive;

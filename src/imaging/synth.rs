@@ -4,6 +4,7 @@
 
 use exif::experimental::Writer;
 use exif::{Field, In, Tag, Value};
+use crate::model::Similarity;
 use image::{Rgb, RgbImage};
 use std::io::Cursor;
 
@@ -41,6 +42,52 @@ impl SkinScene {
             redness: 0.0,
             exposure: 1.0,
             noise: 0.025,
+        }
+    }
+}
+
+/// How much larger than a photo its scene is rendered, so a re-framed photo still has skin
+/// to its edges.
+pub const SCENE_MARGIN: f64 = 1.5;
+
+/// The scene behind a `width`×`height` photo: [`SCENE_MARGIN`] times larger, same skin.
+pub fn scene_for(width: u32, height: u32, template: &SkinScene) -> SkinScene {
+    SkinScene {
+        width: (f64::from(width) * SCENE_MARGIN).round() as u32,
+        height: (f64::from(height) * SCENE_MARGIN).round() as u32,
+        ..template.clone()
+    }
+}
+
+/// A `width`×`height` photo of a rendered scene (from [`scene_for`]) taken with a different
+/// framing: `framing` maps the photo's normalised coordinates onto those of a photo taken
+/// straight on (identity: straight on). This is what auto-alignment must recover.
+pub fn photograph(scene: &RgbImage, width: u32, height: u32, framing: &Similarity) -> RgbImage {
+    let straight = Similarity {
+        scale: SCENE_MARGIN,
+        ..Similarity::IDENTITY
+    };
+    let inverse = framing.inverse();
+    // Scene → straight-on photo → this photo.
+    let to_photo = Similarity {
+        scale: straight.scale * inverse.scale,
+        ..inverse
+    };
+    super::compose::warp_into(scene, &to_photo, width, height, None)
+}
+
+/// Changes exposure and adds independent sensor noise (±`noise` grey levels), as a second
+/// photo of the same skin would have.
+pub fn expose(image: &mut RgbImage, exposure: f32, noise: u8, seed: u64) {
+    let mut state = mix(seed) | 1;
+    let span = u64::from(noise) * 2 + 1;
+    for p in image.pixels_mut() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let n = (state % span) as f32 - f32::from(noise);
+        for c in &mut p.0 {
+            *c = (f32::from(*c) * exposure + n).clamp(0.0, 255.0) as u8;
         }
     }
 }

@@ -1,0 +1,681 @@
+//! Automatic alignment of two photos of the same skin: the similarity transform (rotation,
+//! uniform scale, shift) that puts B on A, from the pixels alone, with a confidence — or a
+//! refusal that says why.
+//!
+//! Method, and why:
+//! 1. **Fourier–Mellin** on 512 px canvases for a coarse estimate. The magnitude of a
+//!    Fourier spectrum ignores shifts; resampled on log-polar axes, a rotation and a scale
+//!    become plain shifts, which phase correlation finds in one step whatever their size
+//!    (within ±20°, 0.75–1.35×), unlike gradient methods that need a close start. Phase
+//!    correlation then finds the shift of the rotated and scaled B.
+//! 2. **Gauss–Newton refinement** (forward additive Lucas–Kanade) of the four similarity
+//!    parameters plus a gain and an offset of brightness, from 256 to 1024 px. The gain and
+//!    offset make it blind to exposure changes (±20 %) the way ECC is; the coarse-to-fine
+//!    pyramid takes it from the Fourier estimate (±1 px at 512) to a small fraction of a
+//!    pixel at 1024, i.e. within 1 px at the 2048 px preview.
+//! 3. **Checks** decide whether to trust it: enough texture, a high correlation of the
+//!    aligned overlap, enough overlap, and a transform a re-taken photo could plausibly need.
+//!    When one fails the result is declined with the reason, never applied.
+
+use super::derive::resize_to_fit;
+use crate::model::Similarity;
+use crate::model::transform::{from_normalised, to_normalised};
+use image::RgbImage;
+use rustfft::FftPlanner;
+use rustfft::num_complex::Complex32;
+
+/// Side of the Fourier canvases.
+const CANVAS: usize = 512;
+/// Log-polar grid: angles over half a turn (spectra are symmetric), log radii.
+const LP_ANGLES: usize = 256;
+const LP_RADII: usize = 256;
+/// Largest rotation and scale change a re-taken photo is searched for and accepted with.
+pub const MAX_ROTATION_DEG: f64 = 20.0;
+pub const SCALE_RANGE: (f64, f64) = (0.75, 1.35);
+/// Largest shift accepted, in long edges.
+pub const MAX_SHIFT: f64 = 0.25;
+/// Correlation of the aligned overlap below which a result is declined.
+pub const MIN_CORRELATION: f64 = 0.6;
+/// Share of A that B must cover.
+pub const MIN_OVERLAP: f64 = 0.5;
+/// Mean gradient (grey levels per pixel at 512 px) below which there is too little to align.
+pub const MIN_TEXTURE: f64 = 0.25;
+
+/// The outcome of automatic alignment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AutoAlignment {
+    /// Where B sits on A (B's normalised coordinates to A's).
+    pub transform: Similarity,
+    /// 0–1: how much to trust it (from the correlation of the aligned overlap).
+    pub confidence: f64,
+    /// Correlation of A and the aligned B where they overlap, −1 to 1.
+    pub correlation: f64,
+    /// Share of A covered by the aligned B.
+    pub overlap: f64,
+    /// `Err(reason)` when the result must not be applied.
+    pub verdict: Result<(), String>,
+}
+
+impl AutoAlignment {
+    pub fn accepted(&self) -> bool {
+        self.verdict.is_ok()
+    }
+}
+
+/// A grey image in floats (0–255), row-major.
+#[derive(Clone, Debug)]
+pub struct Gray {
+    pub width: usize,
+    pub height: usize,
+    pub px: Vec<f32>,
+}
+
+impl Gray {
+    pub fn from_rgb(image: &RgbImage) -> Self {
+        Self {
+            width: image.width() as usize,
+            height: image.height() as usize,
+            px: image
+                .pixels()
+                .map(|p| 0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2]))
+                .collect(),
+        }
+    }
+
+    /// Bilinear sample at index coordinates (pixel `i`'s centre is at `i`); `None` outside.
+    #[inline]
+    fn sample(&self, x: f64, y: f64) -> Option<f32> {
+        if x < 0.0 || y < 0.0 || x > (self.width - 1) as f64 || y > (self.height - 1) as f64 {
+            return None;
+        }
+        let (x0, y0) = (x as usize, y as usize);
+        let (x1, y1) = ((x0 + 1).min(self.width - 1), (y0 + 1).min(self.height - 1));
+        let (fx, fy) = ((x - x0 as f64) as f32, (y - y0 as f64) as f32);
+        let row0 = y0 * self.width;
+        let row1 = y1 * self.width;
+        let top = self.px[row0 + x0] * (1.0 - fx) + self.px[row0 + x1] * fx;
+        let bottom = self.px[row1 + x0] * (1.0 - fx) + self.px[row1 + x1] * fx;
+        Some(top * (1.0 - fy) + bottom * fy)
+    }
+
+    /// Gaussian blur with a 5-tap binomial kernel (σ ≈ 1), edges clamped.
+    fn smoothed(&self) -> Self {
+        const K: [f32; 5] = [1.0 / 16.0, 4.0 / 16.0, 6.0 / 16.0, 4.0 / 16.0, 1.0 / 16.0];
+        let (w, h) = (self.width, self.height);
+        let mut tmp = vec![0.0; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let mut s = 0.0;
+                for (k, weight) in K.iter().enumerate() {
+                    let xx = (x + k).saturating_sub(2).min(w - 1);
+                    s += weight * self.px[y * w + xx];
+                }
+                tmp[y * w + x] = s;
+            }
+        }
+        let mut out = vec![0.0; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let mut s = 0.0;
+                for (k, weight) in K.iter().enumerate() {
+                    let yy = (y + k).saturating_sub(2).min(h - 1);
+                    s += weight * tmp[yy * w + x];
+                }
+                out[y * w + x] = s;
+            }
+        }
+        Self {
+            width: w,
+            height: h,
+            px: out,
+        }
+    }
+
+    /// Central-difference gradients in x and y.
+    fn gradients(&self) -> (Self, Self) {
+        let (w, h) = (self.width, self.height);
+        let mut gx = vec![0.0; w * h];
+        let mut gy = vec![0.0; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let l = self.px[y * w + x.saturating_sub(1)];
+                let r = self.px[y * w + (x + 1).min(w - 1)];
+                let u = self.px[y.saturating_sub(1) * w + x];
+                let d = self.px[(y + 1).min(h - 1) * w + x];
+                gx[y * w + x] = (r - l) * 0.5;
+                gy[y * w + x] = (d - u) * 0.5;
+            }
+        }
+        let make = |px| Self {
+            width: w,
+            height: h,
+            px,
+        };
+        (make(gx), make(gy))
+    }
+
+    /// Mean gradient magnitude: how much texture there is to align on.
+    fn texture(&self) -> f64 {
+        let (gx, gy) = self.smoothed().gradients();
+        let sum: f64 = gx
+            .px
+            .iter()
+            .zip(&gy.px)
+            .map(|(x, y)| f64::from(x.hypot(*y)))
+            .sum();
+        sum / gx.px.len() as f64
+    }
+}
+
+/// Index coordinates of a normalised point in a `w`×`h` image.
+#[inline]
+fn index_of(q: [f64; 2], w: usize, h: usize) -> [f64; 2] {
+    let p = from_normalised(q, w as u32, h as u32);
+    [p[0] - 0.5, p[1] - 0.5]
+}
+
+/// `src` seen in an `n`×`n` canvas through `t` (src normalised → canvas normalised, the
+/// canvas's long edge being `n`), mean-free and Hann-windowed; zero where src has no pixel.
+fn canvas(src: &Gray, t: &Similarity, n: usize) -> Vec<f32> {
+    let inverse = t.inverse();
+    let mut values = vec![0.0f32; n * n];
+    let mut inside = vec![false; n * n];
+    let (mut sum, mut count) = (0.0f64, 0usize);
+    for j in 0..n {
+        for i in 0..n {
+            let q = to_normalised([i as f64 + 0.5, j as f64 + 0.5], n as u32, n as u32);
+            let [x, y] = index_of(inverse.apply(q), src.width, src.height);
+            if let Some(v) = src.sample(x, y) {
+                values[j * n + i] = v;
+                inside[j * n + i] = true;
+                sum += f64::from(v);
+                count += 1;
+            }
+        }
+    }
+    let mean = if count > 0 { (sum / count as f64) as f32 } else { 0.0 };
+    let hann: Vec<f32> = (0..n)
+        .map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / n as f32).cos())
+        .collect();
+    for j in 0..n {
+        for i in 0..n {
+            let k = j * n + i;
+            values[k] = if inside[k] {
+                (values[k] - mean) * hann[i] * hann[j]
+            } else {
+                0.0
+            };
+        }
+    }
+    values
+}
+
+/// 2D FFT of a `w`×`h` grid (both powers of two), in place.
+fn fft2(data: &mut [Complex32], w: usize, h: usize, inverse: bool, planner: &mut FftPlanner<f32>) {
+    let row = if inverse {
+        planner.plan_fft_inverse(w)
+    } else {
+        planner.plan_fft_forward(w)
+    };
+    row.process(data);
+    let mut column = vec![Complex32::default(); w * h];
+    for y in 0..h {
+        for x in 0..w {
+            column[x * h + y] = data[y * w + x];
+        }
+    }
+    let col = if inverse {
+        planner.plan_fft_inverse(h)
+    } else {
+        planner.plan_fft_forward(h)
+    };
+    col.process(&mut column);
+    for y in 0..h {
+        for x in 0..w {
+            data[y * w + x] = column[x * h + y];
+        }
+    }
+}
+
+fn spectrum(values: &[f32], n: usize, planner: &mut FftPlanner<f32>) -> Vec<Complex32> {
+    let mut data: Vec<Complex32> = values.iter().map(|&v| Complex32::new(v, 0.0)).collect();
+    fft2(&mut data, n, n, false, planner);
+    data
+}
+
+/// The peak of the phase correlation of two spectra: the shift `d` (cyclic, in grid cells,
+/// sub-cell by parabola fit) such that a(x) ≈ b(x − d), and the peak's height, searched
+/// only where `allowed(dx, dy)`.
+fn phase_correlate(
+    fa: &[Complex32],
+    fb: &[Complex32],
+    w: usize,
+    h: usize,
+    planner: &mut FftPlanner<f32>,
+    allowed: impl Fn(i64, i64) -> bool,
+) -> ([f64; 2], f32) {
+    let mut cross: Vec<Complex32> = fa
+        .iter()
+        .zip(fb)
+        .map(|(a, b)| {
+            let c = a * b.conj();
+            let norm = c.norm();
+            if norm > 1e-12 { c / norm } else { Complex32::default() }
+        })
+        .collect();
+    fft2(&mut cross, w, h, true, planner);
+    let signed = |i: usize, len: usize| {
+        if i > len / 2 {
+            i as i64 - len as i64
+        } else {
+            i as i64
+        }
+    };
+    let mut best = (0usize, 0usize, f32::MIN);
+    for y in 0..h {
+        for x in 0..w {
+            let v = cross[y * w + x].re;
+            if v > best.2 && allowed(signed(x, w), signed(y, h)) {
+                best = (x, y, v);
+            }
+        }
+    }
+    let (px, py, peak) = best;
+    let at = |x: usize, y: usize| cross[(y % h) * w + (x % w)].re;
+    let refine = |minus: f32, centre: f32, plus: f32| {
+        let denom = minus - 2.0 * centre + plus;
+        if denom.abs() < 1e-12 {
+            0.0
+        } else {
+            f64::from(0.5 * (minus - plus) / denom).clamp(-0.5, 0.5)
+        }
+    };
+    let dx = refine(at(px + w - 1, py), peak, at(px + 1, py));
+    let dy = refine(at(px, py + h - 1), peak, at(px, py + 1));
+    let total = (w * h) as f32;
+    (
+        [signed(px, w) as f64 + dx, signed(py, h) as f64 + dy],
+        peak / total,
+    )
+}
+
+/// Log of the high-pass-filtered magnitude spectrum, resampled on log-polar axes.
+fn log_polar(spectrum: &[Complex32], n: usize) -> Vec<f32> {
+    let half = n as f64 / 2.0;
+    let shifted = |kx: i64, ky: i64| -> f32 {
+        let x = kx.rem_euclid(n as i64) as usize;
+        let y = ky.rem_euclid(n as i64) as usize;
+        let xi = kx as f64 / n as f64;
+        let eta = ky as f64 / n as f64;
+        let c = (std::f64::consts::PI * xi).cos() * (std::f64::consts::PI * eta).cos();
+        let high_pass = ((1.0 - c) * (2.0 - c)) as f32;
+        (1.0 + spectrum[y * n + x].norm()).ln() * high_pass
+    };
+    let (r_min, r_max) = (2.0f64, half * 0.95);
+    let step = (r_max / r_min).ln() / LP_RADII as f64;
+    let mut out = vec![0.0f32; LP_ANGLES * LP_RADII];
+    for a in 0..LP_ANGLES {
+        let theta = std::f64::consts::PI * a as f64 / LP_ANGLES as f64;
+        let (sin, cos) = theta.sin_cos();
+        for r in 0..LP_RADII {
+            let radius = r_min * (step * r as f64).exp();
+            let (fx, fy) = (radius * cos, -radius * sin);
+            let (x0, y0) = (fx.floor(), fy.floor());
+            let (tx, ty) = ((fx - x0) as f32, (fy - y0) as f32);
+            let (x0, y0) = (x0 as i64, y0 as i64);
+            let v = shifted(x0, y0) * (1.0 - tx) * (1.0 - ty)
+                + shifted(x0 + 1, y0) * tx * (1.0 - ty)
+                + shifted(x0, y0 + 1) * (1.0 - tx) * ty
+                + shifted(x0 + 1, y0 + 1) * tx * ty;
+            out[a * LP_RADII + r] = v;
+        }
+    }
+    out
+}
+
+fn log_polar_step(n: usize) -> f64 {
+    ((n as f64 / 2.0 * 0.95) / 2.0).ln() / LP_RADII as f64
+}
+
+/// Rotation and scale candidates from the log-polar correlation, then the shift of each by
+/// phase correlation; the candidate whose shift peak is highest wins.
+fn coarse(a: &Gray, b: &Gray, planner: &mut FftPlanner<f32>) -> Similarity {
+    let n = CANVAS;
+    let ca = canvas(a, &Similarity::IDENTITY, n);
+    let cb = canvas(b, &Similarity::IDENTITY, n);
+    let (fa, fb) = (spectrum(&ca, n, planner), spectrum(&cb, n, planner));
+    let to_complex = |v: Vec<f32>, planner: &mut FftPlanner<f32>| -> Vec<Complex32> {
+        let mut c: Vec<Complex32> = v.into_iter().map(|x| Complex32::new(x, 0.0)).collect();
+        fft2(&mut c, LP_RADII, LP_ANGLES, false, planner);
+        c
+    };
+    let la = to_complex(log_polar(&fa, n), planner);
+    let lb = to_complex(log_polar(&fb, n), planner);
+    let step = log_polar_step(n);
+    let max_angle = (MAX_ROTATION_DEG / 180.0 * LP_ANGLES as f64).ceil() as i64 + 1;
+    let max_radius = (SCALE_RANGE.1.ln().max(-SCALE_RANGE.0.ln()) / step).ceil() as i64 + 1;
+    let (shift, _) = phase_correlate(&la, &lb, LP_RADII, LP_ANGLES, planner, |dr, da| {
+        dr.abs() <= max_radius && da.abs() <= max_angle
+    });
+    let angle = shift[1] * std::f64::consts::PI / LP_ANGLES as f64;
+    let log_scale = shift[0] * step;
+    let mut best = (Similarity::IDENTITY, f32::MIN);
+    for (angle, log_scale) in [
+        (angle, log_scale),
+        (-angle, log_scale),
+        (angle, -log_scale),
+        (-angle, -log_scale),
+    ] {
+        let rotation = Similarity {
+            scale: log_scale.exp(),
+            angle,
+            tx: 0.0,
+            ty: 0.0,
+        };
+        let cb = canvas(b, &rotation, n);
+        let fb = spectrum(&cb, n, planner);
+        let limit = (MAX_SHIFT * n as f64).ceil() as i64;
+        let (d, peak) = phase_correlate(&fa, &fb, n, n, planner, |dx, dy| {
+            dx.abs() <= limit && dy.abs() <= limit
+        });
+        if peak > best.1 {
+            best = (
+                Similarity {
+                    tx: d[0] / n as f64,
+                    ty: d[1] / n as f64,
+                    ..rotation
+                },
+                peak,
+            );
+        }
+    }
+    best.0
+}
+
+/// What the refinement ends with at one level.
+struct Refined {
+    transform: Similarity,
+    correlation: f64,
+    overlap: f64,
+}
+
+/// Gauss–Newton on (a, b, tx, ty, gain, offset), where A's centred point x maps to B's
+/// `[a·x − b·y + tx, b·x + a·y + ty]` (centred pixels of this level).
+fn refine(a: &Gray, b: &Gray, start: &Similarity, stride: usize, iterations: usize) -> Refined {
+    let long = a.width.max(a.height) as f64;
+    let b_long = b.width.max(b.height) as f64;
+    // Both are at the same long edge; a tiny difference from rounding is a scale.
+    let unit = b_long / long;
+    let inverse = start.inverse();
+    let (sin, cos) = inverse.angle.sin_cos();
+    let mut p = [
+        inverse.scale * cos * unit,
+        -inverse.scale * sin * unit,
+        inverse.tx * b_long,
+        inverse.ty * b_long,
+    ];
+    let (mut gain, mut offset) = (1.0f64, 0.0f64);
+    let bs = b.smoothed();
+    let (gx, gy) = bs.gradients();
+    let a_centre = [a.width as f64 / 2.0 - 0.5, a.height as f64 / 2.0 - 0.5];
+    let b_centre = [b.width as f64 / 2.0 - 0.5, b.height as f64 / 2.0 - 0.5];
+    let a_smooth = a.smoothed();
+    for _ in 0..iterations {
+        let mut jtj = [[0.0f64; 6]; 6];
+        let mut jtr = [0.0f64; 6];
+        for j in (0..a.height).step_by(stride) {
+            let y = j as f64 - a_centre[1];
+            for i in (0..a.width).step_by(stride) {
+                let x = i as f64 - a_centre[0];
+                let bx = p[0] * x - p[1] * y + p[2] + b_centre[0];
+                let by = p[1] * x + p[0] * y + p[3] + b_centre[1];
+                let Some(v) = bs.sample(bx, by) else { continue };
+                let dx = f64::from(gx.sample(bx, by).unwrap_or(0.0));
+                let dy = f64::from(gy.sample(bx, by).unwrap_or(0.0));
+                let v = f64::from(v);
+                let residual = f64::from(a_smooth.px[j * a.width + i]) - (gain * v + offset);
+                let jac = [
+                    gain * (dx * x + dy * y),
+                    gain * (-dx * y + dy * x),
+                    gain * dx,
+                    gain * dy,
+                    v,
+                    1.0,
+                ];
+                for r in 0..6 {
+                    jtr[r] += jac[r] * residual;
+                    for c in r..6 {
+                        jtj[r][c] += jac[r] * jac[c];
+                    }
+                }
+            }
+        }
+        for r in 0..6 {
+            for c in 0..r {
+                jtj[r][c] = jtj[c][r];
+            }
+        }
+        let Some(delta) = solve6(jtj, jtr) else { break };
+        p[0] += delta[0];
+        p[1] += delta[1];
+        p[2] += delta[2];
+        p[3] += delta[3];
+        gain += delta[4];
+        offset += delta[5];
+        if delta[2].abs() < 0.005 && delta[3].abs() < 0.005 && delta[0].abs() < 1e-6 && delta[1].abs() < 1e-6 {
+            break;
+        }
+    }
+    // Back to a normalised B → A similarity.
+    let scale = p[0].hypot(p[1]) / unit;
+    let w = Similarity {
+        scale,
+        angle: -p[1].atan2(p[0]),
+        tx: p[2] / b_long,
+        ty: p[3] / b_long,
+    };
+    let transform = w.inverse();
+    let (correlation, overlap) = overlap_correlation(&a_smooth, &bs, &p, stride);
+    Refined {
+        transform,
+        correlation,
+        overlap,
+    }
+}
+
+/// Correlation of A and the warped B where they overlap, and the share of A they cover.
+fn overlap_correlation(a: &Gray, b: &Gray, p: &[f64; 4], stride: usize) -> (f64, f64) {
+    let a_centre = [a.width as f64 / 2.0 - 0.5, a.height as f64 / 2.0 - 0.5];
+    let b_centre = [b.width as f64 / 2.0 - 0.5, b.height as f64 / 2.0 - 0.5];
+    let (mut n, mut total) = (0.0f64, 0.0f64);
+    let (mut sa, mut sb, mut saa, mut sbb, mut sab) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for j in (0..a.height).step_by(stride) {
+        let y = j as f64 - a_centre[1];
+        for i in (0..a.width).step_by(stride) {
+            total += 1.0;
+            let x = i as f64 - a_centre[0];
+            let bx = p[0] * x - p[1] * y + p[2] + b_centre[0];
+            let by = p[1] * x + p[0] * y + p[3] + b_centre[1];
+            let Some(vb) = b.sample(bx, by) else { continue };
+            let (va, vb) = (f64::from(a.px[j * a.width + i]), f64::from(vb));
+            n += 1.0;
+            sa += va;
+            sb += vb;
+            saa += va * va;
+            sbb += vb * vb;
+            sab += va * vb;
+        }
+    }
+    if n < 16.0 {
+        return (0.0, 0.0);
+    }
+    let cov = sab / n - (sa / n) * (sb / n);
+    let var_a = saa / n - (sa / n).powi(2);
+    let var_b = sbb / n - (sb / n).powi(2);
+    let correlation = if var_a > 1e-9 && var_b > 1e-9 {
+        cov / (var_a * var_b).sqrt()
+    } else {
+        0.0
+    };
+    (correlation, n / total)
+}
+
+/// Solves a symmetric 6×6 system by Gaussian elimination with partial pivoting.
+fn solve6(mut m: [[f64; 6]; 6], mut v: [f64; 6]) -> Option<[f64; 6]> {
+    for col in 0..6 {
+        let pivot = (col..6).max_by(|&x, &y| m[x][col].abs().total_cmp(&m[y][col].abs()))?;
+        if m[pivot][col].abs() < 1e-12 {
+            return None;
+        }
+        m.swap(col, pivot);
+        v.swap(col, pivot);
+        for row in col + 1..6 {
+            let f = m[row][col] / m[col][col];
+            for k in col..6 {
+                m[row][k] -= f * m[col][k];
+            }
+            v[row] -= f * v[col];
+        }
+    }
+    let mut x = [0.0; 6];
+    for row in (0..6).rev() {
+        let mut s = v[row];
+        for k in row + 1..6 {
+            s -= m[row][k] * x[k];
+        }
+        x[row] = s / m[row][row];
+    }
+    Some(x)
+}
+
+/// Aligns B onto A (both upright, any size; previews are meant) and says whether to trust it.
+pub fn auto_align(a: &RgbImage, b: &RgbImage) -> AutoAlignment {
+    let levels = [256u32, 512, 1024];
+    let pyramid = |image: &RgbImage| -> Vec<Gray> {
+        let mut out = Vec::new();
+        let mut current = resize_to_fit(image, *levels.last().expect("levels"));
+        for &edge in levels.iter().rev() {
+            current = resize_to_fit(&current, edge);
+            out.push(Gray::from_rgb(&current));
+        }
+        out.reverse();
+        out
+    };
+    let (pa, pb) = (pyramid(a), pyramid(b));
+    let texture = pa[1].texture().min(pb[1].texture());
+    let mut planner = FftPlanner::new();
+    let mut transform = coarse(&pa[1], &pb[1], &mut planner);
+    let mut last = None;
+    for (level, (ga, gb)) in pa.iter().zip(&pb).enumerate() {
+        let (stride, iterations) = if level == 2 { (2, 8) } else { (1, 15) };
+        let refined = refine(ga, gb, &transform, stride, iterations);
+        transform = refined.transform;
+        last = Some(refined);
+    }
+    let refined = last.expect("three levels");
+    let verdict = check(&refined, texture);
+    AutoAlignment {
+        transform: refined.transform,
+        confidence: ((refined.correlation - 0.5) / 0.45).clamp(0.0, 1.0),
+        correlation: refined.correlation,
+        overlap: refined.overlap,
+        verdict,
+    }
+}
+
+fn check(r: &Refined, texture: f64) -> Result<(), String> {
+    let t = &r.transform;
+    let degrees = t.angle.to_degrees();
+    if texture < MIN_TEXTURE {
+        return Err(format!(
+            "too little texture to align on (a blurred, overexposed or featureless photo: {texture:.2} < {MIN_TEXTURE})"
+        ));
+    }
+    if !t.scale.is_finite() || t.scale < SCALE_RANGE.0 || t.scale > SCALE_RANGE.1 {
+        return Err(format!(
+            "the best match needs a scale of {:.2}×, more than a re-taken photo would (allowed {}–{}×)",
+            t.scale, SCALE_RANGE.0, SCALE_RANGE.1
+        ));
+    }
+    if degrees.abs() > MAX_ROTATION_DEG {
+        return Err(format!(
+            "the best match needs a rotation of {degrees:.1}°, more than {MAX_ROTATION_DEG}°"
+        ));
+    }
+    if t.tx.hypot(t.ty) > MAX_SHIFT * 1.5 {
+        return Err("the best match needs a shift of more than a third of the photo".into());
+    }
+    if r.overlap < MIN_OVERLAP {
+        return Err(format!(
+            "aligned, the photos overlap on only {:.0} % of A",
+            r.overlap * 100.0
+        ));
+    }
+    if r.correlation < MIN_CORRELATION {
+        return Err(format!(
+            "the photos are too different to align with confidence (correlation {:.2} after aligning, at least {MIN_CORRELATION} needed)",
+            r.correlation
+        ));
+    }
+    Ok(())
+}
+
+/// How far apart two transforms put A's frame in B, in pixels of a `edge`-pixel long edge:
+/// the largest distance over A's corners and centre (for accuracy checks).
+pub fn transform_error(a: &Similarity, b: &Similarity, width: u32, height: u32, edge: f64) -> f64 {
+    let (ia, ib) = (a.inverse(), b.inverse());
+    let half = [f64::from(width), f64::from(height)].map(|v| v / f64::from(width.max(height)) / 2.0);
+    [[-half[0], -half[1]], [half[0], -half[1]], [half[0], half[1]], [-half[0], half[1]], [0.0, 0.0]]
+        .iter()
+        .map(|p| {
+            let (x, y) = (ia.apply(*p), ib.apply(*p));
+            (x[0] - y[0]).hypot(x[1] - y[1]) * edge
+        })
+        .fold(0.0, f64::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::imaging::synth::{SkinScene, expose, photograph, render_skin, scene_for};
+
+    /// A photo and the same skin re-taken through `truth` (B's coordinates → A's), with
+    /// independent noise and an exposure change.
+    fn pair(seed: u64, truth: &Similarity, exposure: f32) -> (RgbImage, RgbImage) {
+        let (w, h) = (1024, 768);
+        let scene = render_skin(&scene_for(w, h, &SkinScene::new(w, h, seed)));
+        let a = photograph(&scene, w, h, &Similarity::IDENTITY);
+        let mut b = photograph(&scene, w, h, truth);
+        expose(&mut b, exposure, 3, seed);
+        (a, b)
+    }
+
+    #[test]
+    fn recovers_a_known_transform_within_a_pixel_and_half_a_degree() {
+        let truth = Similarity {
+            scale: 1.1,
+            angle: 8f64.to_radians(),
+            tx: 0.04,
+            ty: -0.03,
+        };
+        let (a, b) = pair(7, &truth, 1.15);
+        let found = auto_align(&a, &b);
+        assert!(found.accepted(), "{found:?}");
+        let error = transform_error(&found.transform, &truth, 1024, 768, 2048.0);
+        assert!(error < 1.0, "{error:.2} px off at 2048 px: {found:?}");
+        assert!((found.transform.angle - truth.angle).abs().to_degrees() < 0.5);
+        assert!(found.confidence > 0.5);
+    }
+
+    #[test]
+    fn declines_a_featureless_or_unrelated_pair_with_a_reason() {
+        let flat = RgbImage::from_pixel(800, 600, image::Rgb([180, 140, 120]));
+        let (a, _) = pair(3, &Similarity::IDENTITY, 1.0);
+        let found = auto_align(&a, &flat);
+        let reason = found.verdict.unwrap_err();
+        assert!(reason.contains("too little texture"), "{reason}");
+        let (other, _) = pair(99, &Similarity::IDENTITY, 1.0);
+        let found = auto_align(&a, &other);
+        assert!(!found.accepted(), "two different patches of skin: {found:?}");
+    }
+}
