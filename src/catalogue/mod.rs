@@ -3,6 +3,7 @@
 //! Every public operation owns its transaction; the SQL of each lives in a function taking
 //! a `&Transaction` (or `&Connection` for plain reads) so operations compose.
 
+mod alignment;
 mod browse;
 mod compare;
 mod edit;
@@ -32,6 +33,7 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_trash_purge.sql"),
+    include_str!("migrations/003_alignment.sql"),
 ];
 
 /// The numbered schema migrations, applied in order on open.

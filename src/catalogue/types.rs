@@ -1,7 +1,7 @@
 //! How model types are stored: ids as integers, enums as their stable keys.
 
 use crate::model::{
-    ContentHash, Keyed, Lighting, PersonId, PhotoFormat, PhotoId, SeriesId, SeriesStatus,
+    AlignMethod, ContentHash, Keyed, Lighting, PersonId, PhotoFormat, PhotoId, SeriesId, SeriesStatus,
     SessionId, SessionKind, TermId, View,
 };
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
@@ -41,7 +41,7 @@ macro_rules! sql_keyed {
         }
     )+};
 }
-sql_keyed!(View, Lighting, SessionKind, SeriesStatus);
+sql_keyed!(View, Lighting, SessionKind, SeriesStatus, AlignMethod);
 
 fn format_key(format: PhotoFormat) -> &'static str {
     match format {

@@ -7,7 +7,7 @@ mod vocab;
 
 pub use compare::{ComparedPhoto, Finding, Pair, SeriesPhotos, Severity, Side, SideLabel};
 pub use taken_at::TakenAt;
-pub use transform::Similarity;
+pub use transform::{Alignment, Similarity};
 pub use vocab::{BUILTIN_AREAS, BUILTIN_CONCERNS, VocabKind, VocabTerm, vocab_key};
 
 use chrono::NaiveDate;
@@ -149,6 +149,14 @@ keyed_enum!(
         Baseline => "baseline", "Baseline";
         Treatment => "treatment", "Treatment";
         FollowUp => "follow-up", "Follow-up";
+    }
+);
+
+keyed_enum!(
+    /// How a photo was aligned.
+    AlignMethod, "alignment method" {
+        Landmarks => "landmarks", "Landmarks";
+        Auto => "auto", "Automatic";
     }
 );
 

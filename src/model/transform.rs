@@ -52,6 +52,54 @@ impl Similarity {
     pub fn is_identity(&self) -> bool {
         *self == Self::IDENTITY
     }
+
+    /// This transform, then `next`: `p ↦ next(self(p))`.
+    #[must_use]
+    pub fn then(&self, next: &Self) -> Self {
+        let [tx, ty] = next.apply([self.tx, self.ty]);
+        Self {
+            scale: self.scale * next.scale,
+            angle: self.angle + next.angle,
+            tx,
+            ty,
+        }
+    }
+
+    /// Rotation in degrees, as a person reads it.
+    pub fn degrees(&self) -> f64 {
+        self.angle.to_degrees()
+    }
+}
+
+/// Where a photo sits on its reference photo (the baseline of its series and view).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alignment {
+    pub photo: super::PhotoId,
+    pub reference: super::PhotoId,
+    /// The photo's normalised coordinates to the reference's.
+    pub transform: Similarity,
+    pub method: super::AlignMethod,
+    /// Auto-alignment's confidence, 0–1.
+    pub confidence: Option<f64>,
+}
+
+/// B → A for a pair, from their alignments: through their common reference. `None` when
+/// they share none (not aligned to each other).
+pub fn pair_transform(
+    a: super::PhotoId,
+    b: super::PhotoId,
+    align_a: Option<&Alignment>,
+    align_b: Option<&Alignment>,
+) -> Option<Similarity> {
+    if a == b {
+        return Some(Similarity::IDENTITY);
+    }
+    let reference = |id, al: Option<&Alignment>| {
+        al.map_or((id, Similarity::IDENTITY), |al| (al.reference, al.transform))
+    };
+    let (ref_a, a_to_ref) = reference(a, align_a);
+    let (ref_b, b_to_ref) = reference(b, align_b);
+    (ref_a == ref_b).then(|| b_to_ref.then(&a_to_ref.inverse()))
 }
 
 /// Why landmarks cannot give a transform.
@@ -186,6 +234,44 @@ mod tests {
             ..Similarity::IDENTITY
         };
         assert!(close(quarter.apply([1.0, 0.0]), [0.0, -1.0]));
+    }
+
+    #[test]
+    fn composition_and_pairs_through_a_common_reference() {
+        use super::super::{AlignMethod, PhotoId};
+        let t1 = Similarity {
+            scale: 1.1,
+            angle: 0.1,
+            tx: 0.02,
+            ty: 0.01,
+        };
+        let t2 = Similarity {
+            scale: 0.9,
+            angle: -0.3,
+            tx: -0.05,
+            ty: 0.04,
+        };
+        for p in [[0.1, -0.2], [0.3, 0.3]] {
+            assert!(close(t1.then(&t2).apply(p), t2.apply(t1.apply(p))));
+        }
+        let aligned = |photo, transform| Alignment {
+            photo: PhotoId(photo),
+            reference: PhotoId(1),
+            transform,
+            method: AlignMethod::Auto,
+            confidence: Some(0.9),
+        };
+        let (a, b) = (aligned(2, t1), aligned(3, t2));
+        // B → reference → A.
+        let pair = pair_transform(PhotoId(2), PhotoId(3), Some(&a), Some(&b)).unwrap();
+        let p = [0.2, 0.1];
+        assert!(close(pair.apply(p), t1.inverse().apply(t2.apply(p))));
+        // The reference itself as A.
+        let pair = pair_transform(PhotoId(1), PhotoId(3), None, Some(&b)).unwrap();
+        assert!(close(pair.apply(p), t2.apply(p)));
+        // Not aligned to each other.
+        assert_eq!(pair_transform(PhotoId(4), PhotoId(3), None, Some(&b)), None);
+        assert_eq!(pair_transform(PhotoId(4), PhotoId(5), None, None), None);
     }
 
     #[test]

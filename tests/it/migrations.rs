@@ -20,6 +20,16 @@ fn fixture(version: usize) -> String {
         2 => fixture(1)
             + "INSERT INTO pending_purge (hash, extension)
                VALUES ('bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 'jpg');",
+        // Version 3 added alignments and landmarks.
+        3 => fixture(2)
+            + "INSERT INTO photo (id, hash, format, original_name, file_size, width, height, taken_at,
+                  taken_at_offset_min, taken_at_estimated, person_id, series_id, session_id, imported_at)
+               VALUES (12, 'cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc', 'jpeg', 'later.jpg',
+                  10, 4, 3, '2024-03-01T10:00:00', 60, 0, 7, 3, NULL, '2024-03-01T10:00:00Z');
+               INSERT INTO alignment (photo_id, reference_id, scale, angle, tx, ty, method, confidence, updated_at)
+               VALUES (12, 11, 1.1, 0.05, 0.01, -0.02, 'landmarks', NULL, '2024-03-02T00:00:00Z');
+               INSERT INTO landmark (photo_id, against_id, n, x, y, against_x, against_y)
+               VALUES (12, 11, 0, 0.1, 0.1, 0.12, 0.09), (12, 11, 1, -0.2, 0.05, -0.19, 0.06);",
         v => panic!("no fixture for schema version {v}: add one"),
     }
 }
