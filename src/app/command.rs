@@ -49,6 +49,7 @@ pub enum Action {
     ModeDifference,
     ModeFlicker,
     ModeSheet,
+    ModeAlign,
     FlipDivider,
     DividerBack,
     DividerForward,
@@ -86,6 +87,7 @@ impl Action {
         Self::ModeDifference,
         Self::ModeFlicker,
         Self::ModeSheet,
+        Self::ModeAlign,
         Self::FlipDivider,
         Self::DividerBack,
         Self::DividerForward,
@@ -123,6 +125,7 @@ impl Action {
             Self::ModeDifference => "Difference",
             Self::ModeFlicker => "Flicker",
             Self::ModeSheet => "Series sheet",
+            Self::ModeAlign => "Align",
             Self::FlipDivider => "Turn the divider",
             Self::DividerBack => "Divider left / up",
             Self::DividerForward => "Divider right / down",
@@ -165,6 +168,9 @@ impl Action {
             Self::ModeDifference => "Where A and B differ, amplified (black: no change)",
             Self::ModeFlicker => "A and B in turn at a set interval, or B while Space is held",
             Self::ModeSheet => "One photo per session of the series, in date order",
+            Self::ModeAlign => {
+                "Place matching points on A and B, or auto-align, so the views show skin, not movement"
+            }
             Self::FlipDivider => "Split left and right, or top and bottom",
             Self::DividerBack => "Move the slider's divider left (or up)",
             Self::DividerForward => "Move the slider's divider right (or down)",
@@ -201,6 +207,7 @@ impl Action {
             Self::ModeDifference => (Modifiers::NONE, Key::D),
             Self::ModeFlicker => (Modifiers::NONE, Key::F),
             Self::ModeSheet => (Modifiers::NONE, Key::G),
+            Self::ModeAlign => (Modifiers::NONE, Key::M),
             Self::FlipDivider => (Modifiers::NONE, Key::H),
             Self::DividerBack => (Modifiers::NONE, Key::OpenBracket),
             Self::DividerForward => (Modifiers::NONE, Key::CloseBracket),

@@ -6,6 +6,7 @@ use super::background::Task;
 use crate::imaging::compose::{ExportFormat, Split, difference, heat_map, warp_into};
 use crate::jobs::export::{ExportError, ExportKind, ExportRequest, ExportSummary, run_export};
 use crate::library::Library;
+use crate::model::compare::PairQuality;
 use crate::model::{Finding, Pair, PhotoId, SeriesId, Side, Similarity};
 use std::sync::Arc;
 
@@ -19,16 +20,19 @@ pub enum CompareMode {
     Flicker,
     /// One photo per session of the series, in a grid.
     Sheet,
+    /// Both photos as taken, to place matching landmarks and auto-align.
+    Align,
 }
 
 impl CompareMode {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::SideBySide,
         Self::Slider,
         Self::Overlay,
         Self::Difference,
         Self::Flicker,
         Self::Sheet,
+        Self::Align,
     ];
 
     pub fn action(self) -> super::Action {
@@ -40,6 +44,7 @@ impl CompareMode {
             Self::Difference => Action::ModeDifference,
             Self::Flicker => Action::ModeFlicker,
             Self::Sheet => Action::ModeSheet,
+            Self::Align => Action::ModeAlign,
         }
     }
 }
@@ -121,6 +126,14 @@ pub struct CompareState {
     pub timeline: Vec<PhotoId>,
     pub difference: Option<DifferenceImage>,
     pub difference_task: Option<(DifferenceKey, Task<Result<egui::ColorImage, String>>)>,
+    /// The stored B → A transform; `None` when the pair is not aligned.
+    pub aligned: Option<Similarity>,
+    pub align: super::align::AlignWork,
+    /// Colour and sharpness of the pair, measured through the transform given.
+    pub quality: Option<(Similarity, Result<PairQuality, String>)>,
+    pub quality_task: Option<super::align::QualityTask>,
+    /// Timeline photos aligned to the first: how each sits on it (for the sheet).
+    pub sheet_transforms: std::collections::HashMap<PhotoId, Similarity>,
 }
 
 impl CompareState {
@@ -137,7 +150,25 @@ impl CompareState {
             timeline,
             difference: None,
             difference_task: None,
+            aligned: None,
+            align: super::align::AlignWork::default(),
+            quality: None,
+            quality_task: None,
+            sheet_transforms: std::collections::HashMap::new(),
         }
+    }
+
+    /// The pair's findings: its labels, its alignment and what its pixels say, worst first.
+    pub fn refresh_findings(&mut self) {
+        let mut findings = self.pair.findings();
+        findings.extend(crate::model::compare::alignment_findings(
+            self.aligned.as_ref(),
+        ));
+        if let Some((_, Ok(q))) = &self.quality {
+            findings.extend(q.findings());
+        }
+        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        self.findings = findings;
     }
 
     /// Where B is on the timeline, if it is on it.
@@ -192,6 +223,7 @@ pub enum CompareCommand {
     Export(ExportRequest),
     CancelExport,
     DismissExport,
+    Align(super::align::AlignCommand),
 }
 
 /// An export running in the background, or its outcome.
@@ -284,6 +316,7 @@ impl App {
                     job.task.cancel();
                 }
             }
+            CompareCommand::Align(command) => self.run_align(command),
             CompareCommand::DismissExport => {
                 if self
                     .state
@@ -315,11 +348,17 @@ impl App {
 
     /// Reads a pair from the catalogue and shows it, keeping how it is shown.
     fn load_pair(&mut self, a: PhotoId, b: PhotoId) {
-        if let Some(pair) = self
-            .state
-            .with_catalogue("Compare", |cat| cat.compare_pair(a, b))
-        {
-            self.state.compare = Some(CompareState::new(pair));
+        let loaded = self.state.with_catalogue("Compare", |cat| {
+            Ok((cat.compare_pair(a, b)?, cat.landmarks(b, a)?))
+        });
+        if let Some((pair, landmarks)) = loaded {
+            let mut state = CompareState::new(pair);
+            if !landmarks.is_empty() {
+                state.align.fit = Some(crate::model::transform::fit_similarity(&landmarks));
+            }
+            state.align.landmarks = landmarks;
+            self.state.compare = Some(state);
+            self.reload_alignment();
         }
     }
 

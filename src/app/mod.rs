@@ -1,6 +1,7 @@
 //! The desktop app: `App` drains finished background work and queued commands, then draws.
 //! State lives in [`AppState`]; panels (in `crate::ui`) read it and return [`Command`]s.
 
+pub mod align;
 mod background;
 pub mod command;
 pub mod compare;

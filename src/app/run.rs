@@ -71,6 +71,7 @@ impl App {
     pub(super) fn poll_background(&mut self, ctx: &egui::Context) {
         self.images.begin_frame(ctx);
         self.poll_compare();
+        self.poll_align();
         let answer = self
             .state
             .loaded
@@ -449,7 +450,8 @@ impl App {
             | Action::ModeOverlay
             | Action::ModeDifference
             | Action::ModeFlicker
-            | Action::ModeSheet => {
+            | Action::ModeSheet
+            | Action::ModeAlign => {
                 if let Some(mode) = CompareMode::ALL.into_iter().find(|m| m.action() == action) {
                     self.run_compare(CompareCommand::Mode(mode));
                 }

@@ -85,6 +85,8 @@ pub struct AppState {
     /// The export window is open.
     pub show_export: bool,
     pub export: Option<super::compare::ExportJob>,
+    /// A series being aligned to its baseline, or its summary.
+    pub series_align: Option<super::align::SeriesAlignJob>,
     pub show_help: bool,
     pub confirm_empty_trash: bool,
     pub prefs: Prefs,
@@ -123,6 +125,7 @@ impl AppState {
             compare_settings: super::compare::CompareSettings::default(),
             show_export: false,
             export: None,
+            series_align: None,
             show_help: false,
             confirm_empty_trash: false,
             prefs,
@@ -178,9 +181,14 @@ impl AppState {
             || self.demo.is_some()
             || self.export.as_ref().is_some_and(|j| j.outcome.is_none())
             || self
-                .compare
+                .series_align
                 .as_ref()
-                .is_some_and(|c| c.difference_task.is_some())
+                .is_some_and(super::align::SeriesAlignJob::is_running)
+            || self.compare.as_ref().is_some_and(|c| {
+                c.difference_task.is_some()
+                    || c.quality_task.is_some()
+                    || matches!(c.align.auto, Some(super::align::AutoProposal::Running(_)))
+            })
     }
 
     pub fn person(&self, id: PersonId) -> Option<&Person> {

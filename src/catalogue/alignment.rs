@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 /// A pair of matching points in normalised coordinates: on the photo aligned against (A)
 /// and on the photo being aligned (B).
-pub type LandmarkPair = ([f64; 2], [f64; 2]);
+pub type LandmarkPair = crate::model::transform::PointPair;
 
 const ALIGNMENT_COLUMNS: &str =
     "photo_id, reference_id, scale, angle, tx, ty, method, confidence FROM alignment";
@@ -138,7 +138,10 @@ impl Catalogue {
             };
             for follower in followers {
                 if follower.photo == reference {
-                    tx.execute("DELETE FROM alignment WHERE photo_id = ?1", [follower.photo])?;
+                    tx.execute(
+                        "DELETE FROM alignment WHERE photo_id = ?1",
+                        [follower.photo],
+                    )?;
                     continue;
                 }
                 write_alignment(
@@ -262,7 +265,11 @@ mod tests {
         let pair = cat.pair_transform(p1, p2).unwrap().unwrap();
         assert!(close(&pair, &t2));
         assert!(close(&cat.pair_transform(base, p1).unwrap().unwrap(), &t1));
-        assert_eq!(cat.pair_transform(base, p3).unwrap(), None, "p3 is not aligned");
+        assert_eq!(
+            cat.pair_transform(base, p3).unwrap(),
+            None,
+            "p3 is not aligned"
+        );
         // The baseline aligned onto p3: its followers move to p3 with it.
         let t3 = Similarity {
             scale: 1.0,

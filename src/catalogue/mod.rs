@@ -15,6 +15,7 @@ mod terms;
 mod trash;
 mod types;
 
+pub use alignment::LandmarkPair;
 pub use browse::{Common, GridItem, PhotoDetails, PhotoFilter, SelectionSummary, SortOrder};
 pub use edit::TermChange;
 pub use journal::Claim;

@@ -1,8 +1,8 @@
 //! How model types are stored: ids as integers, enums as their stable keys.
 
 use crate::model::{
-    AlignMethod, ContentHash, Keyed, Lighting, PersonId, PhotoFormat, PhotoId, SeriesId, SeriesStatus,
-    SessionId, SessionKind, TermId, View,
+    AlignMethod, ContentHash, Keyed, Lighting, PersonId, PhotoFormat, PhotoId, SeriesId,
+    SeriesStatus, SessionId, SessionKind, TermId, View,
 };
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 

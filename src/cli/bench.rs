@@ -63,7 +63,7 @@ pub struct BenchImportArgs {
 pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
     match command {
         BenchCommand::Import(args) => bench_import(&args),
-        BenchCommand::Align(args) => super::bench_align::run(&args),
+        BenchCommand::Align(args) => Ok(super::bench_align::run(&args)),
         BenchCommand::Scale(args) => {
             if args.out.join(crate::library::CATALOGUE_FILE).exists() {
                 return Err(Failure::usage(format!(

@@ -6,7 +6,7 @@ use crate::imaging::compose::{PairLayout, Split};
 use crate::jobs::export::{
     DEFAULT_WIDTH, ExportError, ExportKind, ExportRequest, ExportSummary, run_export,
 };
-use crate::model::{PhotoId, SeriesId, Severity, Similarity};
+use crate::model::{PhotoId, SeriesId, Severity};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
@@ -97,7 +97,6 @@ pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode,
                             vertical: !args.horizontal,
                         }),
                     },
-                    transform: Similarity::IDENTITY,
                 },
                 width: args.width,
                 out: args.out,

@@ -1,6 +1,7 @@
 //! The command line: the same core as the app, for scripting, batch work and benchmarks.
 //! Exit codes: 0 success, 1 something failed (the rest was done), 2 usage errors.
 
+mod align;
 mod bench;
 mod bench_align;
 mod demo;
@@ -43,6 +44,9 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Generate the demo library (people, series, changing skin) into a folder.
     Demo(demo::DemoArgs),
+    /// Show how a pair of photos is aligned, or align it automatically (--auto), with the
+    /// pair's findings (view, light, colour, sharpness, healing).
+    Align(align::AlignArgs),
     /// Export a labelled comparison or contact sheet as PNG or JPEG (no metadata).
     #[command(subcommand)]
     Export(export::ExportCommand),
@@ -122,6 +126,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Verify(args)) => verify::run(cli.library, &args),
         Some(Command::Demo(args)) => demo::run(&args),
         Some(Command::Export(cmd)) => export::run(cli.library, cmd),
+        Some(Command::Align(args)) => align::run(cli.library, &args),
         Some(Command::Bench(cmd)) => bench::run(cmd),
         None => open_app(cli.library),
     }

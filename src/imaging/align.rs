@@ -17,6 +17,9 @@
 //!    aligned overlap, enough overlap, and a transform a re-taken photo could plausibly need.
 //!    When one fails the result is declined with the reason, never applied.
 
+// Image maths: x, y, w, h, a, b, p read as in the formulas they implement.
+#![allow(clippy::many_single_char_names, clippy::needless_range_loop)]
+
 use super::derive::resize_to_fit;
 use crate::model::Similarity;
 use crate::model::transform::{from_normalised, to_normalised};
@@ -36,6 +39,8 @@ pub const SCALE_RANGE: (f64, f64) = (0.75, 1.35);
 pub const MAX_SHIFT: f64 = 0.25;
 /// Correlation of the aligned overlap below which a result is declined.
 pub const MIN_CORRELATION: f64 = 0.6;
+/// Correlation of fine detail below which a result is declined.
+pub const MIN_DETAIL_CORRELATION: f64 = 0.35;
 /// Share of A that B must cover.
 pub const MIN_OVERLAP: f64 = 0.5;
 /// Mean gradient (grey levels per pixel at 512 px) below which there is too little to align.
@@ -50,6 +55,8 @@ pub struct AutoAlignment {
     pub confidence: f64,
     /// Correlation of A and the aligned B where they overlap, −1 to 1.
     pub correlation: f64,
+    /// The same for fine detail only (pores, edges): what decides whether to trust it.
+    pub detail_correlation: f64,
     /// Share of A covered by the aligned B.
     pub overlap: f64,
     /// `Err(reason)` when the result must not be applied.
@@ -77,7 +84,9 @@ impl Gray {
             height: image.height() as usize,
             px: image
                 .pixels()
-                .map(|p| 0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2]))
+                .map(|p| {
+                    0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2])
+                })
                 .collect(),
         }
     }
@@ -154,6 +163,51 @@ impl Gray {
         (make(gx), make(gy))
     }
 
+    /// Box blur of radius `r`, three passes (close to a Gaussian), edges clamped.
+    fn box_blurred(&self, r: usize) -> Self {
+        let (w, h) = (self.width, self.height);
+        let mut px = self.px.clone();
+        let mut tmp = vec![0.0f32; w * h];
+        let norm = 1.0 / (2 * r + 1) as f32;
+        for _ in 0..3 {
+            for y in 0..h {
+                let row = &px[y * w..(y + 1) * w];
+                let mut sum: f32 = (0..=2 * r)
+                    .map(|k| row[k.saturating_sub(r).min(w - 1)])
+                    .sum();
+                for x in 0..w {
+                    tmp[y * w + x] = sum * norm;
+                    sum += row[(x + r + 1).min(w - 1)] - row[x.saturating_sub(r)];
+                }
+            }
+            for x in 0..w {
+                let mut sum: f32 = (0..=2 * r)
+                    .map(|k| tmp[k.saturating_sub(r).min(h - 1) * w + x])
+                    .sum();
+                for y in 0..h {
+                    px[y * w + x] = sum * norm;
+                    sum += tmp[(y + r + 1).min(h - 1) * w + x] - tmp[y.saturating_sub(r) * w + x];
+                }
+            }
+        }
+        Self {
+            width: w,
+            height: h,
+            px,
+        }
+    }
+
+    /// Fine detail only (pores, spot and scar edges): the image minus a broad blur. Shading
+    /// and slow colour changes correlate even when misaligned; detail does not.
+    fn detail(&self) -> Self {
+        let broad = self.box_blurred(4);
+        Self {
+            width: self.width,
+            height: self.height,
+            px: self.px.iter().zip(&broad.px).map(|(a, b)| a - b).collect(),
+        }
+    }
+
     /// Mean gradient magnitude: how much texture there is to align on.
     fn texture(&self) -> f64 {
         let (gx, gy) = self.smoothed().gradients();
@@ -193,7 +247,11 @@ fn canvas(src: &Gray, t: &Similarity, n: usize) -> Vec<f32> {
             }
         }
     }
-    let mean = if count > 0 { (sum / count as f64) as f32 } else { 0.0 };
+    let mean = if count > 0 {
+        (sum / count as f64) as f32
+    } else {
+        0.0
+    };
     let hann: Vec<f32> = (0..n)
         .map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / n as f32).cos())
         .collect();
@@ -260,7 +318,11 @@ fn phase_correlate(
         .map(|(a, b)| {
             let c = a * b.conj();
             let norm = c.norm();
-            if norm > 1e-12 { c / norm } else { Complex32::default() }
+            if norm > 1e-12 {
+                c / norm
+            } else {
+                Complex32::default()
+            }
         })
         .collect();
     fft2(&mut cross, w, h, true, planner);
@@ -339,7 +401,8 @@ fn log_polar_step(n: usize) -> f64 {
 
 /// Rotation and scale candidates from the log-polar correlation, then the shift of each by
 /// phase correlation; the candidate whose shift peak is highest wins.
-fn coarse(a: &Gray, b: &Gray, planner: &mut FftPlanner<f32>) -> Similarity {
+/// Candidates best first (the sign of a log-polar shift is ambiguous: all four are tried).
+fn coarse(a: &Gray, b: &Gray, planner: &mut FftPlanner<f32>) -> Vec<Similarity> {
     let n = CANVAS;
     let ca = canvas(a, &Similarity::IDENTITY, n);
     let cb = canvas(b, &Similarity::IDENTITY, n);
@@ -359,7 +422,7 @@ fn coarse(a: &Gray, b: &Gray, planner: &mut FftPlanner<f32>) -> Similarity {
     });
     let angle = shift[1] * std::f64::consts::PI / LP_ANGLES as f64;
     let log_scale = shift[0] * step;
-    let mut best = (Similarity::IDENTITY, f32::MIN);
+    let mut candidates = Vec::new();
     for (angle, log_scale) in [
         (angle, log_scale),
         (-angle, log_scale),
@@ -378,42 +441,51 @@ fn coarse(a: &Gray, b: &Gray, planner: &mut FftPlanner<f32>) -> Similarity {
         let (d, peak) = phase_correlate(&fa, &fb, n, n, planner, |dx, dy| {
             dx.abs() <= limit && dy.abs() <= limit
         });
-        if peak > best.1 {
-            best = (
-                Similarity {
-                    tx: d[0] / n as f64,
-                    ty: d[1] / n as f64,
-                    ..rotation
-                },
-                peak,
-            );
-        }
+        candidates.push((
+            Similarity {
+                tx: d[0] / n as f64,
+                ty: d[1] / n as f64,
+                ..rotation
+            },
+            peak,
+        ));
     }
-    best.0
+    candidates.sort_by(|x, y| y.1.total_cmp(&x.1));
+    candidates.into_iter().map(|(t, _)| t).collect()
 }
 
 /// What the refinement ends with at one level.
 struct Refined {
     transform: Similarity,
     correlation: f64,
+    /// Correlation of fine detail only: the test of a true match.
+    detail: f64,
     overlap: f64,
 }
 
 /// Gauss–Newton on (a, b, tx, ty, gain, offset), where A's centred point x maps to B's
 /// `[a·x − b·y + tx, b·x + a·y + ty]` (centred pixels of this level).
-fn refine(a: &Gray, b: &Gray, start: &Similarity, stride: usize, iterations: usize) -> Refined {
+/// The warp parameters of a B → A similarity at the size of `a` and `b`.
+fn warp_params(t: &Similarity, a: &Gray, b: &Gray) -> [f64; 4] {
     let long = a.width.max(a.height) as f64;
     let b_long = b.width.max(b.height) as f64;
     // Both are at the same long edge; a tiny difference from rounding is a scale.
     let unit = b_long / long;
-    let inverse = start.inverse();
+    let inverse = t.inverse();
     let (sin, cos) = inverse.angle.sin_cos();
-    let mut p = [
+    [
         inverse.scale * cos * unit,
         -inverse.scale * sin * unit,
         inverse.tx * b_long,
         inverse.ty * b_long,
-    ];
+    ]
+}
+
+fn refine(a: &Gray, b: &Gray, start: &Similarity, stride: usize, iterations: usize) -> Refined {
+    let long = a.width.max(a.height) as f64;
+    let b_long = b.width.max(b.height) as f64;
+    let unit = b_long / long;
+    let mut p = warp_params(start, a, b);
     let (mut gain, mut offset) = (1.0f64, 0.0f64);
     let bs = b.smoothed();
     let (gx, gy) = bs.gradients();
@@ -462,7 +534,11 @@ fn refine(a: &Gray, b: &Gray, start: &Similarity, stride: usize, iterations: usi
         p[3] += delta[3];
         gain += delta[4];
         offset += delta[5];
-        if delta[2].abs() < 0.005 && delta[3].abs() < 0.005 && delta[0].abs() < 1e-6 && delta[1].abs() < 1e-6 {
+        if delta[2].abs() < 0.005
+            && delta[3].abs() < 0.005
+            && delta[0].abs() < 1e-6
+            && delta[1].abs() < 1e-6
+        {
             break;
         }
     }
@@ -479,6 +555,7 @@ fn refine(a: &Gray, b: &Gray, start: &Similarity, stride: usize, iterations: usi
     Refined {
         transform,
         correlation,
+        detail: 0.0,
         overlap,
     }
 }
@@ -564,20 +641,38 @@ pub fn auto_align(a: &RgbImage, b: &RgbImage) -> AutoAlignment {
     let (pa, pb) = (pyramid(a), pyramid(b));
     let texture = pa[1].texture().min(pb[1].texture());
     let mut planner = FftPlanner::new();
-    let mut transform = coarse(&pa[1], &pb[1], &mut planner);
-    let mut last = None;
-    for (level, (ga, gb)) in pa.iter().zip(&pb).enumerate() {
-        let (stride, iterations) = if level == 2 { (2, 8) } else { (1, 15) };
-        let refined = refine(ga, gb, &transform, stride, iterations);
-        transform = refined.transform;
-        last = Some(refined);
+    // Fine detail at 512 px decides between candidates and whether to trust the result.
+    let (detail_a, detail_b) = (pa[1].smoothed().detail(), pb[1].smoothed().detail());
+    let mut best: Option<Refined> = None;
+    for start in coarse(&pa[1], &pb[1], &mut planner) {
+        let mut transform = start;
+        let mut last = None;
+        for (level, (ga, gb)) in pa.iter().zip(&pb).enumerate() {
+            let (stride, iterations) = if level == 2 { (2, 8) } else { (1, 15) };
+            let refined = refine(ga, gb, &transform, stride, iterations);
+            transform = refined.transform;
+            last = Some(refined);
+        }
+        let mut refined = last.expect("three levels");
+        let p = warp_params(&refined.transform, &pa[1], &pb[1]);
+        refined.detail = overlap_correlation(&detail_a, &detail_b, &p, 1).0;
+        let good = refined.detail >= MIN_DETAIL_CORRELATION;
+        if best.as_ref().is_none_or(|b| refined.detail > b.detail) {
+            best = Some(refined);
+        }
+        // The first candidate is right almost always; the others are tried only when not.
+        if good {
+            break;
+        }
     }
-    let refined = last.expect("three levels");
+    let refined = best.expect("four candidates");
     let verdict = check(&refined, texture);
     AutoAlignment {
         transform: refined.transform,
-        confidence: ((refined.correlation - 0.5) / 0.45).clamp(0.0, 1.0),
+        confidence: ((refined.detail - MIN_DETAIL_CORRELATION) / (0.9 - MIN_DETAIL_CORRELATION))
+            .clamp(0.0, 1.0),
         correlation: refined.correlation,
+        detail_correlation: refined.detail,
         overlap: refined.overlap,
         verdict,
     }
@@ -611,10 +706,10 @@ fn check(r: &Refined, texture: f64) -> Result<(), String> {
             r.overlap * 100.0
         ));
     }
-    if r.correlation < MIN_CORRELATION {
+    if r.correlation < MIN_CORRELATION || r.detail < MIN_DETAIL_CORRELATION {
         return Err(format!(
-            "the photos are too different to align with confidence (correlation {:.2} after aligning, at least {MIN_CORRELATION} needed)",
-            r.correlation
+            "the photos are too different to align with confidence (fine detail correlates {:.2} after aligning, at least {MIN_DETAIL_CORRELATION} needed)",
+            r.detail
         ));
     }
     Ok(())
@@ -624,14 +719,21 @@ fn check(r: &Refined, texture: f64) -> Result<(), String> {
 /// the largest distance over A's corners and centre (for accuracy checks).
 pub fn transform_error(a: &Similarity, b: &Similarity, width: u32, height: u32, edge: f64) -> f64 {
     let (ia, ib) = (a.inverse(), b.inverse());
-    let half = [f64::from(width), f64::from(height)].map(|v| v / f64::from(width.max(height)) / 2.0);
-    [[-half[0], -half[1]], [half[0], -half[1]], [half[0], half[1]], [-half[0], half[1]], [0.0, 0.0]]
-        .iter()
-        .map(|p| {
-            let (x, y) = (ia.apply(*p), ib.apply(*p));
-            (x[0] - y[0]).hypot(x[1] - y[1]) * edge
-        })
-        .fold(0.0, f64::max)
+    let half =
+        [f64::from(width), f64::from(height)].map(|v| v / f64::from(width.max(height)) / 2.0);
+    [
+        [-half[0], -half[1]],
+        [half[0], -half[1]],
+        [half[0], half[1]],
+        [-half[0], half[1]],
+        [0.0, 0.0],
+    ]
+    .iter()
+    .map(|p| {
+        let (x, y) = (ia.apply(*p), ib.apply(*p));
+        (x[0] - y[0]).hypot(x[1] - y[1]) * edge
+    })
+    .fold(0.0, f64::max)
 }
 
 #[cfg(test)]
@@ -676,6 +778,9 @@ mod tests {
         assert!(reason.contains("too little texture"), "{reason}");
         let (other, _) = pair(99, &Similarity::IDENTITY, 1.0);
         let found = auto_align(&a, &other);
-        assert!(!found.accepted(), "two different patches of skin: {found:?}");
+        assert!(
+            !found.accepted(),
+            "two different patches of skin: {found:?}"
+        );
     }
 }

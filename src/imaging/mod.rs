@@ -6,6 +6,7 @@ pub mod compose;
 pub mod decode;
 pub mod derive;
 pub mod metadata;
+pub mod quality;
 pub mod synth;
 pub mod text;
 

@@ -2,9 +2,9 @@
 //! benchmarks and the demo library all draw from here, so they exercise the same real
 //! decoding paths as phone photos do.
 
+use crate::model::Similarity;
 use exif::experimental::Writer;
 use exif::{Field, In, Tag, Value};
-use crate::model::Similarity;
 use image::{Rgb, RgbImage};
 use std::io::Cursor;
 
@@ -90,6 +90,11 @@ pub fn expose(image: &mut RgbImage, exposure: f32, noise: u8, seed: u64) {
             *c = (f32::from(*c) * exposure + n).clamp(0.0, 255.0) as u8;
         }
     }
+}
+
+/// A reproducible pseudo-random number in `0..1` for (`seed`, `k`).
+pub fn random_unit(seed: u64, k: u64) -> f64 {
+    (mix(seed ^ mix(k)) >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// A fast, well-mixed 64-bit hash (splitmix64 finaliser).

@@ -5,8 +5,11 @@
 
 use super::import::{ImportRequest, run_import};
 use crate::catalogue::AssignmentSpec;
-use crate::imaging::synth::{ExifSpec, SkinScene, jpeg_with_exif, render_skin};
+use crate::imaging::synth::{
+    ExifSpec, SkinScene, jpeg_with_exif, photograph, random_unit, render_skin, scene_for,
+};
 use crate::library::{Library, LibraryError};
+use crate::model::Similarity;
 use crate::model::View;
 use chrono::{Duration, NaiveDate};
 use std::path::Path;
@@ -93,6 +96,8 @@ pub fn demo_photo_count() -> usize {
 /// One demo photo to render and import.
 struct Shot {
     scene: SkinScene,
+    /// How this photo is framed compared with the baseline's (hand-held: never the same).
+    framing: Similarity,
     exif: ExifSpec,
     path: std::path::PathBuf,
     spec: AssignmentSpec,
@@ -122,7 +127,10 @@ pub fn generate_demo(
                     while let Some(shot) =
                         shots.get(rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
                     {
-                        let bytes = jpeg_with_exif(&render_skin(&shot.scene), 90, Some(&shot.exif));
+                        let (w, h) = (shot.scene.width, shot.scene.height);
+                        let skin = render_skin(&scene_for(w, h, &shot.scene));
+                        let photo = photograph(&skin, w, h, &shot.framing);
+                        let bytes = jpeg_with_exif(&photo, 90, Some(&shot.exif));
                         if let Err(e) = std::fs::write(&shot.path, bytes) {
                             *failure.lock().expect("render thread panicked") =
                                 Some(crate::library::io_at(&shot.path)(e));
@@ -179,7 +187,16 @@ fn plan(options: &DemoOptions, scratch: &Path) -> Vec<Shot> {
                         (p as u64 + 1) * 1000 + v as u64,
                     )
                 };
-                shots.push(shot(scratch, p, person, v, *view, date, Some(date), scene));
+                let mut taken = shot(scratch, p, person, v, *view, date, Some(date), scene);
+                if s > 0 {
+                    taken.framing = framing((p * 100 + s as usize * 10 + v) as u64, 1.0);
+                }
+                // Priya's last close-up was taken with the flash on.
+                if p == 1 && s + 1 == person.sessions && *view == View::CloseUp {
+                    taken.spec.lighting = Some(crate::model::Lighting::Flash);
+                    taken.scene.exposure = 1.22;
+                }
+                shots.push(taken);
             }
         }
         if let Some(days) = person.snapshot_after_last {
@@ -193,16 +210,10 @@ fn plan(options: &DemoOptions, scratch: &Path) -> Vec<Shot> {
                 noise: 0.05,
                 ..SkinScene::new(options.width, options.height, (p as u64 + 1) * 1000)
             };
-            shots.push(shot(
-                scratch,
-                p,
-                person,
-                0,
-                person.views[0],
-                date,
-                None,
-                scene,
-            ));
+            let mut taken = shot(scratch, p, person, 0, person.views[0], date, None, scene);
+            // A hand-held selfie: framed more loosely than the sessions' photos.
+            taken.framing = framing(p as u64 * 100 + 99, 1.6);
+            shots.push(taken);
         }
     }
     shots
@@ -249,9 +260,22 @@ fn shot(
     );
     Shot {
         scene,
+        framing: Similarity::IDENTITY,
         exif,
         path: scratch.join(name),
         spec,
+    }
+}
+
+/// A slightly different framing, as when a photo is re-taken by hand: up to ±3° turned,
+/// 6 % nearer or further, 4 % shifted (times `looseness`), the same for the same `key`.
+fn framing(key: u64, looseness: f64) -> Similarity {
+    let unit = |k: u64| random_unit(key, k) * 2.0 - 1.0;
+    Similarity {
+        scale: 1.0 + 0.06 * looseness * unit(1),
+        angle: (3.0 * looseness * unit(2)).to_radians(),
+        tx: 0.04 * looseness * unit(3),
+        ty: 0.04 * looseness * unit(4),
     }
 }
 

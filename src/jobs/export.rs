@@ -24,12 +24,11 @@ pub const MAX_WIDTH: u32 = 12_000;
 /// What to export.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExportKind {
-    /// Two photos, B seen through the pair's transform.
+    /// Two photos, B seen through the pair's stored alignment.
     Pair {
         before: PhotoId,
         after: PhotoId,
         layout: PairLayout,
-        transform: Similarity,
     },
     /// One photo per session of a series, lined up with `like` (by default the view with the
     /// most sessions).
@@ -151,10 +150,11 @@ pub fn run_export(
             before,
             after,
             layout,
-            transform,
         } => {
             progress(0.0, "Reading the photos");
             let pair = catalogue.compare_pair(*before, *after)?;
+            let aligned = catalogue.pair_transform(*before, *after)?;
+            let transform = &aligned.unwrap_or(Similarity::IDENTITY);
             let panel_w = match layout {
                 PairLayout::SideBySide => request.width / 2,
                 PairLayout::Slider(_) => request.width,
@@ -168,7 +168,7 @@ pub fn run_export(
             let b = load_pixels(library, &pair.b.photo, b_edge)?;
             checkpoint(cancel)?;
             progress(0.6, "Composing");
-            let findings = pair.findings();
+            let findings = all_findings(&pair, aligned.as_ref(), &a, &b);
             let image = compose_pair(&PairExport {
                 a: &a,
                 b: &b,
@@ -192,7 +192,7 @@ pub fn run_export(
                 sheet_photos(&series, *like).ok_or(ExportError::EmptySeries(series.series.id))?;
             let columns = crate::imaging::compose::sheet_columns(line.len()) as u32;
             let edge = request.width / columns;
-            let mut cells = Vec::new();
+            let mut cells: Vec<SheetCell> = Vec::new();
             for (i, id) in line.iter().enumerate() {
                 checkpoint(cancel)?;
                 progress(0.9 * i as f32 / line.len() as f32, "Reading the photos");
@@ -200,8 +200,23 @@ pub fn run_export(
                     .photo(*id)
                     .expect("timeline photos are in the series")
                     .photo;
+                let aligned = match cells.first() {
+                    Some(_) => catalogue.pair_transform(line[0], *id)?,
+                    None => None,
+                };
+                let mut image = load_pixels(library, photo, edge)?;
+                // Aligned photos are shown in the first photo's frame, like a comparison.
+                if let (Some(t), Some(first)) = (aligned, cells.first()) {
+                    image = crate::imaging::compose::warp_into(
+                        &image,
+                        &t,
+                        first.image.width(),
+                        first.image.height(),
+                        None,
+                    );
+                }
                 cells.push(SheetCell {
-                    image: load_pixels(library, photo, edge)?,
+                    image,
                     label: series.label(photo).lines(),
                 });
             }
@@ -256,6 +271,21 @@ pub fn sheet_photos(series: &SeriesPhotos, like: Option<PhotoId>) -> Option<Vec<
         })
         .or_else(|| series.photos.first())?;
     Some(series.timeline(reference))
+}
+
+/// Everything known about a pair: its labels, its alignment and what its pixels say.
+pub fn all_findings(
+    pair: &crate::model::Pair,
+    aligned: Option<&Similarity>,
+    a: &RgbImage,
+    b: &RgbImage,
+) -> Vec<Finding> {
+    let transform = aligned.copied().unwrap_or(Similarity::IDENTITY);
+    let mut findings = pair.findings();
+    findings.extend(crate::model::compare::alignment_findings(aligned));
+    findings.extend(crate::imaging::quality::pair_quality(a, b, &transform).findings());
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    findings
 }
 
 /// Photos on a sheet taken while the skin was still healing from a treatment.

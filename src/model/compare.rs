@@ -114,14 +114,14 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn warning(text: String) -> Self {
+    pub fn warning(text: String) -> Self {
         Self {
             severity: Severity::Warning,
             text,
         }
     }
 
-    fn note(text: String) -> Self {
+    pub fn note(text: String) -> Self {
         Self {
             severity: Severity::Note,
             text,
@@ -204,6 +204,121 @@ impl SeriesPhotos {
             }
         }
         best.map(|line| (line[0], line[line.len() - 1]))
+    }
+}
+
+/// What the pixels say about a pair: mean colour of the aligned overlap and sharpness.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PairQuality {
+    /// Mean CIE L*a*b* of A and of B where they overlap.
+    pub lab_a: [f64; 3],
+    pub lab_b: [f64; 3],
+    /// Variance of the Laplacian of each, in A's frame (higher: sharper).
+    pub sharpness_a: f64,
+    pub sharpness_b: f64,
+    /// Share of A that B covers.
+    pub overlap: f64,
+}
+
+impl PairQuality {
+    /// ΔE (CIE 1976) between the mean colours.
+    pub fn delta_e(&self) -> f64 {
+        let d = |i: usize| self.lab_b[i] - self.lab_a[i];
+        (d(0).powi(2) + d(1).powi(2) + d(2).powi(2)).sqrt()
+    }
+
+    /// Brightness, colour and sharpness findings, in plain words.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let delta_e = self.delta_e();
+        if delta_e >= 3.0 {
+            let (dl, da, db) = (
+                self.lab_b[0] - self.lab_a[0],
+                self.lab_b[1] - self.lab_a[1],
+                self.lab_b[2] - self.lab_a[2],
+            );
+            let mut how = Vec::new();
+            if dl.abs() >= 2.0 {
+                how.push(format!(
+                    "{} (ΔL* {dl:+.1})",
+                    if dl < 0.0 { "darker" } else { "brighter" }
+                ));
+            }
+            if da.abs() >= 2.0 {
+                how.push(format!(
+                    "{} (Δa* {da:+.1})",
+                    if da > 0.0 { "redder" } else { "greener" }
+                ));
+            }
+            if db.abs() >= 2.0 {
+                how.push(format!(
+                    "{} (Δb* {db:+.1})",
+                    if db > 0.0 { "yellower" } else { "bluer" }
+                ));
+            }
+            let text = format!(
+                "Brightness and colour differ: B is {} than A, ΔE {delta_e:.1}. Part of what looks like change may be the light or the camera, not the skin.",
+                if how.is_empty() {
+                    "different in colour".to_owned()
+                } else {
+                    how.join(", ")
+                }
+            );
+            out.push(if delta_e >= 6.0 {
+                Finding::warning(text)
+            } else {
+                Finding::note(text)
+            });
+        }
+        if self.sharpness_a > 0.0 && self.sharpness_b > 0.0 {
+            let ratio = self.sharpness_b / self.sharpness_a;
+            let (blurrier, r) = if ratio < 1.0 {
+                ("B", ratio)
+            } else {
+                ("A", 1.0 / ratio)
+            };
+            let text = format!(
+                "{blurrier} is less sharp than the other (variance of the Laplacian {:.0} against {:.0}): judge fine texture such as pores and scar edges with care.",
+                self.sharpness_a.min(self.sharpness_b),
+                self.sharpness_a.max(self.sharpness_b)
+            );
+            if r < 0.5 {
+                out.push(Finding::warning(text));
+            } else if r < 0.7 {
+                out.push(Finding::note(text));
+            }
+        }
+        out
+    }
+}
+
+/// What the alignment says about a pair: how far B had to be moved, or that it was not.
+pub fn alignment_findings(transform: Option<&crate::model::Similarity>) -> Vec<Finding> {
+    let Some(t) = transform else {
+        return vec![Finding::note(
+            "Not aligned: what moves in the slider, overlay and difference views may be the camera, not the skin. Align with landmarks or Auto-align (M).".into(),
+        )];
+    };
+    if t.is_identity() {
+        return Vec::new();
+    }
+    let (scale, degrees) = (t.scale, t.degrees());
+    let text = format!(
+        "Aligned: B was scaled {scale:.2}× and turned {degrees:+.1}° to match A{}.",
+        if scale > 1.0 {
+            " (it was taken from further away)"
+        } else if scale < 1.0 {
+            " (it was taken from closer)"
+        } else {
+            ""
+        }
+    );
+    if (scale - 1.0).abs() > 0.15 || degrees.abs() > 8.0 {
+        vec![Finding::warning(format!(
+            "{text} That much difference in distance or angle changes perspective and how light falls, even once aligned."
+        ))]
+    } else {
+        vec![Finding::note(text)]
     }
 }
 

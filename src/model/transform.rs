@@ -95,7 +95,9 @@ pub fn pair_transform(
         return Some(Similarity::IDENTITY);
     }
     let reference = |id, al: Option<&Alignment>| {
-        al.map_or((id, Similarity::IDENTITY), |al| (al.reference, al.transform))
+        al.map_or((id, Similarity::IDENTITY), |al| {
+            (al.reference, al.transform)
+        })
     };
     let (ref_a, a_to_ref) = reference(a, align_a);
     let (ref_b, b_to_ref) = reference(b, align_b);
@@ -107,7 +109,9 @@ pub fn pair_transform(
 pub enum FitError {
     #[error("place at least two pairs of matching points ({0} so far)")]
     TooFew(usize),
-    #[error("the points on {0} are all in one place: spread them out (e.g. both inner eye corners)")]
+    #[error(
+        "the points on {0} are all in one place: spread them out (e.g. both inner eye corners)"
+    )]
     Coincident(&'static str),
 }
 
@@ -129,14 +133,17 @@ impl Fit {
     }
 }
 
+/// A matching pair of points: on A, and on B.
+pub type PointPair = ([f64; 2], [f64; 2]);
+
 /// The similarity that best maps each `b` point onto its `a` point, by least squares
 /// (closed form: as complex numbers, a = z·b + t with z = s·e^{iφ}). Two pairs fit exactly.
-pub fn fit_similarity(pairs: &[([f64; 2], [f64; 2])]) -> Result<Fit, FitError> {
+pub fn fit_similarity(pairs: &[PointPair]) -> Result<Fit, FitError> {
     if pairs.len() < 2 {
         return Err(FitError::TooFew(pairs.len()));
     }
     let n = pairs.len() as f64;
-    let mean = |pick: fn(&([f64; 2], [f64; 2])) -> [f64; 2]| {
+    let mean = |pick: fn(&PointPair) -> [f64; 2]| {
         let sum = pairs
             .iter()
             .map(pick)
@@ -289,7 +296,10 @@ mod tests {
             // < 0.01 px at 6000 px: normalised units are long edges.
             for b in &bs {
                 let (x, y) = (fit.transform.apply(*b), truth.apply(*b));
-                assert!((x[0] - y[0]).hypot(x[1] - y[1]) * 6000.0 < 0.01, "{n} pairs");
+                assert!(
+                    (x[0] - y[0]).hypot(x[1] - y[1]) * 6000.0 < 0.01,
+                    "{n} pairs"
+                );
             }
             assert!(fit.rms() * 6000.0 < 0.01);
         }

@@ -65,6 +65,7 @@ pub fn shortcuts(ctx: &egui::Context, state: &AppState, commands: &mut Commands)
             | Action::ModeDifference
             | Action::ModeFlicker
             | Action::ModeSheet
+            | Action::ModeAlign
             | Action::FlipDivider
             | Action::DividerBack
             | Action::DividerForward
@@ -150,6 +151,7 @@ pub fn draw(
     });
     panels.import.ui(ui.ctx(), state, commands);
     panels.compare.export.ui(ui.ctx(), state, commands);
+    compare::series_window(ui.ctx(), state, commands);
     help_window(ui.ctx(), state, commands);
     confirm_empty_trash(ui.ctx(), state, commands);
 }

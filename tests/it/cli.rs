@@ -401,3 +401,96 @@ fn export_compare_and_sheet_write_labelled_images_with_exit_codes() {
         "no temporary files left behind"
     );
 }
+
+#[test]
+fn align_reports_aligns_automatically_and_declines_with_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    skinlapse::jobs::demo::generate_demo(
+        &lib,
+        &skinlapse::jobs::demo::DemoOptions {
+            width: 320,
+            height: 240,
+            ..Default::default()
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let list = stdout(&skinlapse(dir.path(), &lib, &["list", "--json"]));
+    let rows: Vec<serde_json::Value> = list
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .collect();
+    let id = |person: &str, view: &str, nth: usize| {
+        rows.iter()
+            .filter(|v| v["person"] == person && v["view"] == view)
+            .nth(nth)
+            .unwrap()["id"]
+            .to_string()
+    };
+    let (base, later) = (id("Me", "frontal", 0), id("Me", "frontal", 3));
+    let o = skinlapse(
+        dir.path(),
+        &lib,
+        &["align", "--before", &base, "--after", &later],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("not aligned\n"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("note: Not aligned"), "{}", stdout(&o));
+    let o = skinlapse(
+        dir.path(),
+        &lib,
+        &[
+            "align", "--before", &base, "--after", &later, "--auto", "--json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(json["aligned"], true);
+    assert_eq!(json["method"], "auto");
+    assert!(json["confidence"].as_f64().unwrap() > 0.5);
+    assert!(json["transform"]["rotation_deg"].as_f64().unwrap().abs() < 5.0);
+    assert!(json["findings"].as_array().unwrap().iter().any(|f| {
+        f["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Aligned: B was scaled")
+    }));
+    // Stored: asked again without --auto, the pair is aligned.
+    let o = skinlapse(
+        dir.path(),
+        &lib,
+        &["align", "--before", &base, "--after", &later],
+    );
+    assert!(
+        stdout(&o).starts_with("aligned (Automatic, confidence"),
+        "{}",
+        stdout(&o)
+    );
+    // Two different people's skin: declined with the reason, exit 1, nothing stored.
+    let other = id("Alex Moreau", "frontal", 0);
+    let o = skinlapse(
+        dir.path(),
+        &lib,
+        &["align", "--before", &base, "--after", &other, "--auto"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("auto-align declined: "),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("\nnot aligned\n"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("warning: Different people: A is Me, B is Alex Moreau"));
+    let o = skinlapse(
+        dir.path(),
+        &lib,
+        &["align", "--before", &base, "--after", "9999"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("photo 9999 does not exist"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -12,7 +12,7 @@ use skinlapse::app::{App, Command, CompareCommand, CompareMode};
 use skinlapse::imaging::compose::{PairLayout, Split};
 use skinlapse::jobs::demo::{DemoOptions, generate_demo};
 use skinlapse::jobs::export::{ExportKind, ExportRequest};
-use skinlapse::model::{PhotoId, Severity, Similarity, View};
+use skinlapse::model::{PhotoId, Severity, View};
 
 /// The demo library (small photos) open in the app, with "Me" selected.
 fn demo_with_me() -> (tempfile::TempDir, Harness<'static, App>) {
@@ -218,10 +218,12 @@ fn the_timeline_keeps_the_baseline_and_steps_b_and_the_filmstrip_picks_either_si
     // The scrubber itself.
     send(&mut h, CompareCommand::Step(2));
     assert_eq!(compared(&h), (timeline[0], timeline[2]));
-    // The session-photo before the snapshot was taken on the session's own day: no warning.
+    // The session-photo before the snapshot was taken on the session's own day: not healing.
     let c = h.state().state.compare.as_ref().unwrap();
     assert!(
-        c.findings.iter().all(|f| f.severity != Severity::Warning),
+        c.findings
+            .iter()
+            .all(|f| !f.text.contains("after treatment session")),
         "{:?}",
         c.findings
     );
@@ -324,7 +326,6 @@ fn export_from_the_app_writes_a_labelled_image_and_reports_a_bad_folder() {
                 at: 0.5,
                 vertical: true,
             }),
-            transform: Similarity::IDENTITY,
         },
         width: 800,
         out,
@@ -374,4 +375,163 @@ fn export_from_the_app_writes_a_labelled_image_and_reports_a_bad_folder() {
             .any(|n| n.text.starts_with("Export failed")),
     );
     send(&mut h, Command::Action(skinlapse::app::Action::Back));
+}
+
+/// A click at a point of the window, as a mouse gives it.
+fn click_at(h: &mut Harness<'static, App>, pos: egui::Pos2, button: egui::PointerButton) {
+    h.hover_at(pos);
+    h.run_steps(1);
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        h.run_steps(1);
+    }
+    settle(h);
+}
+
+#[test]
+fn landmarks_placed_by_clicking_align_b_live_and_are_stored() {
+    use skinlapse::model::AlignMethod;
+    let (dir, mut h) = demo_with_me();
+    open_series_comparison(&mut h);
+    h.key_press(Key::M);
+    settle(&mut h);
+    assert_eq!(h.state().state.compare_settings.mode, CompareMode::Align);
+    let a = h.get_by_label("Photo A as taken").rect();
+    let b = h.get_by_label("Photo B as taken").rect();
+    assert!((a.width() - b.width()).abs() < 1.0, "same size as taken");
+    // Three points on A, and the same points on B 12 screen points further right.
+    let shift = egui::vec2(12.0, 0.0);
+    let spots = [(0.25, 0.3), (0.7, 0.35), (0.5, 0.75)];
+    for (i, (fx, fy)) in spots.iter().enumerate() {
+        let on_a = a.min + egui::vec2(a.width() * fx, a.height() * fy);
+        let on_b = b.min + egui::vec2(b.width() * fx, b.height() * fy) + shift;
+        click_at(&mut h, on_a, egui::PointerButton::Primary);
+        click_at(&mut h, on_b, egui::PointerButton::Primary);
+        assert_eq!(
+            h.state()
+                .state
+                .compare
+                .as_ref()
+                .unwrap()
+                .align
+                .landmarks
+                .len(),
+            i + 1
+        );
+    }
+    let c = h.state().state.compare.as_ref().unwrap();
+    let t = c.aligned.expect("aligned by the landmarks");
+    // B's content sits 12 points right: B → A moves it back left by 12 / long edge.
+    let long = f64::from(a.width().max(a.height()));
+    assert!((t.tx + 12.0 / long).abs() < 0.002, "{t:?}");
+    assert!(t.ty.abs() < 0.002 && (t.scale - 1.0).abs() < 0.01 && t.angle.abs() < 0.01);
+    let fit = c.align.fit.as_ref().unwrap().as_ref().unwrap();
+    assert!(
+        fit.rms() * 1600.0 < 2.0,
+        "clicks are exact to a screen pixel"
+    );
+    assert!(h.query_by_label_contains("3 pairs").is_some());
+    // Stored: a new window on the same library sees it.
+    let (pa, pb) = compared(&h);
+    let library = skinlapse::library::Library::open(&dir.path().join("lib")).unwrap();
+    let mut cat = library.catalogue().unwrap();
+    let stored = cat.alignment(pb).unwrap().unwrap();
+    assert_eq!(
+        (stored.reference, stored.method),
+        (pa, AlignMethod::Landmarks)
+    );
+    assert_eq!(cat.landmarks(pb, pa).unwrap().len(), 3);
+    // The slider shows B through the fit, and the findings say it is aligned.
+    h.key_press(Key::W);
+    settle(&mut h);
+    let c = h.state().state.compare.as_ref().unwrap();
+    assert_eq!(c.transform, t);
+    assert!(
+        c.findings
+            .iter()
+            .any(|f| f.text.starts_with("Aligned: B was scaled"))
+    );
+    // A right-click on a landmark deletes it; below two pairs the fit says why.
+    h.key_press(Key::M);
+    settle(&mut h);
+    for _ in 0..2 {
+        let point = h.get_by_label("Landmark 1 on B").rect().center();
+        click_at(&mut h, point, egui::PointerButton::Secondary);
+    }
+    let c = h.state().state.compare.as_ref().unwrap();
+    assert_eq!(c.align.landmarks.len(), 1);
+    assert!(
+        h.query_by_label_contains("place at least two pairs")
+            .is_some()
+    );
+    // Reset goes back to the photos as taken, in the catalogue too.
+    h.get_by_label("Reset alignment").click();
+    settle(&mut h);
+    assert_eq!(h.state().state.compare.as_ref().unwrap().aligned, None);
+    assert_eq!(cat.alignment(pb).unwrap(), None);
+}
+
+#[test]
+fn auto_align_is_proposed_accepted_and_a_series_aligns_to_its_baseline() {
+    let (dir, mut h) = demo_with_me();
+    open_series_comparison(&mut h);
+    h.key_press(Key::M);
+    settle(&mut h);
+    h.get_by_label("Auto-align").click();
+    settle(&mut h);
+    assert!(
+        h.query_by_label_contains("Auto-align proposes").is_some(),
+        "the demo's snapshot is re-framed skin: it aligns"
+    );
+    assert_eq!(
+        h.state().state.compare.as_ref().unwrap().aligned,
+        None,
+        "not before accepting"
+    );
+    h.get_by_label("Accept").click();
+    settle(&mut h);
+    let c = h.state().state.compare.as_ref().unwrap();
+    let t = c.aligned.expect("accepted");
+    assert!(!t.is_identity());
+    // The demo's hand-held snapshot: a few degrees and percent off the baseline.
+    assert!(
+        t.degrees().abs() < 8.0 && (t.scale - 1.0).abs() < 0.15,
+        "{t:?}"
+    );
+    h.get_by_label("Align series to baseline").click();
+    settle(&mut h);
+    let job = h.state().state.series_align.as_ref().unwrap();
+    let rows = job.outcome.as_ref().unwrap().as_ref().unwrap();
+    assert_eq!(
+        rows.len(),
+        6,
+        "every photo of the timeline but the baseline"
+    );
+    assert!(rows.iter().all(|r| r.2.is_ok()), "{rows:?}");
+    assert!(
+        h.query_by_label("6 aligned, 0 declined.").is_some(),
+        "the summary window"
+    );
+    let timeline = h.state().state.compare.as_ref().unwrap().timeline.clone();
+    let library = skinlapse::library::Library::open(&dir.path().join("lib")).unwrap();
+    let mut cat = library.catalogue().unwrap();
+    for id in &timeline[1..] {
+        assert_eq!(cat.alignment(*id).unwrap().unwrap().reference, timeline[0]);
+    }
+    // The sheet draws every aligned photo in the baseline's frame.
+    assert_eq!(
+        h.state()
+            .state
+            .compare
+            .as_ref()
+            .unwrap()
+            .sheet_transforms
+            .len(),
+        6
+    );
 }

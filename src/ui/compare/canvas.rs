@@ -266,7 +266,7 @@ impl ComparePanel {
                         if show_b { B_COLOUR } else { A_COLOUR },
                     );
                 }
-                CompareMode::SideBySide | CompareMode::Sheet => {}
+                CompareMode::SideBySide | CompareMode::Sheet | CompareMode::Align => {}
             }
         }
         if response.double_clicked() {
@@ -422,7 +422,10 @@ pub fn sheet(
             area.min + vec2(col as f32 * (cell.x + gap), row as f32 * (cell.y + gap)),
             cell,
         );
-        let size = vec2(photo.width as f32, photo.height as f32);
+        // Aligned photos are drawn in the first photo's frame, like B in a comparison.
+        let aligned = c.sheet_transforms.get(&photo.id);
+        let frame_photo = if aligned.is_some() { cells[0] } else { photo };
+        let size = vec2(frame_photo.width as f32, frame_photo.height as f32);
         let k = (cell.x / size.x).min(cell.y / size.y);
         let image_rect = Rect::from_center_size(cell_rect.center(), size * k);
         let response = ui.interact(
@@ -430,16 +433,22 @@ pub fn sheet(
             ui.scope_id().with(("sheet", photo.id)),
             Sense::click(),
         );
-        let painter = ui.painter_at(cell_rect);
-        let (texture, _) = photo_texture(state, images, photo, image_rect.size());
+        let painter = ui.painter_at(image_rect);
+        let quad = match aligned {
+            Some(t) => b_quad(image_rect, cells[0], photo, t),
+            None => [
+                image_rect.left_top(),
+                image_rect.right_top(),
+                image_rect.right_bottom(),
+                image_rect.left_bottom(),
+            ],
+        };
+        let shown = vec2(quad[0].distance(quad[1]), quad[0].distance(quad[3]));
+        let (texture, _) = photo_texture(state, images, photo, shown);
         if let Some(t) = texture {
-            painter.image(
-                t.id(),
-                image_rect,
-                Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
-                Color32::WHITE,
-            );
+            draw_quad(&painter, t.id(), quad, Color32::WHITE);
         }
+        let painter = ui.painter_at(cell_rect);
         let label = series.label(photo).lines().join("\n");
         response.widget_info(|| {
             egui::WidgetInfo::labeled(egui::Role::Button, true, label.replace('\n', " · "))

@@ -109,7 +109,6 @@ impl ExportForm {
                             } else {
                                 PairLayout::SideBySide
                             },
-                            transform: c.transform,
                         },
                     };
                     commands.push(

@@ -2,9 +2,11 @@
 //! above, and below a timeline through the series and a filmstrip to put any of its photos
 //! on either side.
 
+mod align;
 mod canvas;
 mod export;
 
+pub use align::series_window;
 pub use export::ExportForm;
 
 use super::zoom::ZoomPan;
@@ -25,6 +27,8 @@ pub struct ComparePanel {
     pan_b: Vec2,
     /// The drag under way moves the slider's divider, not the photos.
     dragging_divider: bool,
+    /// The landmark being dragged in the Align mode.
+    dragging_point: Option<(usize, Side)>,
     /// The photo the filmstrip last scrolled to (B), so a new B is brought into view.
     strip_shows: Option<crate::model::PhotoId>,
     pub export: ExportForm,
@@ -49,7 +53,11 @@ impl ComparePanel {
         };
         let settings = &state.compare_settings;
         toolbar(ui, c, settings, &self.zoom, commands);
-        controls(ui, settings, commands);
+        if settings.mode == CompareMode::Align {
+            ui.horizontal_wrapped(|ui| align::controls(ui, c, state, commands));
+        } else {
+            controls(ui, settings, commands);
+        }
         findings(ui, c);
         egui::Panel::bottom("compare-strip")
             .resizable(false)
@@ -58,6 +66,8 @@ impl ComparePanel {
             });
         if settings.mode == CompareMode::Sheet {
             canvas::sheet(ui, state, c, images, commands);
+        } else if settings.mode == CompareMode::Align {
+            self.align_canvas(ui, state, c, images, commands);
         } else {
             self.canvas(ui, state, c, images, commands);
         }
@@ -200,6 +210,7 @@ fn controls(ui: &mut Ui, settings: &CompareSettings, commands: &mut Commands) {
             }
             ui.label(RichText::new("Hold Space to show B.").weak());
         }
+        CompareMode::Align => {}
         CompareMode::Sheet => {
             ui.label(
                 RichText::new(
