@@ -230,7 +230,7 @@ impl ComparePanel {
                         rect,
                         &if current {
                             format!(
-                                "Difference B − A, gain ×{:.1}{} (at preview resolution)",
+                                "Difference |B − A|, gain ×{:.1}{} (at preview resolution)",
                                 settings.gain,
                                 if settings.heat { ", heat map" } else { "" }
                             )
