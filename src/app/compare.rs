@@ -65,6 +65,8 @@ pub struct CompareSettings {
     pub flicker_auto: bool,
     /// Side by side: zoom and pan both sides together.
     pub linked: bool,
+    /// Align mode: B drawn through the current fit over A at half opacity, live.
+    pub align_preview: bool,
 }
 
 impl Default for CompareSettings {
@@ -81,6 +83,7 @@ impl Default for CompareSettings {
             flicker_ms: 700,
             flicker_auto: true,
             linked: true,
+            align_preview: true,
         }
     }
 }
@@ -209,6 +212,7 @@ pub enum CompareCommand {
         auto: bool,
     },
     Linked(bool),
+    AlignPreview(bool),
     /// Keep A at the baseline and show the timeline's `n`th photo as B.
     Step(usize),
     Close,
@@ -280,6 +284,7 @@ impl App {
                 settings.flicker_auto = auto;
             }
             CompareCommand::Linked(linked) => settings.linked = linked,
+            CompareCommand::AlignPreview(on) => settings.align_preview = on,
             CompareCommand::Step(n) => {
                 if let Some(c) = &self.state.compare
                     && let (Some(&first), Some(&id)) = (c.timeline.first(), c.timeline.get(n))

@@ -456,9 +456,27 @@ fn landmarks_placed_by_clicking_align_b_live_and_are_stored() {
             .iter()
             .any(|f| f.text.starts_with("Aligned: B was scaled"))
     );
-    // A right-click on a landmark deletes it; below two pairs the fit says why.
+    // Dragging a point moves it and the fit follows, residuals showing the mismatch.
     h.key_press(Key::M);
     settle(&mut h);
+    assert!(h.query_by_label("Aligned B over A").is_some(), "live preview toggle");
+    let point = h.get_by_label("Landmark 2 on B").rect().center();
+    h.hover_at(point);
+    h.run_steps(1);
+    h.drag_at(point);
+    h.run_steps(1);
+    for step in 1..=6 {
+        h.hover_at(point + egui::vec2(0.0, 5.0 * step as f32));
+        h.run_steps(1);
+    }
+    h.drop_at(point + egui::vec2(0.0, 30.0));
+    settle(&mut h);
+    let c = h.state().state.compare.as_ref().unwrap();
+    assert_eq!(c.align.landmarks.len(), 3);
+    let moved = c.align.fit.as_ref().unwrap().as_ref().unwrap();
+    assert!(moved.rms() * long > 5.0, "residuals show the moved point: {moved:?}");
+    assert_ne!(c.aligned, Some(t), "the stored fit followed");
+    // A right-click on a landmark deletes it; below two pairs the fit says why.
     for _ in 0..2 {
         let point = h.get_by_label("Landmark 1 on B").rect().center();
         click_at(&mut h, point, egui::PointerButton::Secondary);

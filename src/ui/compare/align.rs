@@ -40,6 +40,16 @@ pub fn controls(ui: &mut Ui, c: &CompareState, state: &AppState, commands: &mut 
     {
         commands.push(align(AlignCommand::Series));
     }
+    let mut preview = state.compare_settings.align_preview;
+    if ui
+        .checkbox(&mut preview, "Aligned B over A")
+        .on_hover_text(
+            "Show B through the current alignment over A at half opacity, updated as you move points",
+        )
+        .changed()
+    {
+        commands.push(CompareCommand::AlignPreview(preview).into());
+    }
     if ui
         .add_enabled(
             !c.align.landmarks.is_empty(),
@@ -184,6 +194,10 @@ impl ComparePanel {
                     Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
                     Color32::WHITE,
                 );
+            }
+            // The live result: B through the current alignment, over A.
+            if side == Side::A && state.compare_settings.align_preview && c.aligned.is_some() {
+                super::canvas::draw_b_over(&painter, state, images, c, image_rect, 128);
             }
             let visible = image_rect.intersect(area);
             ui.interact(visible, ui.scope_id().with(("frame", side)), Sense::hover())

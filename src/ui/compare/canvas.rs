@@ -87,6 +87,26 @@ fn draw_side(
     loading
 }
 
+/// B through the pair's transform over A drawn in `a_rect`, at `alpha` (0–255).
+pub(super) fn draw_b_over(
+    painter: &Painter,
+    state: &AppState,
+    images: &mut ImageCache,
+    c: &CompareState,
+    a_rect: Rect,
+    alpha: u8,
+) {
+    draw_side(
+        painter,
+        state,
+        images,
+        c,
+        Side::B,
+        a_rect,
+        Color32::from_white_alpha(alpha),
+    );
+}
+
 /// Gives painted text a place in the accessibility tree (screen readers, tests).
 fn accessible(ui: &Ui, rect: Rect, text: &str) {
     ui.interact(rect, ui.scope_id().with(("text", text)), Sense::hover())
