@@ -50,6 +50,8 @@ impl CompareMode {
 }
 
 /// How comparisons look; kept from one comparison to the next.
+// Each flag is an independent on/off switch of its own mode's toolbar.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CompareSettings {
     pub mode: CompareMode,

@@ -459,7 +459,10 @@ fn landmarks_placed_by_clicking_align_b_live_and_are_stored() {
     // Dragging a point moves it and the fit follows, residuals showing the mismatch.
     h.key_press(Key::M);
     settle(&mut h);
-    assert!(h.query_by_label("Aligned B over A").is_some(), "live preview toggle");
+    assert!(
+        h.query_by_label("Aligned B over A").is_some(),
+        "live preview toggle"
+    );
     let point = h.get_by_label("Landmark 2 on B").rect().center();
     h.hover_at(point);
     h.run_steps(1);
@@ -474,7 +477,10 @@ fn landmarks_placed_by_clicking_align_b_live_and_are_stored() {
     let c = h.state().state.compare.as_ref().unwrap();
     assert_eq!(c.align.landmarks.len(), 3);
     let moved = c.align.fit.as_ref().unwrap().as_ref().unwrap();
-    assert!(moved.rms() * long > 5.0, "residuals show the moved point: {moved:?}");
+    assert!(
+        moved.rms() * long > 5.0,
+        "residuals show the moved point: {moved:?}"
+    );
     assert_ne!(c.aligned, Some(t), "the stored fit followed");
     // A right-click on a landmark deletes it; below two pairs the fit says why.
     for _ in 0..2 {
