@@ -261,6 +261,8 @@ pub enum Command {
     CancelEmptyTrash,
     DismissNotice(usize),
     Compare(crate::app::compare::CompareCommand),
+    /// The series page.
+    Record(crate::app::record::RecordCommand),
 }
 
 impl From<crate::app::compare::CompareCommand> for Command {

@@ -36,3 +36,12 @@ pub fn save_image(_: &MainThreadToken, default_name: &str) -> Option<PathBuf> {
         .add_filter("JPEG image", &["jpg", "jpeg"])
         .save_file()
 }
+
+/// Where to save a CSV file; `default_name` is offered.
+pub fn save_csv(_: &MainThreadToken, default_name: &str) -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .set_title("Export the series as CSV")
+        .set_file_name(default_name)
+        .add_filter("CSV", &["csv"])
+        .save_file()
+}

@@ -8,6 +8,7 @@ pub mod compare;
 mod dialogs;
 pub mod images;
 pub mod prefs;
+pub mod record;
 mod run;
 pub mod selection;
 pub mod state;

@@ -160,6 +160,7 @@ impl App {
         match command {
             Command::Action(action) => self.run_action(action),
             Command::Compare(c) => self.run_compare(c),
+            Command::Record(c) => self.run_record(c),
             Command::PrepareImport(paths) => {
                 if self.state.library().is_none() {
                     self.state.error("Open a library before importing.");
@@ -421,6 +422,8 @@ impl App {
                     self.state.show_export = false;
                 } else if self.state.viewer.is_some() {
                     self.state.viewer = None;
+                } else if self.state.record.is_some() {
+                    self.state.record = None;
                 } else {
                     self.run_compare(CompareCommand::Close);
                 }

@@ -85,6 +85,8 @@ pub struct AppState {
     /// The export window is open.
     pub show_export: bool,
     pub export: Option<super::compare::ExportJob>,
+    /// The series page, when open.
+    pub record: Option<super::record::SeriesRecord>,
     /// A series being aligned to its baseline, or its summary.
     pub series_align: Option<super::align::SeriesAlignJob>,
     pub show_help: bool,
@@ -126,6 +128,7 @@ impl AppState {
             show_export: false,
             export: None,
             series_align: None,
+            record: None,
             show_help: false,
             confirm_empty_trash: false,
             prefs,

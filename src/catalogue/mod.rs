@@ -5,6 +5,7 @@
 
 mod alignment;
 mod browse;
+mod clinical;
 mod compare;
 mod edit;
 mod journal;
@@ -17,6 +18,9 @@ mod types;
 
 pub use alignment::LandmarkPair;
 pub use browse::{Common, GridItem, PhotoDetails, PhotoFilter, SelectionSummary, SortOrder};
+pub use clinical::{
+    ConsentRow, ContraindicationRow, GradeRow, NewGrade, NewSession, SeriesPlan, SideEffectRow,
+};
 pub use edit::TermChange;
 pub use journal::Claim;
 pub use photos::{NewPhoto, PhotoListing};
@@ -35,6 +39,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_trash_purge.sql"),
     include_str!("migrations/003_alignment.sql"),
+    include_str!("migrations/004_clinical_record.sql"),
 ];
 
 /// The numbered schema migrations, applied in order on open.

@@ -39,6 +39,9 @@ impl Session {
             practitioner: row.get(9)?,
             cost_cents: row.get(10)?,
             notes: row.get(11)?,
+            device_kind: row.get(12)?,
+            currency: row.get(13)?,
+            contraindications_acknowledged: row.get(14)?,
         })
     }
 }
@@ -48,7 +51,8 @@ pub(super) const SERIES_COLUMNS: &str =
 pub(super) const SERIES_OF_SQL: &str = "SELECT id, person_id, title, planned_sessions, interval_days, \
      start_date, status, notes FROM series WHERE person_id = ?1 ORDER BY id";
 pub(super) const SESSIONS_OF_SQL: &str = "SELECT id, series_id, date, kind, device, needle_depth_mm, \
-     passes, products, numbing, practitioner, cost_cents, notes FROM session WHERE series_id = ?1 ORDER BY date";
+     passes, products, numbing, practitioner, cost_cents, notes, device_kind, currency, \
+     contraindications_acknowledged FROM session WHERE series_id = ?1 ORDER BY date";
 
 /// Where imported photos go and how they are tagged, as names from the user.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -1,5 +1,8 @@
 //! How model types are stored: ids as integers, enums as their stable keys.
 
+use crate::model::clinical::{
+    ConsentScope, Contraindication, DeviceKind, GradeScale, SideEffectKind,
+};
 use crate::model::{
     AlignMethod, ContentHash, Keyed, Lighting, PersonId, PhotoFormat, PhotoId, SeriesId,
     SeriesStatus, SessionId, SessionKind, TermId, View,
@@ -41,7 +44,18 @@ macro_rules! sql_keyed {
         }
     )+};
 }
-sql_keyed!(View, Lighting, SessionKind, SeriesStatus, AlignMethod);
+sql_keyed!(
+    View,
+    Lighting,
+    SessionKind,
+    SeriesStatus,
+    AlignMethod,
+    DeviceKind,
+    GradeScale,
+    SideEffectKind,
+    Contraindication,
+    ConsentScope
+);
 
 fn format_key(format: PhotoFormat) -> &'static str {
     match format {

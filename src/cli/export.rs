@@ -17,6 +17,18 @@ pub enum ExportCommand {
     Compare(CompareArgs),
     /// One photo per session of a series in date order, labelled.
     Sheet(SheetArgs),
+    /// A series' sessions, grades and side effects as CSV (RFC 4180).
+    Csv(CsvArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CsvArgs {
+    /// The series, by id (`series_id` in `skinlapse list --json`, or `series list`).
+    #[arg(long, value_name = "ID")]
+    pub series: i64,
+    /// The CSV file to write (replaced if it exists).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -79,6 +91,20 @@ impl From<ExportError> for Failure {
 
 pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode, Failure> {
     let request = match command {
+        ExportCommand::Csv(args) => {
+            let library = open_library(library)?;
+            let mut cat = library.catalogue()?;
+            let bytes =
+                crate::jobs::record::export_series_csv(&mut cat, SeriesId(args.series), &args.out)
+                    .map_err(|e| match e {
+                        crate::jobs::record::RecordError::Catalogue(c) => Failure::from(c),
+                        write @ crate::jobs::record::RecordError::Write { .. } => {
+                            Failure::runtime(write)
+                        }
+                    })?;
+            println!("wrote {} ({bytes} bytes)", args.out.display());
+            return Ok(ExitCode::SUCCESS);
+        }
         ExportCommand::Compare(args) => {
             if !(0.0..=1.0).contains(&args.split) {
                 return Err(Failure::usage(format!(

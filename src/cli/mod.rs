@@ -8,6 +8,7 @@ mod demo;
 mod export;
 mod import;
 mod list;
+mod record;
 mod verify;
 
 use crate::library::Library;
@@ -44,6 +45,15 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Generate the demo library (people, series, changing skin) into a folder.
     Demo(demo::DemoArgs),
+    /// Treatment series: add one, or list them with their plan and next due date.
+    #[command(subcommand)]
+    Series(record::SeriesCommand),
+    /// Sessions of a series: add one (device, needle depth, products…), or list them.
+    #[command(subcommand)]
+    Session(record::SessionCommand),
+    /// Grades (Goodman & Baron, mMASI, Glogau, Fitzpatrick wrinkle, GAIS, satisfaction, own).
+    #[command(subcommand)]
+    Grade(record::GradeCommand),
     /// Show how a pair of photos is aligned, or align it automatically (--auto), with the
     /// pair's findings (view, light, colour, sharpness, healing).
     Align(align::AlignArgs),
@@ -88,7 +98,8 @@ impl From<crate::catalogue::CatalogueError> for Failure {
     fn from(e: crate::catalogue::CatalogueError) -> Self {
         match e {
             crate::catalogue::CatalogueError::UnknownTerm(_)
-            | crate::catalogue::CatalogueError::Invalid { .. } => Self::usage(e.to_string()),
+            | crate::catalogue::CatalogueError::Invalid { .. }
+            | crate::catalogue::CatalogueError::NotFound { .. } => Self::usage(e.to_string()),
             other => Self::runtime(other),
         }
     }
@@ -127,6 +138,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Demo(args)) => demo::run(&args),
         Some(Command::Export(cmd)) => export::run(cli.library, cmd),
         Some(Command::Align(args)) => align::run(cli.library, &args),
+        Some(Command::Series(cmd)) => record::run_series(cli.library, cmd),
+        Some(Command::Session(cmd)) => record::run_session(cli.library, cmd),
+        Some(Command::Grade(cmd)) => record::run_grade(cli.library, cmd),
         Some(Command::Bench(cmd)) => bench::run(cmd),
         None => open_app(cli.library),
     }

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod export;
 pub mod failpoint;
 pub mod import;
+pub mod record;
 pub mod scale;
 pub mod verify;
 

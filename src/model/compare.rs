@@ -533,6 +533,9 @@ mod tests {
             practitioner: String::new(),
             cost_cents: None,
             notes: String::new(),
+            device_kind: None,
+            currency: None,
+            contraindications_acknowledged: None,
         }
     }
 

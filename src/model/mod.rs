@@ -152,6 +152,9 @@ keyed_enum!(
     }
 );
 
+// The clinical record's enums use the macro above.
+pub mod clinical;
+
 keyed_enum!(
     /// How a photo was aligned.
     AlignMethod, "alignment method" {
@@ -210,6 +213,11 @@ pub struct Session {
     pub practitioner: String,
     pub cost_cents: Option<i64>,
     pub notes: String,
+    pub device_kind: Option<clinical::DeviceKind>,
+    /// ISO 4217 code of the cost, e.g. EUR.
+    pub currency: Option<String>,
+    /// The active contraindications the user acknowledged when adding the session.
+    pub contraindications_acknowledged: Option<String>,
 }
 
 /// A BLAKE3 content hash of an original, as 64 lowercase hex digits.

@@ -6,6 +6,7 @@ mod grid;
 mod import_dialog;
 mod inspector;
 mod people;
+mod record;
 mod viewer;
 mod widgets;
 pub mod zoom;
@@ -28,6 +29,7 @@ pub struct Panels {
     pub inspector: InspectorPanel,
     pub viewer: ViewerPanel,
     pub compare: ComparePanel,
+    pub record: record::RecordPanel,
     pub import: ImportDialog,
     /// Widths the side panels were last drawn at (the user may have dragged them), to be
     /// remembered in the preferences.
@@ -52,12 +54,18 @@ pub fn shortcuts(ctx: &egui::Context, state: &AppState, commands: &mut Commands)
             continue;
         }
         let in_viewer = state.viewer.is_some();
-        let comparing = state.compare.is_some() && !in_viewer;
+        let comparing = state.compare.is_some() && !in_viewer && state.record.is_none();
         let applies = match action {
             Action::ZoomIn | Action::ZoomOut | Action::ZoomFit | Action::ZoomActual => {
                 in_viewer || comparing
             }
-            Action::Back => in_viewer || comparing || state.show_help || state.show_export,
+            Action::Back => {
+                in_viewer
+                    || comparing
+                    || state.record.is_some()
+                    || state.show_help
+                    || state.show_export
+            }
             Action::SwapSides
             | Action::ModeSideBySide
             | Action::ModeSlider
@@ -141,6 +149,8 @@ pub fn draw(
     egui::CentralPanel::default().show(ui, |ui| {
         if state.viewer.is_some() {
             panels.viewer.ui(ui, state, images, commands);
+        } else if state.record.is_some() {
+            panels.record.ui(ui, state, commands);
         } else if state.compare.is_some() {
             panels.compare.ui(ui, state, images, commands);
         } else if state.total_photos == 0 && state.trash_count == 0 && !state.grid_is_loading() {

@@ -1,6 +1,7 @@
 //! Left panel: people (search, add, rename, archive), the selected person's series, trash.
 
 use super::widgets::entry_field;
+use crate::app::record::RecordCommand;
 use crate::app::{Action, AppState, Command, Commands, CompareCommand};
 use crate::catalogue::PhotoFilter;
 use crate::model::{PersonId, SeriesId};
@@ -8,6 +9,8 @@ use egui::{RichText, Ui};
 
 /// The button that opens a series' baseline against its latest photo.
 pub const COMPARE_SERIES: &str = "Compare baseline and latest";
+/// The button that opens a series' page.
+pub const SERIES_RECORD: &str = "Series record";
 
 #[derive(Debug, Default)]
 pub struct PeoplePanel {
@@ -162,11 +165,25 @@ impl PeoplePanel {
                     commands.push(pick(Some(series.id)));
                 }
                 let compare = CompareCommand::Series(series.id);
+                let open_record = Command::Record(RecordCommand::Open(series.id));
                 response.context_menu(|ui| {
                     if ui.button(COMPARE_SERIES).clicked() {
                         commands.push(compare.clone().into());
                     }
+                    if ui.button(SERIES_RECORD).clicked() {
+                        commands.push(open_record.clone());
+                    }
                 });
+                if selected
+                    && ui
+                        .small_button(SERIES_RECORD)
+                        .on_hover_text(
+                            "Plan, sessions with device settings, grades charted over time, side effects",
+                        )
+                        .clicked()
+                {
+                    commands.push(open_record);
+                }
                 if selected
                     && ui
                         .small_button(COMPARE_SERIES)

@@ -12,6 +12,7 @@ mod crash;
 mod import;
 mod migrations;
 mod query_plans;
+mod record;
 mod scale;
 mod support;
 mod verify;

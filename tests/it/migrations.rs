@@ -30,6 +30,12 @@ fn fixture(version: usize) -> String {
                VALUES (12, 11, 1.1, 0.05, 0.01, -0.02, 'landmarks', NULL, '2024-03-02T00:00:00Z');
                INSERT INTO landmark (photo_id, against_id, n, x, y, against_x, against_y)
                VALUES (12, 11, 0, 0.1, 0.1, 0.12, 0.09), (12, 11, 1, -0.2, 0.05, -0.19, 0.06);",
+        // Version 4 added the clinical record.
+        4 => fixture(3)
+            + "INSERT INTO grade (session_id, scale, value, recorded_at) VALUES (5, 'gais', 2, '2024-03-01T00:00:00Z');
+               INSERT INTO side_effect (session_id, kind, severity, day_after) VALUES (5, 'redness', 2, 1);
+               INSERT INTO contraindication (person_id, kind, noted_on) VALUES (7, 'keloid', '2024-01-01');
+               INSERT INTO consent (person_id, scope, given_on) VALUES (7, 'clinical-record', '2024-01-01');",
         v => panic!("no fixture for schema version {v}: add one"),
     }
 }

@@ -182,7 +182,7 @@ fn controls(ui: &mut Ui, settings: &CompareSettings, commands: &mut Commands) {
             ui.label(
                 RichText::new(format!(
                     "A change of 10 levels shows as {:.0}. Black: no change.",
-                    (10.0 * settings.gain).min(255.0)
+                    (10.0_f32 * settings.gain).min(255.0)
                 ))
                 .weak(),
             );

@@ -1,0 +1,511 @@
+//! The clinical record: editing series, adding sessions (with the contraindication check),
+//! grades, side effects, contraindications and consent.
+
+use super::{Catalogue, CatalogueError, Result};
+use crate::model::clinical::{
+    ConsentScope, Contraindication, DeviceKind, GradeScale, SideEffectKind, mmasi, parse_mmasi,
+    validate_needle_depth, validate_severity,
+};
+use crate::model::{Keyed, PersonId, PhotoId, SeriesId, SeriesStatus, SessionId, SessionKind};
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, params};
+
+fn invalid(field: &'static str, reason: impl Into<String>) -> CatalogueError {
+    CatalogueError::Invalid {
+        field,
+        reason: reason.into(),
+    }
+}
+
+/// A series' plan, as edited.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesPlan {
+    pub title: String,
+    pub planned_sessions: Option<u32>,
+    pub interval_days: Option<u32>,
+    pub start_date: Option<NaiveDate>,
+    pub status: SeriesStatus,
+    pub notes: String,
+}
+
+/// A session to add.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NewSession {
+    pub series: Option<SeriesId>,
+    pub date: Option<NaiveDate>,
+    pub kind: Option<SessionKind>,
+    pub device_kind: Option<DeviceKind>,
+    /// The device's model.
+    pub device: String,
+    pub needle_depth_mm: Option<f64>,
+    pub passes: Option<u32>,
+    pub products: String,
+    pub numbing: String,
+    pub practitioner: String,
+    pub cost_cents: Option<i64>,
+    pub currency: Option<String>,
+    pub notes: String,
+    /// The user has seen the person's active contraindications and goes ahead.
+    pub acknowledge_contraindications: bool,
+}
+
+/// A grade to record, of a session or of one photo.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewGrade {
+    pub session: Option<SessionId>,
+    pub photo: Option<PhotoId>,
+    pub scale: GradeScale,
+    /// The name of a user-defined scale.
+    pub custom_name: Option<String>,
+    /// Ignored for mMASI, which is computed from `mmasi_regions`.
+    pub value: Option<f64>,
+    /// mMASI regions as `AREAxDARKNESS`, four times, comma separated.
+    pub mmasi_regions: Option<String>,
+    pub notes: String,
+}
+
+/// A recorded grade with the date it belongs to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GradeRow {
+    pub id: i64,
+    pub session: Option<SessionId>,
+    pub photo: Option<PhotoId>,
+    /// The session's date, or the day the photo was taken.
+    pub date: NaiveDate,
+    pub scale: GradeScale,
+    pub custom_name: Option<String>,
+    pub value: f64,
+    pub detail: String,
+    pub notes: String,
+}
+
+/// A side effect after a session.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SideEffectRow {
+    pub id: i64,
+    pub session: SessionId,
+    pub session_date: NaiveDate,
+    pub kind: SideEffectKind,
+    pub severity: u8,
+    pub day_after: u32,
+    pub notes: String,
+}
+
+/// A noted contraindication, active until resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContraindicationRow {
+    pub kind: Contraindication,
+    pub noted_on: NaiveDate,
+    pub resolved_on: Option<NaiveDate>,
+    pub notes: String,
+}
+
+impl ContraindicationRow {
+    pub fn active_on(&self, day: NaiveDate) -> bool {
+        self.noted_on <= day && self.resolved_on.is_none_or(|r| r > day)
+    }
+}
+
+/// Consent to one use, with when it was given and withdrawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsentRow {
+    pub scope: ConsentScope,
+    pub given_on: NaiveDate,
+    pub note: String,
+    pub withdrawn_on: Option<NaiveDate>,
+}
+
+impl Catalogue {
+    /// Changes a series' title and plan, checking each bounded field.
+    pub fn update_series(&mut self, id: SeriesId, plan: &SeriesPlan) -> Result<()> {
+        if plan.title.trim().is_empty() {
+            return Err(invalid("title", "must not be empty"));
+        }
+        if let Some(n) = plan.planned_sessions
+            && !(1..=100).contains(&n)
+        {
+            return Err(invalid("planned sessions", format!("{n} is outside 1–100")));
+        }
+        if let Some(d) = plan.interval_days
+            && !(1..=3650).contains(&d)
+        {
+            return Err(invalid("interval", format!("{d} days is outside 1–3650")));
+        }
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE series SET title = ?2, planned_sessions = ?3, interval_days = ?4, \
+                 start_date = ?5, status = ?6, notes = ?7 WHERE id = ?1",
+                params![
+                    id,
+                    plan.title.trim(),
+                    plan.planned_sessions,
+                    plan.interval_days,
+                    plan.start_date,
+                    plan.status,
+                    plan.notes
+                ],
+            )?;
+            if n == 0 {
+                return Err(CatalogueError::NotFound {
+                    what: "series",
+                    id: id.0,
+                });
+            }
+            Ok(())
+        })
+    }
+
+    /// A person's contraindications, active or resolved.
+    pub fn contraindications(&mut self, person: PersonId) -> Result<Vec<ContraindicationRow>> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT kind, noted_on, resolved_on, notes FROM contraindication \
+                 WHERE person_id = ?1 ORDER BY noted_on, kind",
+            )?;
+            let rows = stmt.query_map([person], |r| {
+                Ok(ContraindicationRow {
+                    kind: r.get(0)?,
+                    noted_on: r.get(1)?,
+                    resolved_on: r.get(2)?,
+                    notes: r.get(3)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Notes a contraindication (again: from `noted_on`, active until resolved).
+    pub fn note_contraindication(
+        &mut self,
+        person: PersonId,
+        kind: Contraindication,
+        noted_on: NaiveDate,
+        notes: &str,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO contraindication (person_id, kind, noted_on, resolved_on, notes) \
+                 VALUES (?1, ?2, ?3, NULL, ?4)",
+                params![person, kind, noted_on, notes],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn resolve_contraindication(
+        &mut self,
+        person: PersonId,
+        kind: Contraindication,
+        on: NaiveDate,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE contraindication SET resolved_on = ?3 WHERE person_id = ?1 AND kind = ?2",
+                params![person, kind, on],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Adds a session. A treatment for a person with an active contraindication is refused
+    /// unless acknowledged; the acknowledgement is recorded with the session.
+    pub fn add_session(&mut self, s: &NewSession) -> Result<SessionId> {
+        let series = s.series.ok_or_else(|| invalid("series", "is required"))?;
+        let date = s.date.ok_or_else(|| invalid("date", "is required"))?;
+        if let Some(depth) = s.needle_depth_mm {
+            validate_needle_depth(depth).map_err(|e| invalid("needle depth", e))?;
+        }
+        if let Some(p) = s.passes
+            && p > 100
+        {
+            return Err(invalid("passes", format!("{p} is outside 0–100")));
+        }
+        if let Some(c) = s.cost_cents
+            && c < 0
+        {
+            return Err(invalid("cost", "must not be negative"));
+        }
+        let currency = match &s.currency {
+            Some(c) if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
+                Some(c.to_ascii_uppercase())
+            }
+            Some(c) => {
+                return Err(invalid(
+                    "currency",
+                    format!("{c:?} is not a three-letter code such as EUR"),
+                ));
+            }
+            None => None,
+        };
+        let person: PersonId = self.read(|tx| {
+            tx.query_row(
+                "SELECT person_id FROM series WHERE id = ?1",
+                [series],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(CatalogueError::NotFound {
+                what: "series",
+                id: series.0,
+            })
+        })?;
+        let first = self.sessions_of(series)?.is_empty();
+        let kind = s.kind.unwrap_or(if first {
+            SessionKind::Baseline
+        } else {
+            SessionKind::Treatment
+        });
+        let mut acknowledged = None;
+        if kind != SessionKind::FollowUp {
+            let active: Vec<ContraindicationRow> = self
+                .contraindications(person)?
+                .into_iter()
+                .filter(|c| c.active_on(date))
+                .collect();
+            if !active.is_empty() {
+                let names: Vec<String> = active
+                    .iter()
+                    .map(|c| format!("{} (noted {})", c.kind.label(), c.noted_on))
+                    .collect();
+                if !s.acknowledge_contraindications {
+                    return Err(invalid(
+                        "contraindications",
+                        format!(
+                            "active on {date}: {}; acknowledge them to add the session",
+                            names.join(", ")
+                        ),
+                    ));
+                }
+                acknowledged = Some(format!(
+                    "{} acknowledged on {}",
+                    names.join(", "),
+                    chrono::Local::now().format("%Y-%m-%d %H:%M")
+                ));
+            }
+        }
+        self.write(|tx| {
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM session WHERE series_id = ?1 AND date = ?2)",
+                params![series, date],
+                |r| r.get(0),
+            )?;
+            if exists {
+                return Err(invalid(
+                    "date",
+                    format!("the series already has a session on {date}"),
+                ));
+            }
+            tx.execute(
+                "INSERT INTO session (series_id, date, kind, device_kind, device, needle_depth_mm, \
+                 passes, products, numbing, practitioner, cost_cents, currency, notes, \
+                 contraindications_acknowledged) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                params![
+                    series,
+                    date,
+                    kind,
+                    s.device_kind,
+                    s.device,
+                    s.needle_depth_mm,
+                    s.passes,
+                    s.products,
+                    s.numbing,
+                    s.practitioner,
+                    s.cost_cents,
+                    currency,
+                    s.notes,
+                    acknowledged
+                ],
+            )?;
+            Ok(SessionId(tx.last_insert_rowid()))
+        })
+    }
+
+    /// Records a grade after checking it against its scale (mMASI is computed).
+    pub fn add_grade(&mut self, g: &NewGrade) -> Result<i64> {
+        if g.session.is_none() && g.photo.is_none() {
+            return Err(invalid("grade", "needs a session or a photo"));
+        }
+        let (value, detail) = if g.scale == GradeScale::Mmasi {
+            let text = g.mmasi_regions.as_deref().ok_or_else(|| {
+                invalid(
+                    "mmasi",
+                    "give the four regions as AREAxDARKNESS, e.g. 3x2,4x3,4x3,1x1",
+                )
+            })?;
+            let regions = parse_mmasi(text).map_err(|e| invalid("mmasi", e))?;
+            let value = mmasi(&regions).map_err(|e| invalid("mmasi", e))?;
+            let detail: Vec<String> = regions
+                .iter()
+                .map(|r| format!("{}x{}", r.area, r.darkness))
+                .collect();
+            (value, detail.join(","))
+        } else {
+            let value = g.value.ok_or_else(|| invalid("value", "is required"))?;
+            (
+                g.scale.validate(value).map_err(|e| invalid("value", e))?,
+                String::new(),
+            )
+        };
+        let custom_name = match (g.scale, g.custom_name.as_deref().map(str::trim)) {
+            (GradeScale::Custom, Some(name)) if !name.is_empty() => Some(name.to_owned()),
+            (GradeScale::Custom, _) => {
+                return Err(invalid("name", "an own scale needs a name"));
+            }
+            _ => None,
+        };
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO grade (session_id, photo_id, scale, custom_name, value, detail, notes, recorded_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    g.session,
+                    g.photo,
+                    g.scale,
+                    custom_name,
+                    value,
+                    detail,
+                    g.notes,
+                    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    invalid("grade", "the session or photo does not exist")
+                }
+                e => e.into(),
+            })?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    /// Every grade of a series (of its sessions and its photos), by date.
+    pub fn grades_of_series(&mut self, series: SeriesId) -> Result<Vec<GradeRow>> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT grade.id, grade.session_id, grade.photo_id, \
+                 coalesce(session.date, substr(photo.taken_at, 1, 10)), grade.scale, \
+                 grade.custom_name, grade.value, grade.detail, grade.notes \
+                 FROM grade LEFT JOIN session ON session.id = grade.session_id \
+                 LEFT JOIN photo ON photo.id = grade.photo_id \
+                 WHERE session.series_id = ?1 OR photo.series_id = ?1 \
+                 ORDER BY 4, grade.id",
+            )?;
+            let rows = stmt.query_map([series], |r| {
+                Ok(GradeRow {
+                    id: r.get(0)?,
+                    session: r.get(1)?,
+                    photo: r.get(2)?,
+                    date: r.get(3)?,
+                    scale: r.get(4)?,
+                    custom_name: r.get(5)?,
+                    value: r.get(6)?,
+                    detail: r.get(7)?,
+                    notes: r.get(8)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    pub fn add_side_effect(
+        &mut self,
+        session: SessionId,
+        kind: SideEffectKind,
+        severity: i64,
+        day_after: i64,
+        notes: &str,
+    ) -> Result<i64> {
+        let severity = validate_severity(severity).map_err(|e| invalid("severity", e))?;
+        if !(0..=365).contains(&day_after) {
+            return Err(invalid(
+                "day after",
+                format!("{day_after} is outside 0–365"),
+            ));
+        }
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO side_effect (session_id, kind, severity, day_after, notes) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![session, kind, severity, day_after, notes],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    /// Every side effect after a session of the series, by session date and day.
+    pub fn side_effects_of_series(&mut self, series: SeriesId) -> Result<Vec<SideEffectRow>> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT side_effect.id, side_effect.session_id, session.date, side_effect.kind, \
+                 side_effect.severity, side_effect.day_after, side_effect.notes \
+                 FROM side_effect JOIN session ON session.id = side_effect.session_id \
+                 WHERE session.series_id = ?1 ORDER BY session.date, side_effect.day_after, side_effect.id",
+            )?;
+            let rows = stmt.query_map([series], |r| {
+                Ok(SideEffectRow {
+                    id: r.get(0)?,
+                    session: r.get(1)?,
+                    session_date: r.get(2)?,
+                    kind: r.get(3)?,
+                    severity: r.get(4)?,
+                    day_after: r.get(5)?,
+                    notes: r.get(6)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Records consent to one use (again, if it was withdrawn).
+    pub fn give_consent(
+        &mut self,
+        person: PersonId,
+        scope: ConsentScope,
+        on: NaiveDate,
+        note: &str,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO consent (person_id, scope, given_on, note, withdrawn_on) \
+                 VALUES (?1, ?2, ?3, ?4, NULL)",
+                params![person, scope, on, note],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn withdraw_consent(
+        &mut self,
+        person: PersonId,
+        scope: ConsentScope,
+        on: NaiveDate,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE consent SET withdrawn_on = ?3 WHERE person_id = ?1 AND scope = ?2",
+                params![person, scope, on],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn consents(&mut self, person: PersonId) -> Result<Vec<ConsentRow>> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT scope, given_on, note, withdrawn_on FROM consent WHERE person_id = ?1 ORDER BY scope",
+            )?;
+            let rows = stmt.query_map([person], |r| {
+                Ok(ConsentRow {
+                    scope: r.get(0)?,
+                    given_on: r.get(1)?,
+                    note: r.get(2)?,
+                    withdrawn_on: r.get(3)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+}

@@ -1,0 +1,563 @@
+//! The series page: the plan and when the next session is due, grades charted over time with
+//! sessions and side effects marked, the sessions with their settings, grades and side
+//! effects, and forms to add each.
+
+use crate::app::record::{RecordCommand, SeriesRecord};
+use crate::app::{Action, AppState, Command, Commands};
+use crate::catalogue::{NewGrade, NewSession, SeriesPlan};
+use crate::model::clinical::{DeviceKind, GradeScale, SideEffectKind, overdue_days};
+use crate::model::{Keyed, SeriesStatus, SessionId, SessionKind};
+use chrono::{Datelike, NaiveDate};
+use egui::{Color32, RichText, Ui};
+
+fn record(command: RecordCommand) -> Command {
+    Command::Record(command)
+}
+
+#[derive(Debug, Default)]
+struct PlanForm {
+    for_series: Option<crate::model::SeriesId>,
+    title: String,
+    planned: String,
+    interval: String,
+    start: String,
+    status: Option<SeriesStatus>,
+    notes: String,
+}
+
+#[derive(Debug, Default)]
+struct SessionForm {
+    date: String,
+    kind: Option<SessionKind>,
+    device_kind: Option<DeviceKind>,
+    model: String,
+    depth: String,
+    passes: String,
+    products: String,
+    numbing: String,
+    practitioner: String,
+    cost: String,
+    currency: String,
+    notes: String,
+    acknowledge: bool,
+}
+
+#[derive(Debug, Default)]
+struct GradeForm {
+    session: Option<SessionId>,
+    scale: Option<GradeScale>,
+    value: String,
+    regions: String,
+    name: String,
+}
+
+#[derive(Debug, Default)]
+struct EffectForm {
+    session: Option<SessionId>,
+    kind: Option<SideEffectKind>,
+    severity: i64,
+    day_after: String,
+    notes: String,
+}
+
+#[derive(Debug, Default)]
+pub struct RecordPanel {
+    plan: PlanForm,
+    session: SessionForm,
+    grade: GradeForm,
+    effect: EffectForm,
+    /// A form's own complaint (a field that is not a number or a date).
+    problem: Option<String>,
+}
+
+/// Parses an optional number field, naming it when it is not one.
+fn optional<T: std::str::FromStr>(text: &str, field: &str) -> Result<Option<T>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse()
+        .map(Some)
+        .map_err(|_| format!("{field}: {t:?} is not a number"))
+}
+
+fn optional_date(text: &str, field: &str) -> Result<Option<NaiveDate>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse()
+        .map(Some)
+        .map_err(|_| format!("{field}: {t:?} is not a date like 2026-03-31"))
+}
+
+fn combo<T: Keyed + PartialEq>(ui: &mut Ui, label: &str, value: &mut Option<T>, none: &str) {
+    egui::ComboBox::from_label(label)
+        .selected_text(value.map_or(none, |v| v.label()))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, none);
+            for v in T::ALL {
+                ui.selectable_value(value, Some(*v), v.label());
+            }
+        });
+}
+
+fn field(ui: &mut Ui, label: &str, text: &mut String, hint: &str, width: f32) {
+    let label = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .hint_text(hint)
+            .desired_width(width),
+    )
+    .labelled_by(label.id);
+}
+
+/// Days since the common era, as the charts' x axis.
+fn x_of(date: NaiveDate) -> f64 {
+    f64::from(date.num_days_from_ce())
+}
+
+fn date_of(x: f64) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(x.round() as i32)
+}
+
+impl RecordPanel {
+    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Commands) {
+        let Some(r) = &state.record else {
+            return;
+        };
+        if self.plan.for_series != Some(r.series.id) {
+            self.reset_for(r);
+        }
+        ui.horizontal_wrapped(|ui| {
+            crate::ui::action_button(ui, Action::Back, true, commands);
+            ui.heading(format!("{} · {}", r.person.name, r.series.title));
+            if ui
+                .button("Export CSV…")
+                .on_hover_text("Sessions, grades and side effects as a spreadsheet file (RFC 4180)")
+                .clicked()
+            {
+                commands.push(record(RecordCommand::ChooseCsvFile(r.series.id)));
+            }
+        });
+        if let Some(problem) = &self.problem {
+            ui.colored_label(ui.visuals().error_fg_color, problem);
+        }
+        egui::ScrollArea::vertical()
+            .id_salt("series-page")
+            .show(ui, |ui| {
+                self.plan_ui(ui, r, commands);
+                ui.separator();
+                charts(ui, r);
+                ui.separator();
+                sessions(ui, r);
+                ui.separator();
+                self.session_form(ui, r, commands);
+                ui.separator();
+                self.grade_form(ui, r, commands);
+                ui.separator();
+                self.effect_form(ui, r, commands);
+            });
+    }
+
+    fn reset_for(&mut self, r: &SeriesRecord) {
+        let s = &r.series;
+        self.plan = PlanForm {
+            for_series: Some(s.id),
+            title: s.title.clone(),
+            planned: s.planned_sessions.map_or(String::new(), |n| n.to_string()),
+            interval: s.interval_days.map_or(String::new(), |n| n.to_string()),
+            start: s.start_date.map_or(String::new(), |d| d.to_string()),
+            status: Some(s.status),
+            notes: s.notes.clone(),
+        };
+        self.session = SessionForm {
+            date: chrono::Local::now().date_naive().to_string(),
+            ..SessionForm::default()
+        };
+        self.grade = GradeForm::default();
+        self.effect = EffectForm::default();
+        self.problem = None;
+    }
+
+    fn plan_ui(&mut self, ui: &mut Ui, r: &SeriesRecord, commands: &mut Commands) {
+        ui.strong("Plan");
+        let p = &mut self.plan;
+        ui.horizontal_wrapped(|ui| {
+            field(ui, "Title", &mut p.title, "e.g. Microneedling 2026", 200.0);
+            field(ui, "Planned sessions", &mut p.planned, "1–100", 40.0);
+            field(ui, "Interval (days)", &mut p.interval, "e.g. 28", 40.0);
+            field(ui, "Start", &mut p.start, "YYYY-MM-DD", 90.0);
+            combo(ui, "Status", &mut p.status, "Active");
+        });
+        ui.horizontal(|ui| {
+            field(ui, "Notes", &mut p.notes, "", 360.0);
+            if ui.button("Save plan").clicked() {
+                let plan = (|| {
+                    Ok::<_, String>(SeriesPlan {
+                        title: p.title.clone(),
+                        planned_sessions: optional(&p.planned, "Planned sessions")?,
+                        interval_days: optional(&p.interval, "Interval")?,
+                        start_date: optional_date(&p.start, "Start")?,
+                        status: p.status.unwrap_or(SeriesStatus::Active),
+                        notes: p.notes.clone(),
+                    })
+                })();
+                match plan {
+                    Ok(plan) => {
+                        self.problem = None;
+                        commands.push(record(RecordCommand::SavePlan(r.series.id, plan)));
+                    }
+                    Err(e) => self.problem = Some(e),
+                }
+            }
+        });
+        let today = chrono::Local::now().date_naive();
+        match r.next_due() {
+            Some(due) => match overdue_days(due, today) {
+                Some(days) => {
+                    ui.label(
+                        RichText::new(format!(
+                            "Next session was due {due}: overdue by {days} days."
+                        ))
+                        .strong()
+                        .color(Color32::from_rgb(240, 110, 80)),
+                    );
+                }
+                None => {
+                    ui.label(format!("Next session due {due}."));
+                }
+            },
+            None => {
+                ui.label(
+                    RichText::new(if r.series.interval_days.is_none() {
+                        "Set an interval to see when the next session is due."
+                    } else {
+                        "All planned sessions are done."
+                    })
+                    .weak(),
+                );
+            }
+        }
+    }
+
+    fn session_form(&mut self, ui: &mut Ui, r: &SeriesRecord, commands: &mut Commands) {
+        ui.strong("Add a session");
+        let f = &mut self.session;
+        ui.horizontal_wrapped(|ui| {
+            field(ui, "Date", &mut f.date, "YYYY-MM-DD", 90.0);
+            combo(ui, "Kind", &mut f.kind, "Automatic");
+            combo(ui, "Device", &mut f.device_kind, "Not recorded");
+            field(ui, "Model", &mut f.model, "e.g. Dr. Pen A6", 120.0);
+            field(ui, "Needle depth (mm)", &mut f.depth, "0.1–3.0", 50.0);
+            field(ui, "Passes", &mut f.passes, "", 40.0);
+        });
+        ui.horizontal_wrapped(|ui| {
+            field(ui, "Products", &mut f.products, "serum…", 140.0);
+            field(ui, "Numbing", &mut f.numbing, "", 100.0);
+            field(ui, "Practitioner", &mut f.practitioner, "", 110.0);
+            field(ui, "Cost", &mut f.cost, "120.00", 60.0);
+            field(ui, "Currency", &mut f.currency, "EUR", 40.0);
+            field(ui, "Notes", &mut f.notes, "", 160.0);
+        });
+        let date = f.date.trim().parse::<NaiveDate>().ok();
+        let active = date
+            .map(|d| r.active_contraindications(d))
+            .unwrap_or_default();
+        let treatment = f.kind != Some(SessionKind::FollowUp);
+        let needs_ack = treatment && !active.is_empty();
+        if needs_ack {
+            let names: Vec<String> = active
+                .iter()
+                .map(|c| format!("{} (noted {})", c.kind.label(), c.noted_on))
+                .collect();
+            ui.label(
+                RichText::new(format!(
+                    "Active contraindications: {}. Treat only after weighing them with the person.",
+                    names.join(", ")
+                ))
+                .strong()
+                .color(Color32::from_rgb(240, 140, 60)),
+            );
+            ui.checkbox(
+                &mut f.acknowledge,
+                "I acknowledge these contraindications (recorded with the session)",
+            );
+        }
+        if ui
+            .add_enabled(
+                !needs_ack || f.acknowledge,
+                egui::Button::new("Add session"),
+            )
+            .clicked()
+        {
+            let session = (|| {
+                Ok::<_, String>(NewSession {
+                    series: Some(r.series.id),
+                    date: Some(
+                        optional_date(&f.date, "Date")?.ok_or("Date: give the session's date")?,
+                    ),
+                    kind: f.kind,
+                    device_kind: f.device_kind,
+                    device: f.model.trim().to_owned(),
+                    needle_depth_mm: optional(&f.depth, "Needle depth")?,
+                    passes: optional(&f.passes, "Passes")?,
+                    products: f.products.trim().to_owned(),
+                    numbing: f.numbing.trim().to_owned(),
+                    practitioner: f.practitioner.trim().to_owned(),
+                    cost_cents: optional::<f64>(&f.cost, "Cost")?
+                        .map(|c| (c * 100.0).round() as i64),
+                    currency: Some(f.currency.trim().to_owned()).filter(|c| !c.is_empty()),
+                    notes: f.notes.trim().to_owned(),
+                    acknowledge_contraindications: f.acknowledge,
+                })
+            })();
+            match session {
+                Ok(s) => {
+                    self.problem = None;
+                    f.acknowledge = false;
+                    commands.push(record(RecordCommand::AddSession(s)));
+                }
+                Err(e) => self.problem = Some(e),
+            }
+        }
+    }
+
+    fn grade_form(&mut self, ui: &mut Ui, r: &SeriesRecord, commands: &mut Commands) {
+        ui.strong("Add a grade");
+        let f = &mut self.grade;
+        ui.horizontal_wrapped(|ui| {
+            session_combo(ui, "Grade session", &mut f.session, r);
+            combo(ui, "Scale", &mut f.scale, "Choose a scale");
+            match f.scale {
+                Some(GradeScale::Mmasi) => {
+                    field(
+                        ui,
+                        "mMASI regions",
+                        &mut f.regions,
+                        "forehead, R malar, L malar, chin: 3x2,4x3,4x3,1x1",
+                        260.0,
+                    );
+                }
+                Some(scale) => {
+                    if scale == GradeScale::Custom {
+                        field(ui, "Scale name", &mut f.name, "e.g. Redness score", 120.0);
+                    }
+                    field(ui, "Value", &mut f.value, &scale.range_text(), 60.0);
+                }
+                None => {}
+            }
+        });
+        if ui
+            .add_enabled(
+                f.session.is_some() && f.scale.is_some(),
+                egui::Button::new("Add grade"),
+            )
+            .clicked()
+        {
+            match optional::<f64>(&f.value, "Value") {
+                Ok(value) => {
+                    self.problem = None;
+                    commands.push(record(RecordCommand::AddGrade(NewGrade {
+                        session: f.session,
+                        photo: None,
+                        scale: f.scale.expect("enabled only with a scale"),
+                        custom_name: Some(f.name.clone()).filter(|n| !n.trim().is_empty()),
+                        value,
+                        mmasi_regions: Some(f.regions.clone()).filter(|t| !t.trim().is_empty()),
+                        notes: String::new(),
+                    })));
+                    f.value.clear();
+                }
+                Err(e) => self.problem = Some(e),
+            }
+        }
+    }
+
+    fn effect_form(&mut self, ui: &mut Ui, r: &SeriesRecord, commands: &mut Commands) {
+        ui.strong("Add a side effect");
+        let f = &mut self.effect;
+        ui.horizontal_wrapped(|ui| {
+            session_combo(ui, "Side effect session", &mut f.session, r);
+            combo(ui, "Side effect", &mut f.kind, "Choose");
+            ui.add(egui::Slider::new(&mut f.severity, 0..=3).text("Severity"));
+            field(ui, "Day after", &mut f.day_after, "0 = same day", 50.0);
+            field(ui, "Side effect notes", &mut f.notes, "", 160.0);
+        });
+        if ui
+            .add_enabled(
+                f.session.is_some() && f.kind.is_some(),
+                egui::Button::new("Add side effect"),
+            )
+            .clicked()
+        {
+            match optional::<i64>(&f.day_after, "Day after") {
+                Ok(day) => {
+                    self.problem = None;
+                    commands.push(record(RecordCommand::AddSideEffect {
+                        session: f.session.expect("enabled only with a session"),
+                        kind: f.kind.expect("enabled only with a kind"),
+                        severity: f.severity,
+                        day_after: day.unwrap_or(0),
+                        notes: f.notes.trim().to_owned(),
+                    }));
+                }
+                Err(e) => self.problem = Some(e),
+            }
+        }
+    }
+}
+
+fn session_combo(ui: &mut Ui, label: &str, value: &mut Option<SessionId>, r: &SeriesRecord) {
+    let text = |id: SessionId| {
+        r.sessions
+            .iter()
+            .position(|s| s.id == id)
+            .map_or(String::new(), |i| {
+                format!("{} · {}", i + 1, r.sessions[i].date)
+            })
+    };
+    egui::ComboBox::from_label(label)
+        .selected_text(value.map_or("Choose a session".into(), text))
+        .show_ui(ui, |ui| {
+            for s in &r.sessions {
+                ui.selectable_value(value, Some(s.id), text(s.id));
+            }
+        });
+}
+
+/// Every graded scale over time, with the sessions as vertical lines and side effects as
+/// red marks along the bottom.
+fn charts(ui: &mut Ui, r: &SeriesRecord) {
+    let lines = r.charts();
+    ui.strong("Grades over time");
+    if lines.is_empty() {
+        ui.label(RichText::new("No grades yet: add one below to see it charted.").weak());
+        return;
+    }
+    for line in lines {
+        ui.label(&line.name);
+        let low = line
+            .points
+            .iter()
+            .map(|p| p.1)
+            .fold(f64::INFINITY, f64::min);
+        egui_plot::Plot::new(("grade-chart", &line.name))
+            .height(150.0)
+            .allow_scroll(false)
+            .x_axis_formatter(|mark, _| {
+                date_of(mark.value).map_or(String::new(), |d| d.format("%Y-%m-%d").to_string())
+            })
+            .label_formatter(|hover| {
+                let date = |x: f64| date_of(x).map_or(String::new(), |d| d.to_string());
+                Some(match hover {
+                    egui_plot::HoverPosition::NearDataPoint {
+                        plot_name,
+                        position,
+                        ..
+                    } => format!("{plot_name}\n{}: {:.1}", date(position.x), position.y),
+                    egui_plot::HoverPosition::Elsewhere { position } => date(position.x),
+                })
+            })
+            .show(ui, |plot| {
+                for s in &r.sessions {
+                    plot.vline(
+                        egui_plot::VLine::new(format!("Session {}", s.date), x_of(s.date))
+                            .color(Color32::from_gray(90)),
+                    );
+                }
+                let points: Vec<[f64; 2]> =
+                    line.points.iter().map(|(d, v)| [x_of(*d), *v]).collect();
+                plot.line(egui_plot::Line::new(line.name.clone(), points.clone()));
+                plot.points(egui_plot::Points::new(line.name.clone(), points).radius(3.5));
+                let effects: Vec<[f64; 2]> = r
+                    .side_effects
+                    .iter()
+                    .map(|e| {
+                        [
+                            x_of(e.session_date) + f64::from(e.day_after),
+                            low - 0.1 * (1.0 + f64::from(e.severity)),
+                        ]
+                    })
+                    .collect();
+                if !effects.is_empty() {
+                    plot.points(
+                        egui_plot::Points::new("Side effects", effects)
+                            .color(Color32::from_rgb(230, 80, 70))
+                            .shape(egui_plot::MarkerShape::Diamond)
+                            .radius(4.0),
+                    );
+                }
+            });
+    }
+}
+
+/// The sessions in date order with their settings, grades and side effects.
+fn sessions(ui: &mut Ui, r: &SeriesRecord) {
+    ui.strong(format!("Sessions ({})", r.sessions.len()));
+    for (i, s) in r.sessions.iter().enumerate() {
+        let mut parts = vec![
+            (i + 1).to_string(),
+            s.date.to_string(),
+            s.kind.label().to_owned(),
+        ];
+        if let Some(kind) = s.device_kind {
+            parts.push(format!("{} {}", kind.label(), s.device));
+        }
+        if let Some(d) = s.needle_depth_mm {
+            parts.push(format!("{d} mm"));
+        }
+        if let Some(p) = s.passes {
+            parts.push(format!("{p} passes"));
+        }
+        if !s.products.is_empty() {
+            parts.push(s.products.clone());
+        }
+        if let Some(c) = s.cost_cents {
+            parts.push(format!(
+                "{}.{:02} {}",
+                c / 100,
+                c % 100,
+                s.currency.as_deref().unwrap_or("")
+            ));
+        }
+        ui.label(RichText::new(parts.join(" · ")).strong());
+        let grades: Vec<String> = r
+            .grades
+            .iter()
+            .filter(|g| g.session == Some(s.id))
+            .map(|g| {
+                format!(
+                    "{} {}",
+                    g.custom_name
+                        .clone()
+                        .unwrap_or_else(|| g.scale.key().to_owned()),
+                    g.value
+                )
+            })
+            .collect();
+        let effects: Vec<String> = r
+            .side_effects
+            .iter()
+            .filter(|e| e.session == s.id)
+            .map(|e| format!("{} {}/3 on day {}", e.kind.label(), e.severity, e.day_after))
+            .collect();
+        ui.indent(("session", s.id), |ui| {
+            if !grades.is_empty() {
+                ui.label(format!("Grades: {}", grades.join(", ")));
+            }
+            if !effects.is_empty() {
+                ui.label(
+                    RichText::new(format!("Side effects: {}", effects.join(", ")))
+                        .color(Color32::from_rgb(230, 120, 100)),
+                );
+            }
+            if let Some(ack) = &s.contraindications_acknowledged {
+                ui.label(RichText::new(format!("Contraindications: {ack}")).weak());
+            }
+            if !s.notes.is_empty() {
+                ui.label(RichText::new(&s.notes).weak());
+            }
+        });
+    }
+}
