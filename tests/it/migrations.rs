@@ -67,7 +67,22 @@ fn every_earlier_version_migrates_to_the_latest_keeping_its_data() {
         assert!(cat.check_integrity().unwrap().is_empty());
         if version >= 1 {
             let listed = cat.list_photos(None).unwrap();
-            assert_eq!(listed.len(), 1, "from version {version}");
+            // Version 3's fixture adds a second photo, aligned to the first.
+            let photos = if version >= 3 { 2 } else { 1 };
+            assert_eq!(listed.len(), photos, "from version {version}");
+            if version >= 3 {
+                let aligned = cat
+                    .alignment(skinlapse::model::PhotoId(12))
+                    .unwrap()
+                    .expect("the alignment survives");
+                assert_eq!(aligned.reference, skinlapse::model::PhotoId(11));
+                assert_eq!(
+                    cat.landmarks(skinlapse::model::PhotoId(12), skinlapse::model::PhotoId(11))
+                        .unwrap()
+                        .len(),
+                    2
+                );
+            }
             assert_eq!(listed[0].person_name.as_deref(), Some("Old Patient"));
             assert_eq!(listed[0].areas, vec!["chin"]);
             assert_eq!(
