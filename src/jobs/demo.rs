@@ -158,7 +158,74 @@ pub fn generate_demo(
         run_import(&library, &request, &AtomicBool::new(false), |_| {});
         progress(shots.len() + i + 1, total);
     }
+    record(&library, options)?;
     Ok(library)
+}
+
+/// Each demo series' plan, a grade per session improving over the series, and the redness
+/// of the day after each treatment.
+fn record(library: &Library, options: &DemoOptions) -> Result<(), LibraryError> {
+    use crate::catalogue::{NewGrade, SeriesPlan};
+    use crate::model::clinical::{GradeScale, SideEffectKind};
+    let mut cat = library.catalogue()?;
+    for (p, person) in PEOPLE.iter().enumerate() {
+        let Some(found) = cat.person_by_name(person.name)? else {
+            continue;
+        };
+        let Some(series) = cat
+            .series_of(found.id)?
+            .into_iter()
+            .find(|s| s.title == person.series)
+        else {
+            continue;
+        };
+        let sessions = cat.sessions_of(series.id)?;
+        let first = options.last_session
+            - Duration::days(person.interval_days * i64::from(person.sessions - 1));
+        cat.update_series(
+            series.id,
+            &SeriesPlan {
+                title: series.title.clone(),
+                // Me has two more sessions to go, so the next one is due.
+                planned_sessions: Some(person.sessions + if p == 2 { 2 } else { 0 }),
+                interval_days: Some(person.interval_days as u32),
+                start_date: Some(first),
+                status: crate::model::SeriesStatus::Active,
+                notes: String::new(),
+            },
+        )?;
+        for (s, session) in sessions.iter().enumerate() {
+            let t = s as f64 / (sessions.len() - 1).max(1) as f64;
+            let (scale, value, regions) = match p {
+                0 => (GradeScale::GoodmanBaron, (4.0 - 2.0 * t).round(), None),
+                1 => {
+                    let darkness = (3.0 - 2.0 * t).round() as u8;
+                    let r = format!("3x{darkness},4x{darkness},4x{darkness},1x{darkness}");
+                    (GradeScale::Mmasi, 0.0, Some(r))
+                }
+                _ => (GradeScale::Satisfaction, (5.0 + 4.0 * t).round(), None),
+            };
+            cat.add_grade(&NewGrade {
+                session: Some(session.id),
+                photo: None,
+                scale,
+                custom_name: None,
+                value: Some(value),
+                mmasi_regions: regions,
+                notes: String::new(),
+            })?;
+            if s > 0 {
+                cat.add_side_effect(
+                    session.id,
+                    SideEffectKind::Redness,
+                    2 - (s as i64 % 2),
+                    1,
+                    "",
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Every demo photo: who, which session and view, and how the skin looks then.

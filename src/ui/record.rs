@@ -185,8 +185,8 @@ impl RecordPanel {
         let p = &mut self.plan;
         ui.horizontal_wrapped(|ui| {
             field(ui, "Title", &mut p.title, "e.g. Microneedling 2026", 200.0);
-            field(ui, "Planned sessions", &mut p.planned, "1–100", 40.0);
-            field(ui, "Interval (days)", &mut p.interval, "e.g. 28", 40.0);
+            field(ui, "Planned sessions", &mut p.planned, "1–100", 60.0);
+            field(ui, "Interval (days)", &mut p.interval, "e.g. 28", 60.0);
             field(ui, "Start", &mut p.start, "YYYY-MM-DD", 90.0);
             combo(ui, "Status", &mut p.status, "Active");
         });

@@ -86,7 +86,10 @@ fn baseline_and_latest_of_a_series_warns_about_a_photo_five_days_after_a_session
             .is_some()
     );
     assert!(h.query_by_label_contains("(baseline)").is_some());
-    assert!(h.query_by_label_contains("Session 1 of 6").is_some());
+    assert!(
+        h.query_by_label_contains("Session 1 of 8").is_some(),
+        "of the 8 planned"
+    );
     // Back to the grid.
     h.key_press(Key::Escape);
     settle(&mut h);

@@ -609,19 +609,22 @@ mod page {
             .expect("the series page is open");
         assert_eq!(r.sessions.len(), 6);
         // The plan: six sessions every 30 days, so the next is due 30 days after the last.
-        type_into(&mut h, "Planned sessions", "8");
-        type_into(&mut h, "Interval (days)", "30");
+        // The demo plans 8 sessions every 30 days; plan 9 every 31 instead.
+        clear(&mut h, "Planned sessions");
+        type_into(&mut h, "Planned sessions", "9");
+        clear(&mut h, "Interval (days)");
+        type_into(&mut h, "Interval (days)", "31");
         h.get_by_label("Save plan").click();
         settle(&mut h);
         let r = h.state().state.record.as_ref().unwrap();
         assert_eq!(
             (r.series.planned_sessions, r.series.interval_days),
-            (Some(8), Some(30))
+            (Some(9), Some(31))
         );
         let due = r.next_due().unwrap();
         assert_eq!(
             due,
-            r.sessions.last().unwrap().date + chrono::Duration::days(30)
+            r.sessions.last().unwrap().date + chrono::Duration::days(31)
         );
         assert!(h.query_by_label_contains(&format!("{due}")).is_some());
         // A session with an out-of-range needle depth is refused, naming the field.
@@ -683,9 +686,14 @@ mod page {
         }
         let r = h.state().state.record.as_ref().unwrap();
         let charts = r.charts();
-        assert_eq!(charts.len(), 1);
-        assert_eq!(charts[0].name, "Goodman & Baron acne-scar grade (1–4)");
-        let values: Vec<f64> = charts[0].points.iter().map(|p| p.1).collect();
+        // The demo's satisfaction line, and the new one.
+        assert_eq!(charts.len(), 2);
+        let satisfaction = &charts[0];
+        assert_eq!(satisfaction.name, "Patient satisfaction (0–10)");
+        assert_eq!(satisfaction.points.len(), 6);
+        let gb = &charts[1];
+        assert_eq!(gb.name, "Goodman & Baron acne-scar grade (1–4)");
+        let values: Vec<f64> = gb.points.iter().map(|p| p.1).collect();
         assert_eq!(values, [4.0, 2.0], "improving over the series");
         // A side effect.
         let item = r_session_label(&h, "6 · ");
@@ -697,9 +705,9 @@ mod page {
         h.get_by_label("Add side effect").click();
         settle(&mut h);
         let r = h.state().state.record.as_ref().unwrap();
-        assert_eq!(r.side_effects.len(), 1);
+        assert_eq!(r.side_effects.len(), 6, "the demo's five and this one");
         assert!(
-            h.query_by_label_contains("Side effects: Redness 0/3 on day 1")
+            h.query_by_label_contains("Redness 1/3 on day 1, Redness 0/3 on day 1")
                 .is_some()
         );
         // Escape goes back to the grid.
