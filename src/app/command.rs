@@ -263,6 +263,10 @@ pub enum Command {
     Compare(crate::app::compare::CompareCommand),
     /// The series page.
     Record(crate::app::record::RecordCommand),
+    /// The person record window.
+    Person(crate::app::record::PersonCommand),
+    /// Personal or clinic.
+    SetMode(crate::model::clinical::Mode),
 }
 
 impl From<crate::app::compare::CompareCommand> for Command {

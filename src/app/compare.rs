@@ -225,6 +225,7 @@ pub enum CompareCommand {
         kind: ExportKind,
         width: u32,
         format: ExportFormat,
+        purpose: Option<crate::model::clinical::ConsentScope>,
     },
     Export(ExportRequest),
     CancelExport,
@@ -305,6 +306,7 @@ impl App {
                 kind,
                 width,
                 format,
+                purpose,
             } => {
                 let name = self.export_file_name(format);
                 if let Some(mut out) = super::dialogs::save_image(&self.main_thread, &name) {
@@ -314,7 +316,12 @@ impl App {
                             ExportFormat::Jpeg => "jpg",
                         });
                     }
-                    self.start_export(ExportRequest { kind, width, out });
+                    self.start_export(ExportRequest {
+                        kind,
+                        width,
+                        out,
+                        purpose,
+                    });
                 }
             }
             CompareCommand::Export(request) => self.start_export(request),

@@ -5,7 +5,7 @@ use super::App;
 use crate::catalogue::{
     ContraindicationRow, GradeRow, NewGrade, NewSession, SeriesPlan, SideEffectRow,
 };
-use crate::model::clinical::{GradeScale, SideEffectKind, next_due};
+use crate::model::clinical::{ConsentScope, GradeScale, SideEffectKind, next_due};
 use crate::model::{Keyed, Person, Series, SeriesId, Session, SessionId};
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -64,6 +64,26 @@ impl SeriesRecord {
     }
 }
 
+/// A person's record: skin type, contraindications and consent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersonRecord {
+    pub person: Person,
+    pub contraindications: Vec<ContraindicationRow>,
+    pub consents: Vec<crate::catalogue::ConsentRow>,
+}
+
+/// Everything the person record can be asked to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PersonCommand {
+    Open(crate::model::PersonId),
+    Close,
+    SkinType(Option<u8>),
+    /// Note (true) or resolve (false) a contraindication, today.
+    Contraindication(crate::model::clinical::Contraindication, bool),
+    /// Give (true) or withdraw (false) consent to a use, today.
+    Consent(ConsentScope, bool),
+}
+
 /// Everything the series page can be asked to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RecordCommand {
@@ -79,12 +99,76 @@ pub enum RecordCommand {
         day_after: i64,
         notes: String,
     },
-    /// Ask where to save the series' CSV, then write it.
-    ChooseCsvFile(SeriesId),
-    ExportCsv(SeriesId, PathBuf),
+    /// Ask where to save the series' CSV, then write it (for a purpose, in clinic mode).
+    ChooseCsvFile(SeriesId, Option<ConsentScope>),
+    ExportCsv(SeriesId, Option<ConsentScope>, PathBuf),
 }
 
 impl App {
+    pub(super) fn run_person(&mut self, command: PersonCommand) {
+        let today = chrono::Local::now().date_naive();
+        let open = self.state.person_record.as_ref().map(|r| r.person.id);
+        let person = match (&command, open) {
+            (PersonCommand::Open(id), _) => *id,
+            (PersonCommand::Close, _) => {
+                self.state.person_record = None;
+                return;
+            }
+            (_, Some(id)) => id,
+            (_, None) => return,
+        };
+        let done = match command {
+            PersonCommand::Open(_) | PersonCommand::Close => true,
+            PersonCommand::SkinType(t) => self
+                .state
+                .with_catalogue("Skin type", |cat| cat.set_skin_type(person, t))
+                .is_some(),
+            PersonCommand::Contraindication(kind, true) => self
+                .state
+                .with_catalogue("Contraindication", |cat| {
+                    cat.note_contraindication(person, kind, today, "")
+                })
+                .is_some(),
+            PersonCommand::Contraindication(kind, false) => self
+                .state
+                .with_catalogue("Contraindication", |cat| {
+                    cat.resolve_contraindication(person, kind, today)
+                })
+                .is_some(),
+            PersonCommand::Consent(scope, true) => self
+                .state
+                .with_catalogue("Consent", |cat| cat.give_consent(person, scope, today, ""))
+                .is_some(),
+            PersonCommand::Consent(scope, false) => self
+                .state
+                .with_catalogue("Consent", |cat| cat.withdraw_consent(person, scope, today))
+                .is_some(),
+        };
+        if !done {
+            return;
+        }
+        let loaded = self.state.with_catalogue("Person", |cat| {
+            let person = cat.people()?.into_iter().find(|p| p.id == person).ok_or(
+                crate::catalogue::CatalogueError::NotFound {
+                    what: "person",
+                    id: person.0,
+                },
+            )?;
+            Ok(PersonRecord {
+                contraindications: cat.contraindications(person.id)?,
+                consents: cat.consents(person.id)?,
+                person,
+            })
+        });
+        if let Some(record) = loaded {
+            self.state.person_record = Some(record);
+            self.state.reload_people();
+            if let Some(id) = self.state.record.as_ref().map(|r| r.series.id) {
+                self.load_record(id);
+            }
+        }
+    }
+
     pub(super) fn run_record(&mut self, command: RecordCommand) {
         let open = self.state.record.as_ref().map(|r| r.series.id);
         let changed = match command {
@@ -122,7 +206,7 @@ impl App {
                     cat.add_side_effect(session, kind, severity, day_after, &notes)
                 })
                 .is_some(),
-            RecordCommand::ChooseCsvFile(id) => {
+            RecordCommand::ChooseCsvFile(id, purpose) => {
                 let name = self.state.record.as_ref().map_or("series.csv".into(), |r| {
                     let clean: String = format!("{} {}", r.person.name, r.series.title)
                         .chars()
@@ -131,15 +215,20 @@ impl App {
                     format!("{clean}.csv")
                 });
                 if let Some(path) = super::dialogs::save_csv(&self.main_thread, &name) {
-                    self.run_record(RecordCommand::ExportCsv(id, path));
+                    self.run_record(RecordCommand::ExportCsv(id, purpose, path));
                 }
                 false
             }
-            RecordCommand::ExportCsv(id, path) => {
+            RecordCommand::ExportCsv(id, purpose, path) => {
                 let Some(loaded) = self.state.loaded.as_mut() else {
                     return;
                 };
-                match crate::jobs::record::export_series_csv(&mut loaded.catalogue, id, &path) {
+                match crate::jobs::record::export_series_csv(
+                    &mut loaded.catalogue,
+                    id,
+                    purpose,
+                    &path,
+                ) {
                     Ok(bytes) => self
                         .state
                         .info(format!("Exported {} ({bytes} bytes).", path.display())),

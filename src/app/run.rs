@@ -51,6 +51,10 @@ impl App {
                 self.state.undo_trash.clear();
                 self.state.grid.clear();
                 self.state.reload_people();
+                self.state.mode = self
+                    .state
+                    .with_catalogue("Read the mode", crate::catalogue::Catalogue::mode)
+                    .unwrap_or(crate::model::clinical::Mode::Personal);
                 self.state.apply_filter_prefs();
                 self.state.reload_series();
                 self.state.request_grid();
@@ -161,6 +165,16 @@ impl App {
             Command::Action(action) => self.run_action(action),
             Command::Compare(c) => self.run_compare(c),
             Command::Record(c) => self.run_record(c),
+            Command::Person(c) => self.run_person(c),
+            Command::SetMode(mode) => {
+                if self
+                    .state
+                    .with_catalogue("Mode", |cat| cat.set_mode(mode))
+                    .is_some()
+                {
+                    self.state.mode = mode;
+                }
+            }
             Command::PrepareImport(paths) => {
                 if self.state.library().is_none() {
                     self.state.error("Open a library before importing.");

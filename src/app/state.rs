@@ -85,6 +85,10 @@ pub struct AppState {
     /// The export window is open.
     pub show_export: bool,
     pub export: Option<super::compare::ExportJob>,
+    /// Personal or clinic (consent recorded and checked on exports).
+    pub mode: crate::model::clinical::Mode,
+    /// The person record window, when open.
+    pub person_record: Option<super::record::PersonRecord>,
     /// The series page, when open.
     pub record: Option<super::record::SeriesRecord>,
     /// A series being aligned to its baseline, or its summary.
@@ -129,6 +133,8 @@ impl AppState {
             export: None,
             series_align: None,
             record: None,
+            person_record: None,
+            mode: crate::model::clinical::Mode::Personal,
             show_help: false,
             confirm_empty_trash: false,
             prefs,

@@ -3,8 +3,8 @@
 
 use super::{Catalogue, CatalogueError, Result};
 use crate::model::clinical::{
-    ConsentScope, Contraindication, DeviceKind, GradeScale, SideEffectKind, mmasi, parse_mmasi,
-    validate_needle_depth, validate_severity,
+    ConsentScope, Contraindication, DeviceKind, GradeScale, Mode, SideEffectKind, mmasi,
+    parse_mmasi, validate_needle_depth, validate_severity,
 };
 use crate::model::{Keyed, PersonId, PhotoId, SeriesId, SeriesStatus, SessionId, SessionKind};
 use chrono::NaiveDate;
@@ -116,6 +116,93 @@ pub struct ConsentRow {
 }
 
 impl Catalogue {
+    /// Personal (the default) or clinic.
+    pub fn mode(&mut self) -> Result<Mode> {
+        self.read(|tx| {
+            let text: Option<String> = tx
+                .query_row("SELECT value FROM setting WHERE key = 'mode'", [], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            Ok(text
+                .and_then(|t| Mode::from_key(&t))
+                .unwrap_or(Mode::Personal))
+        })
+    }
+
+    pub fn set_mode(&mut self, mode: Mode) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO setting (key, value) VALUES ('mode', ?1)",
+                [mode.key()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Whether `person`'s photos may be exported for `purpose` on `day`. In personal mode
+    /// consent is implied; in clinic mode it must be given and not withdrawn.
+    pub fn check_consent(
+        &mut self,
+        person: PersonId,
+        purpose: Option<ConsentScope>,
+        day: NaiveDate,
+    ) -> Result<()> {
+        if self.mode()? == Mode::Personal {
+            return Ok(());
+        }
+        let purpose = purpose.ok_or_else(|| {
+            invalid(
+                "purpose",
+                "in clinic mode every export says what it is for: clinical-record, education or marketing",
+            )
+        })?;
+        let name: String = self.read(|tx| {
+            Ok(
+                tx.query_row("SELECT name FROM person WHERE id = ?1", [person], |r| {
+                    r.get(0)
+                })?,
+            )
+        })?;
+        let consent = self
+            .consents(person)?
+            .into_iter()
+            .find(|c| c.scope == purpose);
+        match consent {
+            Some(c) if c.given_on <= day && c.withdrawn_on.is_none_or(|w| w > day) => Ok(()),
+            Some(c) if c.withdrawn_on.is_some() => Err(invalid(
+                "consent",
+                format!(
+                    "{name} withdrew consent to {} on {}: this export is refused",
+                    purpose.label().to_lowercase(),
+                    c.withdrawn_on.expect("checked")
+                ),
+            )),
+            _ => Err(invalid(
+                "consent",
+                format!(
+                    "{name} has not consented to {}: this export is refused",
+                    purpose.label().to_lowercase()
+                ),
+            )),
+        }
+    }
+
+    /// Sets or clears a person's Fitzpatrick skin type (1–6).
+    pub fn set_skin_type(&mut self, person: PersonId, skin_type: Option<u8>) -> Result<()> {
+        if let Some(t) = skin_type {
+            crate::model::clinical::validate_skin_type(i64::from(t))
+                .map_err(|e| invalid("skin type", e))?;
+        }
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE person SET fitzpatrick = ?2 WHERE id = ?1",
+                params![person, skin_type],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Changes a series' title and plan, checking each bounded field.
     pub fn update_series(&mut self, id: SeriesId, plan: &SeriesPlan) -> Result<()> {
         if plan.title.trim().is_empty() {

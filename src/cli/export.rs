@@ -6,6 +6,7 @@ use crate::imaging::compose::{PairLayout, Split};
 use crate::jobs::export::{
     DEFAULT_WIDTH, ExportError, ExportKind, ExportRequest, ExportSummary, run_export,
 };
+use crate::model::clinical::ConsentScope;
 use crate::model::{PhotoId, SeriesId, Severity};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,13 @@ pub struct CsvArgs {
     /// The CSV file to write (replaced if it exists).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// What the export is for (required in clinic mode).
+    #[arg(long, value_parser = purpose)]
+    pub purpose: Option<ConsentScope>,
+}
+
+fn purpose(text: &str) -> Result<ConsentScope, String> {
+    crate::model::parse_keyed(text).map_err(|e| e.to_string())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -59,6 +67,10 @@ pub struct CompareArgs {
     /// The image to write: .png, .jpg or .jpeg (replaced if it exists).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// What the export is for: clinical-record, education or marketing (required in clinic
+    /// mode, where the person must have consented to it).
+    #[arg(long, value_parser = purpose)]
+    pub purpose: Option<ConsentScope>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -75,6 +87,10 @@ pub struct SheetArgs {
     /// The image to write: .png, .jpg or .jpeg (replaced if it exists).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// What the export is for: clinical-record, education or marketing (required in clinic
+    /// mode, where the person must have consented to it).
+    #[arg(long, value_parser = purpose)]
+    pub purpose: Option<ConsentScope>,
 }
 
 impl From<ExportError> for Failure {
@@ -83,7 +99,9 @@ impl From<ExportError> for Failure {
             ExportError::Format(_)
             | ExportError::Width(_)
             | ExportError::EmptySeries(_)
-            | ExportError::Catalogue(CatalogueError::NotFound { .. }) => Self::usage(e.to_string()),
+            | ExportError::Catalogue(
+                CatalogueError::NotFound { .. } | CatalogueError::Invalid { .. },
+            ) => Self::usage(e.to_string()),
             other => Self::runtime(other),
         }
     }
@@ -94,14 +112,16 @@ pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode,
         ExportCommand::Csv(args) => {
             let library = open_library(library)?;
             let mut cat = library.catalogue()?;
-            let bytes =
-                crate::jobs::record::export_series_csv(&mut cat, SeriesId(args.series), &args.out)
-                    .map_err(|e| match e {
-                        crate::jobs::record::RecordError::Catalogue(c) => Failure::from(c),
-                        write @ crate::jobs::record::RecordError::Write { .. } => {
-                            Failure::runtime(write)
-                        }
-                    })?;
+            let bytes = crate::jobs::record::export_series_csv(
+                &mut cat,
+                SeriesId(args.series),
+                args.purpose,
+                &args.out,
+            )
+            .map_err(|e| match e {
+                crate::jobs::record::RecordError::Catalogue(c) => Failure::from(c),
+                write @ crate::jobs::record::RecordError::Write { .. } => Failure::runtime(write),
+            })?;
             println!("wrote {} ({bytes} bytes)", args.out.display());
             return Ok(ExitCode::SUCCESS);
         }
@@ -126,6 +146,7 @@ pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode,
                 },
                 width: args.width,
                 out: args.out,
+                purpose: args.purpose,
             }
         }
         ExportCommand::Sheet(args) => ExportRequest {
@@ -135,6 +156,7 @@ pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode,
             },
             width: args.width,
             out: args.out,
+            purpose: args.purpose,
         },
     };
     // Check the request before opening (and perhaps creating) a library.

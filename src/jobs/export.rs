@@ -45,6 +45,8 @@ pub struct ExportRequest {
     pub width: u32,
     /// A `.png`, `.jpg` or `.jpeg` file.
     pub out: PathBuf,
+    /// What the export is for; in clinic mode the person must have consented to it.
+    pub purpose: Option<crate::model::clinical::ConsentScope>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -153,6 +155,13 @@ pub fn run_export(
         } => {
             progress(0.0, "Reading the photos");
             let pair = catalogue.compare_pair(*before, *after)?;
+            let today = chrono::Local::now().date_naive();
+            for person in [pair.a.photo.person, pair.b.photo.person]
+                .into_iter()
+                .flatten()
+            {
+                catalogue.check_consent(person, request.purpose, today)?;
+            }
             let aligned = catalogue.pair_transform(*before, *after)?;
             let transform = &aligned.unwrap_or(Similarity::IDENTITY);
             let panel_w = match layout {
@@ -188,6 +197,11 @@ pub fn run_export(
         ExportKind::Sheet { series, like } => {
             progress(0.0, "Reading the series");
             let series = catalogue.series_photos(*series)?;
+            catalogue.check_consent(
+                series.series.person,
+                request.purpose,
+                chrono::Local::now().date_naive(),
+            )?;
             let line =
                 sheet_photos(&series, *like).ok_or(ExportError::EmptySeries(series.series.id))?;
             let columns = crate::imaging::compose::sheet_columns(line.len()) as u32;

@@ -126,12 +126,16 @@ fn grade_cells(r: &mut [String; 23], g: &crate::catalogue::GradeRow, session: &s
     r[21].clone_from(&g.notes);
 }
 
-/// Writes the series' record to `out` atomically.
+/// Writes the series' record to `out` atomically, after checking consent for `purpose`
+/// (clinic mode).
 pub fn export_series_csv(
     catalogue: &mut Catalogue,
     id: SeriesId,
+    purpose: Option<crate::model::clinical::ConsentScope>,
     out: &Path,
 ) -> Result<usize, RecordError> {
+    let person = catalogue.series_photos(id)?.series.person;
+    catalogue.check_consent(person, purpose, chrono::Local::now().date_naive())?;
     let bytes = series_csv(catalogue, id)?;
     write_file_atomic(out, &bytes).map_err(|source| RecordError::Write {
         path: out.to_owned(),

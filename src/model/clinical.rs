@@ -144,6 +144,15 @@ keyed_enum!(
 );
 
 keyed_enum!(
+    /// Who the library is for: one person tracking themself, or a clinic with patients
+    /// (consent is recorded and checked on every export).
+    Mode, "mode" {
+        Personal => "personal", "Personal";
+        Clinic => "clinic", "Clinic";
+    }
+);
+
+keyed_enum!(
     /// The kind of device used in a session.
     DeviceKind, "device" {
         Pen => "pen", "Pen";

@@ -162,6 +162,7 @@ pub fn draw(
     panels.import.ui(ui.ctx(), state, commands);
     panels.compare.export.ui(ui.ctx(), state, commands);
     compare::series_window(ui.ctx(), state, commands);
+    record::person_window(ui.ctx(), state, commands);
     help_window(ui.ctx(), state, commands);
     confirm_empty_trash(ui.ctx(), state, commands);
 }
@@ -200,6 +201,21 @@ fn menu_bar(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
                 commands,
             );
             action_button(ui, Action::ToggleSort, open, commands);
+            ui.separator();
+            let mut clinic = state.mode == crate::model::clinical::Mode::Clinic;
+            if ui
+                .add_enabled(open, egui::Checkbox::new(&mut clinic, "Clinic mode"))
+                .on_hover_text(
+                    "Patients with recorded consent, checked on every export; off: a personal library where consent is implied",
+                )
+                .changed()
+            {
+                commands.push(Command::SetMode(if clinic {
+                    crate::model::clinical::Mode::Clinic
+                } else {
+                    crate::model::clinical::Mode::Personal
+                }));
+            }
         });
         ui.menu_button("Help", |ui| {
             action_button(ui, Action::ToggleHelp, true, commands);

@@ -1,7 +1,7 @@
 //! Left panel: people (search, add, rename, archive), the selected person's series, trash.
 
 use super::widgets::entry_field;
-use crate::app::record::RecordCommand;
+use crate::app::record::{PersonCommand, RecordCommand};
 use crate::app::{Action, AppState, Command, Commands, CompareCommand};
 use crate::catalogue::PhotoFilter;
 use crate::model::{PersonId, SeriesId};
@@ -9,6 +9,8 @@ use egui::{RichText, Ui};
 
 /// The button that opens a series' baseline against its latest photo.
 pub const COMPARE_SERIES: &str = "Compare baseline and latest";
+/// The menu entry that opens a person's record.
+pub const PERSON_RECORD: &str = "Record (skin type, contraindications, consent)…";
 /// The button that opens a series' page.
 pub const SERIES_RECORD: &str = "Series record";
 
@@ -106,6 +108,10 @@ impl PeoplePanel {
                         commands.push(Command::SelectPerson(Some(person.id)));
                     }
                     response.context_menu(|ui| {
+                        if ui.button(PERSON_RECORD).clicked() {
+                            commands.push(Command::Person(PersonCommand::Open(person.id)));
+                            ui.close();
+                        }
                         if ui.button("Rename…").clicked() {
                             self.renaming = Some((person.id, person.name.clone()));
                             ui.close();

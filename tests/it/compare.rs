@@ -332,6 +332,7 @@ fn export_from_the_app_writes_a_labelled_image_and_reports_a_bad_folder() {
         },
         width: 800,
         out,
+        purpose: None,
     };
     // What "Save as…" sends once a file is chosen.
     send(&mut h, CompareCommand::Export(request(out.clone())));
@@ -377,6 +378,35 @@ fn export_from_the_app_writes_a_labelled_image_and_reports_a_bad_folder() {
             .iter()
             .any(|n| n.text.starts_with("Export failed")),
     );
+    // Clinic mode: the window asks what the export is for, and consent decides.
+    send(
+        &mut h,
+        Command::SetMode(skinlapse::model::clinical::Mode::Clinic),
+    );
+    send(&mut h, CompareCommand::ShowExport(true));
+    assert!(h.query_by_label("Purpose").is_some());
+    assert!(h.query_by_label("Marketing").is_some());
+    let marketing = ExportRequest {
+        purpose: Some(skinlapse::model::clinical::ConsentScope::Marketing),
+        ..request(dir.path().join("marketing.png"))
+    };
+    send(&mut h, CompareCommand::Export(marketing));
+    let outcome = h
+        .state()
+        .state
+        .export
+        .as_ref()
+        .unwrap()
+        .outcome
+        .clone()
+        .unwrap();
+    assert!(
+        outcome
+            .unwrap_err()
+            .contains("Me has not consented to marketing"),
+        "refused, with the reason"
+    );
+    assert!(!dir.path().join("marketing.png").exists());
     send(&mut h, Command::Action(skinlapse::app::Action::Back));
 }
 

@@ -723,3 +723,213 @@ mod page {
         format!("{prefix}{}", r.sessions[n - 1].date)
     }
 }
+
+#[test]
+fn in_clinic_mode_every_export_needs_consent_to_its_purpose() {
+    use skinlapse::imaging::compose::PairLayout;
+    use skinlapse::jobs::export::{ExportKind, ExportRequest, run_export};
+    use skinlapse::model::clinical::Mode;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    let library = skinlapse::jobs::demo::generate_demo(
+        &root,
+        &skinlapse::jobs::demo::DemoOptions {
+            width: 160,
+            height: 120,
+            ..Default::default()
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let mut cat = library.catalogue().unwrap();
+    let alex = cat.person_by_name("Alex Moreau").unwrap().unwrap().id;
+    let series = cat.series_of(alex).unwrap()[0].id;
+    let photos = cat.series_photos(series).unwrap().photos;
+    let (a, b) = (photos[0].id(), photos[photos.len() - 1].id());
+    let export = |purpose, out: &str| {
+        run_export(
+            &library,
+            &ExportRequest {
+                kind: ExportKind::Pair {
+                    before: a,
+                    after: b,
+                    layout: PairLayout::SideBySide,
+                },
+                width: 400,
+                out: dir.path().join(out),
+                purpose,
+            },
+            &std::sync::atomic::AtomicBool::new(false),
+            &mut |_, _| {},
+        )
+        .map_err(|e| e.to_string())
+    };
+    // Personal mode (the default): consent is implied.
+    assert_eq!(cat.mode().unwrap(), Mode::Personal);
+    export(None, "personal.png").unwrap();
+    cat.set_mode(Mode::Clinic).unwrap();
+    let e = export(None, "none.png").unwrap_err();
+    assert!(
+        e.starts_with("purpose: in clinic mode every export says what it is for"),
+        "{e}"
+    );
+    let e = export(Some(ConsentScope::Marketing), "marketing.png").unwrap_err();
+    assert_eq!(
+        e,
+        "consent: Alex Moreau has not consented to marketing: this export is refused"
+    );
+    cat.give_consent(
+        alex,
+        ConsentScope::ClinicalRecord,
+        day("2026-01-01"),
+        "signed",
+    )
+    .unwrap();
+    cat.give_consent(alex, ConsentScope::Marketing, day("2026-01-01"), "")
+        .unwrap();
+    export(Some(ConsentScope::ClinicalRecord), "record.png").unwrap();
+    export(Some(ConsentScope::Marketing), "marketing.png").unwrap();
+    cat.withdraw_consent(alex, ConsentScope::Marketing, day("2026-02-01"))
+        .unwrap();
+    let e = export(Some(ConsentScope::Marketing), "again.png").unwrap_err();
+    assert_eq!(
+        e,
+        "consent: Alex Moreau withdrew consent to marketing on 2026-02-01: this export is refused"
+    );
+    let e = export(Some(ConsentScope::Education), "education.png").unwrap_err();
+    assert!(e.contains("has not consented to education"), "{e}");
+    for refused in ["none.png", "again.png", "education.png"] {
+        assert!(
+            !dir.path().join(refused).exists(),
+            "{refused} was not written"
+        );
+    }
+    // The CSV and the command line check the same.
+    let e = skinlapse::jobs::record::export_series_csv(
+        &mut cat,
+        series,
+        Some(ConsentScope::Education),
+        &dir.path().join("x.csv"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("has not consented to education"), "{e}");
+    skinlapse::jobs::record::export_series_csv(
+        &mut cat,
+        series,
+        Some(ConsentScope::ClinicalRecord),
+        &dir.path().join("ok.csv"),
+    )
+    .unwrap();
+    let (sa, sb) = (a.to_string(), b.to_string());
+    let o = skinlapse(
+        dir.path(),
+        &root,
+        &[
+            "export", "compare", "--before", &sa, "--after", &sb, "--out", "cli.png",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("purpose: in clinic mode"),
+        "{}",
+        stderr(&o)
+    );
+    let o = skinlapse(
+        dir.path(),
+        &root,
+        &[
+            "export",
+            "compare",
+            "--before",
+            &sa,
+            "--after",
+            &sb,
+            "--purpose",
+            "marketing",
+            "--out",
+            "cli.png",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("withdrew consent to marketing"),
+        "{}",
+        stderr(&o)
+    );
+    let o = skinlapse(
+        dir.path(),
+        &root,
+        &[
+            "export",
+            "compare",
+            "--before",
+            &sa,
+            "--after",
+            &sb,
+            "--purpose",
+            "clinical-record",
+            "--out",
+            "cli.png",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+mod person {
+    use crate::app::{harness, settle};
+    use egui_kittest::kittest::Queryable;
+    use skinlapse::model::clinical::{ConsentScope, Contraindication, Mode};
+
+    #[test]
+    fn the_person_record_notes_contraindications_and_in_clinic_mode_consent() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("lib");
+        {
+            let library = skinlapse::library::Library::open(&root).unwrap();
+            library.catalogue().unwrap().add_person("Dana K").unwrap();
+        }
+        let mut h = harness(&root);
+        h.get_by_label_contains("Dana K").click_secondary();
+        h.run_steps(2);
+        h.get_by_label("Record (skin type, contraindications, consent)…")
+            .click();
+        settle(&mut h);
+        assert!(h.query_by_label_contains("Record: Dana K").is_some());
+        assert!(
+            h.query_by_label("Consent").is_none(),
+            "personal mode: no consent"
+        );
+        h.get_by_label("Pregnancy").click();
+        settle(&mut h);
+        let r = h.state().state.person_record.as_ref().unwrap();
+        assert_eq!(r.contraindications.len(), 1);
+        assert_eq!(r.contraindications[0].kind, Contraindication::Pregnancy);
+        assert!(h.query_by_label_contains("noted ").is_some());
+        // Clinic mode, from the View menu: the consent section appears.
+        h.get_by_label("View").click();
+        h.run_steps(2);
+        h.get_by_label("Clinic mode").click();
+        settle(&mut h);
+        assert_eq!(h.state().state.mode, Mode::Clinic);
+        assert!(
+            h.query_by_label_contains("Patient record: Dana K")
+                .is_some()
+        );
+        h.get_by_label("Give clinical record").click();
+        settle(&mut h);
+        let r = h.state().state.person_record.as_ref().unwrap();
+        assert_eq!(r.consents.len(), 1);
+        assert_eq!(r.consents[0].scope, ConsentScope::ClinicalRecord);
+        h.get_by_label("Withdraw clinical record").click();
+        settle(&mut h);
+        let r = h.state().state.person_record.as_ref().unwrap();
+        assert!(r.consents[0].withdrawn_on.is_some());
+        // Stored: the mode and the record survive a new connection.
+        let library = skinlapse::library::Library::open(&root).unwrap();
+        let mut cat = library.catalogue().unwrap();
+        assert_eq!(cat.mode().unwrap(), Mode::Clinic);
+        let dana = cat.person_by_name("Dana K").unwrap().unwrap().id;
+        assert_eq!(cat.contraindications(dana).unwrap().len(), 1);
+    }
+}

@@ -4,6 +4,9 @@
 use crate::app::{AppState, Commands, CompareCommand, CompareMode};
 use crate::imaging::compose::{ExportFormat, PairLayout};
 use crate::jobs::export::{DEFAULT_WIDTH, ExportKind, MAX_WIDTH, MIN_WIDTH};
+use crate::model::Keyed;
+use crate::model::clinical::{ConsentScope, Mode};
+use egui::RichText;
 
 /// What the export window offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +21,8 @@ pub struct ExportForm {
     pub choice: Option<ExportChoice>,
     pub width: u32,
     pub format: ExportFormat,
+    /// What the export is for (clinic mode).
+    pub purpose: Option<ConsentScope>,
 }
 
 impl Default for ExportForm {
@@ -26,6 +31,7 @@ impl Default for ExportForm {
             choice: None,
             width: DEFAULT_WIDTH,
             format: ExportFormat::Png,
+            purpose: None,
         }
     }
 }
@@ -85,10 +91,26 @@ impl ExportForm {
                     ui.radio_value(&mut self.format, ExportFormat::Png, "PNG (lossless)");
                     ui.radio_value(&mut self.format, ExportFormat::Jpeg, "JPEG (smaller)");
                 });
+                let clinic = state.mode == Mode::Clinic;
+                if clinic {
+                    ui.horizontal(|ui| {
+                        ui.label("Purpose");
+                        for scope in ConsentScope::ALL {
+                            ui.radio_value(&mut self.purpose, Some(*scope), scope.label());
+                        }
+                    });
+                    ui.label(
+                        RichText::new("The export is refused unless the patient consented to this purpose.")
+                            .weak(),
+                    );
+                }
                 ui.add_space(6.0);
                 let running = state.export.as_ref().is_some_and(|j| j.outcome.is_none());
                 if ui
-                    .add_enabled(!running, egui::Button::new("Save as…"))
+                    .add_enabled(
+                        !running && (!clinic || self.purpose.is_some()),
+                        egui::Button::new("Save as…"),
+                    )
                     .clicked()
                 {
                     let kind = match choice {
@@ -116,6 +138,7 @@ impl ExportForm {
                             kind,
                             width: self.width,
                             format: self.format,
+                            purpose: self.purpose.filter(|_| clinic),
                         }
                         .into(),
                     );
