@@ -26,6 +26,8 @@ pub struct SeriesRecord {
     pub grades: Vec<GradeRow>,
     pub side_effects: Vec<SideEffectRow>,
     pub contraindications: Vec<ContraindicationRow>,
+    /// The series' photos (not in the trash), by time taken.
+    pub photos: Vec<crate::model::Photo>,
 }
 
 impl SeriesRecord {
@@ -91,6 +93,7 @@ pub enum RecordCommand {
     Close,
     SavePlan(SeriesId, SeriesPlan),
     AddSession(NewSession),
+    UpdateSession(SessionId, NewSession),
     AddGrade(NewGrade),
     AddSideEffect {
         session: SessionId,
@@ -190,6 +193,10 @@ impl App {
                 .state
                 .with_catalogue("Add session", |cat| cat.add_session(&session))
                 .is_some(),
+            RecordCommand::UpdateSession(id, session) => self
+                .state
+                .with_catalogue("Edit session", |cat| cat.update_session(id, &session))
+                .is_some(),
             RecordCommand::AddGrade(grade) => self
                 .state
                 .with_catalogue("Add grade", |cat| cat.add_grade(&grade))
@@ -258,6 +265,7 @@ impl App {
                 contraindications: cat.contraindications(person.id)?,
                 grades: cat.grades_of_series(id)?,
                 side_effects: cat.side_effects_of_series(id)?,
+                photos: photos.photos.into_iter().map(|p| p.photo).collect(),
                 sessions: photos.sessions,
                 series: photos.series,
                 person,

@@ -115,7 +115,67 @@ pub struct ConsentRow {
     pub withdrawn_on: Option<NaiveDate>,
 }
 
+/// Checks a session's bounded fields; returns its currency code, upper case.
+fn check_session_fields(s: &NewSession) -> Result<Option<String>> {
+    if let Some(depth) = s.needle_depth_mm {
+        validate_needle_depth(depth).map_err(|e| invalid("needle depth", e))?;
+    }
+    if let Some(p) = s.passes
+        && p > 100
+    {
+        return Err(invalid("passes", format!("{p} is outside 0–100")));
+    }
+    if let Some(c) = s.cost_cents
+        && c < 0
+    {
+        return Err(invalid("cost", "must not be negative"));
+    }
+    match &s.currency {
+        Some(c) if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
+            Ok(Some(c.to_ascii_uppercase()))
+        }
+        Some(c) => Err(invalid(
+            "currency",
+            format!("{c:?} is not a three-letter code such as EUR"),
+        )),
+        None => Ok(None),
+    }
+}
+
 impl Catalogue {
+    /// Changes a session's details (not its date or series; its acknowledgement stays).
+    pub fn update_session(&mut self, id: SessionId, s: &NewSession) -> Result<()> {
+        let currency = check_session_fields(s)?;
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE session SET kind = coalesce(?2, kind), device_kind = ?3, device = ?4, \
+                 needle_depth_mm = ?5, passes = ?6, products = ?7, numbing = ?8, \
+                 practitioner = ?9, cost_cents = ?10, currency = ?11, notes = ?12 WHERE id = ?1",
+                params![
+                    id,
+                    s.kind,
+                    s.device_kind,
+                    s.device,
+                    s.needle_depth_mm,
+                    s.passes,
+                    s.products,
+                    s.numbing,
+                    s.practitioner,
+                    s.cost_cents,
+                    currency,
+                    s.notes
+                ],
+            )?;
+            if n == 0 {
+                return Err(CatalogueError::NotFound {
+                    what: "session",
+                    id: id.0,
+                });
+            }
+            Ok(())
+        })
+    }
+
     /// Personal (the default) or clinic.
     pub fn mode(&mut self) -> Result<Mode> {
         self.read(|tx| {
@@ -299,31 +359,7 @@ impl Catalogue {
     pub fn add_session(&mut self, s: &NewSession) -> Result<SessionId> {
         let series = s.series.ok_or_else(|| invalid("series", "is required"))?;
         let date = s.date.ok_or_else(|| invalid("date", "is required"))?;
-        if let Some(depth) = s.needle_depth_mm {
-            validate_needle_depth(depth).map_err(|e| invalid("needle depth", e))?;
-        }
-        if let Some(p) = s.passes
-            && p > 100
-        {
-            return Err(invalid("passes", format!("{p} is outside 0–100")));
-        }
-        if let Some(c) = s.cost_cents
-            && c < 0
-        {
-            return Err(invalid("cost", "must not be negative"));
-        }
-        let currency = match &s.currency {
-            Some(c) if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
-                Some(c.to_ascii_uppercase())
-            }
-            Some(c) => {
-                return Err(invalid(
-                    "currency",
-                    format!("{c:?} is not a three-letter code such as EUR"),
-                ));
-            }
-            None => None,
-        };
+        let currency = check_session_fields(s)?;
         let person: PersonId = self.read(|tx| {
             tx.query_row(
                 "SELECT person_id FROM series WHERE id = ?1",

@@ -150,7 +150,7 @@ pub fn draw(
         if state.viewer.is_some() {
             panels.viewer.ui(ui, state, images, commands);
         } else if state.record.is_some() {
-            panels.record.ui(ui, state, commands);
+            panels.record.ui(ui, state, images, commands);
         } else if state.compare.is_some() {
             panels.compare.ui(ui, state, images, commands);
         } else if state.total_photos == 0 && state.trash_count == 0 && !state.grid_is_loading() {

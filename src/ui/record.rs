@@ -42,6 +42,8 @@ struct SessionForm {
     currency: String,
     notes: String,
     acknowledge: bool,
+    /// The session being edited, when the form edits one rather than adding.
+    editing: Option<SessionId>,
 }
 
 #[derive(Debug, Default)]
@@ -72,6 +74,8 @@ pub struct RecordPanel {
     problem: Option<String>,
     /// What a CSV export is for (clinic mode).
     purpose: Option<ConsentScope>,
+    /// A session whose "Edit" was clicked, to load into the form.
+    edit_request: Option<SessionId>,
 }
 
 /// Parses an optional number field, naming it when it is not one.
@@ -126,7 +130,13 @@ fn date_of(x: f64) -> Option<NaiveDate> {
 }
 
 impl RecordPanel {
-    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Commands) {
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        state: &AppState,
+        images: &mut crate::app::images::ImageCache,
+        commands: &mut Commands,
+    ) {
         let Some(r) = &state.record else {
             return;
         };
@@ -163,7 +173,9 @@ impl RecordPanel {
                 ui.separator();
                 charts(ui, r);
                 ui.separator();
-                sessions(ui, r);
+                if let Some(id) = sessions(ui, state, images, r, commands) {
+                    self.edit_request = Some(id);
+                }
                 ui.separator();
                 self.session_form(ui, r, commands);
                 ui.separator();
@@ -255,8 +267,34 @@ impl RecordPanel {
     }
 
     fn session_form(&mut self, ui: &mut Ui, r: &SeriesRecord, commands: &mut Commands) {
-        ui.strong("Add a session");
+        if let Some(id) = self.edit_request.take()
+            && let Some(s) = r.sessions.iter().find(|s| s.id == id)
+        {
+            self.session = SessionForm {
+                date: s.date.to_string(),
+                kind: Some(s.kind),
+                device_kind: s.device_kind,
+                model: s.device.clone(),
+                depth: s.needle_depth_mm.map_or(String::new(), |d| d.to_string()),
+                passes: s.passes.map_or(String::new(), |p| p.to_string()),
+                products: s.products.clone(),
+                numbing: s.numbing.clone(),
+                practitioner: s.practitioner.clone(),
+                cost: s
+                    .cost_cents
+                    .map_or(String::new(), |c| format!("{}.{:02}", c / 100, c % 100)),
+                currency: s.currency.clone().unwrap_or_default(),
+                notes: s.notes.clone(),
+                acknowledge: false,
+                editing: Some(id),
+            };
+        }
         let f = &mut self.session;
+        ui.strong(if f.editing.is_some() {
+            "Edit the session"
+        } else {
+            "Add a session"
+        });
         ui.horizontal_wrapped(|ui| {
             field(ui, "Date", &mut f.date, "YYYY-MM-DD", 90.0);
             combo(ui, "Kind", &mut f.kind, "Automatic");
@@ -278,7 +316,7 @@ impl RecordPanel {
             .map(|d| r.active_contraindications(d))
             .unwrap_or_default();
         let treatment = f.kind != Some(SessionKind::FollowUp);
-        let needs_ack = treatment && !active.is_empty();
+        let needs_ack = treatment && !active.is_empty() && f.editing.is_none();
         if needs_ack {
             let names: Vec<String> = active
                 .iter()
@@ -297,12 +335,23 @@ impl RecordPanel {
                 "I acknowledge these contraindications (recorded with the session)",
             );
         }
-        if ui
-            .add_enabled(
-                !needs_ack || f.acknowledge,
-                egui::Button::new("Add session"),
-            )
-            .clicked()
+        let mut save = false;
+        if f.editing.is_some() {
+            ui.horizontal(|ui| {
+                save = ui.button("Save session").clicked();
+                if ui.button("Cancel").clicked() {
+                    f.editing = None;
+                }
+            });
+        }
+        if save
+            || (f.editing.is_none()
+                && ui
+                    .add_enabled(
+                        !needs_ack || f.acknowledge,
+                        egui::Button::new("Add session"),
+                    )
+                    .clicked())
         {
             let session = (|| {
                 Ok::<_, String>(NewSession {
@@ -329,7 +378,10 @@ impl RecordPanel {
                 Ok(s) => {
                     self.problem = None;
                     f.acknowledge = false;
-                    commands.push(record(RecordCommand::AddSession(s)));
+                    match f.editing.take() {
+                        Some(id) => commands.push(record(RecordCommand::UpdateSession(id, s))),
+                        None => commands.push(record(RecordCommand::AddSession(s))),
+                    }
                 }
                 Err(e) => self.problem = Some(e),
             }
@@ -505,8 +557,15 @@ fn charts(ui: &mut Ui, r: &SeriesRecord) {
     }
 }
 
-/// The sessions in date order with their settings, grades and side effects.
-fn sessions(ui: &mut Ui, r: &SeriesRecord) {
+/// The sessions in date order with their settings, photos, grades and side effects.
+fn sessions(
+    ui: &mut Ui,
+    state: &AppState,
+    images: &mut crate::app::images::ImageCache,
+    r: &SeriesRecord,
+    commands: &mut Commands,
+) -> Option<SessionId> {
+    let mut edit = None;
     ui.strong(format!("Sessions ({})", r.sessions.len()));
     for (i, s) in r.sessions.iter().enumerate() {
         let mut parts = vec![
@@ -534,7 +593,16 @@ fn sessions(ui: &mut Ui, r: &SeriesRecord) {
                 s.currency.as_deref().unwrap_or("")
             ));
         }
-        ui.label(RichText::new(parts.join(" · ")).strong());
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(parts.join(" · ")).strong());
+            if ui
+                .small_button(format!("Edit session {}", i + 1))
+                .on_hover_text("Load this session into the form below to change it")
+                .clicked()
+            {
+                edit = Some(s.id);
+            }
+        });
         let grades: Vec<String> = r
             .grades
             .iter()
@@ -556,6 +624,18 @@ fn sessions(ui: &mut Ui, r: &SeriesRecord) {
             .map(|e| format!("{} {}/3 on day {}", e.kind.label(), e.severity, e.day_after))
             .collect();
         ui.indent(("session", s.id), |ui| {
+            let photos: Vec<&crate::model::Photo> = r
+                .photos
+                .iter()
+                .filter(|p| p.session == Some(s.id))
+                .collect();
+            if !photos.is_empty() {
+                ui.horizontal_wrapped(|ui| {
+                    for photo in photos {
+                        thumbnail(ui, state, images, photo, commands);
+                    }
+                });
+            }
             if !grades.is_empty() {
                 ui.label(format!("Grades: {}", grades.join(", ")));
             }
@@ -573,6 +653,7 @@ fn sessions(ui: &mut Ui, r: &SeriesRecord) {
             }
         });
     }
+    edit
 }
 
 /// The person record: skin type, the contraindication checklist with the day each was
@@ -670,5 +751,46 @@ pub fn person_window(ctx: &egui::Context, state: &AppState, commands: &mut Comma
         });
     if !open {
         commands.push(person(PersonCommand::Close));
+    }
+}
+
+/// A photo's thumbnail; a click opens it in the viewer.
+fn thumbnail(
+    ui: &mut Ui,
+    state: &AppState,
+    images: &mut crate::app::images::ImageCache,
+    photo: &crate::model::Photo,
+    commands: &mut Commands,
+) {
+    use crate::app::images::Rendition;
+    let size = egui::vec2(72.0 * photo.width as f32 / photo.height.max(1) as f32, 72.0)
+        .min(egui::vec2(120.0, 72.0));
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::click());
+    if ui.is_rect_visible(rect) {
+        match state
+            .image_request(photo.id, &photo.hash, photo.format, Rendition::Thumbnail)
+            .and_then(|r| images.get(&r))
+        {
+            Some(t) => {
+                ui.painter().image(
+                    t.id(),
+                    rect,
+                    egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+                    Color32::WHITE,
+                );
+            }
+            None => {
+                ui.painter().rect_filled(rect, 2.0, Color32::from_gray(40));
+            }
+        }
+    }
+    let label = format!(
+        "{} · {}",
+        photo.view.map_or("View not recorded", Keyed::label),
+        photo.taken_at.local.format("%Y-%m-%d")
+    );
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+    if response.on_hover_text(&label).clicked() {
+        commands.push(Command::OpenPhoto(photo.id));
     }
 }

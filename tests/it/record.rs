@@ -710,6 +710,26 @@ mod page {
             h.query_by_label_contains("Redness 1/3 on day 1, Redness 0/3 on day 1")
                 .is_some()
         );
+        // Each session shows its photos.
+        let first = h.state().state.record.as_ref().unwrap().sessions[0].date;
+        assert!(
+            h.query_by_label(&format!("Frontal · {first}")).is_some(),
+            "the baseline's frontal photo"
+        );
+        // Edit the added session: its depth changes, the rest stays.
+        h.get_by_label("Edit session 7").scroll_to_me();
+        settle(&mut h);
+        h.get_by_label("Edit session 7").click();
+        settle(&mut h);
+        clear(&mut h, "Needle depth (mm)");
+        type_into(&mut h, "Needle depth (mm)", "2");
+        h.get_by_label("Save session").click();
+        settle(&mut h);
+        let r = h.state().state.record.as_ref().unwrap();
+        let edited = r.sessions.last().unwrap();
+        assert_eq!(edited.needle_depth_mm, Some(2.0));
+        assert!(edited.contraindications_acknowledged.is_some(), "kept");
+        assert_eq!(r.sessions.len(), 7, "edited, not added");
         // Escape goes back to the grid.
         h.key_press(egui::Key::Escape);
         settle(&mut h);
