@@ -28,6 +28,8 @@ pub struct SeriesRecord {
     pub contraindications: Vec<ContraindicationRow>,
     /// The series' photos (not in the trash), by time taken.
     pub photos: Vec<crate::model::Photo>,
+    /// The areas and concerns the series is about.
+    pub terms: Vec<crate::model::TermId>,
 }
 
 impl SeriesRecord {
@@ -92,6 +94,7 @@ pub enum RecordCommand {
     Open(SeriesId),
     Close,
     SavePlan(SeriesId, SeriesPlan),
+    SetTerms(SeriesId, Vec<crate::model::TermId>),
     AddSession(NewSession),
     UpdateSession(SessionId, NewSession),
     AddGrade(NewGrade),
@@ -189,6 +192,12 @@ impl App {
                 .state
                 .with_catalogue("Series", |cat| cat.update_series(id, &plan))
                 .is_some(),
+            RecordCommand::SetTerms(id, terms) => self
+                .state
+                .with_catalogue("Series areas and concerns", |cat| {
+                    cat.set_series_terms(id, &terms)
+                })
+                .is_some(),
             RecordCommand::AddSession(session) => self
                 .state
                 .with_catalogue("Add session", |cat| cat.add_session(&session))
@@ -265,6 +274,7 @@ impl App {
                 contraindications: cat.contraindications(person.id)?,
                 grades: cat.grades_of_series(id)?,
                 side_effects: cat.side_effects_of_series(id)?,
+                terms: cat.series_terms(id)?,
                 photos: photos.photos.into_iter().map(|p| p.photo).collect(),
                 sessions: photos.sessions,
                 series: photos.series,

@@ -143,6 +143,42 @@ fn check_session_fields(s: &NewSession) -> Result<Option<String>> {
 }
 
 impl Catalogue {
+    /// The areas and concerns a series is about.
+    pub fn series_terms(&mut self, series: SeriesId) -> Result<Vec<crate::model::TermId>> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT term_id FROM series_term WHERE series_id = ?1 ORDER BY term_id",
+            )?;
+            let rows = stmt.query_map([series], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Replaces the areas and concerns a series is about.
+    pub fn set_series_terms(
+        &mut self,
+        series: SeriesId,
+        terms: &[crate::model::TermId],
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM series_term WHERE series_id = ?1", [series])?;
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR IGNORE INTO series_term (series_id, term_id) VALUES (?1, ?2)",
+            )?;
+            for term in terms {
+                stmt.execute(params![series, term]).map_err(|e| match e {
+                    rusqlite::Error::SqliteFailure(f, _)
+                        if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                    {
+                        invalid("term", format!("term {term} does not exist"))
+                    }
+                    e => e.into(),
+                })?;
+            }
+            Ok(())
+        })
+    }
+
     /// Changes a session's details (not its date or series; its acknowledgement stays).
     pub fn update_session(&mut self, id: SessionId, s: &NewSession) -> Result<()> {
         let currency = check_session_fields(s)?;

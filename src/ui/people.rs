@@ -21,6 +21,7 @@ pub struct PeoplePanel {
     /// Text of a person being added, when the add field is open.
     adding: Option<String>,
     focus_add: bool,
+    focus_series: bool,
     renaming: Option<(PersonId, String)>,
     new_series: Option<(PersonId, String)>,
 }
@@ -203,8 +204,11 @@ impl PeoplePanel {
             }
             match &mut self.new_series {
                 Some((p, title)) if *p == person => {
+                    // Focus once when the field opens: asking every frame would undo the
+                    // focus loss that Enter causes, and Enter would never submit.
+                    let focus = std::mem::take(&mut self.focus_series);
                     let (response, submitted) =
-                        entry_field(ui, "New series", title, "e.g. Microneedling 2025", true);
+                        entry_field(ui, "New series", title, "e.g. Microneedling 2025", focus);
                     if let Some(title) = submitted {
                         commands.push(Command::AddSeries(person, title));
                         self.new_series = None;
@@ -219,6 +223,7 @@ impl PeoplePanel {
                         .clicked()
                     {
                         self.new_series = Some((person, String::new()));
+                        self.focus_series = true;
                     }
                 }
             }

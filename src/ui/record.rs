@@ -169,7 +169,7 @@ impl RecordPanel {
         egui::ScrollArea::vertical()
             .id_salt("series-page")
             .show(ui, |ui| {
-                self.plan_ui(ui, r, commands);
+                self.plan_ui(ui, state, r, commands);
                 ui.separator();
                 charts(ui, r);
                 ui.separator();
@@ -205,7 +205,13 @@ impl RecordPanel {
         self.problem = None;
     }
 
-    fn plan_ui(&mut self, ui: &mut Ui, r: &SeriesRecord, commands: &mut Commands) {
+    fn plan_ui(
+        &mut self,
+        ui: &mut Ui,
+        state: &AppState,
+        r: &SeriesRecord,
+        commands: &mut Commands,
+    ) {
         ui.strong("Plan");
         let p = &mut self.plan;
         ui.horizontal_wrapped(|ui| {
@@ -237,6 +243,23 @@ impl RecordPanel {
                 }
             }
         });
+        for (kind, terms) in [("Areas", &state.areas), ("Concerns", &state.concerns)] {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(kind);
+                for term in terms {
+                    let mut on = r.terms.contains(&term.id);
+                    if ui.checkbox(&mut on, &term.name).changed() {
+                        let mut next = r.terms.clone();
+                        if on {
+                            next.push(term.id);
+                        } else {
+                            next.retain(|t| *t != term.id);
+                        }
+                        commands.push(record(RecordCommand::SetTerms(r.series.id, next)));
+                    }
+                }
+            });
+        }
         let today = chrono::Local::now().date_naive();
         match r.next_due() {
             Some(due) => match overdue_days(due, today) {

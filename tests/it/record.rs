@@ -945,6 +945,45 @@ mod person {
         settle(&mut h);
         let r = h.state().state.person_record.as_ref().unwrap();
         assert!(r.consents[0].withdrawn_on.is_some());
+        // A new series, made in the people panel, with its areas on its page.
+        crate::app::send(
+            &mut h,
+            skinlapse::app::Command::Person(skinlapse::app::record::PersonCommand::Close),
+        );
+        h.get_by_label_contains("Dana K").click();
+        settle(&mut h);
+        h.get_by_label("+ New series").click();
+        settle(&mut h);
+        h.get_by_role_and_label(egui::accesskit::Role::TextInput, "New series")
+            .type_text("Peel 2027");
+        h.run_steps(2);
+        h.key_press(egui::Key::Enter);
+        settle(&mut h);
+        assert!(
+            h.query_by_label_contains("Peel 2027").is_some(),
+            "{:?} {:?} {:?}",
+            h.state().state.series,
+            h.state().state.notices,
+            h.state().state.filter.person
+        );
+        h.get_by_label("Series record").click();
+        settle(&mut h);
+        assert_eq!(
+            h.state().state.record.as_ref().unwrap().series.title,
+            "Peel 2027"
+        );
+        h.get_by_label("Chin").click();
+        settle(&mut h);
+        let r = h.state().state.record.as_ref().unwrap();
+        let chin = h
+            .state()
+            .state
+            .areas
+            .iter()
+            .find(|t| t.key == "chin")
+            .unwrap()
+            .id;
+        assert_eq!(r.terms, vec![chin]);
         // Stored: the mode and the record survive a new connection.
         let library = skinlapse::library::Library::open(&root).unwrap();
         let mut cat = library.catalogue().unwrap();
