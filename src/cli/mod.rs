@@ -57,7 +57,8 @@ pub enum Command {
     /// Show how a pair of photos is aligned, or align it automatically (--auto), with the
     /// pair's findings (view, light, colour, sharpness, healing).
     Align(align::AlignArgs),
-    /// Export a labelled comparison or contact sheet as PNG or JPEG (no metadata).
+    /// Export a labelled comparison or contact sheet as PNG or JPEG (no metadata), or a
+    /// series' record as CSV.
     #[command(subcommand)]
     Export(export::ExportCommand),
     /// Measure speed.
