@@ -49,6 +49,8 @@ struct SessionForm {
 #[derive(Debug, Default)]
 struct GradeForm {
     session: Option<SessionId>,
+    /// One photo of the session, when the grade is of that photo alone.
+    photo: Option<crate::model::PhotoId>,
     scale: Option<GradeScale>,
     value: String,
     regions: String,
@@ -415,7 +417,35 @@ impl RecordPanel {
         ui.strong("Add a grade");
         let f = &mut self.grade;
         ui.horizontal_wrapped(|ui| {
+            let before = f.session;
             session_combo(ui, "Grade session", &mut f.session, r);
+            if f.session != before {
+                f.photo = None;
+            }
+            let photos: Vec<&crate::model::Photo> = r
+                .photos
+                .iter()
+                .filter(|p| f.session.is_some() && p.session == f.session)
+                .collect();
+            let name = |p: &crate::model::Photo| {
+                format!(
+                    "{} · {}",
+                    p.view.map_or("View not recorded", Keyed::label),
+                    p.taken_at.local.format("%H:%M")
+                )
+            };
+            egui::ComboBox::from_label("Of")
+                .selected_text(
+                    f.photo
+                        .and_then(|id| photos.iter().find(|p| p.id == id))
+                        .map_or("The whole session".to_owned(), |p| name(p)),
+                )
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut f.photo, None, "The whole session");
+                    for p in &photos {
+                        ui.selectable_value(&mut f.photo, Some(p.id), name(p));
+                    }
+                });
             combo(ui, "Scale", &mut f.scale, "Choose a scale");
             match f.scale {
                 Some(GradeScale::Mmasi) => {
@@ -448,7 +478,7 @@ impl RecordPanel {
                     self.problem = None;
                     commands.push(record(RecordCommand::AddGrade(NewGrade {
                         session: f.session,
-                        photo: None,
+                        photo: f.photo,
                         scale: f.scale.expect("enabled only with a scale"),
                         custom_name: Some(f.name.clone()).filter(|n| !n.trim().is_empty()),
                         value,

@@ -695,6 +695,29 @@ mod page {
         assert_eq!(gb.name, "Goodman & Baron acne-scar grade (1–4)");
         let values: Vec<f64> = gb.points.iter().map(|p| p.1).collect();
         assert_eq!(values, [4.0, 2.0], "improving over the series");
+        // A grade of one photo of a session.
+        let item = r_session_label(&h, "1 · ");
+        pick(&mut h, "Grade session", &item);
+        pick(&mut h, "Of", "Frontal · 12:00");
+        pick(&mut h, "Scale", "Glogau photo-ageing type (I–IV)");
+        clear(&mut h, "Value");
+        type_into(&mut h, "Value", "2");
+        h.get_by_label("Add grade").click();
+        settle(&mut h);
+        let r = h.state().state.record.as_ref().unwrap();
+        let glogau = r
+            .grades
+            .iter()
+            .find(|g| g.scale == skinlapse::model::clinical::GradeScale::Glogau)
+            .expect("the photo's grade");
+        let frontal = r
+            .photos
+            .iter()
+            .find(|p| {
+                p.session == glogau.session && p.view == Some(skinlapse::model::View::Frontal)
+            })
+            .unwrap();
+        assert_eq!(glogau.photo, Some(frontal.id));
         // A side effect.
         let item = r_session_label(&h, "6 · ");
         pick(&mut h, "Side effect session", &item);
