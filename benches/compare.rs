@@ -6,6 +6,9 @@
 //!
 //! The library is generated once into `target/bench-compare` (or `$SKINLAPSE_BENCH_COMPARE`).
 
+mod common;
+
+use common::stats;
 use egui::accesskit::Role;
 use egui::{Key, Pos2, vec2};
 use egui_kittest::Harness;
@@ -58,20 +61,6 @@ fn generate(root: &Path) {
         |_| {},
     );
     assert_eq!(summary.imported, 2, "{summary:?}");
-}
-
-fn stats(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let mean = samples.iter().sum::<Duration>() / samples.len() as u32;
-    println!(
-        "{name}: {} frames, mean {:.2} ms, median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
-        samples.len(),
-        ms(mean),
-        ms(samples[samples.len() / 2]),
-        ms(samples[samples.len() * 95 / 100]),
-        ms(samples[samples.len() - 1])
-    );
 }
 
 /// Frame times while the primary button drags from `from` by `step` per frame.

@@ -4,6 +4,9 @@
 //!
 //! The library is generated once into `target/bench-scale` (or `$SKINLAPSE_BENCH_LIBRARY`).
 
+mod common;
+
+use common::stats;
 use egui_kittest::Harness;
 use skinlapse::app::{App, AppOptions, Command};
 use skinlapse::jobs::scale::{ScaleOptions, generate_scale_library, person_name};
@@ -27,20 +30,6 @@ fn peak_rss_mib() -> f64 {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
-fn stats(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let mean = samples.iter().sum::<Duration>() / samples.len() as u32;
-    println!(
-        "{name}: {} frames, mean {:.2} ms, median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
-        samples.len(),
-        ms(mean),
-        ms(samples[samples.len() / 2]),
-        ms(samples[samples.len() * 95 / 100]),
-        ms(samples[samples.len() - 1])
-    );
 }
 
 fn scroll(h: &mut Harness<'static, App>, frames: usize) -> Vec<Duration> {

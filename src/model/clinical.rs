@@ -359,23 +359,7 @@ mod tests {
     }
 
     fn session(id: i64, date: &str, kind: SessionKind) -> Session {
-        Session {
-            id: SessionId(id),
-            series: SeriesId(1),
-            date: day(date),
-            kind,
-            device: String::new(),
-            needle_depth_mm: None,
-            passes: None,
-            products: String::new(),
-            numbing: String::new(),
-            practitioner: String::new(),
-            cost_cents: None,
-            notes: String::new(),
-            device_kind: None,
-            currency: None,
-            contraindications_acknowledged: None,
-        }
+        Session::bare(SessionId(id), SeriesId(1), day(date), kind)
     }
 
     #[test]

@@ -220,6 +220,29 @@ pub struct Session {
     pub contraindications_acknowledged: Option<String>,
 }
 
+impl Session {
+    /// A session with nothing recorded but its date and kind.
+    pub fn bare(id: SessionId, series: SeriesId, date: NaiveDate, kind: SessionKind) -> Self {
+        Self {
+            id,
+            series,
+            date,
+            kind,
+            device: String::new(),
+            needle_depth_mm: None,
+            passes: None,
+            products: String::new(),
+            numbing: String::new(),
+            practitioner: String::new(),
+            cost_cents: None,
+            notes: String::new(),
+            device_kind: None,
+            currency: None,
+            contraindications_acknowledged: None,
+        }
+    }
+}
+
 /// A BLAKE3 content hash of an original, as 64 lowercase hex digits.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ContentHash(String);

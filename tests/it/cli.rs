@@ -256,16 +256,7 @@ fn no_command_opens_the_window_or_says_why_it_cannot() {
 fn export_compare_and_sheet_write_labelled_images_with_exit_codes() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
-    skinlapse::jobs::demo::generate_demo(
-        &lib,
-        &skinlapse::jobs::demo::DemoOptions {
-            width: 160,
-            height: 120,
-            ..Default::default()
-        },
-        &mut |_, _| {},
-    )
-    .unwrap();
+    small_demo(&lib);
     let list = stdout(&skinlapse(dir.path(), &lib, &["list", "--json"]));
     let me: Vec<serde_json::Value> = list
         .lines()

@@ -10,7 +10,6 @@ use egui_kittest::kittest::Queryable;
 use skinlapse::app::images::Rendition;
 use skinlapse::app::{App, Command, CompareCommand, CompareMode};
 use skinlapse::imaging::compose::{PairLayout, Split};
-use skinlapse::jobs::demo::{DemoOptions, generate_demo};
 use skinlapse::jobs::export::{ExportKind, ExportRequest};
 use skinlapse::model::{PhotoId, Severity, View};
 
@@ -18,12 +17,7 @@ use skinlapse::model::{PhotoId, Severity, View};
 fn demo_with_me() -> (tempfile::TempDir, Harness<'static, App>) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("lib");
-    let options = DemoOptions {
-        width: 160,
-        height: 120,
-        ..DemoOptions::default()
-    };
-    generate_demo(&root, &options, &mut |_, _| {}).unwrap();
+    small_demo(&root);
     let mut h = harness(&root);
     h.get_by_label_contains("Me (").click();
     settle(&mut h);

@@ -534,7 +534,6 @@ mod page {
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
     use skinlapse::app::App;
-    use skinlapse::jobs::demo::{DemoOptions, generate_demo};
     use skinlapse::model::clinical::Contraindication;
 
     fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
@@ -575,12 +574,7 @@ mod page {
     fn a_series_page_records_plan_sessions_grades_side_effects_and_charts_them() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("lib");
-        let options = DemoOptions {
-            width: 160,
-            height: 120,
-            ..DemoOptions::default()
-        };
-        generate_demo(&root, &options, &mut |_, _| {}).unwrap();
+        crate::support::small_demo(&root);
         // A contraindication noted for Me (no person page yet: through the catalogue).
         {
             let library = skinlapse::library::Library::open(&root).unwrap();
@@ -774,16 +768,7 @@ fn in_clinic_mode_every_export_needs_consent_to_its_purpose() {
     use skinlapse::model::clinical::Mode;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("lib");
-    let library = skinlapse::jobs::demo::generate_demo(
-        &root,
-        &skinlapse::jobs::demo::DemoOptions {
-            width: 160,
-            height: 120,
-            ..Default::default()
-        },
-        &mut |_, _| {},
-    )
-    .unwrap();
+    let library = small_demo(&root);
     let mut cat = library.catalogue().unwrap();
     let alex = cat.person_by_name("Alex Moreau").unwrap().unwrap().id;
     let series = cat.series_of(alex).unwrap()[0].id;

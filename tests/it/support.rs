@@ -154,3 +154,17 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// The demo library with small (160×120) photos, generated into `root`.
+pub fn small_demo(root: &Path) -> Library {
+    skinlapse::jobs::demo::generate_demo(
+        root,
+        &skinlapse::jobs::demo::DemoOptions {
+            width: 160,
+            height: 120,
+            ..Default::default()
+        },
+        &mut |_, _| {},
+    )
+    .unwrap()
+}
