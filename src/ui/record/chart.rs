@@ -1,0 +1,80 @@
+//! Grades charted over a series with `egui_plot`.
+
+use crate::app::record::SeriesRecord;
+use chrono::{Datelike, NaiveDate};
+use egui::{Color32, RichText, Ui};
+
+/// Days since the common era, as the charts' x axis.
+fn x_of(date: NaiveDate) -> f64 {
+    f64::from(date.num_days_from_ce())
+}
+
+fn date_of(x: f64) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(x.round() as i32)
+}
+
+/// Every graded scale over time, with the sessions as vertical lines and side effects as
+/// red marks along the bottom.
+pub(super) fn charts(ui: &mut Ui, r: &SeriesRecord) {
+    let lines = r.charts();
+    ui.strong("Grades over time");
+    if lines.is_empty() {
+        ui.label(RichText::new("No grades yet: add one below to see it charted.").weak());
+        return;
+    }
+    for line in lines {
+        ui.label(&line.name);
+        let low = line
+            .points
+            .iter()
+            .map(|p| p.1)
+            .fold(f64::INFINITY, f64::min);
+        egui_plot::Plot::new(("grade-chart", &line.name))
+            .height(150.0)
+            .allow_scroll(false)
+            .x_axis_formatter(|mark, _| {
+                date_of(mark.value).map_or(String::new(), |d| d.format("%Y-%m-%d").to_string())
+            })
+            .label_formatter(|hover| {
+                let date = |x: f64| date_of(x).map_or(String::new(), |d| d.to_string());
+                Some(match hover {
+                    egui_plot::HoverPosition::NearDataPoint {
+                        plot_name,
+                        position,
+                        ..
+                    } => format!("{plot_name}\n{}: {:.1}", date(position.x), position.y),
+                    egui_plot::HoverPosition::Elsewhere { position } => date(position.x),
+                })
+            })
+            .show(ui, |plot| {
+                for s in &r.sessions {
+                    plot.vline(
+                        egui_plot::VLine::new(format!("Session {}", s.date), x_of(s.date))
+                            .color(Color32::from_gray(90)),
+                    );
+                }
+                let points: Vec<[f64; 2]> =
+                    line.points.iter().map(|(d, v)| [x_of(*d), *v]).collect();
+                plot.line(egui_plot::Line::new(line.name.clone(), points.clone()));
+                plot.points(egui_plot::Points::new(line.name.clone(), points).radius(3.5));
+                let effects: Vec<[f64; 2]> = r
+                    .side_effects
+                    .iter()
+                    .map(|e| {
+                        [
+                            x_of(e.session_date) + f64::from(e.day_after),
+                            low - 0.1 * (1.0 + f64::from(e.severity)),
+                        ]
+                    })
+                    .collect();
+                if !effects.is_empty() {
+                    plot.points(
+                        egui_plot::Points::new("Side effects", effects)
+                            .color(Color32::from_rgb(230, 80, 70))
+                            .shape(egui_plot::MarkerShape::Diamond)
+                            .radius(4.0),
+                    );
+                }
+            });
+    }
+}
