@@ -1,7 +1,7 @@
 //! Alignments and landmarks. Every aligned photo points at one reference photo (never a
 //! chain): saving re-expresses transforms so that stays true.
 
-use super::{Catalogue, Result};
+use super::{Catalogue, Result, all_rows};
 use crate::model::transform::pair_transform;
 use crate::model::{AlignMethod, Alignment, PhotoId, Similarity};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -75,14 +75,13 @@ impl Catalogue {
     /// The landmarks placed on `photo` against `against`, in order.
     pub fn landmarks(&mut self, photo: PhotoId, against: PhotoId) -> Result<Vec<LandmarkPair>> {
         self.read(|tx| {
-            let mut stmt = tx.prepare_cached(
+            all_rows(
+                tx,
                 "SELECT against_x, against_y, x, y FROM landmark \
                  WHERE photo_id = ?1 AND against_id = ?2 ORDER BY n",
-            )?;
-            let rows = stmt.query_map([photo, against], |r| {
-                Ok(([r.get(0)?, r.get(1)?], [r.get(2)?, r.get(3)?]))
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+                [photo, against],
+                |r| Ok(([r.get(0)?, r.get(1)?], [r.get(2)?, r.get(3)?])),
+            )
         })
     }
 
@@ -129,13 +128,12 @@ impl Catalogue {
             };
             write_alignment(tx, &saved)?;
             // Photos that pointed at `photo` now point at its reference.
-            let followers: Vec<Alignment> = {
-                let mut stmt = tx.prepare_cached(&format!(
-                    "SELECT {ALIGNMENT_COLUMNS} WHERE reference_id = ?1"
-                ))?;
-                let rows = stmt.query_map([photo], alignment_from_row)?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
+            let followers = all_rows(
+                tx,
+                &format!("SELECT {ALIGNMENT_COLUMNS} WHERE reference_id = ?1"),
+                [photo],
+                alignment_from_row,
+            )?;
             for follower in followers {
                 if follower.photo == reference {
                     tx.execute(

@@ -1,7 +1,7 @@
 //! The clinical record: editing series, adding sessions (with the contraindication check),
 //! grades, side effects, contraindications and consent.
 
-use super::{Catalogue, CatalogueError, Result};
+use super::{Catalogue, CatalogueError, Result, all_rows};
 use crate::model::clinical::{
     ConsentScope, Contraindication, DeviceKind, GradeScale, Mode, SideEffectKind, mmasi,
     parse_mmasi, validate_needle_depth, validate_severity,
@@ -146,11 +146,12 @@ impl Catalogue {
     /// The areas and concerns a series is about.
     pub fn series_terms(&mut self, series: SeriesId) -> Result<Vec<crate::model::TermId>> {
         self.read(|tx| {
-            let mut stmt = tx.prepare_cached(
+            all_rows(
+                tx,
                 "SELECT term_id FROM series_term WHERE series_id = ?1 ORDER BY term_id",
-            )?;
-            let rows = stmt.query_map([series], |r| r.get(0))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+                [series],
+                |r| r.get(0),
+            )
         })
     }
 
@@ -341,19 +342,20 @@ impl Catalogue {
     /// A person's contraindications, active or resolved.
     pub fn contraindications(&mut self, person: PersonId) -> Result<Vec<ContraindicationRow>> {
         self.read(|tx| {
-            let mut stmt = tx.prepare_cached(
+            all_rows(
+                tx,
                 "SELECT kind, noted_on, resolved_on, notes FROM contraindication \
                  WHERE person_id = ?1 ORDER BY noted_on, kind",
-            )?;
-            let rows = stmt.query_map([person], |r| {
-                Ok(ContraindicationRow {
-                    kind: r.get(0)?,
-                    noted_on: r.get(1)?,
-                    resolved_on: r.get(2)?,
-                    notes: r.get(3)?,
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+                [person],
+                |r| {
+                    Ok(ContraindicationRow {
+                        kind: r.get(0)?,
+                        noted_on: r.get(1)?,
+                        resolved_on: r.get(2)?,
+                        notes: r.get(3)?,
+                    })
+                },
+            )
         })
     }
 
@@ -543,7 +545,8 @@ impl Catalogue {
     /// Every grade of a series (of its sessions and its photos), by date.
     pub fn grades_of_series(&mut self, series: SeriesId) -> Result<Vec<GradeRow>> {
         self.read(|tx| {
-            let mut stmt = tx.prepare_cached(
+            all_rows(
+                tx,
                 "SELECT grade.id, grade.session_id, grade.photo_id, \
                  coalesce(session.date, substr(photo.taken_at, 1, 10)), grade.scale, \
                  grade.custom_name, grade.value, grade.detail, grade.notes \
@@ -551,21 +554,21 @@ impl Catalogue {
                  LEFT JOIN photo ON photo.id = grade.photo_id \
                  WHERE session.series_id = ?1 OR photo.series_id = ?1 \
                  ORDER BY 4, grade.id",
-            )?;
-            let rows = stmt.query_map([series], |r| {
-                Ok(GradeRow {
-                    id: r.get(0)?,
-                    session: r.get(1)?,
-                    photo: r.get(2)?,
-                    date: r.get(3)?,
-                    scale: r.get(4)?,
-                    custom_name: r.get(5)?,
-                    value: r.get(6)?,
-                    detail: r.get(7)?,
-                    notes: r.get(8)?,
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+                [series],
+                |r| {
+                    Ok(GradeRow {
+                        id: r.get(0)?,
+                        session: r.get(1)?,
+                        photo: r.get(2)?,
+                        date: r.get(3)?,
+                        scale: r.get(4)?,
+                        custom_name: r.get(5)?,
+                        value: r.get(6)?,
+                        detail: r.get(7)?,
+                        notes: r.get(8)?,
+                    })
+                },
+            )
         })
     }
 
@@ -597,13 +600,10 @@ impl Catalogue {
     /// Every side effect after a session of the series, by session date and day.
     pub fn side_effects_of_series(&mut self, series: SeriesId) -> Result<Vec<SideEffectRow>> {
         self.read(|tx| {
-            let mut stmt = tx.prepare_cached(
-                "SELECT side_effect.id, side_effect.session_id, session.date, side_effect.kind, \
+            all_rows(tx, "SELECT side_effect.id, side_effect.session_id, session.date, side_effect.kind, \
                  side_effect.severity, side_effect.day_after, side_effect.notes \
                  FROM side_effect JOIN session ON session.id = side_effect.session_id \
-                 WHERE session.series_id = ?1 ORDER BY session.date, side_effect.day_after, side_effect.id",
-            )?;
-            let rows = stmt.query_map([series], |r| {
+                 WHERE session.series_id = ?1 ORDER BY session.date, side_effect.day_after, side_effect.id", [series], |r| {
                 Ok(SideEffectRow {
                     id: r.get(0)?,
                     session: r.get(1)?,
@@ -613,8 +613,7 @@ impl Catalogue {
                     day_after: r.get(5)?,
                     notes: r.get(6)?,
                 })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            })
         })
     }
 
@@ -653,18 +652,14 @@ impl Catalogue {
 
     pub fn consents(&mut self, person: PersonId) -> Result<Vec<ConsentRow>> {
         self.read(|tx| {
-            let mut stmt = tx.prepare_cached(
-                "SELECT scope, given_on, note, withdrawn_on FROM consent WHERE person_id = ?1 ORDER BY scope",
-            )?;
-            let rows = stmt.query_map([person], |r| {
+            all_rows(tx, "SELECT scope, given_on, note, withdrawn_on FROM consent WHERE person_id = ?1 ORDER BY scope", [person], |r| {
                 Ok(ConsentRow {
                     scope: r.get(0)?,
                     given_on: r.get(1)?,
                     note: r.get(2)?,
                     withdrawn_on: r.get(3)?,
                 })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            })
         })
     }
 }

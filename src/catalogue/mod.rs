@@ -107,6 +107,18 @@ pub struct Catalogue {
     conn: Connection,
 }
 
+/// Every row of a (cached) query, each mapped by `f`.
+fn all_rows<T, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, f)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 impl Catalogue {
     /// Opens (creating if needed) and migrates the catalogue at `path`.
     pub fn open(path: &Path) -> Result<Self> {

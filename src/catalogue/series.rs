@@ -2,7 +2,7 @@
 
 use super::people::{clean_name, find_person, insert_person};
 use super::terms::term_ids;
-use super::{Catalogue, CatalogueError, Result};
+use super::{Catalogue, CatalogueError, Result, all_rows};
 use crate::model::{
     Lighting, PersonId, Series, SeriesId, Session, SessionId, SessionKind, TermId, View, VocabKind,
 };
@@ -141,11 +141,7 @@ impl Catalogue {
 
     /// The series of one person, oldest first.
     pub fn series_of(&mut self, person: PersonId) -> Result<Vec<Series>> {
-        self.read(|tx| {
-            let mut stmt = tx.prepare_cached(SERIES_OF_SQL)?;
-            let rows = stmt.query_map([person], Series::from_row)?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
+        self.read(|tx| all_rows(tx, SERIES_OF_SQL, [person], Series::from_row))
     }
 
     /// The session of a series on a date, created if there is none.
@@ -155,11 +151,7 @@ impl Catalogue {
 
     /// The sessions of one series, by date.
     pub fn sessions_of(&mut self, series: SeriesId) -> Result<Vec<Session>> {
-        self.read(|tx| {
-            let mut stmt = tx.prepare_cached(SESSIONS_OF_SQL)?;
-            let rows = stmt.query_map([series], Session::from_row)?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
+        self.read(|tx| all_rows(tx, SESSIONS_OF_SQL, [series], Session::from_row))
     }
 
     /// Resolves names to ids in one transaction, creating the person, series and session
