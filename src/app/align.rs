@@ -242,7 +242,6 @@ impl App {
         });
         if let (Some((pair, sheet)), Some(c)) = (read, &mut self.state.compare) {
             c.aligned = pair;
-            c.transform = pair.unwrap_or(Similarity::IDENTITY);
             c.sheet_transforms = sheet;
             c.refresh_findings();
         }
@@ -375,10 +374,14 @@ impl App {
 /// Measures the pair through its current transform when that has not been done yet.
 fn start_quality(c: &mut CompareState, library: &Arc<Library>, ctx: &egui::Context) {
     let current = c.quality.as_ref().map(|(t, _)| *t);
-    if c.quality_task.is_some() || current == Some(c.transform) {
+    if c.quality_task.is_some() || current == Some(c.transform()) {
         return;
     }
-    let (a, b, t) = (c.pair.a.photo.clone(), c.pair.b.photo.clone(), c.transform);
+    let (a, b, t) = (
+        c.pair.a.photo.clone(),
+        c.pair.b.photo.clone(),
+        c.transform(),
+    );
     let library = Arc::clone(library);
     let task = Task::spawn("pair-quality", ctx, move |_, _| {
         let (pa, pb) = previews(&library, &a, &b)?;

@@ -124,8 +124,6 @@ impl std::fmt::Debug for DifferenceImage {
 pub struct CompareState {
     pub pair: Pair,
     pub findings: Vec<Finding>,
-    /// Where B sits on A. Identity until the photos are aligned.
-    pub transform: Similarity,
     /// The photos of the series that line up with A (one per session), for the timeline
     /// and the contact sheet.
     pub timeline: Vec<PhotoId>,
@@ -151,7 +149,6 @@ impl CompareState {
         Self {
             pair,
             findings,
-            transform: Similarity::IDENTITY,
             timeline,
             difference: None,
             difference_task: None,
@@ -176,6 +173,11 @@ impl CompareState {
         self.findings = findings;
     }
 
+    /// Where B sits on A: the stored alignment, or identity when the pair is not aligned.
+    pub fn transform(&self) -> Similarity {
+        self.aligned.unwrap_or(Similarity::IDENTITY)
+    }
+
     /// Where B is on the timeline, if it is on it.
     pub fn timeline_position(&self) -> Option<usize> {
         self.timeline.iter().position(|&id| id == self.pair.b.id())
@@ -186,7 +188,7 @@ impl CompareState {
         DifferenceKey {
             a: self.pair.a.id(),
             b: self.pair.b.id(),
-            transform: self.transform,
+            transform: self.transform(),
             gain: settings.gain,
             heat: settings.heat,
         }

@@ -477,7 +477,7 @@ fn landmarks_placed_by_clicking_align_b_live_and_are_stored() {
     h.key_press(Key::W);
     settle(&mut h);
     let c = h.state().state.compare.as_ref().unwrap();
-    assert_eq!(c.transform, t);
+    assert_eq!(c.transform(), t);
     assert!(
         c.findings
             .iter()

@@ -65,7 +65,7 @@ fn draw_side(
             a_rect.right_bottom(),
             a_rect.left_bottom(),
         ],
-        Side::B => b_quad(a_rect, a, b, &c.transform),
+        Side::B => b_quad(a_rect, a, b, &c.transform()),
     };
     let photo = &c.pair.side(side).photo;
     let shown = vec2(quad[0].distance(quad[1]), quad[0].distance(quad[3]));
