@@ -43,6 +43,11 @@ impl Catalogue {
             Ok(ComparedPhoto {
                 areas: areas_of(tx, id)?,
                 person_name: person_name(tx, &photo)?,
+                card_corrected: tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM card_correction WHERE photo_id = ?1)",
+                    [id],
+                    |r| r.get(0),
+                )?,
                 photo,
             })
         })
@@ -89,6 +94,13 @@ impl Catalogue {
             while let Some(row) = rows.next()? {
                 areas.entry(row.get(0)?).or_default().push(row.get(1)?);
             }
+            let corrected: std::collections::HashSet<PhotoId> = tx
+                .prepare_cached(
+                    "SELECT photo_id FROM card_correction WHERE photo_id IN \
+                     (SELECT id FROM photo WHERE series_id = ?1)",
+                )?
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
             let photos = tx
                 .prepare_cached(&format!(
                     "SELECT {PHOTO_COLUMNS} FROM photo {SERIES_PHOTOS_SQL}"
@@ -99,6 +111,7 @@ impl Catalogue {
                     Ok(ComparedPhoto {
                         areas: areas.remove(&photo.id).unwrap_or_default(),
                         person_name: Some(person_name.clone()),
+                        card_corrected: corrected.contains(&photo.id),
                         photo,
                     })
                 })

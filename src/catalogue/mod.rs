@@ -9,9 +9,11 @@ mod clinical;
 mod compare;
 mod edit;
 mod journal;
+mod measure;
 mod people;
 mod photos;
 mod series;
+mod settings;
 mod terms;
 mod trash;
 mod types;
@@ -25,6 +27,7 @@ pub use edit::TermChange;
 pub use journal::Claim;
 pub use photos::{NewPhoto, PhotoListing};
 pub use series::{Assignment, AssignmentSpec};
+pub use settings::{CLINIC_LOGO, CLINIC_NAME};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
@@ -40,6 +43,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/002_trash_purge.sql"),
     include_str!("migrations/003_alignment.sql"),
     include_str!("migrations/004_clinical_record.sql"),
+    include_str!("migrations/008_measurement.sql"),
 ];
 
 /// The numbered schema migrations, applied in order on open.

@@ -1,5 +1,6 @@
 //! How model types are stored: ids as integers, enums as their stable keys.
 
+use crate::model::card::CardKind;
 use crate::model::clinical::{
     ConsentScope, Contraindication, DeviceKind, GradeScale, SideEffectKind,
 };
@@ -54,7 +55,8 @@ sql_keyed!(
     GradeScale,
     SideEffectKind,
     Contraindication,
-    ConsentScope
+    ConsentScope,
+    CardKind
 );
 
 fn format_key(format: PhotoFormat) -> &'static str {

@@ -19,6 +19,9 @@ pub enum BenchCommand {
     Scale(BenchScaleArgs),
     /// Automatic alignment on generated pairs with known transforms: accuracy and time.
     Align(super::bench_align::BenchAlignArgs),
+    /// The PDF report of a 10-session, 3-view series, a 12-photo time-lapse at 1080 px, and
+    /// measuring a region of a 12 MP photo.
+    Report(super::bench_report::BenchReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -64,6 +67,7 @@ pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
     match command {
         BenchCommand::Import(args) => bench_import(&args),
         BenchCommand::Align(args) => Ok(super::bench_align::run(&args)),
+        BenchCommand::Report(args) => super::bench_report::run(&args),
         BenchCommand::Scale(args) => {
             if args.out.join(crate::library::CATALOGUE_FILE).exists() {
                 return Err(Failure::usage(format!(

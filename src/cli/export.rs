@@ -18,8 +18,14 @@ pub enum ExportCommand {
     Compare(CompareArgs),
     /// One photo per session of a series in date order, labelled.
     Sheet(SheetArgs),
-    /// A series' sessions, grades and side effects as CSV (RFC 4180).
+    /// A series' sessions, grades, side effects and measurements as CSV (RFC 4180).
     Csv(CsvArgs),
+    /// A series as a PDF report: plan, sessions, grades, charts, baseline and latest per
+    /// view (aligned) with findings, the contact sheet, and the originals' verification.
+    Report(super::report::ReportArgs),
+    /// One view of a series aligned to the baseline as an animated GIF or WebP, or an
+    /// H.264 MP4, with dates burnt in and cross-fades.
+    Timelapse(super::report::TimelapseArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -35,7 +41,7 @@ pub struct CsvArgs {
     pub purpose: Option<ConsentScope>,
 }
 
-fn purpose(text: &str) -> Result<ConsentScope, String> {
+pub(super) fn purpose(text: &str) -> Result<ConsentScope, String> {
     crate::model::parse_keyed(text).map_err(|e| e.to_string())
 }
 
@@ -124,6 +130,12 @@ pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode,
             })?;
             println!("wrote {} ({bytes} bytes)", args.out.display());
             return Ok(ExitCode::SUCCESS);
+        }
+        ExportCommand::Report(args) => {
+            return super::report::run_report_command(library, args);
+        }
+        ExportCommand::Timelapse(args) => {
+            return super::report::run_timelapse_command(library, args);
         }
         ExportCommand::Compare(args) => {
             if !(0.0..=1.0).contains(&args.split) {

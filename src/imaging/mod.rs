@@ -2,13 +2,17 @@
 //! and pixels; no files, no database.
 
 pub mod align;
+pub mod card;
+pub mod colour;
 pub mod compose;
 pub mod decode;
 pub mod derive;
+pub mod measure;
 pub mod metadata;
 pub mod quality;
 pub mod synth;
 pub mod text;
+pub mod video;
 
 pub use decode::{DecodeError, decode, sniff};
 pub use derive::{Derived, derive_previews};

@@ -22,6 +22,8 @@ pub struct DemoOptions {
     pub height: u32,
     /// The day of the last session; the series run back about six months from it.
     pub last_session: NaiveDate,
+    /// Sessions per series instead of each person's own count (benchmarks use 10).
+    pub sessions: Option<u32>,
 }
 
 impl Default for DemoOptions {
@@ -30,6 +32,7 @@ impl Default for DemoOptions {
             width: 1600,
             height: 1200,
             last_session: chrono::Local::now().date_naive() - Duration::days(7),
+            sessions: None,
         }
     }
 }
@@ -180,14 +183,15 @@ fn record(library: &Library, options: &DemoOptions) -> Result<(), LibraryError> 
             continue;
         };
         let sessions = cat.sessions_of(series.id)?;
-        let first = options.last_session
-            - Duration::days(person.interval_days * i64::from(person.sessions - 1));
+        let count = options.sessions.unwrap_or(person.sessions).max(1);
+        let first =
+            options.last_session - Duration::days(person.interval_days * i64::from(count - 1));
         cat.update_series(
             series.id,
             &SeriesPlan {
                 title: series.title.clone(),
                 // Me has two more sessions to go, so the next one is due.
-                planned_sessions: Some(person.sessions + if p == 2 { 2 } else { 0 }),
+                planned_sessions: Some(count + if p == 2 { 2 } else { 0 }),
                 interval_days: Some(person.interval_days as u32),
                 start_date: Some(first),
                 status: crate::model::SeriesStatus::Active,
@@ -232,12 +236,13 @@ fn record(library: &Library, options: &DemoOptions) -> Result<(), LibraryError> 
 fn plan(options: &DemoOptions, scratch: &Path) -> Vec<Shot> {
     let mut shots = Vec::new();
     for (p, person) in PEOPLE.iter().enumerate() {
-        let first = options.last_session
-            - Duration::days(person.interval_days * i64::from(person.sessions - 1));
-        for s in 0..person.sessions {
+        let count = options.sessions.unwrap_or(person.sessions).max(1);
+        let first =
+            options.last_session - Duration::days(person.interval_days * i64::from(count - 1));
+        for s in 0..count {
             let date = first + Duration::days(person.interval_days * i64::from(s));
             // Progress over the series: 0 at baseline, 1 at the last session.
-            let t = s as f32 / (person.sessions - 1).max(1) as f32;
+            let t = s as f32 / (count - 1).max(1) as f32;
             for (v, view) in person.views.iter().enumerate() {
                 let scene = SkinScene {
                     tone: person.tone,
@@ -259,7 +264,7 @@ fn plan(options: &DemoOptions, scratch: &Path) -> Vec<Shot> {
                     taken.framing = framing((p * 100 + s as usize * 10 + v) as u64, 1.0);
                 }
                 // Priya's last close-up was taken with the flash on.
-                if p == 1 && s + 1 == person.sessions && *view == View::CloseUp {
+                if p == 1 && s + 1 == count && *view == View::CloseUp {
                     taken.spec.lighting = Some(crate::model::Lighting::Flash);
                     taken.scene.exposure = 1.22;
                 }

@@ -5,8 +5,11 @@ pub mod demo;
 pub mod export;
 pub mod failpoint;
 pub mod import;
+pub mod measure;
 pub mod record;
+pub mod report;
 pub mod scale;
+pub mod timelapse;
 pub mod verify;
 
 pub use import::{

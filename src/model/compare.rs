@@ -17,6 +17,8 @@ pub struct ComparedPhoto {
     /// Its areas (cheeks, forehead…), to match like with like.
     pub areas: Vec<TermId>,
     pub person_name: Option<String>,
+    /// A reference card's colour correction is stored for it.
+    pub card_corrected: bool,
 }
 
 impl ComparedPhoto {
@@ -467,6 +469,10 @@ pub fn pair_findings<'s>(
             )));
         }
     }
+    findings.extend(super::card::correction_finding(
+        a.card_corrected,
+        b.card_corrected,
+    ));
     if pa.taken_at.local > pb.taken_at.local {
         findings.push(Finding::note(
             "A (before) was taken after B: swap the sides to see the change forward in time."
@@ -516,6 +522,7 @@ mod tests {
             },
             areas: vec![TermId(7)],
             person_name: Some("Me".into()),
+            card_corrected: false,
         }
     }
 
@@ -603,6 +610,23 @@ mod tests {
         assert!(texts[2].starts_with("Different light: A is standard, B is flash"));
         assert!(texts[3].starts_with("A (before) was taken after B"));
         assert_eq!(findings[3].severity, Severity::Note);
+    }
+
+    #[test]
+    fn a_card_correction_on_one_side_only_is_a_warning() {
+        let a = photo(1, "2026-01-05", None, View::Frontal);
+        let mut b = photo(2, "2026-03-05", None, View::Frontal);
+        b.card_corrected = true;
+        let findings = pair_findings(&a, &b, |_| None);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert!(
+            findings[0]
+                .text
+                .starts_with("Only B has a reference card correction")
+        );
+        let mut a = a;
+        a.card_corrected = true;
+        assert!(pair_findings(&a, &b, |_| None).is_empty());
     }
 
     #[test]

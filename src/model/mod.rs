@@ -152,8 +152,10 @@ keyed_enum!(
     }
 );
 
-// The clinical record's enums use the macro above.
+// The clinical record's and measurement's enums use the macro above.
+pub mod card;
 pub mod clinical;
+pub mod measure;
 
 keyed_enum!(
     /// How a photo was aligned.

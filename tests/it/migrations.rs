@@ -36,6 +36,15 @@ fn fixture(version: usize) -> String {
                INSERT INTO side_effect (session_id, kind, severity, day_after) VALUES (5, 'redness', 2, 1);
                INSERT INTO contraindication (person_id, kind, noted_on) VALUES (7, 'keloid', '2024-01-01');
                INSERT INTO consent (person_id, scope, given_on) VALUES (7, 'clinical-record', '2024-01-01');",
+        // Migration 008 (issue 14) added regions, measurements and card corrections.
+        5 => fixture(4)
+            + "INSERT INTO region (id, photo_id, name, shape, surround, created_at)
+               VALUES (1, 11, 'cheek', '{\"kind\":\"rect\",\"x\":-0.1,\"y\":-0.1,\"w\":0.2,\"h\":0.1}', NULL, '2024-03-01T00:00:00Z');
+               INSERT INTO measurement (region_id, photo_id, method_version, corrected, l_mean, a_mean, b_mean,
+                   l_sd, a_sd, b_sd, ita_deg, erythema_index, melanin_index, pixels, measured_at)
+               VALUES (1, 12, 1, 0, 60.0, 14.0, 16.0, 2.0, 1.0, 1.0, 32.0, 18.0, 35.0, 400, '2024-03-02T00:00:00Z');
+               INSERT INTO card_correction (photo_id, kind, corners, matrix, residuals, fitted_at)
+               VALUES (11, 'grey', '[[-0.2,-0.1],[0.2,-0.1],[0.2,0.1],[-0.2,0.1]]', '[[1,0,0],[0,1,0],[0,0,1]]', '[[\"top left\",0.1]]', '2024-03-01T00:00:00Z');",
         v => panic!("no fixture for schema version {v}: add one"),
     }
 }
