@@ -5,7 +5,6 @@
 //! full resolution. They are taken as sRGB: once originals carry embedded ICC profiles that
 //! the decoder converts (issue 10), measurements follow automatically.
 
-use super::export::{ExportError, load_pixels};
 use crate::catalogue::CatalogueError;
 use crate::imaging::card::{CardFit, fit_card};
 use crate::imaging::measure::{MeasureSpec, measure, pixel_rect};
@@ -59,20 +58,6 @@ pub enum MeasureError {
     Card { photo: PhotoId, source: CardError },
     #[error("measurement cancelled")]
     Cancelled,
-}
-
-impl From<ExportError> for MeasureError {
-    fn from(e: ExportError) -> Self {
-        match e {
-            ExportError::Catalogue(c) => Self::Catalogue(c),
-            ExportError::Library(l) => Self::Library(l),
-            ExportError::Read { path, reason } => Self::Read { path, reason },
-            other => Self::Read {
-                path: std::path::PathBuf::new(),
-                reason: other.to_string(),
-            },
-        }
-    }
 }
 
 /// What to measure in a photo.
@@ -173,9 +158,17 @@ pub struct PhotoMeasurement {
     pub card: Option<CardCorrection>,
 }
 
-/// The photo's full-resolution upright pixels.
+/// The photo's full-resolution upright pixels, from the original (never the preview, which
+/// is downscaled and re-encoded).
 pub fn measure_pixels(library: &Library, photo: &Photo) -> Result<RgbImage, MeasureError> {
-    Ok(load_pixels(library, photo, photo.width.max(photo.height))?)
+    let path = library.original_path(&photo.hash, photo.format);
+    let failed = |reason: String| MeasureError::Read {
+        path: path.clone(),
+        reason,
+    };
+    let bytes = std::fs::read(&path).map_err(|e| failed(e.to_string()))?;
+    crate::imaging::derive::decode_upright(&bytes, photo.format, u32::MAX)
+        .map_err(|e| failed(e.to_string()))
 }
 
 /// Measures `target` in `photo` (with its card correction, if one is stored). With

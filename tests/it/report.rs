@@ -272,7 +272,8 @@ fn the_time_lapse_is_written_as_gif_webp_and_mp4() {
             .unwrap();
     // Six photos and three fade steps between each pair.
     assert_eq!(frames.len(), 6 + 5 * 3);
-    assert_eq!(frames[0].buffer().width(), 320);
+    // Never upscaled: the demo's photos are 160 px wide.
+    assert_eq!(frames[0].buffer().width(), 160);
     let (o, webp) = run("a.webp", &["--fade", "0"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let frames =
@@ -292,7 +293,7 @@ fn the_time_lapse_is_written_as_gif_webp_and_mp4() {
         mp4::Mp4Reader::read_header(std::io::Cursor::new(&bytes), bytes.len() as u64).unwrap();
     let track = reader.tracks().get(&1).unwrap();
     assert_eq!(track.media_type().unwrap(), mp4::MediaType::H264);
-    assert_eq!(track.width(), 320);
+    assert_eq!(track.width(), 160);
     // 6 photos × 5 frames (0.5 s at 10 fps), the last held twice as long, 2 fade frames × 5.
     assert_eq!(track.sample_count(), 6 * 5 + 5 + 5 * 2);
     // Bad arguments.
