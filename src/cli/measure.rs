@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("target").required(true).args(["rect", "region"])))]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["rect", "region", "saved"])))]
 pub struct MeasureArgs {
     /// The photo, by id as `skinlapse list` shows it.
     #[arg(long, value_name = "ID")]
@@ -26,6 +26,10 @@ pub struct MeasureArgs {
     /// left-cheek, right-cheek, perioral, chin, jawline (needs the photo's face landmarks).
     #[arg(long, value_name = "NAME")]
     pub region: Option<String>,
+    /// A stored region (its `region_id`), drawn on this photo or on one it is aligned with:
+    /// measured where the skin it covers is in this photo, and the measurement stored.
+    #[arg(long, value_name = "REGION_ID")]
+    pub saved: Option<i64>,
     /// Store the region under this name with the measurement (charted on the series page
     /// and exported in the series CSV).
     #[arg(long, value_name = "NAME")]
@@ -88,6 +92,7 @@ impl From<MeasureError> for Failure {
         match e {
             MeasureError::Catalogue(c) => Failure::from(c),
             MeasureError::RectOutside { .. }
+            | MeasureError::NotAligned { .. }
             | MeasureError::UnknownFacialRegion(_)
             | MeasureError::Card { .. }
             | MeasureError::Region { .. } => Self::usage(e.to_string()),
@@ -131,6 +136,10 @@ pub fn measurement_json(m: &PhotoMeasurement, region: &str) -> serde_json::Value
 
 pub fn run_measure(library: Option<PathBuf>, args: &MeasureArgs) -> Result<ExitCode, Failure> {
     let (target, name) = match (&args.rect, &args.region) {
+        _ if args.saved.is_some() => {
+            let id = args.saved.unwrap_or_default();
+            (Target::Stored(id), format!("region {id}"))
+        }
         (Some([x, y, w, h]), _) => (
             Target::Rect {
                 x: *x,
@@ -145,7 +154,11 @@ pub fn run_measure(library: Option<PathBuf>, args: &MeasureArgs) -> Result<ExitC
                 .ok_or_else(|| MeasureError::UnknownFacialRegion(region.clone()))?;
             (Target::Facial(key.to_owned()), key.to_owned())
         }
-        (None, None) => return Err(Failure::usage("give --rect X,Y,W,H or --region NAME")),
+        (None, None) => {
+            return Err(Failure::usage(
+                "give --rect X,Y,W,H, --region NAME or --saved REGION_ID",
+            ));
+        }
     };
     let library = open_library(library)?;
     let m = measure_photo(

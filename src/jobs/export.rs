@@ -15,7 +15,7 @@ use crate::model::{
 };
 use image::RgbImage;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 pub const DEFAULT_WIDTH: u32 = 2400;
 pub const MIN_WIDTH: u32 = 200;
@@ -59,8 +59,8 @@ pub enum ExportError {
     Catalogue(#[from] CatalogueError),
     #[error(transparent)]
     Library(#[from] LibraryError),
-    #[error("{path}: {reason}")]
-    Read { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Read(#[from] super::ReadError),
     #[error("series {0} has no photos to put on a contact sheet")]
     EmptySeries(SeriesId),
     #[error("{path}: could not write the export: {source}")]
@@ -93,8 +93,12 @@ pub fn check_request(request: &ExportRequest) -> Result<ExportFormat, ExportErro
 
 /// The photo's pixels, upright, at least `edge` pixels on the long side when the original
 /// has them: from the preview when that is enough, else from the original.
-pub fn load_pixels(library: &Library, photo: &Photo, edge: u32) -> Result<RgbImage, ExportError> {
-    let failed = |path: &Path, e: &dyn std::fmt::Display| ExportError::Read {
+pub fn load_pixels(
+    library: &Library,
+    photo: &Photo,
+    edge: u32,
+) -> Result<RgbImage, super::ReadError> {
+    let failed = |path: &Path, e: &dyn std::fmt::Display| super::ReadError {
         path: path.to_owned(),
         reason: e.to_string(),
     };
@@ -111,11 +115,7 @@ pub fn load_pixels(library: &Library, photo: &Photo, edge: u32) -> Result<RgbIma
 }
 
 fn checkpoint(cancel: &AtomicBool) -> Result<(), ExportError> {
-    if cancel.load(Ordering::Relaxed) {
-        Err(ExportError::Cancelled)
-    } else {
-        Ok(())
-    }
+    super::checkpoint(cancel, ExportError::Cancelled)
 }
 
 /// The footer of an export: findings in plain words, then where it came from.

@@ -13,7 +13,7 @@ use crate::model::card::{CardCorrection, CardError, CardKind, Corners};
 use crate::model::measure::{Measurement, Region, RegionError, SpotThreshold};
 use crate::model::{Photo, PhotoId, Similarity};
 use image::RgbImage;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MeasureError {
@@ -21,11 +21,8 @@ pub enum MeasureError {
     Catalogue(#[from] CatalogueError),
     #[error(transparent)]
     Library(#[from] LibraryError),
-    #[error("{path}: {reason}")]
-    Read {
-        path: std::path::PathBuf,
-        reason: String,
-    },
+    #[error(transparent)]
+    Read(#[from] super::ReadError),
     #[error(
         "--rect {x},{y},{w},{h}: the rectangle must lie inside photo {photo} ({width}×{height} pixels as oriented) and be at least 1 pixel wide and high"
     )]
@@ -162,13 +159,15 @@ pub struct PhotoMeasurement {
 /// is downscaled and re-encoded).
 pub fn measure_pixels(library: &Library, photo: &Photo) -> Result<RgbImage, MeasureError> {
     let path = library.original_path(&photo.hash, photo.format);
-    let failed = |reason: String| MeasureError::Read {
+    let failed = |reason: String| super::ReadError {
         path: path.clone(),
         reason,
     };
     let bytes = std::fs::read(&path).map_err(|e| failed(e.to_string()))?;
-    crate::imaging::derive::decode_upright(&bytes, photo.format, u32::MAX)
-        .map_err(|e| failed(e.to_string()))
+    Ok(
+        crate::imaging::derive::decode_upright(&bytes, photo.format, u32::MAX)
+            .map_err(|e| failed(e.to_string()))?,
+    )
 }
 
 /// Measures `target` in `photo` (with its card correction, if one is stored). With
@@ -242,9 +241,7 @@ pub fn measure_series(
     };
     let mut outcomes = Vec::new();
     for (i, photo) in line.iter().enumerate() {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(MeasureError::Cancelled);
-        }
+        super::checkpoint(cancel, MeasureError::Cancelled)?;
         let result = measure_photo(library, *photo, &Target::Stored(region), threshold, None)
             .map(|m| m.measurement);
         outcomes.push(SeriesOutcome {

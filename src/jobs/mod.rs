@@ -18,6 +18,23 @@ pub use import::{
 };
 pub use verify::{Problem, VerifyOptions, VerifyReport, verify};
 
+/// A photo's file could not be read or decoded.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {reason}")]
+pub struct ReadError {
+    pub path: std::path::PathBuf,
+    pub reason: String,
+}
+
+/// `Err(cancelled)` once `cancel` is set: checked by jobs between steps.
+pub fn checkpoint<E>(cancel: &std::sync::atomic::AtomicBool, cancelled: E) -> Result<(), E> {
+    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        Err(cancelled)
+    } else {
+        Ok(())
+    }
+}
+
 /// How many worker threads heavy jobs use: one per core.
 pub fn worker_count() -> usize {
     std::thread::available_parallelism().map_or(2, std::num::NonZero::get)

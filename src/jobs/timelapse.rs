@@ -13,7 +13,7 @@ use crate::library::{Library, LibraryError, write_file_atomic};
 use crate::model::clinical::ConsentScope;
 use crate::model::{Keyed, PhotoId, SeriesId, View};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 pub const MIN_SIZE: u32 = 240;
 pub const MAX_SIZE: u32 = 3840;
@@ -91,8 +91,8 @@ pub enum TimelapseError {
     Catalogue(#[from] CatalogueError),
     #[error(transparent)]
     Library(#[from] LibraryError),
-    #[error("{path}: {reason}")]
-    Read { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Read(#[from] super::ReadError),
     #[error(transparent)]
     Encode(#[from] VideoError),
     #[error("{path}: could not write the time-lapse: {source}")]
@@ -102,21 +102,6 @@ pub enum TimelapseError {
     },
     #[error("time-lapse cancelled")]
     Cancelled,
-}
-
-impl From<super::export::ExportError> for TimelapseError {
-    fn from(e: super::export::ExportError) -> Self {
-        use super::export::ExportError as E;
-        match e {
-            E::Catalogue(c) => Self::Catalogue(c),
-            E::Library(l) => Self::Library(l),
-            E::Read { path, reason } => Self::Read { path, reason },
-            other => Self::Read {
-                path: PathBuf::new(),
-                reason: other.to_string(),
-            },
-        }
-    }
 }
 
 /// What was written.
@@ -149,11 +134,7 @@ pub fn check_request(r: &TimelapseRequest) -> Result<TimelapseFormat, TimelapseE
 }
 
 fn checkpoint(cancel: &AtomicBool) -> Result<(), TimelapseError> {
-    if cancel.load(Ordering::Relaxed) {
-        Err(TimelapseError::Cancelled)
-    } else {
-        Ok(())
-    }
+    super::checkpoint(cancel, TimelapseError::Cancelled)
 }
 
 /// The photos of the time-lapse: the timeline of `view` (its first photo's), or the

@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 /// Photos are embedded at this resolution at their printed size, unless the source has
 /// fewer pixels (never upscaled). Above the 200 dpi a clinical print needs.
@@ -56,8 +56,8 @@ pub enum ReportError {
     Catalogue(#[from] CatalogueError),
     #[error(transparent)]
     Library(#[from] LibraryError),
-    #[error("{path}: {reason}")]
-    Read { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Read(#[from] super::ReadError),
     #[error("the PDF could not be made: {0}")]
     Pdf(String),
     #[error("{path}: could not write the report: {source}")]
@@ -67,18 +67,6 @@ pub enum ReportError {
     },
     #[error("report cancelled")]
     Cancelled,
-}
-
-impl From<super::export::ExportError> for ReportError {
-    fn from(e: super::export::ExportError) -> Self {
-        use super::export::ExportError as E;
-        match e {
-            E::Catalogue(c) => Self::Catalogue(c),
-            E::Library(l) => Self::Library(l),
-            E::Read { path, reason } => Self::Read { path, reason },
-            other => Self::Pdf(other.to_string()),
-        }
-    }
 }
 
 /// What was written.
@@ -115,11 +103,7 @@ pub fn initials(name: &str) -> String {
 }
 
 fn checkpoint(cancel: &AtomicBool) -> Result<(), ReportError> {
-    if cancel.load(Ordering::Relaxed) {
-        Err(ReportError::Cancelled)
-    } else {
-        Ok(())
-    }
+    super::checkpoint(cancel, ReportError::Cancelled)
 }
 
 /// A photo sized for print: its JPEG and the pixels it holds.
