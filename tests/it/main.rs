@@ -11,6 +11,7 @@ mod corruption;
 mod crash;
 mod import;
 mod migrations;
+mod navigation;
 mod query_plans;
 mod record;
 mod scale;

@@ -1,14 +1,21 @@
-//! Comparing two photos: what is compared, how (mode, divider, opacity, gain, flicker), the
-//! series it steps through, and the background work behind it (difference image, export).
+//! Comparing two photos: what is compared ([`Comparison`], the compare screen's state), how
+//! ([`CompareSettings`]: mode, divider, opacity, gain, flicker, kept from one comparison to
+//! the next), the series it steps through, and its commands. Alignment is in [`align`], the
+//! background work (difference image, pixel checks, export) in [`work`].
 
-use super::App;
-use super::background::Task;
-use crate::imaging::compose::{ExportFormat, Split, difference, heat_map, warp_into};
-use crate::jobs::export::{ExportError, ExportKind, ExportRequest, ExportSummary, run_export};
-use crate::library::Library;
+pub mod align;
+pub mod work;
+
+pub use work::{DifferenceImage, DifferenceKey, ExportJob};
+
+use super::background::{Task, WorkError};
+use super::command::Action;
+use super::cx::Cx;
+use super::nav::{Modal, Requests, Screen, ScreenKind, ZoomStep};
+use crate::imaging::compose::{ExportFormat, Split};
+use crate::jobs::export::{ExportKind, ExportRequest};
 use crate::model::compare::PairQuality;
 use crate::model::{Finding, Pair, PhotoId, SeriesId, Side, Similarity};
-use std::sync::Arc;
 
 /// How the two photos are shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -35,8 +42,7 @@ impl CompareMode {
         Self::Align,
     ];
 
-    pub fn action(self) -> super::Action {
-        use super::Action;
+    pub fn action(self) -> Action {
         match self {
             Self::SideBySide => Action::ModeSideBySide,
             Self::Slider => Action::ModeSlider,
@@ -95,52 +101,31 @@ pub const FLICKER_RANGE: std::ops::RangeInclusive<u32> = 150..=3000;
 /// How far one press of `[` or `]` moves the divider.
 pub const SPLIT_NUDGE: f32 = 0.02;
 
-/// Everything about one difference image: when any of it changes, it is computed again.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct DifferenceKey {
-    pub a: PhotoId,
-    pub b: PhotoId,
-    pub transform: Similarity,
-    pub gain: f32,
-    pub heat: bool,
-}
-
-/// The amplified difference of the two previews, in A's frame.
-pub struct DifferenceImage {
-    pub key: DifferenceKey,
-    pub texture: egui::TextureHandle,
-}
-
-impl std::fmt::Debug for DifferenceImage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DifferenceImage")
-            .field("key", &self.key)
-            .finish_non_exhaustive()
-    }
-}
-
 /// The comparison on screen.
 #[derive(Debug)]
-pub struct CompareState {
+pub struct Comparison {
     pub pair: Pair,
     pub findings: Vec<Finding>,
     /// The photos of the series that line up with A (one per session), for the timeline
     /// and the contact sheet.
     pub timeline: Vec<PhotoId>,
     pub difference: Option<DifferenceImage>,
-    pub difference_task: Option<(DifferenceKey, Task<Result<egui::ColorImage, String>>)>,
+    pub difference_task: Option<(DifferenceKey, Task<Result<egui::ColorImage, WorkError>>)>,
     /// The stored B → A transform; `None` when the pair is not aligned.
     pub aligned: Option<Similarity>,
-    pub align: super::align::AlignWork,
+    pub align: align::AlignWork,
     /// Colour and sharpness of the pair, measured through the transform given.
-    pub quality: Option<(Similarity, Result<PairQuality, String>)>,
-    pub quality_task: Option<super::align::QualityTask>,
+    pub quality: Option<(Similarity, Result<PairQuality, WorkError>)>,
+    pub quality_task: Option<align::QualityTask>,
     /// Timeline photos aligned to the first: how each sits on it (for the sheet).
     pub sheet_transforms: std::collections::HashMap<PhotoId, Similarity>,
+    /// Changes when another comparison is opened (not when a side changes): it starts fitted.
+    pub opened: u64,
+    pub zoom: Requests<ZoomStep>,
 }
 
-impl CompareState {
-    fn new(pair: Pair) -> Self {
+impl Comparison {
+    fn new(pair: Pair, opened: u64) -> Self {
         let findings = pair.findings();
         let timeline = pair
             .main_series()
@@ -153,10 +138,12 @@ impl CompareState {
             difference: None,
             difference_task: None,
             aligned: None,
-            align: super::align::AlignWork::default(),
+            align: align::AlignWork::default(),
             quality: None,
             quality_task: None,
             sheet_transforms: std::collections::HashMap::new(),
+            opened,
+            zoom: Requests::default(),
         }
     }
 
@@ -192,6 +179,36 @@ impl CompareState {
             gain: settings.gain,
             heat: settings.heat,
         }
+    }
+
+    /// The timeline's photo `delta` steps from B (B at the end when it is not on it).
+    fn timeline_step(&self, delta: isize) -> Option<usize> {
+        if self.timeline.is_empty() {
+            return None;
+        }
+        Some(match self.timeline_position() {
+            Some(i) => i.saturating_add_signed(delta).min(self.timeline.len() - 1),
+            None => self.timeline.len() - 1,
+        })
+    }
+
+    /// "Me_2026-06-17_vs_2026-11-19.png"
+    pub fn export_file_name(&self, format: ExportFormat) -> String {
+        let name: String = self
+            .pair
+            .b
+            .person_name
+            .as_deref()
+            .unwrap_or("comparison")
+            .chars()
+            .map(|ch| if ch.is_alphanumeric() { ch } else { '-' })
+            .collect();
+        format!(
+            "{name}_{}_vs_{}.{}",
+            self.pair.a.date().format("%Y-%m-%d"),
+            self.pair.b.date().format("%Y-%m-%d"),
+            format.extension()
+        )
     }
 }
 
@@ -232,49 +249,76 @@ pub enum CompareCommand {
     Export(ExportRequest),
     CancelExport,
     DismissExport,
-    Align(super::align::AlignCommand),
+    Align(align::AlignCommand),
 }
 
-/// An export running in the background, or its outcome.
-#[derive(Debug)]
-pub struct ExportJob {
-    pub request: ExportRequest,
-    pub task: Task<Result<ExportSummary, ExportError>>,
-    pub outcome: Option<Result<ExportSummary, String>>,
+/// Comparing: how comparisons look, and the background jobs that outlive one.
+#[derive(Debug, Default)]
+pub struct CompareFeature {
+    pub settings: CompareSettings,
+    pub export: Option<ExportJob>,
+    /// A series being aligned to its baseline, or its summary.
+    pub series_align: Option<align::SeriesAlignJob>,
 }
 
-impl App {
-    pub(super) fn run_compare(&mut self, command: CompareCommand) {
-        let settings = &mut self.state.compare_settings;
+impl CompareFeature {
+    pub(in crate::app) fn run(&mut self, command: CompareCommand, cx: &mut Cx) {
+        if self.settings_command(&command) {
+            return;
+        }
         match command {
-            CompareCommand::Photos(a, b) => self.open_compare(a, b),
+            CompareCommand::Photos(a, b) => open(a, b, cx),
             CompareCommand::Series(series) => {
-                let picked = self.state.with_catalogue("Compare", |cat| {
+                let picked = cx.catalogue("Compare", |cat| {
                     Ok(cat.series_photos(series)?.baseline_and_latest())
                 });
                 match picked {
-                    Some(Some((a, b))) => self.open_compare(a, b),
-                    Some(None) => self.state.error(
+                    Some(Some((a, b))) => open(a, b, cx),
+                    Some(None) => cx.notices.error(
                         "Compare: this series has no view with photos from two different sessions yet.",
                     ),
                     None => {}
                 }
             }
             CompareCommand::Set(side, id) => {
-                if let Some(c) = &self.state.compare {
+                if let Some(c) = cx.nav.comparison() {
                     let (a, b) = match side {
                         Side::A => (id, c.pair.b.id()),
                         Side::B => (c.pair.a.id(), id),
                     };
-                    self.load_pair(a, b);
+                    show_pair(a, b, cx);
                 }
             }
             CompareCommand::Swap => {
-                if let Some(c) = &self.state.compare {
+                if let Some(c) = cx.nav.comparison() {
                     let (a, b) = (c.pair.b.id(), c.pair.a.id());
-                    self.load_pair(a, b);
+                    show_pair(a, b, cx);
                 }
             }
+            CompareCommand::Step(n) => {
+                if let Some(c) = cx.nav.comparison()
+                    && let (Some(&first), Some(&id)) = (c.timeline.first(), c.timeline.get(n))
+                {
+                    show_pair(first, id, cx);
+                }
+            }
+            CompareCommand::Close => {
+                cx.nav.close(ScreenKind::Compare);
+                cx.nav.dismiss(|m| *m == Modal::Export);
+            }
+            CompareCommand::ShowExport(true) if cx.nav.comparison().is_some() => {
+                cx.nav.show(Modal::Export);
+            }
+            CompareCommand::ShowExport(_) => cx.nav.dismiss(|m| *m == Modal::Export),
+            CompareCommand::Align(command) => self.run_align(command, cx),
+            command => self.run_export(command, cx),
+        }
+    }
+
+    /// Runs a command that only changes how comparisons look; false for any other.
+    fn settings_command(&mut self, command: &CompareCommand) -> bool {
+        let settings = &mut self.settings;
+        match *command {
             CompareCommand::Mode(mode) => settings.mode = mode,
             CompareCommand::Split(at) => settings.split.at = at.clamp(0.0, 1.0),
             CompareCommand::SplitVertical(vertical) => settings.split.vertical = vertical,
@@ -290,101 +334,39 @@ impl App {
             }
             CompareCommand::Linked(linked) => settings.linked = linked,
             CompareCommand::AlignPreview(on) => settings.align_preview = on,
-            CompareCommand::Step(n) => {
-                if let Some(c) = &self.state.compare
-                    && let (Some(&first), Some(&id)) = (c.timeline.first(), c.timeline.get(n))
-                {
-                    self.load_pair(first, id);
-                }
-            }
-            CompareCommand::Close => {
-                self.state.compare = None;
-                self.state.show_export = false;
-            }
-            CompareCommand::ShowExport(show) => {
-                self.state.show_export = show && self.state.compare.is_some();
-            }
-            CompareCommand::ChooseExportFile {
-                kind,
-                width,
-                format,
-                purpose,
-            } => {
-                let name = self.export_file_name(format);
-                if let Some(mut out) = super::dialogs::save_image(&self.main_thread, &name) {
-                    if ExportFormat::from_path(&out).is_none() {
-                        out.set_extension(match format {
-                            ExportFormat::Png => "png",
-                            ExportFormat::Jpeg => "jpg",
-                        });
-                    }
-                    self.start_export(ExportRequest {
-                        kind,
-                        width,
-                        out,
-                        purpose,
-                    });
-                }
-            }
-            CompareCommand::Export(request) => self.start_export(request),
-            CompareCommand::CancelExport => {
-                if let Some(job) = &self.state.export {
-                    job.task.cancel();
-                }
-            }
-            CompareCommand::Align(command) => self.run_align(command),
-            CompareCommand::DismissExport => {
-                if self
-                    .state
-                    .export
-                    .as_ref()
-                    .is_some_and(|j| j.outcome.is_some())
-                {
-                    self.state.export = None;
-                }
-            }
+            _ => return false,
         }
+        true
     }
 
-    /// Opens a comparison of two photos, the earlier as A.
-    fn open_compare(&mut self, a: PhotoId, b: PhotoId) {
-        self.state.viewer = None;
-        let first = self.state.compare.is_none();
-        self.load_pair(a, b);
-        if let Some(c) = &self.state.compare
-            && first
-            && c.pair.a.photo.taken_at.local > c.pair.b.photo.taken_at.local
-        {
-            self.load_pair(b, a);
-        }
-        if first {
-            self.panels.compare.reset();
-        }
-    }
-
-    /// Reads a pair from the catalogue and shows it, keeping how it is shown.
-    fn load_pair(&mut self, a: PhotoId, b: PhotoId) {
-        let loaded = self.state.with_catalogue("Compare", |cat| {
-            Ok((cat.compare_pair(a, b)?, cat.landmarks(b, a)?))
-        });
-        if let Some((pair, landmarks)) = loaded {
-            let mut state = CompareState::new(pair);
-            if !landmarks.is_empty() {
-                state.align.fit = Some(crate::model::transform::fit_similarity(&landmarks));
+    /// The comparison's own meaning of an action (its keys and toolbar), if it has one.
+    pub(in crate::app) fn command_for(&self, action: Action, cx: &Cx) -> Option<CompareCommand> {
+        let settings = &self.settings;
+        Some(match action {
+            Action::SwapSides => CompareCommand::Swap,
+            Action::FlipDivider => CompareCommand::SplitVertical(!settings.split.vertical),
+            Action::DividerBack => CompareCommand::Split(settings.split.at - SPLIT_NUDGE),
+            Action::DividerForward => CompareCommand::Split(settings.split.at + SPLIT_NUDGE),
+            Action::ToggleLink => CompareCommand::Linked(!settings.linked),
+            Action::ExportComparison => CompareCommand::ShowExport(true),
+            Action::NextPhoto | Action::PreviousPhoto => {
+                let delta = if action == Action::NextPhoto { 1 } else { -1 };
+                CompareCommand::Step(cx.nav.comparison()?.timeline_step(delta)?)
             }
-            state.align.landmarks = landmarks;
-            self.state.compare = Some(state);
-            self.reload_alignment();
-        }
+            _ => CompareCommand::Mode(
+                CompareMode::ALL
+                    .into_iter()
+                    .find(|m| m.action() == action)?,
+            ),
+        })
     }
 
     /// Action "Compare": the two selected photos, or one photo against its series' baseline.
-    pub(super) fn compare_selection(&mut self) {
-        let ids = self.state.selection.ids();
-        match ids.as_slice() {
-            [a, b] => self.open_compare(*a, *b),
+    pub(in crate::app) fn compare_selection(ids: &[PhotoId], cx: &mut Cx) {
+        match ids {
+            [a, b] => open(*a, *b, cx),
             [one] => {
-                let baseline = self.state.with_catalogue("Compare", |cat| {
+                let baseline = cx.catalogue("Compare", |cat| {
                     let photo = cat.compared_photo(*one)?;
                     let Some(series) = photo.photo.series else {
                         return Ok(None);
@@ -393,155 +375,106 @@ impl App {
                     Ok(series.timeline(&photo).first().copied())
                 });
                 match baseline {
-                    Some(Some(first)) if first != *one => self.open_compare(first, *one),
-                    Some(_) => self.state.error(
+                    Some(Some(first)) if first != *one => open(first, *one, cx),
+                    Some(_) => cx.notices.error(
                         "Compare: select two photos, or a photo in a series that has an earlier photo of the same view.",
                     ),
                     None => {}
                 }
             }
-            _ => self
-                .state
+            _ => cx
+                .notices
                 .error("Compare: select exactly two photos (Ctrl-click the second)."),
         }
     }
 
-    /// "Me_2026-06-17_vs_2026-11-19.png"
-    fn export_file_name(&self, format: ExportFormat) -> String {
-        let ext = match format {
-            ExportFormat::Png => "png",
-            ExportFormat::Jpeg => "jpg",
-        };
-        let Some(c) = &self.state.compare else {
-            return format!("comparison.{ext}");
-        };
-        let name: String = c
-            .pair
-            .b
-            .person_name
-            .as_deref()
-            .unwrap_or("comparison")
-            .chars()
-            .map(|ch| if ch.is_alphanumeric() { ch } else { '-' })
-            .collect();
-        format!(
-            "{name}_{}_vs_{}.{ext}",
-            c.pair.a.date().format("%Y-%m-%d"),
-            c.pair.b.date().format("%Y-%m-%d")
-        )
-    }
-
-    fn start_export(&mut self, request: ExportRequest) {
-        if self
-            .state
-            .export
-            .as_ref()
-            .is_some_and(|j| j.outcome.is_none())
-        {
-            self.state
-                .error("An export is already running; wait for it or cancel it.");
-            return;
-        }
-        let Some(library) = self.state.library().cloned() else {
-            return;
-        };
-        self.state.show_export = false;
-        let job_request = request.clone();
-        let task = Task::spawn("export", &self.ctx, move |progress, cancel| {
-            run_export(&library, &job_request, cancel, &mut |fraction, step| {
-                progress.set(fraction, step);
+    pub fn is_busy(&self, nav: &super::nav::Navigation) -> bool {
+        self.export.as_ref().is_some_and(|j| j.outcome.is_none())
+            || self
+                .series_align
+                .as_ref()
+                .is_some_and(align::SeriesAlignJob::is_running)
+            || nav.comparison().is_some_and(|c| {
+                c.difference_task.is_some()
+                    || c.quality_task.is_some()
+                    || matches!(c.align.auto, Some(align::AutoProposal::Running(_)))
             })
-        });
-        self.state.export = Some(ExportJob {
-            request,
-            task,
-            outcome: None,
-        });
-    }
-
-    /// Takes in finished comparison work, and starts the difference image when it is wanted.
-    pub(super) fn poll_compare(&mut self) {
-        if let Some(job) = &mut self.state.export
-            && job.outcome.is_none()
-            && let Some(result) = job.task.poll()
-        {
-            let outcome = result.and_then(|r| r.map_err(|e| e.to_string()));
-            match &outcome {
-                Ok(s) => {
-                    let text = format!("Exported {}.", s.path.display());
-                    self.state.info(text);
-                }
-                Err(e) => {
-                    let text = format!("Export failed: {e}");
-                    self.state.error(text);
-                }
-            }
-            if let Some(job) = &mut self.state.export {
-                job.outcome = Some(outcome);
-            }
-        }
-        let settings = self.state.compare_settings;
-        let Some(library) = self.state.library().cloned() else {
-            return;
-        };
-        let Some(c) = &mut self.state.compare else {
-            return;
-        };
-        if let Some((key, task)) = &c.difference_task
-            && let Some(result) = task.poll()
-        {
-            let key = *key;
-            c.difference_task = None;
-            match result.and_then(|r| r) {
-                Ok(image) => {
-                    let texture =
-                        self.ctx
-                            .load_texture("difference", image, egui::TextureOptions::LINEAR);
-                    c.difference = Some(DifferenceImage { key, texture });
-                }
-                Err(e) => {
-                    self.state
-                        .error(format!("Could not compute the difference: {e}"));
-                    return;
-                }
-            }
-        }
-        let wanted = c.wanted_difference(&settings);
-        let current = c.difference.as_ref().map(|d| d.key);
-        if settings.mode == CompareMode::Difference
-            && current != Some(wanted)
-            && c.difference_task.is_none()
-        {
-            let (a, b) = (c.pair.a.photo.clone(), c.pair.b.photo.clone());
-            let task = Task::spawn("difference", &self.ctx, move |_, _| {
-                difference_image(&library, &a, &b, &wanted)
-            });
-            c.difference_task = Some((wanted, task));
-        }
     }
 }
 
-/// The amplified difference of two photos' previews in A's frame (B through the transform;
-/// where B has no pixels, no difference).
-fn difference_image(
-    library: &Arc<Library>,
-    a: &crate::model::Photo,
-    b: &crate::model::Photo,
-    key: &DifferenceKey,
-) -> Result<egui::ColorImage, String> {
-    use crate::imaging::derive::PREVIEW_EDGE;
-    let load = |p: &crate::model::Photo| {
-        crate::jobs::export::load_pixels(library, p, PREVIEW_EDGE).map_err(|e| e.to_string())
+/// Opens a comparison of two photos, the earlier as A; an open comparison keeps its zoom.
+fn open(a: PhotoId, b: PhotoId, cx: &mut Cx) {
+    let opened = match cx.nav.comparison() {
+        Some(c) => c.opened,
+        None => cx.nav.next_serial(),
     };
-    let a = load(a)?;
-    let b = warp_into(&load(b)?, &key.transform, a.width(), a.height(), Some(&a));
-    let image = if key.heat {
-        heat_map(&a, &b, key.gain)
-    } else {
-        difference(&a, &b, key.gain)
+    let fresh = cx.nav.comparison().is_none();
+    let Some(mut c) = load(a, b, opened, cx) else {
+        return;
     };
-    Ok(egui::ColorImage::from_rgb(
-        [image.width() as usize, image.height() as usize],
-        image.as_raw(),
-    ))
+    if fresh && c.pair.a.photo.taken_at.local > c.pair.b.photo.taken_at.local {
+        match load(b, a, opened, cx) {
+            Some(swapped) => c = swapped,
+            None => return,
+        }
+    }
+    if let Some(old) = cx.nav.comparison_mut() {
+        c.zoom = std::mem::take(&mut old.zoom);
+    }
+    cx.nav.open(Screen::Compare(Box::new(c)));
+    reload_alignment(cx);
+}
+
+/// Shows another pair in the open comparison, keeping how it is shown.
+fn show_pair(a: PhotoId, b: PhotoId, cx: &mut Cx) {
+    let Some(opened) = cx.nav.comparison().map(|c| c.opened) else {
+        return;
+    };
+    let Some(mut c) = load(a, b, opened, cx) else {
+        return;
+    };
+    if let Some(old) = cx.nav.comparison_mut() {
+        c.zoom = std::mem::take(&mut old.zoom);
+        *old = c;
+    }
+    reload_alignment(cx);
+}
+
+/// Reads a pair and its landmarks from the catalogue.
+fn load(a: PhotoId, b: PhotoId, opened: u64, cx: &mut Cx) -> Option<Comparison> {
+    let (pair, landmarks) = cx.catalogue("Compare", |cat| {
+        Ok((cat.compare_pair(a, b)?, cat.landmarks(b, a)?))
+    })?;
+    let mut c = Comparison::new(pair, opened);
+    if !landmarks.is_empty() {
+        c.align.fit = Some(crate::model::transform::fit_similarity(&landmarks));
+    }
+    c.align.landmarks = landmarks;
+    Some(c)
+}
+
+/// Re-reads the pair's transform (and the sheet's) after the catalogue changed.
+pub(in crate::app) fn reload_alignment(cx: &mut Cx) {
+    let Some(c) = cx.nav.comparison() else {
+        return;
+    };
+    let (a, b) = (c.pair.a.id(), c.pair.b.id());
+    let timeline = c.timeline.clone();
+    let read = cx.catalogue("Read alignment", |cat| {
+        let pair = cat.pair_transform(a, b)?;
+        let mut sheet = std::collections::HashMap::new();
+        if let Some(&first) = timeline.first() {
+            for &id in &timeline[1..] {
+                if let Some(t) = cat.pair_transform(first, id)? {
+                    sheet.insert(id, t);
+                }
+            }
+        }
+        Ok((pair, sheet))
+    });
+    if let (Some((pair, sheet)), Some(c)) = (read, cx.nav.comparison_mut()) {
+        c.aligned = pair;
+        c.sheet_transforms = sheet;
+        c.refresh_findings();
+    }
 }
