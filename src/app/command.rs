@@ -215,29 +215,21 @@ impl Action {
     }
 }
 
-/// Everything the app can be asked to do: an action, or a command of one feature (each
-/// feature's module defines its commands and runs them).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Command {
-    Action(Action),
-    Library(LibraryCommand),
-    People(PeopleCommand),
-    Browse(BrowseCommand),
-    /// Edits of the selected photos (the inspector).
-    Photos(PhotoCommand),
-    Trash(TrashCommand),
-    Import(ImportCommand),
-    Compare(CompareCommand),
-    /// The series page.
-    Record(RecordCommand),
-    /// The person record window.
-    Person(PersonCommand),
-    DismissNotice(usize),
-    SetTheme(Theme),
-}
+/// Declares [`Command`]: an action, one variant per feature's command enum (each converts
+/// into a `Command`), and the few commands of the app itself.
+macro_rules! commands {
+    (
+        features { $($(#[$doc:meta])* $variant:ident($from:ty),)+ }
+        own { $($(#[$own_doc:meta])* $own:ident($own_arg:ty),)+ }
+    ) => {
+        /// Everything the app can be asked to do: an action, or a command of one feature
+        /// (each feature's module defines its commands and runs them).
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Command {
+            $($(#[$doc])* $variant($from),)+
+            $($(#[$own_doc])* $own($own_arg),)+
+        }
 
-macro_rules! into_command {
-    ($($variant:ident($from:ty)),+ $(,)?) => {
         $(impl From<$from> for Command {
             fn from(command: $from) -> Self {
                 Self::$variant(command)
@@ -246,18 +238,27 @@ macro_rules! into_command {
     };
 }
 
-into_command!(
-    Action(Action),
-    Library(LibraryCommand),
-    People(PeopleCommand),
-    Browse(BrowseCommand),
-    Photos(PhotoCommand),
-    Trash(TrashCommand),
-    Import(ImportCommand),
-    Compare(CompareCommand),
-    Record(RecordCommand),
-    Person(PersonCommand),
-);
+commands! {
+    features {
+        Action(Action),
+        Library(LibraryCommand),
+        People(PeopleCommand),
+        Browse(BrowseCommand),
+        /// Edits of the selected photos (the inspector).
+        Photos(PhotoCommand),
+        Trash(TrashCommand),
+        Import(ImportCommand),
+        Compare(CompareCommand),
+        /// The series page.
+        Record(RecordCommand),
+        /// The person record window.
+        Person(PersonCommand),
+    }
+    own {
+        DismissNotice(usize),
+        SetTheme(Theme),
+    }
+}
 
 impl From<AlignCommand> for Command {
     fn from(command: AlignCommand) -> Self {

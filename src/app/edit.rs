@@ -16,6 +16,16 @@ use crate::model::{
 };
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime};
 
+/// A side effect after a session: what, how bad (0–3), on which day after it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewSideEffect {
+    pub session: SessionId,
+    pub kind: SideEffectKind,
+    pub severity: i64,
+    pub day_after: i64,
+    pub notes: String,
+}
+
 /// One change to the catalogue.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Edit {
@@ -49,13 +59,7 @@ pub enum Edit {
     AddSession(NewSession),
     UpdateSession(SessionId, NewSession),
     AddGrade(NewGrade),
-    AddSideEffect {
-        session: SessionId,
-        kind: SideEffectKind,
-        severity: i64,
-        day_after: i64,
-        notes: String,
-    },
+    AddSideEffect(NewSideEffect),
     SkinType(PersonId, Option<u8>),
     /// Note (true) or resolve (false) a contraindication on a day.
     Contraindication(PersonId, Contraindication, bool, NaiveDate),
@@ -143,14 +147,8 @@ impl Edit {
             Self::AddSession(s) => M::Session(cat.add_session(s)?),
             Self::UpdateSession(id, s) => cat.update_session(*id, s).map(|()| M::Nothing)?,
             Self::AddGrade(g) => cat.add_grade(g).map(|_| M::Nothing)?,
-            Self::AddSideEffect {
-                session,
-                kind,
-                severity,
-                day_after,
-                notes,
-            } => cat
-                .add_side_effect(*session, *kind, *severity, *day_after, notes)
+            Self::AddSideEffect(e) => cat
+                .add_side_effect(e.session, e.kind, e.severity, e.day_after, &e.notes)
                 .map(|_| M::Nothing)?,
             Self::SkinType(person, t) => cat.set_skin_type(*person, *t).map(|()| M::Nothing)?,
             Self::Contraindication(person, kind, true, day) => cat
@@ -208,7 +206,7 @@ impl Edit {
             Self::SeriesTerms(..) => "Series areas and concerns",
             Self::UpdateSession(..) => "Edit session",
             Self::AddGrade(_) => "Add grade",
-            Self::AddSideEffect { .. } => "Add side effect",
+            Self::AddSideEffect(_) => "Add side effect",
             Self::SkinType(..) => "Skin type",
             Self::Contraindication(..) => "Contraindication",
             Self::Consent(..) => "Consent",
@@ -261,7 +259,7 @@ impl Edit {
             | Self::AddSession(_)
             | Self::UpdateSession(..)
             | Self::AddGrade(_)
-            | Self::AddSideEffect { .. } => Stale::SERIES | Stale::PAGES,
+            | Self::AddSideEffect(_) => Stale::SERIES | Stale::PAGES,
             Self::SkinType(..) | Self::Contraindication(..) | Self::Consent(..) => {
                 Stale::PEOPLE | Stale::PAGES
             }

@@ -3,12 +3,12 @@
 //! open exactly when they are on screen.
 
 use super::cx::Cx;
-use super::edit::Edit;
+use super::edit::{Edit, NewSideEffect};
 use super::nav::{Modal, Screen};
 use crate::catalogue::{
     ContraindicationRow, GradeRow, NewGrade, NewSession, SeriesPlan, SideEffectRow,
 };
-use crate::model::clinical::{ConsentScope, GradeScale, SideEffectKind, next_due};
+use crate::model::clinical::{ConsentScope, GradeScale, next_due};
 use crate::model::{Keyed, Person, Series, SeriesId, Session, SessionId};
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -101,13 +101,7 @@ pub enum RecordCommand {
     AddSession(NewSession),
     UpdateSession(SessionId, NewSession),
     AddGrade(NewGrade),
-    AddSideEffect {
-        session: SessionId,
-        kind: SideEffectKind,
-        severity: i64,
-        day_after: i64,
-        notes: String,
-    },
+    AddSideEffect(NewSideEffect),
     /// Ask where to save the series' CSV, then write it (for a purpose, in clinic mode).
     ChooseCsvFile(SeriesId, Option<ConsentScope>),
     ExportCsv(SeriesId, Option<ConsentScope>, PathBuf),
@@ -180,19 +174,7 @@ pub(super) fn run_record(command: RecordCommand, cx: &mut Cx) {
         RecordCommand::AddSession(session) => Edit::AddSession(session),
         RecordCommand::UpdateSession(id, session) => Edit::UpdateSession(id, session),
         RecordCommand::AddGrade(grade) => Edit::AddGrade(grade),
-        RecordCommand::AddSideEffect {
-            session,
-            kind,
-            severity,
-            day_after,
-            notes,
-        } => Edit::AddSideEffect {
-            session,
-            kind,
-            severity,
-            day_after,
-            notes,
-        },
+        RecordCommand::AddSideEffect(effect) => Edit::AddSideEffect(effect),
     };
     cx.edit(edit);
 }

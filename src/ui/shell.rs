@@ -4,16 +4,14 @@
 
 use super::Panels;
 use crate::app::images::ImageCache;
-use crate::app::{AppOptions, AppState, Command, Theme};
+use crate::app::{AppOptions, AppState, Command};
 
 pub struct App {
     pub state: AppState,
     pub images: ImageCache,
     panels: Panels,
-    /// The library and theme last reacted to (textures are per library; egui's visuals per
-    /// theme).
+    /// The library last reacted to (textures are per library).
     library_seen: u64,
-    theme_seen: Option<Theme>,
 }
 
 impl std::fmt::Debug for App {
@@ -34,7 +32,6 @@ impl App {
             images,
             panels: Panels::default(),
             library_seen: 0,
-            theme_seen: None,
         };
         app.react(&ctx);
         app
@@ -68,10 +65,9 @@ impl App {
                 )));
             }
         }
-        let theme = self.state.prefs.theme;
-        if self.theme_seen != Some(theme) {
-            self.theme_seen = Some(theme);
-            ctx.set_theme(super::theme::egui_theme(theme));
+        let theme = egui::ThemePreference::from(super::theme::egui_theme(self.state.prefs.theme));
+        if ctx.options(|o| o.theme_preference) != theme {
+            ctx.set_theme(theme);
         }
     }
 

@@ -110,14 +110,6 @@ pub fn of(visuals: &Visuals) -> &'static Palette {
     if visuals.dark_mode { &DARK } else { &LIGHT }
 }
 
-/// egui's own colours for a theme.
-pub fn visuals(theme: Theme) -> Visuals {
-    match theme {
-        Theme::Dark => Visuals::dark(),
-        Theme::Light => Visuals::light(),
-    }
-}
-
 /// egui's name for a theme.
 pub fn egui_theme(theme: Theme) -> egui::Theme {
     match theme {

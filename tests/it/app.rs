@@ -84,6 +84,12 @@ pub(crate) fn grid_ids(harness: &Harness<'static, App>) -> Vec<PhotoId> {
         .collect()
 }
 
+/// The id of the area with this key in the open library.
+pub(crate) fn area(h: &Harness<'static, App>, key: &str) -> skinlapse::model::TermId {
+    let areas = &h.state().state.overview.areas;
+    areas.iter().find(|t| t.key == key).expect(key).id
+}
+
 pub(crate) fn photo_label(id: PhotoId) -> String {
     format!("Photo #{id} taken")
 }
@@ -646,15 +652,7 @@ fn filters_and_sort_survive_a_restart() {
             prefs_path: Some(prefs.clone()),
             ..options(&root)
         });
-        let chin = h
-            .state()
-            .state
-            .overview
-            .areas
-            .iter()
-            .find(|t| t.key == "chin")
-            .unwrap()
-            .id;
+        let chin = area(&h, "chin");
         send(
             &mut h,
             BrowseCommand::SetFilter(PhotoFilter {
@@ -702,14 +700,7 @@ fn filters_and_sort_survive_a_restart() {
         root.canonicalize().unwrap(),
         "last library reopened"
     );
-    let chin = state
-        .overview
-        .areas
-        .iter()
-        .find(|t| t.key == "chin")
-        .unwrap()
-        .id;
-    assert_eq!(state.browse.filter.area, Some(chin));
+    assert_eq!(state.browse.filter.area, Some(area(&h, "chin")));
     assert_eq!(
         state.browse.sort,
         skinlapse::catalogue::SortOrder::OldestFirst

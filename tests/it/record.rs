@@ -980,15 +980,7 @@ mod person {
         h.get_by_label("Chin").click();
         settle(&mut h);
         let r = h.state().state.nav.record().unwrap();
-        let chin = h
-            .state()
-            .state
-            .overview
-            .areas
-            .iter()
-            .find(|t| t.key == "chin")
-            .unwrap()
-            .id;
+        let chin = crate::app::area(&h, "chin");
         assert_eq!(r.terms, vec![chin]);
         // Stored: the mode and the record survive a new connection.
         let library = skinlapse::library::Library::open(&root).unwrap();

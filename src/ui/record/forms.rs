@@ -3,6 +3,7 @@
 
 use super::{RecordPanel, combo, field, optional, optional_date, record};
 use crate::app::Commands;
+use crate::app::edit::NewSideEffect;
 use crate::app::record::{RecordCommand, SeriesRecord};
 use crate::catalogue::{NewGrade, NewSession};
 use crate::model::clinical::{DeviceKind, GradeScale, SideEffectKind};
@@ -286,13 +287,13 @@ impl RecordPanel {
             match optional::<i64>(&f.day_after, "Day after") {
                 Ok(day) => {
                     self.problem = None;
-                    commands.push(record(RecordCommand::AddSideEffect {
+                    commands.push(record(RecordCommand::AddSideEffect(NewSideEffect {
                         session: f.session.expect("enabled only with a session"),
                         kind: f.kind.expect("enabled only with a kind"),
                         severity: f.severity,
                         day_after: day.unwrap_or(0),
                         notes: f.notes.trim().to_owned(),
-                    }));
+                    })));
                 }
                 Err(e) => self.problem = Some(e),
             }
