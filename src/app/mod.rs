@@ -10,8 +10,8 @@
 //!   [`inspector`] (selected photos' details and edits), [`trash`], [`import`], [`compare`]
 //!   (with alignment and export), [`record`] (series page, person record).
 //! - [`cx`]: what a handler may use besides its own state; [`edit`]: every catalogue edit as
-//!   one value, applied in one place, with undo; [`dispatch`](AppState::run): routes a
-//!   command to its feature, then reloads what went stale.
+//!   one value, applied in one place, with undo; `dispatch`: routes a command to its
+//!   feature, then reloads what went stale, and polls background work.
 
 pub mod background;
 pub mod browse;
