@@ -12,6 +12,7 @@ mod crash;
 mod import;
 mod measure;
 mod migrations;
+mod navigation;
 mod query_plans;
 mod record;
 mod report;
