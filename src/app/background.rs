@@ -26,9 +26,32 @@ pub enum WorkError {
     /// A photo's file could not be read or decoded.
     #[error(transparent)]
     Read(#[from] crate::jobs::ReadError),
+    /// Measuring, the report and the time-lapse (boxed: their errors are large).
+    #[error(transparent)]
+    Measure(Box<crate::jobs::measure::MeasureError>),
+    #[error(transparent)]
+    Report(Box<crate::jobs::report::ReportError>),
+    #[error(transparent)]
+    Timelapse(Box<crate::jobs::timelapse::TimelapseError>),
     #[error("could not make a temporary folder for the demo library: {0}")]
     TempDir(#[source] std::io::Error),
 }
+
+macro_rules! boxed_from {
+    ($($variant:ident($error:ty)),+) => {$(
+        impl From<$error> for WorkError {
+            fn from(e: $error) -> Self {
+                Self::$variant(Box::new(e))
+            }
+        }
+    )+};
+}
+
+boxed_from!(
+    Measure(crate::jobs::measure::MeasureError),
+    Report(crate::jobs::report::ReportError),
+    Timelapse(crate::jobs::timelapse::TimelapseError)
+);
 
 /// How far a [`Task`] has got: a fraction and the step it is on.
 #[derive(Clone, Debug)]

@@ -5,9 +5,11 @@
 use super::browse::BrowseCommand;
 use super::compare::CompareCommand;
 use super::compare::align::AlignCommand;
+use super::document::DocumentCommand;
 use super::import::ImportCommand;
 use super::inspector::PhotoCommand;
 use super::library::LibraryCommand;
+use super::measure::MeasureCommand;
 use super::overview::PeopleCommand;
 use super::prefs::Theme;
 use super::record::{PersonCommand, RecordCommand};
@@ -46,6 +48,7 @@ pub enum Action {
     ModeFlicker,
     ModeSheet,
     ModeAlign,
+    ModeMeasure,
     FlipDivider,
     DividerBack,
     DividerForward,
@@ -84,6 +87,7 @@ impl Action {
         Self::ModeFlicker,
         Self::ModeSheet,
         Self::ModeAlign,
+        Self::ModeMeasure,
         Self::FlipDivider,
         Self::DividerBack,
         Self::DividerForward,
@@ -122,6 +126,7 @@ impl Action {
             Self::ModeFlicker => "Flicker",
             Self::ModeSheet => "Series sheet",
             Self::ModeAlign => "Align",
+            Self::ModeMeasure => "Measure",
             Self::FlipDivider => "Turn the divider",
             Self::DividerBack => "Divider left / up",
             Self::DividerForward => "Divider right / down",
@@ -167,6 +172,9 @@ impl Action {
             Self::ModeAlign => {
                 "Place matching points on A and B, or auto-align, so the views show skin, not movement"
             }
+            Self::ModeMeasure => {
+                "Draw a region on A: its colour, ITA°, redness and melanin in A and, through the alignment, in B"
+            }
             Self::FlipDivider => "Split left and right, or top and bottom",
             Self::DividerBack => "Move the slider's divider left (or up)",
             Self::DividerForward => "Move the slider's divider right (or down)",
@@ -204,6 +212,7 @@ impl Action {
             Self::ModeFlicker => (Modifiers::NONE, Key::F),
             Self::ModeSheet => (Modifiers::NONE, Key::G),
             Self::ModeAlign => (Modifiers::NONE, Key::M),
+            Self::ModeMeasure => (Modifiers::NONE, Key::R),
             Self::FlipDivider => (Modifiers::NONE, Key::H),
             Self::DividerBack => (Modifiers::NONE, Key::OpenBracket),
             Self::DividerForward => (Modifiers::NONE, Key::CloseBracket),
@@ -253,6 +262,10 @@ commands! {
         Record(RecordCommand),
         /// The person record window.
         Person(PersonCommand),
+        /// Regions, measurements, reference cards.
+        Measure(MeasureCommand),
+        /// The PDF report and the time-lapse.
+        Document(DocumentCommand),
     }
     own {
         DismissNotice(usize),

@@ -6,10 +6,12 @@ use super::browse::{BrowseCommand, BrowseState};
 use super::command::{Action, Command};
 use super::compare::{CompareFeature, align, work};
 use super::cx::{Cx, Stale};
+use super::document::DocumentFeature;
 use super::edit::Edit;
 use super::import::{ImportCommand, ImportState};
 use super::inspector::InspectorState;
 use super::library::LibraryCommand;
+use super::measure::MeasureFeature;
 use super::nav::{Modal, Screen, ZoomStep};
 use super::overview::Overview;
 use super::prefs::Prefs;
@@ -24,6 +26,8 @@ struct Features<'a> {
     inspector: &'a mut InspectorState,
     import: &'a mut ImportState,
     compare: &'a mut CompareFeature,
+    measure: &'a mut MeasureFeature,
+    documents: &'a mut DocumentFeature,
     prefs: &'a mut Prefs,
 }
 
@@ -45,6 +49,8 @@ impl AppState {
                 inspector: &mut self.inspector,
                 import: &mut self.import,
                 compare: &mut self.compare,
+                measure: &mut self.measure,
+                documents: &mut self.documents,
                 prefs: &mut self.prefs,
             },
         )
@@ -73,6 +79,8 @@ impl AppState {
             Command::Compare(c) => f.compare.run(c, &mut cx),
             Command::Record(c) => record::run_record(c, &mut cx),
             Command::Person(c) => record::run_person(c, &mut cx),
+            Command::Measure(c) => f.measure.run(c, f.compare.settings.mode, &mut cx),
+            Command::Document(c) => f.documents.run(c, &mut cx),
             Command::DismissNotice(i) => cx.notices.dismiss(i),
             Command::SetTheme(theme) => f.prefs.theme = theme,
         }
@@ -121,9 +129,10 @@ impl AppState {
             self.inspector.request(ids, &mut self.library);
         }
         if stale.contains(Stale::PAGES) {
-            let (mut cx, _) = self.split();
+            let (mut cx, f) = self.split();
             record::reload(&mut cx);
             super::compare::reload_alignment(&mut cx);
+            f.measure.reload(&mut cx);
         }
     }
 
@@ -182,6 +191,8 @@ impl AppState {
         }
         f.import.poll(&mut cx);
         f.compare.poll_export(cx.notices);
+        f.documents.poll(cx.notices);
+        f.measure.poll(f.compare.settings.mode, &mut cx);
         let aligned_series = f.compare.poll_series_alignment(cx.notices);
         if let (Some(library), Some(c)) = (cx.library.library().cloned(), cx.nav.comparison_mut()) {
             let settings = f.compare.settings;

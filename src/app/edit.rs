@@ -75,6 +75,8 @@ pub enum Edit {
         landmarks: Option<Vec<LandmarkPair>>,
     },
     ResetAlignment(PhotoId),
+    /// Regions, measurements and reference-card corrections.
+    Measure(super::measure::MeasureEdit),
 }
 
 /// What an applied edit made, when it made something.
@@ -87,6 +89,7 @@ pub enum Made {
     Session(SessionId),
     /// How many photos changed.
     Photos(usize),
+    Region(crate::model::RegionId),
 }
 
 /// An applied edit: what it made, and the edit that undoes it when that is known.
@@ -99,6 +102,9 @@ pub struct Applied {
 impl Edit {
     /// Applies the edit in one catalogue call (one transaction).
     pub fn apply(&self, cat: &mut Catalogue) -> crate::catalogue::Result<Applied> {
+        if let Self::Measure(edit) = self {
+            return edit.apply(cat);
+        }
         let made = self.run(cat)?;
         let undo = match self {
             Self::Trash(ids) => Some(Self::Restore(ids.clone())),
@@ -181,6 +187,7 @@ impl Edit {
                 )
                 .map(|_| M::Nothing)?,
             Self::ResetAlignment(photo) => cat.reset_alignment(*photo).map(|()| M::Nothing)?,
+            Self::Measure(_) => unreachable!("applied with its undo above"),
         })
     }
 
@@ -212,6 +219,7 @@ impl Edit {
             Self::Consent(..) => "Consent",
             Self::Align { .. } => "Align",
             Self::ResetAlignment(_) => "Reset alignment",
+            Self::Measure(e) => e.failure(),
         }
     }
 
@@ -234,6 +242,7 @@ impl Edit {
             Self::Assign { photos: ids, .. } => format!("assign {}", photos(ids.len())),
             Self::Trash(ids) => format!("move {} to the trash", photos(ids.len())),
             Self::Restore(ids) => format!("restore {}", photos(ids.len())),
+            Self::Measure(e) => e.describe(),
             other => other.failure().to_lowercase(),
         }
     }
@@ -264,6 +273,7 @@ impl Edit {
                 Stale::PEOPLE | Stale::PAGES
             }
             Self::Align { .. } | Self::ResetAlignment(_) => Stale::PAGES,
+            Self::Measure(e) => e.stale(),
         }
     }
 }

@@ -20,11 +20,13 @@ pub mod compare;
 pub mod cx;
 pub mod dialogs;
 mod dispatch;
+pub mod document;
 pub mod edit;
 pub mod images;
 pub mod import;
 pub mod inspector;
 pub mod library;
+pub mod measure;
 pub mod nav;
 pub mod notices;
 pub mod overview;
@@ -36,9 +38,11 @@ pub mod trash;
 pub use browse::BrowseCommand;
 pub use command::{Action, Command, Commands};
 pub use compare::{CompareCommand, CompareMode, CompareSettings};
+pub use document::DocumentCommand;
 pub use import::{FileStatus, ImportCommand, ImportProgress};
 pub use inspector::PhotoCommand;
 pub use library::LibraryCommand;
+pub use measure::MeasureCommand;
 pub use nav::{Modal, Screen, ScreenKind};
 pub use notices::{Notice, NoticeLevel};
 pub use overview::PeopleCommand;
@@ -88,6 +92,8 @@ pub struct AppState {
     pub inspector: inspector::InspectorState,
     pub import: import::ImportState,
     pub compare: compare::CompareFeature,
+    pub measure: measure::MeasureFeature,
+    pub documents: document::DocumentFeature,
     pub history: edit::History,
     pub notices: notices::Notices,
     pub prefs: Prefs,
@@ -114,6 +120,8 @@ impl AppState {
             inspector: inspector::InspectorState::default(),
             import: import::ImportState::default(),
             compare: compare::CompareFeature::default(),
+            measure: measure::MeasureFeature::default(),
+            documents: document::DocumentFeature::default(),
             history: edit::History::default(),
             notices: notices::Notices::default(),
             prefs,
@@ -176,6 +184,8 @@ impl AppState {
             || self.inspector.is_loading()
             || self.import.is_busy()
             || self.compare.is_busy(&self.nav)
+            || self.measure.is_busy()
+            || self.documents.is_busy()
     }
 
     /// Where a photo's rendition is on disk.

@@ -141,6 +141,10 @@ pub enum Modal {
     Export,
     /// A person's record: skin type, contraindications, consent.
     Person(Box<PersonRecord>),
+    /// The PDF report's form for a series.
+    Report(crate::model::SeriesId),
+    /// The time-lapse's form for a series' view.
+    Timelapse(crate::model::SeriesId, Option<crate::model::View>),
 }
 
 /// The screens open, front last, and the window over them.
@@ -333,6 +337,7 @@ impl Navigation {
             | A::ModeFlicker
             | A::ModeSheet
             | A::ModeAlign
+            | A::ModeMeasure
             | A::FlipDivider
             | A::DividerBack
             | A::DividerForward

@@ -6,7 +6,7 @@ use crate::model::measure::{
     ColourStats, Contrast, Measurement, MeasurementRow, Region, Shape, SpotThreshold, StoredRegion,
     Surround,
 };
-use crate::model::{PhotoId, SeriesId};
+use crate::model::{PhotoId, RegionId, SeriesId};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
 
@@ -146,15 +146,179 @@ fn measurement_from_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Me
     })
 }
 
-fn get_region(conn: &Connection, id: i64) -> Result<StoredRegion> {
+fn get_region(conn: &Connection, id: RegionId) -> Result<StoredRegion> {
     conn.query_row(
         &format!("SELECT {REGION_COLUMNS} FROM region WHERE id = ?1"),
         [id],
         region_from_row,
     )
     .optional()?
-    .ok_or(CatalogueError::NotFound { what: "region", id })
+    .ok_or(CatalogueError::NotFound {
+        what: "region",
+        id: id.0,
+    })
 }
+
+fn insert_region(
+    tx: &Connection,
+    id: Option<RegionId>,
+    photo: PhotoId,
+    name: &str,
+    region: &Region,
+) -> Result<RegionId> {
+    super::photos::get_photo(tx, photo)?;
+    tx.execute(
+        "INSERT INTO region (id, photo_id, name, shape, surround, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            id,
+            photo,
+            name.trim(),
+            shape_json(&region.shape).to_string(),
+            surround_json(region.surround.as_ref()),
+            now()
+        ],
+    )?;
+    Ok(RegionId(tx.last_insert_rowid()))
+}
+
+fn check_region(name: &str, region: &Region) -> Result<()> {
+    if name.trim().is_empty() {
+        return Err(CatalogueError::Invalid {
+            field: "region name",
+            reason: "must not be empty".into(),
+        });
+    }
+    region.check().map_err(|e| CatalogueError::Invalid {
+        field: "region",
+        reason: e.to_string(),
+    })
+}
+
+/// Stores (or replaces) the measurement of `region` in `photo`; returns its id.
+fn put_measurement(
+    tx: &Connection,
+    region: RegionId,
+    photo: PhotoId,
+    m: &Measurement,
+) -> Result<i64> {
+    let c = m.contrast.as_ref();
+    let s = c.map(|c| &c.surround);
+    tx.execute(
+        "INSERT INTO measurement (region_id, photo_id, method_version, corrected, \
+         l_mean, a_mean, b_mean, l_sd, a_sd, b_sd, ita_deg, erythema_index, melanin_index, \
+         pixels, surround_l, surround_a, surround_b, surround_ita, surround_erythema, \
+         surround_melanin, delta_e2000, darker_share, redder_share, threshold_l, \
+         threshold_a, measured_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
+         ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) \
+         ON CONFLICT (region_id, photo_id) DO UPDATE SET \
+         method_version = excluded.method_version, corrected = excluded.corrected, \
+         l_mean = excluded.l_mean, a_mean = excluded.a_mean, b_mean = excluded.b_mean, \
+         l_sd = excluded.l_sd, a_sd = excluded.a_sd, b_sd = excluded.b_sd, \
+         ita_deg = excluded.ita_deg, erythema_index = excluded.erythema_index, \
+         melanin_index = excluded.melanin_index, pixels = excluded.pixels, \
+         surround_l = excluded.surround_l, surround_a = excluded.surround_a, \
+         surround_b = excluded.surround_b, surround_ita = excluded.surround_ita, \
+         surround_erythema = excluded.surround_erythema, \
+         surround_melanin = excluded.surround_melanin, \
+         delta_e2000 = excluded.delta_e2000, darker_share = excluded.darker_share, \
+         redder_share = excluded.redder_share, threshold_l = excluded.threshold_l, \
+         threshold_a = excluded.threshold_a, measured_at = excluded.measured_at",
+        params![
+            region,
+            photo,
+            m.method_version,
+            m.corrected,
+            m.region.lab[0],
+            m.region.lab[1],
+            m.region.lab[2],
+            m.region.lab_sd[0],
+            m.region.lab_sd[1],
+            m.region.lab_sd[2],
+            m.region.ita_deg,
+            m.region.erythema_index,
+            m.region.melanin_index,
+            m.region.pixels as i64,
+            s.map(|s| s.lab[0]),
+            s.map(|s| s.lab[1]),
+            s.map(|s| s.lab[2]),
+            s.map(|s| s.ita_deg),
+            s.map(|s| s.erythema_index),
+            s.map(|s| s.melanin_index),
+            c.map(|c| c.delta_e2000),
+            c.map(|c| c.darker_share),
+            c.map(|c| c.redder_share),
+            c.map(|c| c.threshold.darker_l),
+            c.map(|c| c.threshold.redder_a),
+            now()
+        ],
+    )?;
+    Ok(tx.query_row(
+        "SELECT id FROM measurement WHERE region_id = ?1 AND photo_id = ?2",
+        params![region, photo],
+        |r| r.get(0),
+    )?)
+}
+
+/// The stored measurement of `region` in `photo`, if there is one.
+fn get_measurement(
+    tx: &Connection,
+    region: RegionId,
+    photo: PhotoId,
+) -> Result<Option<Measurement>> {
+    Ok(tx
+        .query_row(
+            &format!(
+                "SELECT {MEASUREMENT_COLUMNS} FROM measurement m \
+                 WHERE m.region_id = ?1 AND m.photo_id = ?2"
+            ),
+            params![region, photo],
+            |r| measurement_from_row(r, 0),
+        )
+        .optional()?)
+}
+
+fn get_card(tx: &Connection, photo: PhotoId) -> Result<Option<CardCorrection>> {
+    Ok(tx
+        .query_row(
+            "SELECT photo_id, kind, corners, matrix, residuals FROM card_correction \
+             WHERE photo_id = ?1",
+            [photo],
+            card_from_row,
+        )
+        .optional()?)
+}
+
+fn put_card(tx: &Connection, c: &CardCorrection) -> Result<()> {
+    let to_text = |v: Value| v.to_string();
+    super::photos::get_photo(tx, c.photo)?;
+    tx.execute(
+        "INSERT OR REPLACE INTO card_correction \
+         (photo_id, kind, corners, matrix, residuals, fitted_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            c.photo,
+            c.kind,
+            to_text(json!(c.corners.0)),
+            to_text(json!(c.matrix)),
+            to_text(json!(c.residuals)),
+            now()
+        ],
+    )?;
+    Ok(())
+}
+
+/// A region with everything measured in it: what deleting it removes, and what restoring
+/// it puts back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionBackup {
+    pub region: StoredRegion,
+    pub measurements: Vec<(PhotoId, Measurement)>,
+}
+
+/// One photo's measurement of a region: `Some` to store (replacing), `None` to remove.
+pub type MeasurementChange = (PhotoId, Option<Measurement>);
 
 fn card_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CardCorrection> {
     let (corners, matrix, residuals): (String, String, String) = (r.get(2)?, r.get(3)?, r.get(4)?);
@@ -175,35 +339,30 @@ fn card_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CardCorrection> {
 
 impl Catalogue {
     /// Stores a region drawn on `photo` under `name`; returns its id.
-    pub fn add_region(&mut self, photo: PhotoId, name: &str, region: &Region) -> Result<i64> {
-        if name.trim().is_empty() {
-            return Err(CatalogueError::Invalid {
-                field: "region name",
-                reason: "must not be empty".into(),
-            });
-        }
-        region.check().map_err(|e| CatalogueError::Invalid {
-            field: "region",
-            reason: e.to_string(),
-        })?;
+    pub fn add_region(&mut self, photo: PhotoId, name: &str, region: &Region) -> Result<RegionId> {
+        check_region(name, region)?;
+        self.write(|tx| insert_region(tx, None, photo, name, region))
+    }
+
+    /// Stores a new region with the measurements already taken of it, in one transaction.
+    pub fn add_measured_region(
+        &mut self,
+        photo: PhotoId,
+        name: &str,
+        region: &Region,
+        measurements: &[(PhotoId, Measurement)],
+    ) -> Result<RegionId> {
+        check_region(name, region)?;
         self.write(|tx| {
-            super::photos::get_photo(tx, photo)?;
-            tx.execute(
-                "INSERT INTO region (photo_id, name, shape, surround, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    photo,
-                    name.trim(),
-                    shape_json(&region.shape).to_string(),
-                    surround_json(region.surround.as_ref()),
-                    now()
-                ],
-            )?;
-            Ok(tx.last_insert_rowid())
+            let id = insert_region(tx, None, photo, name, region)?;
+            for (p, m) in measurements {
+                put_measurement(tx, id, *p, m)?;
+            }
+            Ok(id)
         })
     }
 
-    pub fn region(&mut self, id: i64) -> Result<StoredRegion> {
+    pub fn region(&mut self, id: RegionId) -> Result<StoredRegion> {
         self.read(|tx| get_region(tx, id))
     }
 
@@ -222,84 +381,100 @@ impl Catalogue {
         })
     }
 
-    /// Deletes a region and its measurements.
-    pub fn delete_region(&mut self, id: i64) -> Result<()> {
-        self.write(
-            |tx| match tx.execute("DELETE FROM region WHERE id = ?1", [id])? {
-                0 => Err(CatalogueError::NotFound { what: "region", id }),
-                _ => Ok(()),
-            },
-        )
+    /// Regions drawn on one photo, oldest first.
+    pub fn regions_of_photo(&mut self, photo: PhotoId) -> Result<Vec<StoredRegion>> {
+        self.read(|tx| {
+            all_rows(
+                tx,
+                &format!("SELECT {REGION_COLUMNS} FROM region WHERE photo_id = ?1 ORDER BY id"),
+                [photo],
+                region_from_row,
+            )
+        })
+    }
+
+    /// Deletes a region and its measurements; returns them, so they can be put back.
+    pub fn delete_region(&mut self, id: RegionId) -> Result<RegionBackup> {
+        self.write(|tx| {
+            let region = get_region(tx, id)?;
+            let measurements = all_rows(
+                tx,
+                &format!(
+                    "SELECT m.photo_id, {MEASUREMENT_COLUMNS} FROM measurement m \
+                     WHERE m.region_id = ?1 ORDER BY m.id"
+                ),
+                [id],
+                |r| Ok((r.get(0)?, measurement_from_row(r, 1)?)),
+            )?;
+            tx.execute("DELETE FROM region WHERE id = ?1", [id])?;
+            Ok(RegionBackup {
+                region,
+                measurements,
+            })
+        })
+    }
+
+    /// Puts a deleted region back with its measurements, under its old id when that is
+    /// still free; returns the id it has now.
+    pub fn restore_region(&mut self, backup: &RegionBackup) -> Result<RegionId> {
+        let r = &backup.region;
+        check_region(&r.name, &r.region)?;
+        self.write(|tx| {
+            let taken = get_region(tx, r.id).is_ok();
+            let id = insert_region(tx, (!taken).then_some(r.id), r.photo, &r.name, &r.region)?;
+            for (photo, m) in &backup.measurements {
+                put_measurement(tx, id, *photo, m)?;
+            }
+            Ok(id)
+        })
     }
 
     /// Stores what `region` measured in `photo`, replacing an earlier measurement of the
     /// same pair; returns its id.
     pub fn save_measurement(
         &mut self,
-        region: i64,
+        region: RegionId,
         photo: PhotoId,
         m: &Measurement,
     ) -> Result<i64> {
         self.write(|tx| {
             get_region(tx, region)?;
-            let c = m.contrast.as_ref();
-            let s = c.map(|c| &c.surround);
-            tx.execute(
-                "INSERT INTO measurement (region_id, photo_id, method_version, corrected, \
-                 l_mean, a_mean, b_mean, l_sd, a_sd, b_sd, ita_deg, erythema_index, melanin_index, \
-                 pixels, surround_l, surround_a, surround_b, surround_ita, surround_erythema, \
-                 surround_melanin, delta_e2000, darker_share, redder_share, threshold_l, \
-                 threshold_a, measured_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
-                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) \
-                 ON CONFLICT (region_id, photo_id) DO UPDATE SET \
-                 method_version = excluded.method_version, corrected = excluded.corrected, \
-                 l_mean = excluded.l_mean, a_mean = excluded.a_mean, b_mean = excluded.b_mean, \
-                 l_sd = excluded.l_sd, a_sd = excluded.a_sd, b_sd = excluded.b_sd, \
-                 ita_deg = excluded.ita_deg, erythema_index = excluded.erythema_index, \
-                 melanin_index = excluded.melanin_index, pixels = excluded.pixels, \
-                 surround_l = excluded.surround_l, surround_a = excluded.surround_a, \
-                 surround_b = excluded.surround_b, surround_ita = excluded.surround_ita, \
-                 surround_erythema = excluded.surround_erythema, \
-                 surround_melanin = excluded.surround_melanin, \
-                 delta_e2000 = excluded.delta_e2000, darker_share = excluded.darker_share, \
-                 redder_share = excluded.redder_share, threshold_l = excluded.threshold_l, \
-                 threshold_a = excluded.threshold_a, measured_at = excluded.measured_at",
-                params![
-                    region,
-                    photo,
-                    m.method_version,
-                    m.corrected,
-                    m.region.lab[0],
-                    m.region.lab[1],
-                    m.region.lab[2],
-                    m.region.lab_sd[0],
-                    m.region.lab_sd[1],
-                    m.region.lab_sd[2],
-                    m.region.ita_deg,
-                    m.region.erythema_index,
-                    m.region.melanin_index,
-                    m.region.pixels as i64,
-                    s.map(|s| s.lab[0]),
-                    s.map(|s| s.lab[1]),
-                    s.map(|s| s.lab[2]),
-                    s.map(|s| s.ita_deg),
-                    s.map(|s| s.erythema_index),
-                    s.map(|s| s.melanin_index),
-                    c.map(|c| c.delta_e2000),
-                    c.map(|c| c.darker_share),
-                    c.map(|c| c.redder_share),
-                    c.map(|c| c.threshold.darker_l),
-                    c.map(|c| c.threshold.redder_a),
-                    now()
-                ],
-            )?;
-            Ok(tx.query_row(
-                "SELECT id FROM measurement WHERE region_id = ?1 AND photo_id = ?2",
-                params![region, photo],
-                |r| r.get(0),
-            )?)
+            put_measurement(tx, region, photo, m)
         })
+    }
+
+    /// Stores and removes measurements of a region in one transaction; returns the changes
+    /// that put back what was there before (for undo).
+    pub fn change_measurements(
+        &mut self,
+        region: RegionId,
+        changes: &[MeasurementChange],
+    ) -> Result<Vec<MeasurementChange>> {
+        self.write(|tx| {
+            get_region(tx, region)?;
+            let mut before = Vec::with_capacity(changes.len());
+            for (photo, change) in changes {
+                before.push((*photo, get_measurement(tx, region, *photo)?));
+                match change {
+                    Some(m) => {
+                        put_measurement(tx, region, *photo, m)?;
+                    }
+                    None => {
+                        tx.execute(
+                            "DELETE FROM measurement WHERE region_id = ?1 AND photo_id = ?2",
+                            params![region, photo],
+                        )?;
+                    }
+                }
+            }
+            before.reverse();
+            Ok(before)
+        })
+    }
+
+    /// The stored measurement of `region` in `photo`, if any.
+    pub fn measurement(&mut self, region: RegionId, photo: PhotoId) -> Result<Option<Measurement>> {
+        self.read(|tx| get_measurement(tx, region, photo))
     }
 
     /// Every measurement of a series' photos (not in the trash), by date then region.
@@ -333,43 +508,42 @@ impl Catalogue {
 
     /// Stores a photo's card correction, replacing any earlier one.
     pub fn save_card_correction(&mut self, c: &CardCorrection) -> Result<()> {
-        let to_text = |v: Value| v.to_string();
-        self.write(|tx| {
-            super::photos::get_photo(tx, c.photo)?;
-            tx.execute(
-                "INSERT OR REPLACE INTO card_correction \
-                 (photo_id, kind, corners, matrix, residuals, fitted_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    c.photo,
-                    c.kind,
-                    to_text(json!(c.corners.0)),
-                    to_text(json!(c.matrix)),
-                    to_text(json!(c.residuals)),
-                    now()
-                ],
-            )?;
-            Ok(())
-        })
+        self.write(|tx| put_card(tx, c))
     }
 
     pub fn card_correction(&mut self, photo: PhotoId) -> Result<Option<CardCorrection>> {
-        self.read(|tx| {
-            Ok(tx
-                .query_row(
-                    "SELECT photo_id, kind, corners, matrix, residuals FROM card_correction \
-                     WHERE photo_id = ?1",
-                    [photo],
-                    card_from_row,
-                )
-                .optional()?)
-        })
+        self.read(|tx| get_card(tx, photo))
     }
 
     /// Removes a photo's card correction; `false` when it had none.
     pub fn delete_card_correction(&mut self, photo: PhotoId) -> Result<bool> {
         self.write(|tx| {
             Ok(tx.execute("DELETE FROM card_correction WHERE photo_id = ?1", [photo])? > 0)
+        })
+    }
+
+    /// Sets (`Some`) or removes (`None`) a photo's card correction in one transaction;
+    /// returns the one it had before (for undo).
+    pub fn set_card_correction(
+        &mut self,
+        photo: PhotoId,
+        correction: Option<&CardCorrection>,
+    ) -> Result<Option<CardCorrection>> {
+        self.write(|tx| {
+            let before = get_card(tx, photo)?;
+            match correction {
+                Some(c) if c.photo == photo => put_card(tx, c)?,
+                Some(c) => {
+                    return Err(CatalogueError::Invalid {
+                        field: "card correction",
+                        reason: format!("it belongs to photo {}, not photo {photo}", c.photo),
+                    });
+                }
+                None => {
+                    tx.execute("DELETE FROM card_correction WHERE photo_id = ?1", [photo])?;
+                }
+            }
+            Ok(before)
         })
     }
 }
@@ -471,11 +645,49 @@ mod tests {
             .unwrap_err();
         assert!(err.to_string().contains("at least three points"), "{err}");
         assert!(matches!(
-            cat.save_measurement(99, first, &m(1.0)),
+            cat.save_measurement(RegionId(99), first, &m(1.0)),
             Err(CatalogueError::NotFound { what: "region", .. })
         ));
-        cat.delete_region(id).unwrap();
+        // Deleting keeps what it removed; restoring puts it back under the same id.
+        let backup = cat.delete_region(id).unwrap();
         assert!(cat.measurements_of_series(SeriesId(1)).unwrap().is_empty());
+        assert_eq!(backup.measurements.len(), 2);
+        assert_eq!(cat.restore_region(&backup).unwrap(), id);
+        let values = |rows: Vec<MeasurementRow>| {
+            rows.into_iter()
+                .map(|r| (r.region, r.photo, r.measurement))
+                .collect::<Vec<_>>()
+        };
+        let before = values(rows);
+        assert_eq!(
+            values(cat.measurements_of_series(SeriesId(1)).unwrap()),
+            before
+        );
+        // A change of measurements returns the changes that undo it.
+        let undo = cat
+            .change_measurements(id, &[(first, None), (later, Some(m(60.0)))])
+            .unwrap();
+        assert_eq!(cat.measurement(id, first).unwrap(), None);
+        let now = cat.measurement(id, later).unwrap().unwrap();
+        assert!((now.region.lab[0] - 60.0).abs() < 1e-12);
+        cat.change_measurements(id, &undo).unwrap();
+        assert_eq!(
+            values(cat.measurements_of_series(SeriesId(1)).unwrap()),
+            before
+        );
+        // A restored region whose id was taken meanwhile gets a new one.
+        let backup = cat.delete_region(id).unwrap();
+        let other = cat.add_region(first, "other", &region).unwrap();
+        assert_eq!(other, id, "SQLite reuses the highest free id");
+        let again = cat.restore_region(&backup).unwrap();
+        assert_ne!(again, id);
+        assert_eq!(cat.region(again).unwrap().name, "spot on cheek");
+        // A new region with its measurements, in one step.
+        let new = cat
+            .add_measured_region(first, "with values", &region, &[(first, m(47.0))])
+            .unwrap();
+        assert!(cat.measurement(new, first).unwrap().is_some());
+        assert_eq!(cat.regions_of_photo(first).unwrap().len(), 3);
     }
 
     #[test]
@@ -491,8 +703,16 @@ mod tests {
             residuals: vec![("dark skin".into(), 0.4), ("black 2".into(), 1.2)],
         };
         cat.save_card_correction(&c).unwrap();
-        assert_eq!(cat.card_correction(p).unwrap(), Some(c));
+        assert_eq!(cat.card_correction(p).unwrap(), Some(c.clone()));
         assert!(cat.delete_card_correction(p).unwrap());
         assert!(!cat.delete_card_correction(p).unwrap());
+        // Setting returns what was there, so it can be undone.
+        assert_eq!(cat.set_card_correction(p, Some(&c)).unwrap(), None);
+        assert_eq!(cat.set_card_correction(p, None).unwrap(), Some(c.clone()));
+        assert_eq!(cat.card_correction(p).unwrap(), None);
+        let err = cat
+            .set_card_correction(PhotoId(p.0 + 1), Some(&c))
+            .unwrap_err();
+        assert!(err.to_string().contains("belongs to photo"), "{err}");
     }
 }

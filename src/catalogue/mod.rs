@@ -25,6 +25,7 @@ pub use clinical::{
 };
 pub use edit::TermChange;
 pub use journal::Claim;
+pub use measure::{MeasurementChange, RegionBackup};
 pub use photos::{NewPhoto, PhotoListing};
 pub use series::{Assignment, AssignmentSpec};
 pub use settings::{CLINIC_LOGO, CLINIC_NAME};

@@ -5,7 +5,7 @@ use crate::model::clinical::{
     ConsentScope, Contraindication, DeviceKind, GradeScale, SideEffectKind,
 };
 use crate::model::{
-    AlignMethod, ContentHash, Keyed, Lighting, PersonId, PhotoFormat, PhotoId, SeriesId,
+    AlignMethod, ContentHash, Keyed, Lighting, PersonId, PhotoFormat, PhotoId, RegionId, SeriesId,
     SeriesStatus, SessionId, SessionKind, TermId, View,
 };
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
@@ -24,7 +24,7 @@ macro_rules! sql_id {
         }
     )+};
 }
-sql_id!(PersonId, SeriesId, SessionId, PhotoId, TermId);
+sql_id!(PersonId, SeriesId, SessionId, PhotoId, TermId, RegionId);
 
 macro_rules! sql_keyed {
     ($($ty:ident),+) => {$(

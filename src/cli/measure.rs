@@ -6,9 +6,9 @@ use crate::jobs::measure::{
     MeasureError, PhotoMeasurement, Target, correct_with_card, measure_photo,
 };
 use crate::model::Keyed;
-use crate::model::PhotoId;
 use crate::model::card::CardKind;
 use crate::model::measure::SpotThreshold;
+use crate::model::{PhotoId, RegionId};
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -116,7 +116,7 @@ pub fn measurement_json(m: &PhotoMeasurement, region: &str) -> serde_json::Value
         "pixels": r.pixels,
         "corrected": m.measurement.corrected,
         "method_version": m.measurement.method_version,
-        "region_id": m.region,
+        "region_id": m.region.map(|r| r.0),
     });
     if let Some(card) = &m.card {
         out["card"] = json!({
@@ -138,7 +138,7 @@ pub fn run_measure(library: Option<PathBuf>, args: &MeasureArgs) -> Result<ExitC
     let (target, name) = match (&args.rect, &args.region) {
         _ if args.saved.is_some() => {
             let id = args.saved.unwrap_or_default();
-            (Target::Stored(id), format!("region {id}"))
+            (Target::Stored(RegionId(id)), format!("region {id}"))
         }
         (Some([x, y, w, h]), _) => (
             Target::Rect {

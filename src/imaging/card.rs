@@ -269,6 +269,19 @@ pub fn fit_card(image: &RgbImage, kind: CardKind, corners: Corners) -> Result<Ca
     Ok(best)
 }
 
+/// Where each patch is read, as a quad in the photo's normalised coordinates (for drawing
+/// the patches over the photo), in the card's order.
+pub fn patch_quads(kind: CardKind, corners: &Corners) -> Vec<(String, [[f64; 2]; 4])> {
+    let h = square_to_quad(&corners.0);
+    layout(kind)
+        .into_iter()
+        .map(|(name, _, [u0, v0, u1, v1])| {
+            let quad = [[u0, v0], [u1, v0], [u1, v1], [u0, v1]].map(|[u, v]| apply_h(&h, u, v));
+            (name, quad)
+        })
+        .collect()
+}
+
 /// Applies a correction to an image (for showing the corrected photo).
 pub fn apply(image: &RgbImage, matrix: &Mat3) -> RgbImage {
     let table: Vec<f64> = (0..=255u8).map(colour::decode).collect();
@@ -385,6 +398,19 @@ mod tests {
         let p = corrected.get_pixel(600, 300).0;
         let q = image.get_pixel(600, 300).0;
         assert!(p[2] > q[2], "blue raised by the correction");
+    }
+
+    #[test]
+    fn patch_quads_lie_where_the_patches_are_read() {
+        let corners = Corners([[0.0, 0.0], [0.6, 0.0], [0.6, 0.4], [0.0, 0.4]]);
+        let quads = patch_quads(CardKind::ColorChecker24, &corners);
+        assert_eq!(quads.len(), 24);
+        let (name, first) = &quads[0];
+        assert_eq!(name, "dark skin");
+        // The middle half of the top-left cell (0.1 × 0.1 of the card).
+        assert!((first[0][0] - 0.025).abs() < 1e-12 && (first[0][1] - 0.025).abs() < 1e-12);
+        assert!((first[2][0] - 0.075).abs() < 1e-12 && (first[2][1] - 0.075).abs() < 1e-12);
+        assert_eq!(patch_quads(CardKind::Grey, &corners).len(), 4);
     }
 
     #[test]

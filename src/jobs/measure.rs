@@ -11,7 +11,7 @@ use crate::imaging::measure::{MeasureSpec, measure, pixel_rect};
 use crate::library::{Library, LibraryError};
 use crate::model::card::{CardCorrection, CardError, CardKind, Corners};
 use crate::model::measure::{Measurement, Region, RegionError, SpotThreshold};
-use crate::model::{Photo, PhotoId, Similarity};
+use crate::model::{Photo, PhotoId, RegionId, Similarity};
 use image::RgbImage;
 use std::sync::atomic::AtomicBool;
 
@@ -66,8 +66,15 @@ pub enum Target {
     Facial(String),
     /// A region drawn on the photo itself.
     Shape(Region),
+    /// A region drawn on another photo (or this one), measured through the alignment
+    /// between them; named in the error when they are not aligned.
+    DrawnOn {
+        region: Region,
+        photo: PhotoId,
+        name: String,
+    },
     /// A stored region, drawn on this photo or on another photo it is aligned with.
-    Stored(i64),
+    Stored(RegionId),
 }
 
 /// A region of `photo` in the frame it is defined in, and how the photo maps into it.
@@ -75,7 +82,7 @@ struct Resolved {
     region: Region,
     to_region: Similarity,
     /// The stored region's id, when it is one.
-    stored: Option<i64>,
+    stored: Option<RegionId>,
 }
 
 /// The hook for issue 11's face landmarks: a facial region's outline on `photo`, as a
@@ -126,15 +133,18 @@ fn resolve(
         }
         Target::Facial(name) => facial_region(photo.id, name).map(own),
         Target::Shape(region) => Ok(own(region.clone())),
+        Target::DrawnOn {
+            region,
+            photo: drawn_on,
+            name,
+        } => Ok(Resolved {
+            region: region.clone(),
+            to_region: to_frame_of(catalogue, *drawn_on, photo.id, name)?,
+            stored: None,
+        }),
         Target::Stored(id) => {
             let stored = catalogue.region(*id)?;
-            let to_region = catalogue
-                .pair_transform(stored.photo, photo.id)?
-                .ok_or_else(|| MeasureError::NotAligned {
-                    photo: photo.id,
-                    drawn_on: stored.photo,
-                    name: stored.name.clone(),
-                })?;
+            let to_region = to_frame_of(catalogue, stored.photo, photo.id, &stored.name)?;
             Ok(Resolved {
                 region: stored.region,
                 to_region,
@@ -144,13 +154,29 @@ fn resolve(
     }
 }
 
+/// How `photo` maps into the frame of `drawn_on`, where the region `name` was drawn.
+fn to_frame_of(
+    catalogue: &mut crate::catalogue::Catalogue,
+    drawn_on: PhotoId,
+    photo: PhotoId,
+    name: &str,
+) -> Result<Similarity, MeasureError> {
+    catalogue
+        .pair_transform(drawn_on, photo)?
+        .ok_or_else(|| MeasureError::NotAligned {
+            photo,
+            drawn_on,
+            name: name.to_owned(),
+        })
+}
+
 /// A measurement of one photo.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PhotoMeasurement {
     pub photo: PhotoId,
     pub measurement: Measurement,
-    /// The stored region it was saved under, if it was saved.
-    pub region: Option<i64>,
+    /// The stored region it was saved under (or measured from), if any.
+    pub region: Option<RegionId>,
     /// The card correction applied, if any.
     pub card: Option<CardCorrection>,
 }
@@ -170,20 +196,19 @@ pub fn measure_pixels(library: &Library, photo: &Photo) -> Result<RgbImage, Meas
     )
 }
 
-/// Measures `target` in `photo` (with its card correction, if one is stored). With
-/// `save_as`, a new region is stored under that name with the measurement; a stored region's
-/// measurement is always stored.
-pub fn measure_photo(
+/// Measures `target` in `photo` (with its card correction, if one is stored); stores
+/// nothing (the app stores through its undoable edits).
+pub fn compute(
     library: &Library,
     photo: PhotoId,
     target: &Target,
     threshold: SpotThreshold,
-    save_as: Option<&str>,
-) -> Result<PhotoMeasurement, MeasureError> {
+) -> Result<(PhotoMeasurement, Region), MeasureError> {
     let mut catalogue = library.catalogue()?;
     let photo = catalogue.compared_photo(photo)?.photo;
     let resolved = resolve(&mut catalogue, &photo, target)?;
     let card = catalogue.card_correction(photo.id)?;
+    drop(catalogue);
     let image = measure_pixels(library, &photo)?;
     let measurement = measure(
         &image,
@@ -198,21 +223,44 @@ pub fn measure_photo(
         photo: photo.id,
         source,
     })?;
-    // A stored region's measurement is always kept; a new region only when named.
-    let region = match (resolved.stored, save_as) {
-        (Some(id), _) => Some(id),
-        (None, Some(name)) => Some(catalogue.add_region(photo.id, name, &resolved.region)?),
-        (None, None) => None,
-    };
-    if let Some(id) = region {
-        catalogue.save_measurement(id, photo.id, &measurement)?;
+    Ok((
+        PhotoMeasurement {
+            photo: photo.id,
+            measurement,
+            region: resolved.stored,
+            card,
+        },
+        resolved.region,
+    ))
+}
+
+/// Measures `target` in `photo` and stores it (the command line): with `save_as`, a new
+/// region is stored under that name with the measurement; a stored region's measurement
+/// is always stored.
+pub fn measure_photo(
+    library: &Library,
+    photo: PhotoId,
+    target: &Target,
+    threshold: SpotThreshold,
+    save_as: Option<&str>,
+) -> Result<PhotoMeasurement, MeasureError> {
+    let (mut m, region) = compute(library, photo, target, threshold)?;
+    let mut catalogue = library.catalogue()?;
+    match (m.region, save_as) {
+        (Some(id), _) => {
+            catalogue.save_measurement(id, m.photo, &m.measurement)?;
+        }
+        (None, Some(name)) => {
+            m.region = Some(catalogue.add_measured_region(
+                m.photo,
+                name,
+                &region,
+                &[(m.photo, m.measurement.clone())],
+            )?);
+        }
+        (None, None) => {}
     }
-    Ok(PhotoMeasurement {
-        photo: photo.id,
-        measurement,
-        region,
-        card,
-    })
+    Ok(m)
 }
 
 /// One photo's outcome when a region is measured across its series.
@@ -222,12 +270,13 @@ pub struct SeriesOutcome {
     pub result: Result<Measurement, MeasureError>,
 }
 
-/// Measures a stored region in every photo of its timeline (same view and area as the photo
-/// it was drawn on), storing each. Photos not aligned with it are reported, not measured.
-/// `progress(done, total)` is called after each photo; `cancel` is checked between photos.
+/// Measures a stored region in every photo of its timeline (same view and area as the
+/// photo it was drawn on), storing nothing. Photos not aligned with it are reported, not
+/// measured. `progress(done, total)` is called after each photo; `cancel` is checked
+/// between photos.
 pub fn measure_series(
     library: &Library,
-    region: i64,
+    region: RegionId,
     threshold: SpotThreshold,
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(usize, usize),
@@ -239,11 +288,12 @@ pub fn measure_series(
         Some(series) => catalogue.series_photos(series)?.timeline(&drawn_on),
         None => vec![stored.photo],
     };
+    drop(catalogue);
     let mut outcomes = Vec::new();
     for (i, photo) in line.iter().enumerate() {
         super::checkpoint(cancel, MeasureError::Cancelled)?;
-        let result = measure_photo(library, *photo, &Target::Stored(region), threshold, None)
-            .map(|m| m.measurement);
+        let result = compute(library, *photo, &Target::Stored(region), threshold)
+            .map(|(m, _)| m.measurement);
         outcomes.push(SeriesOutcome {
             photo: *photo,
             result,
@@ -253,25 +303,29 @@ pub fn measure_series(
     Ok(outcomes)
 }
 
-/// Fits a card correction from corners marked in pixels of the photo as oriented (top left,
-/// top right, bottom right, bottom left) and stores it with the photo.
-pub fn correct_with_card(
+/// The measured photos of a series' outcomes, as stored changes.
+pub fn measured(outcomes: &[SeriesOutcome]) -> Vec<(PhotoId, Option<Measurement>)> {
+    outcomes
+        .iter()
+        .filter_map(|o| o.result.as_ref().ok().map(|m| (o.photo, Some(m.clone()))))
+        .collect()
+}
+
+/// Fits a card to corners marked in the photo's normalised coordinates (top left, top
+/// right, bottom right, bottom left), storing nothing.
+pub fn fit_card_on(
     library: &Library,
     photo: PhotoId,
     kind: CardKind,
-    corners_px: [[f64; 2]; 4],
-) -> Result<CardFit, MeasureError> {
-    let mut catalogue = library.catalogue()?;
-    let photo = catalogue.compared_photo(photo)?.photo;
-    let corners = Corners(
-        corners_px.map(|p| crate::model::transform::to_normalised(p, photo.width, photo.height)),
-    );
+    corners: Corners,
+) -> Result<(CardFit, CardCorrection), MeasureError> {
+    let photo = library.catalogue()?.compared_photo(photo)?.photo;
     let image = measure_pixels(library, &photo)?;
     let fit = fit_card(&image, kind, corners).map_err(|source| MeasureError::Card {
         photo: photo.id,
         source,
     })?;
-    catalogue.save_card_correction(&CardCorrection {
+    let correction = CardCorrection {
         photo: photo.id,
         kind,
         corners: fit.corners,
@@ -281,6 +335,23 @@ pub fn correct_with_card(
             .iter()
             .map(|p| (p.name.clone(), p.residual))
             .collect(),
-    })?;
+    };
+    Ok((fit, correction))
+}
+
+/// Fits a card correction from corners marked in pixels of the photo as oriented (top left,
+/// top right, bottom right, bottom left) and stores it with the photo (the command line).
+pub fn correct_with_card(
+    library: &Library,
+    photo: PhotoId,
+    kind: CardKind,
+    corners_px: [[f64; 2]; 4],
+) -> Result<CardFit, MeasureError> {
+    let size = library.catalogue()?.compared_photo(photo)?.photo;
+    let corners = Corners(
+        corners_px.map(|p| crate::model::transform::to_normalised(p, size.width, size.height)),
+    );
+    let (fit, correction) = fit_card_on(library, photo, kind, corners)?;
+    library.catalogue()?.save_card_correction(&correction)?;
     Ok(fit)
 }

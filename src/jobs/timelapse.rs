@@ -27,12 +27,26 @@ pub enum TimelapseFormat {
 }
 
 impl TimelapseFormat {
+    pub const ALL: [Self; 3] = [Self::Mp4, Self::Gif, Self::Webp];
+
     pub fn from_path(path: &Path) -> Option<Self> {
-        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "gif" => Some(Self::Gif),
-            "webp" => Some(Self::Webp),
-            "mp4" => Some(Self::Mp4),
-            _ => None,
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Self::ALL.into_iter().find(|f| f.extension() == ext)
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Gif => "gif",
+            Self::Webp => "webp",
+            Self::Mp4 => "mp4",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Gif => "GIF",
+            Self::Webp => "WebP (lossless)",
+            Self::Mp4 => "MP4 (H.264)",
         }
     }
 }

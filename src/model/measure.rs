@@ -5,7 +5,7 @@
 
 // Geometry: x, y, w, h, u, v read as in the formulas they implement.
 #![allow(clippy::many_single_char_names)]
-use super::{Keyed, PhotoId, SessionId, Similarity, UnknownKey, parse_keyed};
+use super::{Keyed, PhotoId, RegionId, SessionId, Similarity, UnknownKey, parse_keyed};
 use chrono::NaiveDate;
 use std::fmt;
 use std::str::FromStr;
@@ -84,6 +84,45 @@ impl Shape {
         [f64::midpoint(a, c), f64::midpoint(b, d)]
     }
 
+    /// The outline as a closed polyline (an ellipse as 72 points), for drawing.
+    pub fn outline(&self) -> Vec<Point> {
+        match self {
+            Self::Rect { x, y, w, h } => vec![[*x, *y], [x + w, *y], [x + w, y + h], [*x, y + h]],
+            Self::Ellipse { cx, cy, rx, ry } => (0..72)
+                .map(|i| {
+                    let t = f64::from(i) / 72.0 * std::f64::consts::TAU;
+                    [cx + rx * t.cos(), cy + ry * t.sin()]
+                })
+                .collect(),
+            Self::Polygon(points) => points.clone(),
+        }
+    }
+
+    /// The shape grown (or shrunk) by `scale` about its centre: a ring's outer edge.
+    #[must_use]
+    pub fn scaled(&self, scale: f64) -> Self {
+        let [cx, cy] = self.centre();
+        let at = |[x, y]: Point| [cx + (x - cx) * scale, cy + (y - cy) * scale];
+        match self {
+            Self::Rect { x, y, w, h } => {
+                let [x, y] = at([*x, *y]);
+                Self::Rect {
+                    x,
+                    y,
+                    w: w * scale,
+                    h: h * scale,
+                }
+            }
+            Self::Ellipse { rx, ry, .. } => Self::Ellipse {
+                cx,
+                cy,
+                rx: rx * scale,
+                ry: ry * scale,
+            },
+            Self::Polygon(points) => Self::Polygon(points.iter().map(|p| at(*p)).collect()),
+        }
+    }
+
     /// Why the shape cannot be measured, if it cannot.
     pub fn check(&self) -> Result<(), RegionError> {
         let finite = |v: &[f64]| v.iter().all(|v| v.is_finite());
@@ -153,6 +192,15 @@ impl Region {
                     .contains([c[0] + (p[0] - c[0]) / scale, c[1] + (p[1] - c[1]) / scale])
             }
             Some(Surround::Shape(s)) => s.contains(p),
+        }
+    }
+
+    /// The surround's outer outline, when there is a surround.
+    pub fn surround_outline(&self) -> Option<Vec<Point>> {
+        match &self.surround {
+            None => None,
+            Some(Surround::Ring { scale }) => Some(self.shape.scaled(*scale).outline()),
+            Some(Surround::Shape(s)) => Some(s.outline()),
         }
     }
 
@@ -298,7 +346,7 @@ pub struct Measurement {
 /// A region as stored: drawn on `photo` (usually the series' reference), with a name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredRegion {
-    pub id: i64,
+    pub id: RegionId,
     pub photo: PhotoId,
     pub name: String,
     pub region: Region,
@@ -308,7 +356,7 @@ pub struct StoredRegion {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MeasurementRow {
     pub id: i64,
-    pub region: i64,
+    pub region: RegionId,
     pub region_name: String,
     pub photo: PhotoId,
     pub session: Option<SessionId>,
@@ -407,6 +455,43 @@ mod tests {
             Shape::Polygon(vec![[0.0, 0.0], [0.1, 0.1]]).check(),
             Err(RegionError::TooFewPoints(2))
         );
+    }
+
+    #[test]
+    fn outlines_follow_the_shape_and_a_ring_grows_about_the_centre() {
+        let rect = Shape::Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 0.2,
+            h: 0.1,
+        };
+        assert_eq!(rect.outline().len(), 4);
+        let ring = rect.scaled(2.0);
+        let b = ring.bounds();
+        assert!(
+            b.iter()
+                .zip([-0.1, -0.05, 0.3, 0.15])
+                .all(|(x, y)| (x - y).abs() < 1e-12),
+            "{b:?}"
+        );
+        let ellipse = Shape::Ellipse {
+            cx: 0.1,
+            cy: 0.0,
+            rx: 0.05,
+            ry: 0.02,
+        };
+        // Every outline point lies on the ellipse's edge.
+        for [x, y] in ellipse.outline() {
+            let r = ((x - 0.1) / 0.05).powi(2) + (y / 0.02).powi(2);
+            assert!((r - 1.0).abs() < 1e-9);
+        }
+        let region = Region {
+            shape: ellipse.clone(),
+            surround: Some(Surround::Ring { scale: 3.0 }),
+        };
+        let outer = region.surround_outline().unwrap();
+        assert!(outer.iter().any(|p| (p[0] - 0.25).abs() < 1e-9));
+        assert_eq!(Region::plain(ellipse).surround_outline(), None);
     }
 
     #[test]

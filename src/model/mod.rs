@@ -48,6 +48,10 @@ typed_id!(
     /// An area or concern in the vocabulary.
     TermId
 );
+typed_id!(
+    /// A region of interest drawn on a photo, measured across its series.
+    RegionId
+);
 
 /// An enum whose variants have a stable text key (stored in the catalogue and used on the
 /// command line) and a label for people.

@@ -4,9 +4,11 @@
 
 mod chrome;
 mod compare;
+mod document;
 mod grid;
 mod import_dialog;
 mod inspector;
+mod measure;
 mod people;
 mod record;
 mod shell;
@@ -37,6 +39,7 @@ pub struct Panels {
     pub compare: ComparePanel,
     pub record: record::RecordPanel,
     pub import: ImportDialog,
+    pub documents: document::DocumentForms,
     /// Widths the side panels were last drawn at (the user may have dragged them), to be
     /// remembered in the preferences.
     pub left_width: Option<f32>,
@@ -146,6 +149,12 @@ fn windows(ctx: &egui::Context, state: &AppState, panels: &mut Panels, commands:
         Some(Modal::Export) => panels.compare.export.ui(ctx, state, commands),
         Some(Modal::Person(r)) => record::person_window(ctx, state, r, commands),
         Some(Modal::ConfirmEmptyTrash) => chrome::confirm_empty_trash(ctx, state, commands),
+        Some(Modal::Report(series)) => panels.documents.report(ctx, state, *series, commands),
+        Some(Modal::Timelapse(series, view)) => {
+            panels
+                .documents
+                .timelapse(ctx, state, (*series, *view), commands);
+        }
         Some(Modal::Help) | None => {}
     }
     chrome::help_window(ctx, state, commands);
@@ -155,4 +164,6 @@ fn windows(ctx: &egui::Context, state: &AppState, panels: &mut Panels, commands:
     import_dialog::progress_window(ctx, state, commands);
     compare::export_progress_window(ctx, state, commands);
     compare::series_window(ctx, state, commands);
+    document::progress_window(ctx, state, commands);
+    measure::series_window(ctx, state, commands);
 }

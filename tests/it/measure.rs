@@ -188,7 +188,7 @@ fn a_region_saved_on_the_baseline_is_measured_across_the_series_and_exported() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
-    let region = v["region_id"].as_i64().unwrap();
+    let region = skinlapse::model::RegionId(v["region_id"].as_i64().unwrap());
     let outcomes = skinlapse::jobs::measure::measure_series(
         &library,
         region,
@@ -204,6 +204,10 @@ fn a_region_saved_on_the_baseline_is_measured_across_the_series_and_exported() {
     }
     assert!(measured >= 2, "{outcomes:?}");
     let mut cat = library.catalogue().unwrap();
+    // Measuring stores nothing by itself; the measured photos are stored in one step.
+    assert_eq!(cat.measurements_of_series(series).unwrap().len(), 1);
+    cat.change_measurements(region, &skinlapse::jobs::measure::measured(&outcomes))
+        .unwrap();
     let rows = cat.measurements_of_series(series).unwrap();
     assert_eq!(rows.len(), measured);
     assert!(rows.iter().all(|r| r.region_name == "chin spot"));

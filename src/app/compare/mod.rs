@@ -29,10 +29,12 @@ pub enum CompareMode {
     Sheet,
     /// Both photos as taken, to place matching landmarks and auto-align.
     Align,
+    /// A and B side by side in A's frame, to draw a region and measure it in both.
+    Measure,
 }
 
 impl CompareMode {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::SideBySide,
         Self::Slider,
         Self::Overlay,
@@ -40,6 +42,7 @@ impl CompareMode {
         Self::Flicker,
         Self::Sheet,
         Self::Align,
+        Self::Measure,
     ];
 
     pub fn action(self) -> Action {
@@ -51,6 +54,7 @@ impl CompareMode {
             Self::Flicker => Action::ModeFlicker,
             Self::Sheet => Action::ModeSheet,
             Self::Align => Action::ModeAlign,
+            Self::Measure => Action::ModeMeasure,
         }
     }
 }

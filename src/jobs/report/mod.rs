@@ -424,7 +424,8 @@ fn charts(layout: &mut Layout, m: &Material) {
         8.0,
         GREY,
     );
-    let mut regions: BTreeMap<(i64, String), Vec<&MeasurementRow>> = BTreeMap::new();
+    let mut regions: BTreeMap<(crate::model::RegionId, String), Vec<&MeasurementRow>> =
+        BTreeMap::new();
     for row in &m.measurements {
         regions
             .entry((row.region, row.region_name.clone()))

@@ -5,6 +5,7 @@
 mod align;
 mod canvas;
 mod export;
+mod measure;
 
 pub use align::series_window;
 pub use export::{ExportForm, export_progress_window};
@@ -40,6 +41,8 @@ pub struct ComparePanel {
     /// The photo the filmstrip last scrolled to (B), so a new B is brought into view.
     strip_shows: Option<crate::model::PhotoId>,
     pub export: ExportForm,
+    /// The Measure mode's panel.
+    measure: crate::ui::measure::MeasurePanel,
 }
 
 impl ComparePanel {
@@ -82,6 +85,9 @@ impl ComparePanel {
             canvas::sheet(ui, state, c, images, commands);
         } else if settings.mode == CompareMode::Align {
             self.align_canvas(ui, state, c, images, commands);
+        } else if settings.mode == CompareMode::Measure {
+            self.measure_panel(ui, state, c, commands);
+            self.measure_canvas(ui, state, c, images, commands);
         } else {
             self.canvas(ui, state, c, images, commands);
         }
@@ -115,6 +121,7 @@ fn toolbar(
         ui.separator();
         super::action_button(ui, Action::SwapSides, true, commands);
         super::action_button(ui, Action::ExportComparison, true, commands);
+        super::document::timelapse_button(ui, c, commands);
         ui.separator();
         super::action_button(ui, Action::ZoomFit, true, commands);
         super::action_button(ui, Action::ZoomActual, true, commands);
@@ -158,6 +165,14 @@ fn controls(ui: &mut Ui, settings: &CompareSettings, commands: &mut Commands) {
         CompareMode::Difference => difference_controls(ui, settings, commands),
         CompareMode::Flicker => flicker_controls(ui, settings, commands),
         CompareMode::Align => {}
+        CompareMode::Measure => {
+            ui.label(
+                RichText::new(
+                    "Draw a region on A or B (both show A's frame; B through its alignment): it is read in both. Right-drag pans.",
+                )
+                .weak(),
+            );
+        }
         CompareMode::Sheet => {
             ui.label(
                 RichText::new(

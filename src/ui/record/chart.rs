@@ -6,12 +6,32 @@ use chrono::{Datelike, NaiveDate};
 use egui::{RichText, Ui};
 
 /// Days since the common era, as the charts' x axis.
-fn x_of(date: NaiveDate) -> f64 {
+pub(super) fn x_of(date: NaiveDate) -> f64 {
     f64::from(date.num_days_from_ce())
 }
 
 fn date_of(x: f64) -> Option<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(x.round() as i32)
+}
+
+/// A chart over dates: dates on the x axis, a hovered point's series, date and value.
+pub(super) fn dated_plot(id: impl egui::AsIdSalt) -> egui_plot::Plot<'static> {
+    egui_plot::Plot::new(id)
+        .allow_scroll(false)
+        .x_axis_formatter(|mark, _| {
+            date_of(mark.value).map_or(String::new(), |d| d.format("%Y-%m-%d").to_string())
+        })
+        .label_formatter(|hover| {
+            let date = |x: f64| date_of(x).map_or(String::new(), |d| d.to_string());
+            Some(match hover {
+                egui_plot::HoverPosition::NearDataPoint {
+                    plot_name,
+                    position,
+                    ..
+                } => format!("{plot_name}\n{}: {:.1}", date(position.x), position.y),
+                egui_plot::HoverPosition::Elsewhere { position } => date(position.x),
+            })
+        })
 }
 
 /// Every graded scale over time, with the sessions as vertical lines and side effects as
@@ -31,23 +51,8 @@ pub(super) fn charts(ui: &mut Ui, r: &SeriesRecord) {
             .iter()
             .map(|p| p.1)
             .fold(f64::INFINITY, f64::min);
-        egui_plot::Plot::new(("grade-chart", &line.name))
+        dated_plot(("grade-chart", &line.name))
             .height(150.0)
-            .allow_scroll(false)
-            .x_axis_formatter(|mark, _| {
-                date_of(mark.value).map_or(String::new(), |d| d.format("%Y-%m-%d").to_string())
-            })
-            .label_formatter(|hover| {
-                let date = |x: f64| date_of(x).map_or(String::new(), |d| d.to_string());
-                Some(match hover {
-                    egui_plot::HoverPosition::NearDataPoint {
-                        plot_name,
-                        position,
-                        ..
-                    } => format!("{plot_name}\n{}: {:.1}", date(position.x), position.y),
-                    egui_plot::HoverPosition::Elsewhere { position } => date(position.x),
-                })
-            })
             .show(ui, |plot| {
                 for s in &r.sessions {
                     plot.vline(

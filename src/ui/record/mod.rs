@@ -4,6 +4,7 @@
 
 mod chart;
 mod forms;
+mod measurements;
 mod person;
 
 use forms::{EffectForm, GradeForm, SessionForm};
@@ -121,6 +122,13 @@ impl RecordPanel {
                     self.purpose,
                 )));
             }
+            if ui
+                .button("Report…")
+                .on_hover_text("A PDF report of the series for the patient file or the patient")
+                .clicked()
+            {
+                commands.push(crate::app::DocumentCommand::ShowReport(r.series.id).into());
+            }
         });
         if let Some(problem) = &self.problem {
             ui.colored_label(ui.visuals().error_fg_color, problem);
@@ -131,6 +139,7 @@ impl RecordPanel {
                 self.plan_ui(ui, state, r, commands);
                 ui.separator();
                 chart::charts(ui, r);
+                measurements::charts(ui, state, r);
                 ui.separator();
                 if let Some(id) = sessions(ui, state, images, r, commands) {
                     self.edit_request = Some(id);
