@@ -193,7 +193,7 @@ impl DocumentFeature {
         let out = request.out.clone();
         self.start("Report", out, cx, move |library, progress, cancel| {
             run_report(library, &request, cancel, &mut |f, step| {
-                progress.set(f, step)
+                progress.set(f, step);
             })
             .map(Made::Report)
             .map_err(WorkError::from)
