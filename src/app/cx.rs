@@ -86,9 +86,14 @@ impl Cx<'_> {
     /// Applies an edit: the one place the app changes the catalogue. On success what it
     /// made stale is reloaded after the command, and its undo is kept.
     pub fn edit(&mut self, edit: Edit) -> Option<Made> {
+        self.apply(edit, true)
+    }
+
+    /// Applies an edit, keeping its undo when `record` (not when it is itself an undo).
+    fn apply(&mut self, edit: Edit, record: bool) -> Option<Made> {
         let applied = self.catalogue(edit.failure(), |cat| edit.apply(cat))?;
         self.stale |= edit.stale();
-        if let Some(undo) = applied.undo {
+        if let Some(undo) = applied.undo.filter(|_| record) {
             self.history.push(&edit, undo);
         }
         Some(applied.made)
@@ -99,7 +104,7 @@ impl Cx<'_> {
         let Some(edit) = self.history.pop_undo() else {
             return;
         };
-        match (self.edit(edit.clone()), edit) {
+        match (self.apply(edit.clone(), false), edit) {
             (Some(Made::Photos(n)), Edit::Restore(_)) => {
                 self.notices.info(format!("Restored {n} photos."));
             }

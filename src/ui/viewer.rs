@@ -79,7 +79,7 @@ impl ViewerPanel {
                 .default_size(330.0)
                 .min_size(280.0)
                 .show(ui, |ui| {
-                    self.measure.ui(ui, state, &on_screen, tab, true, commands);
+                    self.measure.ui(ui, state, &on_screen, tab, commands);
                 });
         }
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());

@@ -417,7 +417,11 @@ fn export_from_the_app_writes_a_labelled_image_and_reports_a_bad_folder() {
 }
 
 /// A click at a point of the window, as a mouse gives it.
-fn click_at(h: &mut Harness<'static, App>, pos: egui::Pos2, button: egui::PointerButton) {
+pub(crate) fn click_at(
+    h: &mut Harness<'static, App>,
+    pos: egui::Pos2,
+    button: egui::PointerButton,
+) {
     h.hover_at(pos);
     h.run_steps(1);
     for pressed in [true, false] {

@@ -11,6 +11,7 @@ mod corruption;
 mod crash;
 mod import;
 mod measure;
+mod measuring;
 mod migrations;
 mod navigation;
 mod query_plans;

@@ -258,7 +258,7 @@ fn a_region_saved_on_the_baseline_is_measured_across_the_series_and_exported() {
 }
 
 /// A photo of skin with a colour checker chart in it, seen through a warm cast; and the corners.
-fn card_photo(cast: &colour::Mat3) -> (Vec<u8>, [[f64; 2]; 4]) {
+pub(crate) fn card_photo(cast: &colour::Mat3) -> (Vec<u8>, [[f64; 2]; 4]) {
     let (w, h) = (900, 600);
     let mut image = skin(w, h, 11);
     let corners = Corners([[-0.30, -0.20], [0.15, -0.18], [0.16, 0.12], [-0.29, 0.10]]);

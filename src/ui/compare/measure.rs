@@ -40,7 +40,7 @@ impl ComparePanel {
             .min_size(300.0)
             .show(ui, |ui| {
                 self.measure
-                    .ui(ui, state, &on_screen, Tab::Measure, false, commands);
+                    .ui(ui, state, &on_screen, Tab::Measure, commands);
             });
     }
 

@@ -47,29 +47,15 @@ fn describe(r: &StoredRegion) -> String {
 }
 
 impl MeasurePanel {
-    /// The panel: tabs (the card only where `card` is offered), then the tab's contents.
+    /// The panel's tab (the viewer's toolbar switches tabs).
     pub fn ui(
         &mut self,
         ui: &mut Ui,
         state: &AppState,
         photos: &[OnScreen],
         tab: Tab,
-        card: bool,
         commands: &mut Commands,
     ) {
-        if card {
-            ui.horizontal(|ui| {
-                for (t, label) in [(Tab::Measure, "Measure"), (Tab::Card, "Reference card")] {
-                    if ui.selectable_label(tab == t, label).clicked() {
-                        commands.push(measure(MeasureCommand::Open(Some(t))));
-                    }
-                }
-                if ui.button("Close").clicked() {
-                    commands.push(measure(MeasureCommand::Open(None)));
-                }
-            });
-            ui.separator();
-        }
         egui::ScrollArea::vertical()
             .id_salt("measure-panel")
             .show(ui, |ui| match tab {

@@ -221,9 +221,10 @@ fn card_line(ui: &mut Ui, title: &str, m: &PhotoMeasurement, named: bool) {
         text
     };
     let colours = palette(ui);
-    ui.label(RichText::new(text).color(if m.card.is_some() {
+    let colour = if m.card.is_some() {
         colours.good
     } else {
         colours.note
-    }));
+    };
+    ui.add(egui::Label::new(RichText::new(text).color(colour)).wrap());
 }
