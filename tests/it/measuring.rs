@@ -119,9 +119,11 @@ fn a_region_drawn_in_the_viewer_is_measured_saved_measured_across_the_series_and
     h.get_by_label("Measure").click();
     settle(&mut h);
     assert_eq!(measure_state(&h).tab, Some(Tab::Measure));
+    let before = h.get_by_label("Photo to measure").rect();
     h.get_by_label("Ring around it").click();
     settle(&mut h);
     let photo = h.get_by_label("Photo to measure").rect();
+    assert_eq!(photo, before, "the ring's slider does not widen the panel");
     drag(
         &mut h,
         photo.center() - vec2(30.0, 20.0),

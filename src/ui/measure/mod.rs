@@ -207,11 +207,11 @@ impl MeasurePanel {
 
 fn surround_ui(ui: &mut Ui, current: SurroundChoice, commands: &mut Commands) {
     ui.label("Compare with the skin around it:");
+    let ring = match current {
+        SurroundChoice::Ring(scale) => Some(scale),
+        _ => None,
+    };
     ui.horizontal_wrapped(|ui| {
-        let ring = match current {
-            SurroundChoice::Ring(scale) => Some(scale),
-            _ => None,
-        };
         let choices = [
             (SurroundChoice::None, "No"),
             (
@@ -226,21 +226,22 @@ fn surround_ui(ui: &mut Ui, current: SurroundChoice, commands: &mut Commands) {
                 commands.push(measure(MeasureCommand::Surround(choice)));
             }
         }
-        if let Some(mut scale) = ring
-            && ui
-                .add(
-                    egui::Slider::new(&mut scale, 1.2..=4.0)
-                        .text("× size")
-                        .fixed_decimals(1),
-                )
-                .on_hover_text("The ring's outer edge: the region grown this much about its centre")
-                .changed()
-        {
-            commands.push(measure(MeasureCommand::Surround(SurroundChoice::Ring(
-                scale,
-            ))));
-        }
     });
+    // On a line of its own: beside the choices it widened the panel and shrank the photo.
+    if let Some(mut scale) = ring
+        && ui
+            .add(
+                egui::Slider::new(&mut scale, 1.2..=4.0)
+                    .text("× size")
+                    .fixed_decimals(1),
+            )
+            .on_hover_text("The ring's outer edge: the region grown this much about its centre")
+            .changed()
+    {
+        commands.push(measure(MeasureCommand::Surround(SurroundChoice::Ring(
+            scale,
+        ))));
+    }
 }
 
 /// A saved region's buttons: store, measure across the series, delete.
