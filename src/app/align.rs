@@ -6,7 +6,7 @@ use super::App;
 use super::background::Task;
 use super::compare::CompareState;
 use crate::catalogue::LandmarkPair;
-use crate::imaging::align::{AutoAlignment, auto_align};
+use crate::imaging::align::{AutoAlignment, align};
 use crate::imaging::derive::PREVIEW_EDGE;
 use crate::jobs::export::load_pixels;
 use crate::library::Library;
@@ -142,9 +142,10 @@ impl App {
             }
             AlignCommand::Auto => {
                 let (a, b) = (c.pair.a.photo.clone(), c.pair.b.photo.clone());
+                let faces = (c.pair.a.face.clone(), c.pair.b.face.clone());
                 let task = Task::spawn("auto-align", &self.ctx, move |_, _| {
                     let (pa, pb) = previews(&library, &a, &b)?;
-                    Ok(auto_align(&pa, &pb))
+                    Ok(align(&pa, &pb, faces.0.as_ref(), faces.1.as_ref()))
                 });
                 work.auto = Some(AutoProposal::Running(task));
             }
@@ -153,12 +154,12 @@ impl App {
                     && found.accepted()
                 {
                     let (a, b) = (c.pair.a.id(), c.pair.b.id());
-                    let (t, confidence) = (found.transform, found.confidence);
+                    let (t, confidence, method) = (found.transform, found.confidence, found.method);
                     work.auto = None;
                     if self
                         .state
                         .with_catalogue("Align", |cat| {
-                            cat.save_alignment(b, a, t, AlignMethod::Auto, Some(confidence), None)
+                            cat.save_alignment(b, a, t, method, Some(confidence), None)
                         })
                         .is_some()
                     {
@@ -266,10 +267,10 @@ impl App {
                 .error("Align series: these photos are not in a series.");
             return;
         };
-        let photos: Vec<Photo> = c
+        let photos: Vec<(Photo, Option<crate::model::face::FaceLandmarks>)> = c
             .timeline
             .iter()
-            .filter_map(|id| series.photo(*id).map(|p| p.photo.clone()))
+            .filter_map(|id| series.photo(*id).map(|p| (p.photo.clone(), p.face.clone())))
             .collect();
         if photos.len() < 2 {
             self.state
@@ -279,11 +280,11 @@ impl App {
         let total = photos.len() - 1;
         let task = Task::spawn("align-series", &self.ctx, move |progress, cancel| {
             let mut catalogue = library.catalogue().map_err(|e| e.to_string())?;
-            let base = &photos[0];
+            let (base, base_face) = &photos[0];
             let base_pixels =
                 load_pixels(&library, base, PREVIEW_EDGE).map_err(|e| e.to_string())?;
             let mut rows = Vec::new();
-            for (i, photo) in photos[1..].iter().enumerate() {
+            for (i, (photo, face)) in photos[1..].iter().enumerate() {
                 if cancel.load(std::sync::atomic::Ordering::Relaxed) {
                     break;
                 }
@@ -295,14 +296,14 @@ impl App {
                 let outcome = load_pixels(&library, photo, PREVIEW_EDGE)
                     .map_err(|e| e.to_string())
                     .and_then(|pixels| {
-                        let found = auto_align(&base_pixels, &pixels);
+                        let found = align(&base_pixels, &pixels, base_face.as_ref(), face.as_ref());
                         found.verdict.clone()?;
                         catalogue
                             .save_alignment(
                                 photo.id,
                                 base.id,
                                 found.transform,
-                                AlignMethod::Auto,
+                                found.method,
                                 Some(found.confidence),
                                 None,
                             )

@@ -323,6 +323,7 @@ impl App {
                         width,
                         out,
                         purpose,
+                        deidentify: crate::model::deidentify::Deidentify::ByPurpose,
                     });
                 }
             }

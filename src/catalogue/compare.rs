@@ -43,6 +43,7 @@ impl Catalogue {
             Ok(ComparedPhoto {
                 areas: areas_of(tx, id)?,
                 person_name: person_name(tx, &photo)?,
+                face: super::face::landmarks_of(tx, id)?,
                 photo,
             })
         })
@@ -89,6 +90,7 @@ impl Catalogue {
             while let Some(row) = rows.next()? {
                 areas.entry(row.get(0)?).or_default().push(row.get(1)?);
             }
+            let mut faces = super::face::series_landmarks(tx, id)?;
             let photos = tx
                 .prepare_cached(&format!(
                     "SELECT {PHOTO_COLUMNS} FROM photo {SERIES_PHOTOS_SQL}"
@@ -99,6 +101,7 @@ impl Catalogue {
                     Ok(ComparedPhoto {
                         areas: areas.remove(&photo.id).unwrap_or_default(),
                         person_name: Some(person_name.clone()),
+                        face: faces.remove(&photo.id),
                         photo,
                     })
                 })

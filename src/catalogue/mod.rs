@@ -8,6 +8,7 @@ mod browse;
 mod clinical;
 mod compare;
 mod edit;
+mod face;
 mod journal;
 mod people;
 mod photos;
@@ -22,6 +23,7 @@ pub use clinical::{
     ConsentRow, ContraindicationRow, GradeRow, NewGrade, NewSession, SeriesPlan, SideEffectRow,
 };
 pub use edit::TermChange;
+pub use face::{FaceRecord, FaceScan};
 pub use journal::Claim;
 pub use photos::{NewPhoto, PhotoListing};
 pub use series::{Assignment, AssignmentSpec};
@@ -40,6 +42,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/002_trash_purge.sql"),
     include_str!("migrations/003_alignment.sql"),
     include_str!("migrations/004_clinical_record.sql"),
+    include_str!("migrations/007_face.sql"),
 ];
 
 /// The numbered schema migrations, applied in order on open.

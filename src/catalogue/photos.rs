@@ -279,10 +279,18 @@ impl Catalogue {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::catalogue::{AssignmentSpec, Claim};
     use chrono::NaiveDateTime;
+
+    /// A photo row with no person, for tests of tables that hang off photos.
+    pub(crate) fn insert_photo(cat: &mut Catalogue, seed: &str) -> PhotoId {
+        let new = new_photo(seed.as_bytes());
+        let a = cat.resolve_assignment(&AssignmentSpec::default()).unwrap();
+        cat.claim_import(&new.hash, "test", "jpg").unwrap();
+        cat.finish_import(&new, &a, "test", || {}).unwrap()
+    }
 
     fn new_photo(bytes: &[u8]) -> NewPhoto {
         NewPhoto {

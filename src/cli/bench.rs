@@ -19,6 +19,10 @@ pub enum BenchCommand {
     Scale(BenchScaleArgs),
     /// Automatic alignment on generated pairs with known transforms: accuracy and time.
     Align(super::bench_align::BenchAlignArgs),
+    /// Face landmarks and face-aware alignment on ground truth made from public-domain
+    /// portraits, against the whole-frame method: acceptance, error at eye and mouth corners,
+    /// different-person pairs, real photos of one person, time.
+    Faces(super::bench_faces::BenchFacesArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -64,6 +68,7 @@ pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
     match command {
         BenchCommand::Import(args) => bench_import(&args),
         BenchCommand::Align(args) => Ok(super::bench_align::run(&args)),
+        BenchCommand::Faces(args) => Ok(super::bench_faces::run(&args)),
         BenchCommand::Scale(args) => {
             if args.out.join(crate::library::CATALOGUE_FILE).exists() {
                 return Err(Failure::usage(format!(

@@ -4,8 +4,10 @@
 mod align;
 mod bench;
 mod bench_align;
+mod bench_faces;
 mod demo;
 mod export;
+mod faces;
 mod import;
 mod list;
 mod record;
@@ -61,6 +63,10 @@ pub enum Command {
     /// series' record as CSV.
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// Faces: find them on photos imported before faces were found at import (`scan`), or
+    /// show pose, expression, suggested view and facial regions of one photo (`show`).
+    #[command(subcommand)]
+    Faces(faces::FacesCommand),
     /// Measure speed.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -142,6 +148,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Series(cmd)) => record::run_series(cli.library, cmd),
         Some(Command::Session(cmd)) => record::run_session(cli.library, cmd),
         Some(Command::Grade(cmd)) => record::run_grade(cli.library, cmd),
+        Some(Command::Faces(cmd)) => faces::run(cli.library, cmd),
         Some(Command::Bench(cmd)) => bench::run(cmd),
         None => open_app(cli.library),
     }

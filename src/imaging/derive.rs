@@ -17,6 +17,8 @@ const THUMBNAIL_QUALITY: u8 = 82;
 /// Encoded preview and thumbnail of one photo, and the photo's size after orientation.
 #[derive(Debug)]
 pub struct Derived {
+    /// The upright preview's pixels, for work at import that reads them (faces).
+    pub preview: RgbImage,
     pub preview_jpeg: Vec<u8>,
     pub thumbnail_jpeg: Vec<u8>,
     pub width: u32,
@@ -133,6 +135,7 @@ pub fn derive_previews(decoded: &RgbImage, orientation: Orientation) -> Derived 
         decoded.dimensions()
     };
     Derived {
+        preview,
         preview_jpeg,
         thumbnail_jpeg,
         width,

@@ -4,8 +4,11 @@
 pub mod align;
 pub mod compose;
 pub mod decode;
+pub mod deidentify;
 pub mod derive;
+pub mod face;
 pub mod metadata;
+pub mod portrait;
 pub mod quality;
 pub mod synth;
 pub mod text;

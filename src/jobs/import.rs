@@ -77,6 +77,7 @@ pub struct StageTimes {
     pub resize: Duration,
     pub encode: Duration,
     pub write: Duration,
+    pub face: Duration,
 }
 
 impl std::ops::AddAssign for StageTimes {
@@ -88,6 +89,7 @@ impl std::ops::AddAssign for StageTimes {
         self.resize += o.resize;
         self.encode += o.encode;
         self.write += o.write;
+        self.face += o.face;
     }
 }
 
@@ -437,6 +439,9 @@ fn store(
         })
     })?;
     failpoint("committed");
+    warnings.extend(timed(&mut st.face, || {
+        super::faces::record_face(cat, id, &derived.preview)
+    }));
     Ok((id, warnings))
 }
 

@@ -3,7 +3,9 @@
 
 pub mod demo;
 pub mod export;
+pub mod faces;
 pub mod failpoint;
+pub mod fairest;
 pub mod import;
 pub mod record;
 pub mod scale;

@@ -17,6 +17,8 @@ pub struct ComparedPhoto {
     /// Its areas (cheeks, forehead…), to match like with like.
     pub areas: Vec<TermId>,
     pub person_name: Option<String>,
+    /// The face found on it, if any (pose and expression findings, face-aware alignment).
+    pub face: Option<super::face::FaceLandmarks>,
 }
 
 impl ComparedPhoto {
@@ -480,12 +482,13 @@ pub fn pair_findings<'s>(
             )));
         }
     }
+    findings.extend(super::face::face_findings(a.face.as_ref(), b.face.as_ref()));
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     findings
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::{ContentHash, PersonId, PhotoFormat, SeriesId, SeriesStatus, TakenAt};
 
@@ -493,7 +496,7 @@ mod tests {
         d.parse().unwrap()
     }
 
-    fn photo(id: i64, date: &str, session: Option<i64>, view: View) -> ComparedPhoto {
+    pub(crate) fn photo(id: i64, date: &str, session: Option<i64>, view: View) -> ComparedPhoto {
         ComparedPhoto {
             photo: Photo {
                 id: PhotoId(id),
@@ -516,11 +519,26 @@ mod tests {
             },
             areas: vec![TermId(7)],
             person_name: Some("Me".into()),
+            face: None,
         }
     }
 
     fn session(id: i64, date: &str, kind: SessionKind) -> Session {
         Session::bare(SessionId(id), SeriesId(1), day(date), kind)
+    }
+
+    /// A series with the given sessions (id, date, kind).
+    pub(crate) fn series_with(
+        photos: Vec<ComparedPhoto>,
+        sessions: &[(i64, &str, SessionKind)],
+    ) -> SeriesPhotos {
+        SeriesPhotos {
+            sessions: sessions
+                .iter()
+                .map(|&(id, date, kind)| session(id, date, kind))
+                .collect(),
+            ..series(photos)
+        }
     }
 
     fn series(photos: Vec<ComparedPhoto>) -> SeriesPhotos {

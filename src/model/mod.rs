@@ -1,11 +1,16 @@
 //! The domain model: typed ids, enums and plain structs. No I/O here.
 
 pub mod compare;
+pub mod deidentify;
+pub mod face;
+pub mod fairest;
+pub mod regions;
 mod taken_at;
 pub mod transform;
 mod vocab;
 
 pub use compare::{ComparedPhoto, Finding, Pair, SeriesPhotos, Severity, Side, SideLabel};
+pub use regions::FacialRegion;
 pub use taken_at::TakenAt;
 pub use transform::{Alignment, Similarity};
 pub use vocab::{BUILTIN_AREAS, BUILTIN_CONCERNS, VocabKind, VocabTerm, vocab_key};
@@ -160,6 +165,7 @@ keyed_enum!(
     AlignMethod, "alignment method" {
         Landmarks => "landmarks", "Landmarks";
         Auto => "auto", "Automatic";
+        Face => "face", "Face";
     }
 );
 

@@ -327,6 +327,7 @@ fn export_from_the_app_writes_a_labelled_image_and_reports_a_bad_folder() {
         width: 800,
         out,
         purpose: None,
+        deidentify: skinlapse::model::deidentify::Deidentify::ByPurpose,
     };
     // What "Save as…" sends once a file is chosen.
     send(&mut h, CompareCommand::Export(request(out.clone())));

@@ -36,6 +36,15 @@ fn fixture(version: usize) -> String {
                INSERT INTO side_effect (session_id, kind, severity, day_after) VALUES (5, 'redness', 2, 1);
                INSERT INTO contraindication (person_id, kind, noted_on) VALUES (7, 'keloid', '2024-01-01');
                INSERT INTO consent (person_id, scope, given_on) VALUES (7, 'clinical-record', '2024-01-01');",
+        // Version 5 (migration 007) added faces and the face alignment method.
+        5 => fixture(4)
+            + "INSERT INTO face (photo_id, found, model, computed_at)
+               VALUES (11, 0, 'test', '2024-03-03T00:00:00Z');
+               INSERT INTO face (photo_id, found, score, landmarks, yaw, pitch, roll, mouth_open,
+                   eye_open, suggested_view, model, computed_at)
+               VALUES (12, 1, 0.9, zeroblob(5616), 0, 0, 0, 0, 0.3, 'frontal', 'test',
+                   '2024-03-03T00:00:00Z');
+               UPDATE alignment SET method = 'face', confidence = 0.8 WHERE photo_id = 12;",
         v => panic!("no fixture for schema version {v}: add one"),
     }
 }
@@ -82,6 +91,18 @@ fn every_earlier_version_migrates_to_the_latest_keeping_its_data() {
                         .len(),
                     2
                 );
+            }
+            if version >= 5 {
+                let none = cat
+                    .face(skinlapse::model::PhotoId(11))
+                    .unwrap()
+                    .expect("looked at");
+                assert_eq!(none.face, None);
+                let found = cat
+                    .face(skinlapse::model::PhotoId(12))
+                    .unwrap()
+                    .expect("looked at");
+                assert_eq!(found.suggested_view, Some(skinlapse::model::View::Frontal));
             }
             assert_eq!(listed[0].person_name.as_deref(), Some("Old Patient"));
             assert_eq!(listed[0].areas, vec!["chin"]);

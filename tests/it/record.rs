@@ -786,6 +786,7 @@ fn in_clinic_mode_every_export_needs_consent_to_its_purpose() {
                 width: 400,
                 out: dir.path().join(out),
                 purpose,
+                deidentify: skinlapse::model::deidentify::Deidentify::ByPurpose,
             },
             &std::sync::atomic::AtomicBool::new(false),
             &mut |_, _| {},
