@@ -144,7 +144,10 @@ pub fn run(library: Option<PathBuf>, args: &AlignArgs) -> Result<ExitCode, Failu
             Some(t) => println!(
                 "aligned ({}{}): scale {:.4}, rotation {:+.3}°, shift ({:+.4}, {:+.4}) long edges",
                 method.map_or("through a shared reference", Keyed::label),
-                confidence.map_or(String::new(), |c| format!(", confidence {c:.2}")),
+                confidence.map_or(String::new(), |c| format!(", confidence {c:.2}"))
+                    + &expected_error_px.map_or(String::new(), |e| format!(
+                        ", expected error {e:.1} px at the face on a 2048-px preview"
+                    )),
                 t.scale,
                 t.degrees(),
                 t.tx,

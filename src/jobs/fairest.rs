@@ -6,7 +6,7 @@ use super::export::{ExportError, load_pixels};
 use crate::catalogue::CatalogueError;
 use crate::imaging::quality::photo_traits;
 use crate::library::Library;
-use crate::model::fairest::{FairestPair, PairAlignment, PhotoTraits, fairest_pair};
+use crate::model::fairest::{FairestPair, PairAlignment, PhotoTraits, fairest_pair, view_line};
 use crate::model::{AlignMethod, PhotoId, SeriesId, View};
 use std::collections::HashMap;
 
@@ -21,11 +21,7 @@ pub fn propose_fairest(
     let photos = cat.series_photos(series)?;
     let mut traits: HashMap<PhotoId, PhotoTraits> = HashMap::new();
     let mut alignments: HashMap<(PhotoId, PhotoId), PairAlignment> = HashMap::new();
-    let line: Vec<_> = photos
-        .photos
-        .iter()
-        .filter(|p| p.photo.view == Some(view))
-        .collect();
+    let line = view_line(&photos, view);
     for p in &line {
         // Thumbnail-sized pixels are enough for mean colour and relative sharpness.
         let pixels = load_pixels(library, &p.photo, 512)?;

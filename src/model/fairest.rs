@@ -137,6 +137,15 @@ fn problems(
     out
 }
 
+/// The series' photos of one view, in time order.
+pub fn view_line(series: &SeriesPhotos, view: View) -> Vec<&ComparedPhoto> {
+    series
+        .photos
+        .iter()
+        .filter(|p| p.photo.view == Some(view))
+        .collect()
+}
+
 /// Every before/after pair of `view` in the series, fairest first. Before-photos come from
 /// the first half of the series' photos of that view, after-photos from the second half.
 pub fn rank_pairs(
@@ -145,11 +154,7 @@ pub fn rank_pairs(
     traits: &dyn Fn(PhotoId) -> PhotoTraits,
     alignment: &dyn Fn(PhotoId, PhotoId) -> PairAlignment,
 ) -> Vec<RankedPair> {
-    let line: Vec<&ComparedPhoto> = series
-        .photos
-        .iter()
-        .filter(|p| p.photo.view == Some(view))
-        .collect();
+    let line = view_line(series, view);
     if line.len() < 2 {
         return Vec::new();
     }
@@ -190,11 +195,7 @@ pub fn fairest_pair(
 ) -> Option<FairestPair> {
     let ranked = rank_pairs(series, view, traits, alignment);
     let best = ranked.first()?.clone();
-    let line: Vec<&ComparedPhoto> = series
-        .photos
-        .iter()
-        .filter(|p| p.photo.view == Some(view))
-        .collect();
+    let line = view_line(series, view);
     let (first, last) = (line[0].id(), line[line.len() - 1].id());
     let plain = ranked
         .iter()
