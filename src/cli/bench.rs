@@ -204,7 +204,7 @@ fn bench_import(args: &BenchImportArgs) -> Result<ExitCode, Failure> {
         ms(wall, n)
     );
     let s = stages;
-    let total = s.read + s.hash + s.exif + s.decode + s.resize + s.encode + s.write;
+    let total = s.read + s.hash + s.exif + s.decode + s.resize + s.encode + s.write + s.face;
     println!("  per photo, ms of one worker's time by stage:");
     for (name, d) in [
         ("read", s.read),
@@ -214,6 +214,7 @@ fn bench_import(args: &BenchImportArgs) -> Result<ExitCode, Failure> {
         ("resize", s.resize),
         ("encode", s.encode),
         ("write", s.write),
+        ("face", s.face),
         ("total", total),
     ] {
         println!("    {name:<7}{:>8.1}", ms(d, n));
