@@ -48,13 +48,19 @@ pub fn resize_to_fit(src: &RgbImage, edge: u32) -> RgbImage {
 
 /// Resizes to exactly `w`×`h` (Lanczos3), or returns a copy when it is that size already.
 pub fn resize_exact(src: &RgbImage, w: u32, h: u32) -> RgbImage {
+    resize_exact_with(src, w, h, FilterType::Lanczos3)
+}
+
+/// Resizes to exactly `w`×`h` with `filter` (widened when shrinking, so no aliasing), or
+/// returns a copy when it is that size already.
+pub fn resize_exact_with(src: &RgbImage, w: u32, h: u32, filter: FilterType) -> RgbImage {
     if (w, h) == src.dimensions() {
         return src.clone();
     }
     let src_view = ImageRef::new(src.width(), src.height(), src.as_raw(), PixelType::U8x3)
         .expect("an RgbImage buffer always matches its size");
     let mut dst = Image::new(w, h, PixelType::U8x3);
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(filter));
     Resizer::new()
         .resize(&src_view, &mut dst, &options)
         .expect("source and destination are both U8x3");

@@ -65,6 +65,15 @@ pub struct Portrait {
 }
 
 impl Portrait {
+    /// The portrait as `look` photographs it: mirrored or not.
+    fn as_taken(&self, look: &PortraitLook) -> Self {
+        if look.mirrored {
+            self.mirrored()
+        } else {
+            self.clone()
+        }
+    }
+
     /// The head and shoulders, as a skin photo frames them: a 3:4 crop around the face,
     /// about three face-heights tall (never beyond the photo), landmarks moved along.
     #[must_use]
@@ -203,11 +212,7 @@ pub fn render_portrait(
     width: u32,
     height: u32,
 ) -> RgbImage {
-    let source = if look.mirrored {
-        portrait.mirrored()
-    } else {
-        portrait.clone()
-    };
+    let source = portrait.as_taken(look);
     let skin = skin_of_the_day(&source, look);
     let (sw, sh) = skin.dimensions();
     // The head as a cylinder around the face's vertical axis.
@@ -351,11 +356,7 @@ pub fn rendered_landmarks(
     width: u32,
     height: u32,
 ) -> FaceLandmarks {
-    let source = if look.mirrored {
-        portrait.mirrored()
-    } else {
-        portrait.clone()
-    };
+    let source = portrait.as_taken(look);
     let (sw, sh) = source.pixels.dimensions();
     let zoom = f64::from(height) / f64::from(sh);
     let face = &source.face;
