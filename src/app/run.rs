@@ -192,7 +192,11 @@ impl App {
                     return;
                 };
                 let library = Arc::clone(self.state.library().expect("checked when preparing"));
-                let request = ImportRequest { paths, assignment, workers: 0 };
+                let request = ImportRequest {
+                    paths,
+                    assignment,
+                    ..ImportRequest::default()
+                };
                 self.state.import = Some(ImportJob::start(library, request, self.ctx.clone()));
                 self.refresh_all();
             }

@@ -209,6 +209,8 @@ mod tests {
                             None,
                         ),
                         camera: None,
+                        colour_profile: None,
+                        warnings: Vec::new(),
                     },
                     assignment.clone(),
                 )

@@ -155,7 +155,8 @@ pub(super) fn grid_sql(filter: &PhotoFilter) -> (String, Vec<Value>) {
     let (condition, values) = filter_sql(filter);
     let sql = format!(
         "SELECT photo.id, photo.hash, photo.taken_at, photo.taken_at_offset_min, photo.taken_at_estimated,
-                photo.person_id, photo.session_id, photo.width, photo.height, session.date
+                photo.person_id, photo.session_id, photo.width, photo.height, session.date,
+                photo.taken_at_source
          FROM photo LEFT JOIN session ON session.id = photo.session_id
          WHERE {condition} ORDER BY {order}photo.taken_at, photo.id",
         // The trash is small: find it by its partial index and sort it, rather than walking
@@ -184,6 +185,7 @@ fn grid_items(conn: &Connection, filter: &PhotoFilter, order: SortOrder) -> Resu
             local,
             offset,
             estimated: row.get(4)?,
+            source: row.get(10)?,
         };
         let session_date: Option<NaiveDate> = row.get(9)?;
         Ok(GridItem {

@@ -147,6 +147,8 @@ mod tests {
                     None,
                 ),
                 camera: None,
+                colour_profile: None,
+                warnings: Vec::new(),
             };
             cat.insert_photos_bulk(&[(new, assignment.clone())])
                 .unwrap();

@@ -40,11 +40,25 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/002_trash_purge.sql"),
     include_str!("migrations/003_alignment.sql"),
     include_str!("migrations/004_clinical_record.sql"),
+    include_str!("migrations/006_formats.sql"),
 ];
 
-/// The numbered schema migrations, applied in order on open.
+/// The numbered schema migrations, applied in order on open. A migration that drops a table
+/// (to rebuild it: foreign keys are off while migrations run) ends with a foreign-key check,
+/// so a rebuild can never leave a dangling reference behind.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(
+        MIGRATION_SQL
+            .iter()
+            .map(|sql| {
+                if sql.contains("DROP TABLE") {
+                    M::up(sql).foreign_key_check()
+                } else {
+                    M::up(sql)
+                }
+            })
+            .collect(),
+    )
 }
 
 /// The schema version a fully migrated catalogue has.
@@ -239,7 +253,11 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         return Ok(());
     }
     conn.set_transaction_behavior(TransactionBehavior::Immediate);
+    // A table rebuild drops the old table; with foreign keys on that would cascade into every
+    // table pointing at it. The pragma only works outside a transaction, hence here.
+    conn.pragma_update(None, "foreign_keys", false)?;
     let result = migrations().to_latest(conn);
+    conn.pragma_update(None, "foreign_keys", true)?;
     conn.set_transaction_behavior(TransactionBehavior::Deferred);
     if let Err(source) = result {
         // Another process may have migrated between our version check and our write lock.

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod export;
 pub mod failpoint;
 pub mod import;
+pub mod import_scan;
 pub mod record;
 pub mod scale;
 pub mod verify;
@@ -13,6 +14,7 @@ pub use import::{
     FileResult, ImportError, ImportEvent, ImportRequest, ImportSummary, Outcome, StageTimes,
     run_import,
 };
+pub use import_scan::{ScannedFile, proposed_session_date, scan_files};
 pub use verify::{Problem, VerifyOptions, VerifyReport, verify};
 
 /// How many worker threads heavy jobs use: one per core.

@@ -9,6 +9,7 @@ mod compare;
 mod concurrency;
 mod corruption;
 mod crash;
+mod formats;
 mod import;
 mod migrations;
 mod query_plans;

@@ -36,6 +36,16 @@ fn fixture(version: usize) -> String {
                INSERT INTO side_effect (session_id, kind, severity, day_after) VALUES (5, 'redness', 2, 1);
                INSERT INTO contraindication (person_id, kind, noted_on) VALUES (7, 'keloid', '2024-01-01');
                INSERT INTO consent (person_id, scope, given_on) VALUES (7, 'clinical-record', '2024-01-01');",
+        // Schema 006 (version 5 until the lead renumbers): HEIF/AVIF/RAW formats, the time's
+        // source, the colour profile, import warnings.
+        5 => fixture(4)
+            + "INSERT INTO photo (id, hash, format, original_name, file_size, width, height, taken_at,
+                  taken_at_offset_min, taken_at_estimated, person_id, imported_at, taken_at_source,
+                  colour_profile)
+               VALUES (13, 'dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd', 'heif',
+                  'IMG_0001.HEIC', 10, 3, 4, '2024-04-01T10:00:00.250', 60, 0, 7,
+                  '2024-04-01T10:00:00Z', 'exif-original', 'Display P3');
+               INSERT INTO photo_warning (photo_id, n, text) VALUES (13, 0, 'damaged data skipped');",
         v => panic!("no fixture for schema version {v}: add one"),
     }
 }
@@ -88,6 +98,10 @@ fn every_earlier_version_migrates_to_the_latest_keeping_its_data() {
             assert_eq!(
                 listed[0].photo.taken_at.to_iso(),
                 "2024-02-01T10:00:00+01:00"
+            );
+            assert_eq!(
+                listed[0].photo.taken_at.source,
+                skinlapse::model::TimeSource::ExifOriginal
             );
         }
     }
