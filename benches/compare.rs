@@ -14,12 +14,13 @@ use egui::{Key, Pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use skinlapse::app::images::Rendition;
-use skinlapse::app::{App, AppOptions, CompareCommand, CompareMode};
+use skinlapse::app::{AppOptions, CompareCommand, CompareMode};
 use skinlapse::catalogue::AssignmentSpec;
 use skinlapse::imaging::synth::{SkinScene, jpeg_with_exif, render_skin};
 use skinlapse::jobs::{ImportRequest, run_import};
 use skinlapse::library::Library;
 use skinlapse::model::PhotoId;
+use skinlapse::ui::App;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
@@ -119,7 +120,15 @@ fn main() {
     while h.state().is_busy() {
         h.step();
     }
-    let ids: Vec<PhotoId> = h.state().state.grid.iter().map(|g| g.id).collect();
+    let ids: Vec<PhotoId> = h
+        .state()
+        .state
+        .browse
+        .grid
+        .items
+        .iter()
+        .map(|g| g.id)
+        .collect();
     assert_eq!(ids.len(), 2);
 
     // Open: from the command to both previews on screen.
@@ -165,13 +174,13 @@ fn main() {
         .get_by_role_and_label(Role::Slider, "Divider")
         .rect()
         .center();
-    let before = h.state().state.compare_settings.split.at;
+    let before = h.state().state.compare.settings.split.at;
     stats(
         "drag the slider's divider",
         drag(&mut h, divider, vec2(-6.0, 0.0), 300),
     );
     assert!(
-        (h.state().state.compare_settings.split.at - before).abs() > 0.01,
+        (h.state().state.compare.settings.split.at - before).abs() > 0.01,
         "the divider moved"
     );
 
@@ -227,7 +236,7 @@ fn main() {
         "drag the divider at 1:1",
         drag(&mut h, divider, vec2(6.0, 0.0), 300),
     );
-    assert_eq!(h.state().state.compare_settings.mode, CompareMode::Slider);
+    assert_eq!(h.state().state.compare.settings.mode, CompareMode::Slider);
     println!(
         "textures cached: {} ({:.0} MiB)",
         h.state().images.len(),

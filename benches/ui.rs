@@ -8,8 +8,9 @@ mod common;
 
 use common::stats;
 use egui_kittest::Harness;
-use skinlapse::app::{App, AppOptions, Command};
+use skinlapse::app::{AppOptions, BrowseCommand};
 use skinlapse::jobs::scale::{ScaleOptions, generate_scale_library, person_name};
+use skinlapse::ui::App;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -88,34 +89,38 @@ fn main() {
     let grid = wait_until_idle(&mut h);
     println!(
         "all photos ({}) in the grid after a further {:.0} ms (query {:.0} ms, off the UI thread)",
-        h.state().state.grid.len(),
+        h.state().state.browse.grid.items.len(),
         grid.as_secs_f64() * 1000.0,
-        h.state().state.last_grid_query.as_secs_f64() * 1000.0
+        h.state().state.browse.grid.last_query.as_secs_f64() * 1000.0
     );
     stats("scroll all photos", scroll(&mut h, 300));
 
     let person = h
         .state()
         .state
+        .overview
         .people
         .iter()
         .find(|p| p.name == person_name(0))
         .expect("largest person")
         .id;
     let start = Instant::now();
-    h.state_mut().send(Command::SelectPerson(Some(person)));
+    h.state_mut()
+        .send(BrowseCommand::SelectPerson(Some(person)));
     // The command runs at the start of the next frame; then the query thread answers.
     h.step();
-    while h.state().state.grid_is_loading() || h.state().state.filter.person != Some(person) {
+    while h.state().state.browse.grid.is_loading()
+        || h.state().state.browse.filter.person != Some(person)
+    {
         h.step();
     }
     h.step();
     let open = start.elapsed();
     println!(
         "open a person with {} photos: {:.1} ms to their grid drawn (query {:.1} ms)",
-        h.state().state.grid.len(),
+        h.state().state.browse.grid.items.len(),
         open.as_secs_f64() * 1000.0,
-        h.state().state.last_grid_query.as_secs_f64() * 1000.0
+        h.state().state.browse.grid.last_query.as_secs_f64() * 1000.0
     );
     wait_until_idle(&mut h);
     stats("scroll one person", scroll(&mut h, 120));

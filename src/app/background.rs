@@ -1,264 +1,30 @@
-//! Work the app hands to threads: grid queries, imports, demo generation. Each finishes by
-//! asking egui for a repaint; the app polls them at the start of every frame.
+//! Work the app hands to threads: one-off [`Task`]s (difference images, alignment, exports)
+//! and [`QueryThread`]s that answer catalogue queries (the grid, the inspector) off the UI
+//! thread. Each finishes by asking egui for a repaint; the app polls them every frame.
+//! Failures come back typed, as [`WorkError`], and are put into words once, where shown.
 
-use crate::catalogue::{GridItem, PhotoFilter, SortOrder};
-use crate::jobs::demo::{DemoOptions, generate_demo};
-use crate::jobs::{ImportEvent, ImportRequest, ImportSummary, Outcome, run_import};
-use crate::library::Library;
-use std::path::PathBuf;
+use crate::catalogue::{Catalogue, CatalogueError};
+use crate::jobs::export::ExportError;
+use crate::library::{Library, LibraryError};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// A grid query and its answer, tagged so stale answers are ignored.
-#[derive(Debug)]
-pub struct GridQuery {
-    pub generation: u64,
-    pub filter: PhotoFilter,
-    pub order: SortOrder,
-}
-
-#[derive(Debug)]
-pub struct GridAnswer {
-    pub generation: u64,
-    pub items: Result<Vec<GridItem>, String>,
-    pub elapsed: Duration,
-}
-
-/// One thread with its own catalogue connection that answers grid queries, newest first.
-pub struct GridLoader {
-    requests: SyncSender<GridQuery>,
-    answers: Receiver<GridAnswer>,
-}
-
-impl GridLoader {
-    pub fn new(library: Arc<Library>, ctx: egui::Context) -> Self {
-        let (requests, request_rx) = sync_channel::<GridQuery>(16);
-        let (answer_tx, answers) = sync_channel(16);
-        std::thread::Builder::new()
-            .name("grid-query".into())
-            .spawn(move || {
-                let mut catalogue = library.catalogue();
-                while let Ok(mut query) = request_rx.recv() {
-                    // Only the newest query matters.
-                    while let Ok(newer) = request_rx.try_recv() {
-                        query = newer;
-                    }
-                    let start = Instant::now();
-                    let items = match &mut catalogue {
-                        Ok(cat) => cat
-                            .grid_items(&query.filter, query.order)
-                            .map_err(|e| e.to_string()),
-                        Err(e) => Err(e.to_string()),
-                    };
-                    let answer = GridAnswer {
-                        generation: query.generation,
-                        items,
-                        elapsed: start.elapsed(),
-                    };
-                    if answer_tx.send(answer).is_err() {
-                        return;
-                    }
-                    ctx.request_repaint();
-                }
-            })
-            .expect("spawning the grid query thread");
-        Self { requests, answers }
-    }
-
-    pub fn request(&self, query: GridQuery) {
-        let _ = self.requests.send(query);
-    }
-
-    pub fn poll(&self) -> Option<GridAnswer> {
-        let mut latest = None;
-        while let Ok(answer) = self.answers.try_recv() {
-            latest = Some(answer);
-        }
-        latest
-    }
-}
-
-impl std::fmt::Debug for GridLoader {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("GridLoader")
-    }
-}
-
-/// How one file of an import ended, as the result list shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FileStatus {
-    Imported,
-    Duplicate,
-    Failed(String),
-}
-
-/// What the import window shows, updated by the import thread.
-#[derive(Clone, Debug, Default)]
-pub struct ImportProgress {
-    pub total: usize,
-    pub done: usize,
-    pub current: Option<PathBuf>,
-    pub started: Option<Instant>,
-    /// Every file that was not simply imported, and files with warnings.
-    pub results: Vec<(PathBuf, FileStatus, Vec<String>)>,
-    pub summary: Option<ImportSummary>,
-}
-
-impl ImportProgress {
-    pub fn rate(&self) -> f64 {
-        self.started.map_or(0.0, |s| {
-            self.done as f64 / s.elapsed().as_secs_f64().max(1e-3)
-        })
-    }
-}
-
-/// An import running on its own thread.
-#[derive(Debug)]
-pub struct ImportJob {
-    pub progress: Arc<Mutex<ImportProgress>>,
-    cancel: Arc<AtomicBool>,
-    done: Receiver<()>,
-    finished: bool,
-}
-
-impl ImportJob {
-    pub fn start(library: Arc<Library>, request: ImportRequest, ctx: egui::Context) -> Self {
-        let progress = Arc::new(Mutex::new(ImportProgress {
-            started: Some(Instant::now()),
-            ..Default::default()
-        }));
-        let cancel = Arc::new(AtomicBool::new(false));
-        let (done_tx, done) = sync_channel(1);
-        let (p, c) = (Arc::clone(&progress), Arc::clone(&cancel));
-        std::thread::Builder::new()
-            .name("import".into())
-            .spawn(move || {
-                let summary = run_import(&library, &request, &c, |event| {
-                    let mut p = p.lock().expect("import progress poisoned");
-                    match event {
-                        ImportEvent::Started { total, .. } => p.total = total,
-                        ImportEvent::Working { path } => p.current = Some(path),
-                        ImportEvent::File(result) => {
-                            p.done += 1;
-                            let entry = match result.outcome {
-                                Outcome::Imported { warnings, .. } if warnings.is_empty() => None,
-                                Outcome::Imported { warnings, .. } => {
-                                    Some((FileStatus::Imported, warnings))
-                                }
-                                Outcome::Duplicate { existing: Some(id) } => Some((
-                                    FileStatus::Duplicate,
-                                    vec![format!("already in the library as photo {id}")],
-                                )),
-                                Outcome::Duplicate { existing: None } => Some((
-                                    FileStatus::Duplicate,
-                                    vec!["being imported by another window or process".into()],
-                                )),
-                                Outcome::Failed(e) => {
-                                    Some((FileStatus::Failed(e.to_string()), vec![]))
-                                }
-                            };
-                            if let Some((status, notes)) = entry {
-                                p.results.push((result.path, status, notes));
-                            }
-                        }
-                    }
-                    drop(p);
-                    ctx.request_repaint();
-                });
-                p.lock().expect("import progress poisoned").summary = Some(summary);
-                let _ = done_tx.send(());
-                ctx.request_repaint();
-            })
-            .expect("spawning the import thread");
-        Self {
-            progress,
-            cancel,
-            done,
-            finished: false,
-        }
-    }
-
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-
-    pub fn is_cancelling(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
-    }
-
-    /// True once, when the import has just finished.
-    pub fn poll_finished(&mut self) -> bool {
-        if self.finished {
-            return false;
-        }
-        match self.done.try_recv() {
-            Ok(()) | Err(TryRecvError::Disconnected) => {
-                self.finished = true;
-                true
-            }
-            Err(TryRecvError::Empty) => false,
-        }
-    }
-
-    pub fn is_running(&self) -> bool {
-        !self.finished
-    }
-
-    pub fn snapshot(&self) -> ImportProgress {
-        self.progress
-            .lock()
-            .expect("import progress poisoned")
-            .clone()
-    }
-}
-
-/// The demo library being generated into a temporary folder.
-#[derive(Debug)]
-pub struct DemoJob {
-    pub progress: Arc<Mutex<(usize, usize)>>,
-    result: Receiver<Result<(tempfile::TempDir, PathBuf), String>>,
-}
-
-impl DemoJob {
-    pub fn start(options: DemoOptions, ctx: egui::Context) -> Self {
-        let progress = Arc::new(Mutex::new((0, crate::jobs::demo::demo_photo_count())));
-        let (tx, result) = sync_channel(1);
-        let p = Arc::clone(&progress);
-        std::thread::Builder::new()
-            .name("demo".into())
-            .spawn(move || {
-                let outcome = (|| {
-                    let dir = tempfile::Builder::new()
-                        .prefix("skinlapse-demo-")
-                        .tempdir()
-                        .map_err(|e| e.to_string())?;
-                    let root = dir.path().join("library");
-                    generate_demo(&root, &options, &mut |done, total| {
-                        *p.lock().expect("demo progress poisoned") = (done, total);
-                        ctx.request_repaint();
-                    })
-                    .map_err(|e| e.to_string())?;
-                    Ok((dir, root))
-                })();
-                let _ = tx.send(outcome);
-                ctx.request_repaint();
-            })
-            .expect("spawning the demo thread");
-        Self { progress, result }
-    }
-
-    /// The generated library's folder (kept alive by the `TempDir`), once done.
-    pub fn poll(&self) -> Option<Result<(tempfile::TempDir, PathBuf), String>> {
-        match self.result.try_recv() {
-            Ok(r) => Some(r),
-            Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => {
-                Some(Err("the demo generator stopped unexpectedly".into()))
-            }
-        }
-    }
+/// Why background work did not deliver.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkError {
+    #[error("the {0} worker stopped unexpectedly")]
+    Stopped(String),
+    #[error(transparent)]
+    Catalogue(#[from] CatalogueError),
+    #[error(transparent)]
+    Library(#[from] LibraryError),
+    /// Reading or writing photos' pixels (previews, originals, exports).
+    #[error(transparent)]
+    Pixels(#[from] ExportError),
+    #[error("could not make a temporary folder for the demo library: {0}")]
+    TempDir(#[source] std::io::Error),
 }
 
 /// How far a [`Task`] has got: a fraction and the step it is on.
@@ -279,10 +45,11 @@ impl TaskProgress {
     }
 }
 
-/// One piece of work on its own thread, with progress and cancel; asks for a repaint when
-/// it is done.
+/// One piece of work on its own named thread, with progress and cancel; asks for a repaint
+/// when it is done.
 #[derive(Debug)]
 pub struct Task<T> {
+    name: String,
     result: Receiver<T>,
     cancel: Arc<AtomicBool>,
     pub progress: TaskProgress,
@@ -309,6 +76,7 @@ impl<T: Send + 'static> Task<T> {
             })
             .expect("spawning a task thread");
         Self {
+            name: name.to_owned(),
             result,
             cancel,
             progress,
@@ -316,15 +84,137 @@ impl<T: Send + 'static> Task<T> {
     }
 
     /// The result once finished; an error if the thread died without one.
-    pub fn poll(&self) -> Option<Result<T, String>> {
+    pub fn poll(&self) -> Option<Result<T, WorkError>> {
         match self.result.try_recv() {
             Ok(value) => Some(Ok(value)),
             Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Err("the worker stopped unexpectedly".into())),
+            Err(TryRecvError::Disconnected) => Some(Err(WorkError::Stopped(self.name.clone()))),
         }
     }
 
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelling(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+impl<T: Send + 'static, E: Into<WorkError> + Send + 'static> Task<Result<T, E>> {
+    /// The result of work that can fail, its own failure and the thread's as one error.
+    pub fn poll_result(&self) -> Option<Result<T, WorkError>> {
+        self.poll()
+            .map(|r| r.and_then(|inner| inner.map_err(Into::into)))
+    }
+}
+
+fn thread_name() -> String {
+    std::thread::current().name().unwrap_or("query").to_owned()
+}
+
+/// A query's answer, numbered like the request it answers.
+#[derive(Debug)]
+pub struct Answer<A> {
+    pub serial: u64,
+    pub result: Result<A, WorkError>,
+    pub elapsed: Duration,
+}
+
+/// One named thread with its own catalogue connection that answers queries, newest first
+/// (queries that were overtaken are skipped), so the UI thread never waits for SQL.
+pub struct QueryThread<Q, A> {
+    requests: SyncSender<(u64, Q)>,
+    answers: Receiver<Answer<A>>,
+    /// The newest request's number, and the newest answered.
+    wanted: u64,
+    answered: u64,
+}
+
+impl<Q, A> std::fmt::Debug for QueryThread<Q, A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryThread")
+            .field("wanted", &self.wanted)
+            .field("answered", &self.answered)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<Q: Send + 'static, A: Send + 'static> QueryThread<Q, A> {
+    pub fn spawn(
+        name: &str,
+        library: Arc<Library>,
+        ctx: egui::Context,
+        mut answer: impl FnMut(&mut Catalogue, Q) -> Result<A, CatalogueError> + Send + 'static,
+    ) -> Self {
+        let (requests, request_rx) = sync_channel::<(u64, Q)>(16);
+        let (answer_tx, answers) = sync_channel(16);
+        std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || {
+                // When the connection cannot be opened, the first answer says why.
+                let mut catalogue = library.catalogue().map_err(Some);
+                while let Ok(mut query) = request_rx.recv() {
+                    while let Ok(newer) = request_rx.try_recv() {
+                        query = newer;
+                    }
+                    let start = Instant::now();
+                    let (serial, query) = query;
+                    let result = match &mut catalogue {
+                        Ok(cat) => answer(cat, query).map_err(WorkError::from),
+                        Err(e) => Err(e
+                            .take()
+                            .map_or_else(|| WorkError::Stopped(thread_name()), WorkError::Library)),
+                    };
+                    let elapsed = start.elapsed();
+                    if answer_tx
+                        .send(Answer {
+                            serial,
+                            result,
+                            elapsed,
+                        })
+                        .is_err()
+                    {
+                        return;
+                    }
+                    ctx.request_repaint();
+                }
+            })
+            .expect("spawning a query thread");
+        Self {
+            requests,
+            answers,
+            wanted: 0,
+            answered: 0,
+        }
+    }
+
+    /// Asks for `query`; earlier questions' answers will be ignored.
+    pub fn request(&mut self, query: Q) {
+        self.wanted += 1;
+        let _ = self.requests.send((self.wanted, query));
+    }
+
+    /// Forgets what was asked (the answer is known already).
+    pub fn forget(&mut self) {
+        self.wanted += 1;
+        self.answered = self.wanted;
+    }
+
+    /// The answer to the newest request, once it is there.
+    pub fn poll(&mut self) -> Option<Answer<A>> {
+        let mut latest = None;
+        while let Ok(answer) = self.answers.try_recv() {
+            if answer.serial == self.wanted {
+                self.answered = answer.serial;
+                latest = Some(answer);
+            }
+        }
+        latest
+    }
+
+    /// A request is waiting for its answer.
+    pub fn is_waiting(&self) -> bool {
+        self.answered != self.wanted
     }
 }

@@ -1,22 +1,18 @@
-//! Every user action is a [`Command`]. Panels push commands; `App` runs them in one place at
-//! the start of the next frame. Actions without arguments describe themselves once (label,
+//! Every user action is a [`Command`]. Panels push commands; the app runs them at the start of
+//! the next frame, each in the feature it belongs to. Actions without arguments describe themselves once (label,
 //! tooltip, shortcut): menus, buttons, shortcuts and the help overlay all come from here.
 
-use crate::catalogue::{AssignmentSpec, PhotoFilter, SortOrder, TermChange};
-use crate::model::{Lighting, PersonId, PhotoId, SeriesId, SessionId, View, VocabKind};
+use super::browse::BrowseCommand;
+use super::compare::CompareCommand;
+use super::compare::align::AlignCommand;
+use super::import::ImportCommand;
+use super::inspector::PhotoCommand;
+use super::library::LibraryCommand;
+use super::overview::PeopleCommand;
+use super::prefs::Theme;
+use super::record::{PersonCommand, RecordCommand};
+use super::trash::TrashCommand;
 use egui::{Key, KeyboardShortcut, Modifiers};
-use std::path::PathBuf;
-
-/// How a click on a photo changes the selection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SelectMode {
-    /// Plain click: only this photo.
-    Only,
-    /// Ctrl/Cmd-click: add or remove this photo.
-    Toggle,
-    /// Shift-click: everything from the anchor to this photo.
-    Range,
-}
 
 /// Actions that take no arguments: each has a label, a tooltip and maybe a shortcut.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -219,65 +215,54 @@ impl Action {
     }
 }
 
-/// Everything the app can be asked to do.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Command {
-    Action(Action),
-    /// Files or folders chosen or dropped: open the import dialog for them.
-    PrepareImport(Vec<PathBuf>),
-    /// The import dialog was confirmed.
-    StartImport {
-        paths: Vec<PathBuf>,
-        spec: AssignmentSpec,
-    },
-    CancelImport,
-    DismissImport,
-    OpenLibraryAt(PathBuf),
-    AddPersonNamed(String),
-    RenamePerson(PersonId, String),
-    SetArchived(PersonId, bool),
-    /// `None`: everyone's photos.
-    SelectPerson(Option<PersonId>),
-    AddSeries(PersonId, String),
-    SetFilter(PhotoFilter),
-    SetSort(SortOrder),
-    ShowLibrary,
-    ClickPhoto(PhotoId, SelectMode),
-    OpenPhoto(PhotoId),
-    SetTakenAt(String),
-    SetView(Option<View>),
-    SetLighting(Option<Lighting>),
-    ChangeTerm(TermChange),
-    AddTerm(VocabKind, String),
-    Assign {
-        person: Option<PersonId>,
-        series: Option<SeriesId>,
-        session: Option<SessionId>,
-    },
-    AddSessionOn(SeriesId, chrono::NaiveDate),
-    SetNotes(String),
-    RestoreSelected,
-    ConfirmEmptyTrash,
-    CancelEmptyTrash,
-    DismissNotice(usize),
-    Compare(crate::app::compare::CompareCommand),
-    /// The series page.
-    Record(crate::app::record::RecordCommand),
-    /// The person record window.
-    Person(crate::app::record::PersonCommand),
-    /// Personal or clinic.
-    SetMode(crate::model::clinical::Mode),
+/// Declares [`Command`]: an action, one variant per feature's command enum (each converts
+/// into a `Command`), and the few commands of the app itself.
+macro_rules! commands {
+    (
+        features { $($(#[$doc:meta])* $variant:ident($from:ty),)+ }
+        own { $($(#[$own_doc:meta])* $own:ident($own_arg:ty),)+ }
+    ) => {
+        /// Everything the app can be asked to do: an action, or a command of one feature
+        /// (each feature's module defines its commands and runs them).
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Command {
+            $($(#[$doc])* $variant($from),)+
+            $($(#[$own_doc])* $own($own_arg),)+
+        }
+
+        $(impl From<$from> for Command {
+            fn from(command: $from) -> Self {
+                Self::$variant(command)
+            }
+        })+
+    };
 }
 
-impl From<crate::app::compare::CompareCommand> for Command {
-    fn from(command: crate::app::compare::CompareCommand) -> Self {
-        Self::Compare(command)
+commands! {
+    features {
+        Action(Action),
+        Library(LibraryCommand),
+        People(PeopleCommand),
+        Browse(BrowseCommand),
+        /// Edits of the selected photos (the inspector).
+        Photos(PhotoCommand),
+        Trash(TrashCommand),
+        Import(ImportCommand),
+        Compare(CompareCommand),
+        /// The series page.
+        Record(RecordCommand),
+        /// The person record window.
+        Person(PersonCommand),
+    }
+    own {
+        DismissNotice(usize),
+        SetTheme(Theme),
     }
 }
 
-impl From<Action> for Command {
-    fn from(action: Action) -> Self {
-        Self::Action(action)
+impl From<AlignCommand> for Command {
+    fn from(command: AlignCommand) -> Self {
+        Self::Compare(CompareCommand::Align(command))
     }
 }
 

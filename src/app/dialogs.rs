@@ -1,5 +1,6 @@
 //! Native file dialogs, which must run on the main thread: the token proves it.
 
+use crate::imaging::compose::ExportFormat;
 use std::marker::PhantomData;
 use std::path::PathBuf;
 
@@ -8,18 +9,16 @@ use std::path::PathBuf;
 pub struct MainThreadToken(PhantomData<*const ()>);
 
 impl MainThreadToken {
-    /// Only `App::new`, which eframe calls on the main thread, makes one.
+    /// Only the app's constructor, which eframe calls on the main thread, makes one.
     pub(super) fn new() -> Self {
         Self(PhantomData)
     }
 }
 
-const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif"];
-
 pub fn pick_photos(_: &MainThreadToken) -> Option<Vec<PathBuf>> {
     rfd::FileDialog::new()
         .set_title("Import photos")
-        .add_filter("Photos", IMAGE_EXTENSIONS)
+        .add_filter("Photos", crate::jobs::import::IMAGE_EXTENSIONS)
         .pick_files()
 }
 
@@ -32,8 +31,8 @@ pub fn save_image(_: &MainThreadToken, default_name: &str) -> Option<PathBuf> {
     rfd::FileDialog::new()
         .set_title("Export image")
         .set_file_name(default_name)
-        .add_filter("PNG image", &["png"])
-        .add_filter("JPEG image", &["jpg", "jpeg"])
+        .add_filter("PNG image", ExportFormat::Png.extensions())
+        .add_filter("JPEG image", ExportFormat::Jpeg.extensions())
         .save_file()
 }
 

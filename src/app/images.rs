@@ -1,8 +1,8 @@
 //! Photo textures: decoded off the UI thread, cached on the GPU within a byte budget,
 //! evicting what was not shown recently. (egui's own loaders never evict.)
 
-use crate::imaging::decode;
 use crate::imaging::derive::{decode_upright, resize_to_fit};
+use crate::imaging::{DecodeError, decode};
 use crate::model::{PhotoFormat, PhotoId};
 use egui::{ColorImage, TextureHandle, TextureOptions};
 use std::collections::{HashMap, VecDeque};
@@ -36,9 +36,21 @@ pub struct ImageRequest {
     pub format: PhotoFormat,
 }
 
+/// Why a rendition could not be shown.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    #[error("{path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Decode { path: PathBuf, source: DecodeError },
+}
+
 struct Loaded {
     key: ImageKey,
-    image: Result<ColorImage, String>,
+    image: Result<ColorImage, ImageError>,
 }
 
 struct Queue {
@@ -58,7 +70,7 @@ struct Entry {
 /// The texture cache and its loader threads.
 pub struct ImageCache {
     entries: HashMap<ImageKey, Entry>,
-    failed: HashMap<ImageKey, String>,
+    failed: HashMap<ImageKey, ImageError>,
     pending: std::collections::HashSet<ImageKey>,
     queue: Arc<Queue>,
     results: Receiver<Loaded>,
@@ -165,8 +177,8 @@ impl ImageCache {
     }
 
     /// Why a rendition could not be loaded, if it failed.
-    pub fn error(&self, key: &ImageKey) -> Option<&str> {
-        self.failed.get(key).map(String::as_str)
+    pub fn error(&self, key: &ImageKey) -> Option<&ImageError> {
+        self.failed.get(key)
     }
 
     /// Whether this rendition is loaded.
@@ -270,14 +282,19 @@ fn load_loop(queue: &Queue, results: &Sender<Loaded>, ctx: &egui::Context) {
     }
 }
 
-fn load(request: &ImageRequest, max_side: u32) -> Result<ColorImage, String> {
-    let bytes =
-        std::fs::read(&request.path).map_err(|e| format!("{}: {e}", request.path.display()))?;
+fn load(request: &ImageRequest, max_side: u32) -> Result<ColorImage, ImageError> {
+    let bytes = std::fs::read(&request.path).map_err(|source| ImageError::Read {
+        path: request.path.clone(),
+        source,
+    })?;
     let rgb = match request.key.1 {
         Rendition::Thumbnail | Rendition::Preview => decode(&bytes, PhotoFormat::Jpeg),
         Rendition::Full => decode_upright(&bytes, request.format, max_side),
     }
-    .map_err(|e| format!("{}: {e}", request.path.display()))?;
+    .map_err(|source| ImageError::Decode {
+        path: request.path.clone(),
+        source,
+    })?;
     let rgb = if rgb.width().max(rgb.height()) > max_side {
         resize_to_fit(&rgb, max_side)
     } else {
@@ -374,6 +391,7 @@ mod tests {
             cache
                 .error(&request.key)
                 .unwrap()
+                .to_string()
                 .contains("/nonexistent/preview.jpg")
         );
         assert!(cache.get(&request).is_none());

@@ -1,24 +1,54 @@
-//! The desktop app: `App` drains finished background work and queued commands, then draws.
-//! State lives in [`AppState`]; panels (in `crate::ui`) read it and return [`Command`]s.
+//! The app: what is on screen and everything loaded from the library, and the commands that
+//! change it. Nothing here draws or knows a panel: `ui` reads [`AppState`] and sends
+//! [`Command`]s, and panels react to what the state says (a new photo in the viewer, a zoom
+//! request, a photo to scroll to).
+//!
+//! - [`nav`]: the screen in front and the window over it, one value read by drawing,
+//!   shortcuts and Back.
+//! - One module per feature, each a state struct with its own command enum and handler:
+//!   [`library`], [`overview`] (people, series, vocabulary), [`browse`] (grid and selection),
+//!   [`inspector`] (selected photos' details and edits), [`trash`], [`import`], [`compare`]
+//!   (with alignment and export), [`record`] (series page, person record).
+//! - [`cx`]: what a handler may use besides its own state; [`edit`]: every catalogue edit as
+//!   one value, applied in one place, with undo; `dispatch`: routes a command to its
+//!   feature, then reloads what went stale, and polls background work.
 
-pub mod align;
-mod background;
+pub mod background;
+pub mod browse;
 pub mod command;
 pub mod compare;
-mod dialogs;
+pub mod cx;
+pub mod dialogs;
+mod dispatch;
+pub mod edit;
 pub mod images;
+pub mod import;
+pub mod inspector;
+pub mod library;
+pub mod nav;
+pub mod notices;
+pub mod overview;
 pub mod prefs;
 pub mod record;
-mod run;
 pub mod selection;
-pub mod state;
+pub mod trash;
 
-pub use background::{FileStatus, ImportProgress};
-pub use command::{Action, Command, Commands, SelectMode};
+pub use browse::BrowseCommand;
+pub use command::{Action, Command, Commands};
 pub use compare::{CompareCommand, CompareMode, CompareSettings};
-pub use state::{AppState, Notice, NoticeLevel};
+pub use import::{FileStatus, ImportCommand, ImportProgress};
+pub use inspector::PhotoCommand;
+pub use library::LibraryCommand;
+pub use nav::{Modal, Screen, ScreenKind};
+pub use notices::{Notice, NoticeLevel};
+pub use overview::PeopleCommand;
+pub use prefs::Theme;
+pub use record::{PersonCommand, RecordCommand};
+pub use selection::SelectMode;
+pub use trash::TrashCommand;
 
 use crate::jobs::demo::DemoOptions;
+use cx::Env;
 use dialogs::MainThreadToken;
 use prefs::Prefs;
 use std::path::PathBuf;
@@ -47,104 +77,133 @@ impl Default for AppOptions {
     }
 }
 
-pub struct App {
-    pub state: AppState,
-    pub images: images::ImageCache,
-    panels: crate::ui::Panels,
+/// Everything the app knows: the screens, each feature's state, the messages and the
+/// preferences. Panels read it; only commands change it.
+#[derive(Debug)]
+pub struct AppState {
+    pub nav: nav::Navigation,
+    pub library: library::LibraryState,
+    pub overview: overview::Overview,
+    pub browse: browse::BrowseState,
+    pub inspector: inspector::InspectorState,
+    pub import: import::ImportState,
+    pub compare: compare::CompareFeature,
+    pub history: edit::History,
+    pub notices: notices::Notices,
+    pub prefs: Prefs,
     queue: Commands,
-    options: AppOptions,
-    main_thread: MainThreadToken,
-    ctx: egui::Context,
+    env: Env,
 }
 
-impl std::fmt::Debug for App {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App")
-            .field("state", &self.state)
-            .finish_non_exhaustive()
-    }
-}
-
-impl App {
-    pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
+impl AppState {
+    /// Reads the preferences and opens the library the options name, the last one used, or
+    /// the default one. Call on the main thread (file dialogs need it).
+    pub fn new(ctx: &egui::Context, options: AppOptions) -> Self {
         let (prefs, prefs_warning) = match &options.prefs_path {
             Some(path) => Prefs::load(path),
             None => (Prefs::default(), None),
         };
-        let ctx = cc.egui_ctx.clone();
-        let images = images::ImageCache::new(&ctx, options.texture_budget_bytes, 2);
-        let mut app = Self {
-            state: AppState::new(prefs),
-            images,
-            panels: crate::ui::Panels::default(),
+        let mut state = Self {
+            nav: nav::Navigation::default(),
+            library: library::LibraryState::default(),
+            overview: overview::Overview::default(),
+            browse: browse::BrowseState {
+                sort: prefs.sort,
+                ..browse::BrowseState::default()
+            },
+            inspector: inspector::InspectorState::default(),
+            import: import::ImportState::default(),
+            compare: compare::CompareFeature::default(),
+            history: edit::History::default(),
+            notices: notices::Notices::default(),
+            prefs,
             queue: Vec::new(),
-            options,
-            main_thread: MainThreadToken::new(),
-            ctx,
+            env: Env {
+                ctx: ctx.clone(),
+                main_thread: MainThreadToken::new(),
+                options,
+            },
         };
         if let Some(w) = prefs_warning {
-            app.state.error(w);
+            state.notices.error(w);
         }
-        let last = app
-            .state
-            .prefs
-            .last_library
-            .clone()
-            .filter(|_| app.options.library.is_none());
-        let root = app
-            .options
-            .library
-            .clone()
+        state.open_first_library();
+        state
+    }
+
+    fn open_first_library(&mut self) {
+        let asked = self.env.options.library.clone();
+        let last = self.prefs.last_library.clone().filter(|_| asked.is_none());
+        let root = asked
             .or(last.clone())
             .or_else(crate::library::Library::default_root);
         match root {
             // The library used last has gone (moved, or on a drive that is not connected):
             // say so rather than quietly starting an empty one in its place.
             Some(root) if last.as_ref() == Some(&root) && !root.exists() => {
-                app.state.library_error = Some(format!(
+                self.library.error = Some(format!(
                     "The library you used last, {}, is missing: it was moved or deleted, or is on a drive that is not connected. Open another library, or reconnect the drive and restart.",
                     root.display()
                 ));
             }
-            Some(root) => app.open_library(&root, None),
+            Some(root) => self.open_library(&root, None),
             None => {
-                app.state.library_error = Some(
+                self.library.error = Some(
                     "There is no home folder to keep a library in. Open a library folder.".into(),
                 );
             }
         }
-        app
     }
 
-    /// Queues a command, as a panel or a test would.
+    /// Queues a command, as a panel or a test would; it runs at the start of the next frame.
     pub fn send(&mut self, command: impl Into<Command>) {
         self.queue.push(command.into());
-        self.ctx.request_repaint();
+        self.env.ctx.request_repaint();
     }
 
-    /// Runs queued commands now (tests use this between frames).
+    /// Runs the queued commands now.
     pub fn run_queued(&mut self) {
-        let queued = std::mem::take(&mut self.queue);
-        for command in queued {
+        for command in std::mem::take(&mut self.queue) {
             self.run(command);
         }
     }
 
-    /// Anything still running in the background, textures included (tests wait for this).
+    /// Background work that changes the state is still running, or commands wait.
     pub fn is_busy(&self) -> bool {
-        self.state.is_busy() || self.images.is_loading() || !self.queue.is_empty()
+        !self.queue.is_empty()
+            || self.library.is_busy()
+            || self.browse.grid.is_loading()
+            || self.inspector.is_loading()
+            || self.import.is_busy()
+            || self.compare.is_busy(&self.nav)
     }
 
+    /// Where a photo's rendition is on disk.
+    pub fn image_request(
+        &self,
+        item_id: crate::model::PhotoId,
+        hash: &crate::model::ContentHash,
+        format: crate::model::PhotoFormat,
+        rendition: images::Rendition,
+    ) -> Option<images::ImageRequest> {
+        let library = self.library.library()?;
+        let path = match rendition {
+            images::Rendition::Thumbnail => library.thumbnail_path(hash),
+            images::Rendition::Preview => library.preview_path(hash),
+            images::Rendition::Full => library.original_path(hash, format),
+        };
+        Some(images::ImageRequest {
+            key: (item_id, rendition),
+            path,
+            format,
+        })
+    }
+
+    /// Writes the preferences (filters by key, so they survive across libraries).
     pub fn save_prefs(&mut self) {
-        self.state.store_filter_prefs();
-        if let Some(w) = self.panels.left_width {
-            self.state.prefs.left_panel_width = w;
-        }
-        if let Some(w) = self.panels.right_width {
-            self.state.prefs.right_panel_width = w;
-        }
-        if let Some(path) = &self.options.prefs_path
-            && let Err(e) = self.state.prefs.save(path)
+        self.store_filter_prefs();
+        if let Some(path) = &self.env.options.prefs_path
+            && let Err(e) = self.prefs.save(path)
         {
             eprintln!(
                 "skinlapse: could not save preferences {}: {e}",
@@ -152,50 +211,8 @@ impl App {
             );
         }
     }
-}
 
-/// Opens the desktop window (blocks until it is closed).
-pub fn run_native(options: AppOptions) -> eframe::Result {
-    let native = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Skinlapse")
-            .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([800.0, 500.0])
-            .with_drag_and_drop(true),
-        ..Default::default()
-    };
-    eframe::run_native(
-        "Skinlapse",
-        native,
-        Box::new(move |cc| Ok(Box::new(App::new(cc, options)))),
-    )
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        self.save_prefs();
-    }
-}
-
-impl eframe::App for App {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        self.poll_background(ctx);
-        self.run_queued();
-    }
-
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        let mut commands = Vec::new();
-        crate::ui::shortcuts(ui.ctx(), &self.state, &mut commands);
-        crate::ui::draw(
-            ui,
-            &self.state,
-            &mut self.images,
-            &mut self.panels,
-            &mut commands,
-        );
-        if !commands.is_empty() {
-            self.queue.extend(commands);
-            ui.ctx().request_repaint();
-        }
+    pub fn options(&self) -> &AppOptions {
+        &self.env.options
     }
 }

@@ -5,6 +5,26 @@ use crate::catalogue::SortOrder;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+/// The window's colours.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+}
+
+impl Theme {
+    pub const ALL: [Self; 2] = [Self::Dark, Self::Light];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Dark => "Dark",
+            Self::Light => "Light",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Prefs {
@@ -20,6 +40,7 @@ pub struct Prefs {
     pub filter_area: Option<String>,
     pub filter_concern: Option<String>,
     pub show_archived: bool,
+    pub theme: Theme,
 }
 
 impl Default for Prefs {
@@ -35,6 +56,7 @@ impl Default for Prefs {
             filter_area: None,
             filter_concern: None,
             show_archived: false,
+            theme: Theme::Dark,
         }
     }
 }
@@ -87,6 +109,7 @@ mod tests {
         let prefs = Prefs {
             thumbnail_size: 99.0,
             filter_area: Some("chin".into()),
+            theme: Theme::Light,
             ..Prefs::default()
         };
         prefs.save(&path).unwrap();

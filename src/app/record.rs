@@ -1,11 +1,14 @@
-//! The series page's state: a series with its sessions, grades, side effects and the person's
-//! contraindications, and the commands that edit them.
+//! The series page (a screen) and the person record (a window): what they show, read from the
+//! catalogue, and the commands that edit them. Both live in the navigation, so they are
+//! open exactly when they are on screen.
 
-use super::App;
+use super::cx::Cx;
+use super::edit::{Edit, NewSideEffect};
+use super::nav::{Modal, Screen};
 use crate::catalogue::{
     ContraindicationRow, GradeRow, NewGrade, NewSession, SeriesPlan, SideEffectRow,
 };
-use crate::model::clinical::{ConsentScope, GradeScale, SideEffectKind, next_due};
+use crate::model::clinical::{ConsentScope, GradeScale, next_due};
 use crate::model::{Keyed, Person, Series, SeriesId, Session, SessionId};
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -98,191 +101,135 @@ pub enum RecordCommand {
     AddSession(NewSession),
     UpdateSession(SessionId, NewSession),
     AddGrade(NewGrade),
-    AddSideEffect {
-        session: SessionId,
-        kind: SideEffectKind,
-        severity: i64,
-        day_after: i64,
-        notes: String,
-    },
+    AddSideEffect(NewSideEffect),
     /// Ask where to save the series' CSV, then write it (for a purpose, in clinic mode).
     ChooseCsvFile(SeriesId, Option<ConsentScope>),
     ExportCsv(SeriesId, Option<ConsentScope>, PathBuf),
 }
 
-impl App {
-    pub(super) fn run_person(&mut self, command: PersonCommand) {
-        let today = chrono::Local::now().date_naive();
-        let open = self.state.person_record.as_ref().map(|r| r.person.id);
-        let person = match (&command, open) {
-            (PersonCommand::Open(id), _) => *id,
-            (PersonCommand::Close, _) => {
-                self.state.person_record = None;
-                return;
-            }
-            (_, Some(id)) => id,
-            (_, None) => return,
-        };
-        let done = match command {
-            PersonCommand::Open(_) | PersonCommand::Close => true,
-            PersonCommand::SkinType(t) => self
-                .state
-                .with_catalogue("Skin type", |cat| cat.set_skin_type(person, t))
-                .is_some(),
-            PersonCommand::Contraindication(kind, true) => self
-                .state
-                .with_catalogue("Contraindication", |cat| {
-                    cat.note_contraindication(person, kind, today, "")
-                })
-                .is_some(),
-            PersonCommand::Contraindication(kind, false) => self
-                .state
-                .with_catalogue("Contraindication", |cat| {
-                    cat.resolve_contraindication(person, kind, today)
-                })
-                .is_some(),
-            PersonCommand::Consent(scope, true) => self
-                .state
-                .with_catalogue("Consent", |cat| cat.give_consent(person, scope, today, ""))
-                .is_some(),
-            PersonCommand::Consent(scope, false) => self
-                .state
-                .with_catalogue("Consent", |cat| cat.withdraw_consent(person, scope, today))
-                .is_some(),
-        };
-        if !done {
+/// The person record window's commands.
+pub(super) fn run_person(command: PersonCommand, cx: &mut Cx) {
+    let today = chrono::Local::now().date_naive();
+    let person = match (&command, cx.nav.person_record()) {
+        (PersonCommand::Open(id), _) => *id,
+        (PersonCommand::Close, _) => {
+            cx.nav.dismiss(|m| matches!(m, Modal::Person(_)));
             return;
         }
-        let loaded = self.state.with_catalogue("Person", |cat| {
-            let person = cat.people()?.into_iter().find(|p| p.id == person).ok_or(
-                crate::catalogue::CatalogueError::NotFound {
-                    what: "person",
-                    id: person.0,
-                },
-            )?;
-            Ok(PersonRecord {
-                contraindications: cat.contraindications(person.id)?,
-                consents: cat.consents(person.id)?,
-                person,
-            })
-        });
-        if let Some(record) = loaded {
-            self.state.person_record = Some(record);
-            self.state.reload_people();
-            if let Some(id) = self.state.record.as_ref().map(|r| r.series.id) {
-                self.load_record(id);
+        (_, Some(open)) => open.person.id,
+        (_, None) => return,
+    };
+    let edit = match command {
+        PersonCommand::Open(_) | PersonCommand::Close => None,
+        PersonCommand::SkinType(t) => Some(Edit::SkinType(person, t)),
+        PersonCommand::Contraindication(kind, active) => {
+            Some(Edit::Contraindication(person, kind, active, today))
+        }
+        PersonCommand::Consent(scope, given) => Some(Edit::Consent(person, scope, given, today)),
+    };
+    match edit {
+        Some(edit) => {
+            cx.edit(edit);
+        }
+        None => {
+            if let Some(record) = load_person(person, cx) {
+                cx.nav.show(Modal::Person(Box::new(record)));
             }
         }
     }
+}
 
-    pub(super) fn run_record(&mut self, command: RecordCommand) {
-        let open = self.state.record.as_ref().map(|r| r.series.id);
-        let changed = match command {
-            RecordCommand::Open(id) => {
-                self.state.viewer = None;
-                self.state.compare = None;
-                self.load_record(id);
-                false
+/// The series page's commands.
+pub(super) fn run_record(command: RecordCommand, cx: &mut Cx) {
+    let edit = match command {
+        RecordCommand::Open(id) => {
+            if let Some(record) = load_record(id, cx) {
+                cx.nav.open(Screen::Record(Box::new(record)));
             }
-            RecordCommand::Close => {
-                self.state.record = None;
-                false
-            }
-            RecordCommand::SavePlan(id, plan) => self
-                .state
-                .with_catalogue("Series", |cat| cat.update_series(id, &plan))
-                .is_some(),
-            RecordCommand::SetTerms(id, terms) => self
-                .state
-                .with_catalogue("Series areas and concerns", |cat| {
-                    cat.set_series_terms(id, &terms)
-                })
-                .is_some(),
-            RecordCommand::AddSession(session) => self
-                .state
-                .with_catalogue("Add session", |cat| cat.add_session(&session))
-                .is_some(),
-            RecordCommand::UpdateSession(id, session) => self
-                .state
-                .with_catalogue("Edit session", |cat| cat.update_session(id, &session))
-                .is_some(),
-            RecordCommand::AddGrade(grade) => self
-                .state
-                .with_catalogue("Add grade", |cat| cat.add_grade(&grade))
-                .is_some(),
-            RecordCommand::AddSideEffect {
-                session,
-                kind,
-                severity,
-                day_after,
-                notes,
-            } => self
-                .state
-                .with_catalogue("Add side effect", |cat| {
-                    cat.add_side_effect(session, kind, severity, day_after, &notes)
-                })
-                .is_some(),
-            RecordCommand::ChooseCsvFile(id, purpose) => {
-                let name = self.state.record.as_ref().map_or("series.csv".into(), |r| {
-                    let clean: String = format!("{} {}", r.person.name, r.series.title)
-                        .chars()
-                        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-                        .collect();
-                    format!("{clean}.csv")
-                });
-                if let Some(path) = super::dialogs::save_csv(&self.main_thread, &name) {
-                    self.run_record(RecordCommand::ExportCsv(id, purpose, path));
-                }
-                false
-            }
-            RecordCommand::ExportCsv(id, purpose, path) => {
-                let Some(loaded) = self.state.loaded.as_mut() else {
-                    return;
-                };
-                match crate::jobs::record::export_series_csv(
-                    &mut loaded.catalogue,
-                    id,
-                    purpose,
-                    &path,
-                ) {
-                    Ok(bytes) => self
-                        .state
-                        .info(format!("Exported {} ({bytes} bytes).", path.display())),
-                    Err(e) => self.state.error(format!("CSV export failed: {e}")),
-                }
-                false
-            }
-        };
-        if changed && let Some(id) = open {
-            self.load_record(id);
-            self.state.reload_series();
+            return;
         }
-    }
+        RecordCommand::Close => {
+            cx.nav.close(super::nav::ScreenKind::Record);
+            return;
+        }
+        RecordCommand::ChooseCsvFile(id, purpose) => {
+            let name = cx.nav.record().map_or("series.csv".into(), |r| {
+                let clean: String = format!("{} {}", r.person.name, r.series.title)
+                    .chars()
+                    .map(|c| if c.is_alphanumeric() { c } else { '-' })
+                    .collect();
+                format!("{clean}.csv")
+            });
+            if let Some(path) = super::dialogs::save_csv(&cx.env.main_thread, &name) {
+                run_record(RecordCommand::ExportCsv(id, purpose, path), cx);
+            }
+            return;
+        }
+        RecordCommand::ExportCsv(id, purpose, path) => {
+            export_csv(id, purpose, &path, cx);
+            return;
+        }
+        RecordCommand::SavePlan(id, plan) => Edit::SeriesPlan(id, plan),
+        RecordCommand::SetTerms(id, terms) => Edit::SeriesTerms(id, terms),
+        RecordCommand::AddSession(session) => Edit::AddSession(session),
+        RecordCommand::UpdateSession(id, session) => Edit::UpdateSession(id, session),
+        RecordCommand::AddGrade(grade) => Edit::AddGrade(grade),
+        RecordCommand::AddSideEffect(effect) => Edit::AddSideEffect(effect),
+    };
+    cx.edit(edit);
+}
 
-    fn load_record(&mut self, id: SeriesId) {
-        let loaded = self.state.with_catalogue("Series", |cat| {
-            let photos = cat.series_photos(id)?;
-            let person = cat
-                .people()?
-                .into_iter()
-                .find(|p| p.id == photos.series.person)
-                .ok_or(crate::catalogue::CatalogueError::NotFound {
-                    what: "person",
-                    id: photos.series.person.0,
-                })?;
-            Ok(SeriesRecord {
-                contraindications: cat.contraindications(person.id)?,
-                grades: cat.grades_of_series(id)?,
-                side_effects: cat.side_effects_of_series(id)?,
-                terms: cat.series_terms(id)?,
-                photos: photos.photos.into_iter().map(|p| p.photo).collect(),
-                sessions: photos.sessions,
-                series: photos.series,
-                person,
-            })
-        });
-        if let Some(record) = loaded {
-            self.state.record = Some(record);
-        }
+fn export_csv(id: SeriesId, purpose: Option<ConsentScope>, path: &std::path::Path, cx: &mut Cx) {
+    let Some(loaded) = cx.library.loaded.as_mut() else {
+        return;
+    };
+    match crate::jobs::record::export_series_csv(&mut loaded.catalogue, id, purpose, path) {
+        Ok(bytes) => cx
+            .notices
+            .info(format!("Exported {} ({bytes} bytes).", path.display())),
+        Err(e) => cx.notices.error(format!("CSV export failed: {e}")),
     }
+}
+
+/// Reads the open series page and person record again (after an edit).
+pub(super) fn reload(cx: &mut Cx) {
+    if let Some(id) = cx.nav.record().map(|r| r.series.id)
+        && let Some(record) = load_record(id, cx)
+        && let Some(open) = cx.nav.record_mut()
+    {
+        *open = record;
+    }
+    if let Some(id) = cx.nav.person_record().map(|r| r.person.id)
+        && let Some(record) = load_person(id, cx)
+        && let Some(Modal::Person(open)) = cx.nav.modal_mut()
+    {
+        **open = record;
+    }
+}
+
+fn load_person(person: crate::model::PersonId, cx: &mut Cx) -> Option<PersonRecord> {
+    cx.catalogue("Person", |cat| {
+        Ok(PersonRecord {
+            contraindications: cat.contraindications(person)?,
+            consents: cat.consents(person)?,
+            person: cat.person(person)?,
+        })
+    })
+}
+
+fn load_record(id: SeriesId, cx: &mut Cx) -> Option<SeriesRecord> {
+    cx.catalogue("Series", |cat| {
+        let photos = cat.series_photos(id)?;
+        let person = cat.person(photos.series.person)?;
+        Ok(SeriesRecord {
+            contraindications: cat.contraindications(person.id)?,
+            grades: cat.grades_of_series(id)?,
+            side_effects: cat.side_effects_of_series(id)?,
+            terms: cat.series_terms(id)?,
+            photos: photos.photos.into_iter().map(|p| p.photo).collect(),
+            sessions: photos.sessions,
+            series: photos.series,
+            person,
+        })
+    })
 }

@@ -1,8 +1,18 @@
 //! Which photos are selected in the grid: click, ctrl-click and shift-click semantics.
 
-use super::command::SelectMode;
 use crate::model::PhotoId;
 use std::collections::BTreeSet;
+
+/// How a click on a photo changes the selection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SelectMode {
+    /// Plain click: only this photo.
+    Only,
+    /// Ctrl/Cmd-click: add or remove this photo.
+    Toggle,
+    /// Shift-click: everything from the anchor to this photo.
+    Range,
+}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Selection {
@@ -80,6 +90,15 @@ impl Selection {
 
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
+    }
+
+    /// The selected ids, the primary photo first.
+    pub fn ids_primary_first(&self) -> Vec<PhotoId> {
+        let primary = self.primary();
+        primary
+            .into_iter()
+            .chain(self.ids.iter().copied().filter(|id| Some(*id) != primary))
+            .collect()
     }
 
     /// The photo the inspector and viewer start from.

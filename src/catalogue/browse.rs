@@ -84,6 +84,8 @@ pub struct PhotoDetails {
     pub person_name: Option<String>,
     pub series_title: Option<String>,
     pub session_date: Option<NaiveDate>,
+    /// What went wrong reading the file when it was imported (damaged data, broken EXIF).
+    pub warnings: Vec<String>,
 }
 
 const COUNTS_BY_PERSON_SQL: &str = "SELECT person_id, count(*) FROM photo WHERE trashed_at IS NULL AND person_id IS NOT NULL GROUP BY person_id";
@@ -359,6 +361,12 @@ impl Catalogue {
                 }
                 None => None,
             };
+            let warnings = super::all_rows(
+                tx,
+                "SELECT text FROM photo_warning WHERE photo_id = ?1 ORDER BY n",
+                [id],
+                |r| r.get(0),
+            )?;
             Ok(PhotoDetails {
                 photo,
                 areas,
@@ -366,6 +374,7 @@ impl Catalogue {
                 person_name,
                 series_title,
                 session_date,
+                warnings,
             })
         })
     }

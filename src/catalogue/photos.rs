@@ -223,14 +223,7 @@ impl Catalogue {
 
     /// What went wrong reading a photo's file when it was imported, in order.
     pub fn photo_warnings(&mut self, id: PhotoId) -> Result<Vec<String>> {
-        self.read(|tx| {
-            super::all_rows(
-                tx,
-                "SELECT text FROM photo_warning WHERE photo_id = ?1 ORDER BY n",
-                [id],
-                |r| r.get(0),
-            )
-        })
+        Ok(self.photo_details(id)?.warnings)
     }
 
     /// The ids of a photo's areas or concerns.

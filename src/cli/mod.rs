@@ -152,7 +152,7 @@ fn open_app(library: Option<PathBuf>) -> Result<ExitCode, Failure> {
         library,
         ..crate::app::AppOptions::default()
     };
-    crate::app::run_native(options)
+    crate::ui::run_native(options)
         .map_err(|e| Failure::runtime(format!("cannot open the window: {e}")))?;
     Ok(ExitCode::SUCCESS)
 }

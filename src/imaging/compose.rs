@@ -401,14 +401,25 @@ pub enum ExportFormat {
 }
 
 impl ExportFormat {
+    /// The extension a file of this format is saved with.
+    pub fn extension(self) -> &'static str {
+        self.extensions()[0]
+    }
+
+    /// Every extension a file of this format may have (the first is [`Self::extension`]).
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Self::Png => &["png"],
+            Self::Jpeg => &["jpg", "jpeg"],
+        }
+    }
+
     /// From a file name's extension.
     pub fn from_path(path: &std::path::Path) -> Option<Self> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "png" => Some(Self::Png),
-            "jpg" | "jpeg" => Some(Self::Jpeg),
-            _ => None,
-        }
+        [Self::Png, Self::Jpeg]
+            .into_iter()
+            .find(|f| f.extensions().contains(&ext.as_str()))
     }
 }
 

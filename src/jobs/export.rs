@@ -187,7 +187,10 @@ pub fn run_export(
                 title: pair.title(),
                 footer: footer(
                     &findings,
-                    "No comparability problems found: same person, view and light, and no treatment in the 14 days before either photo.",
+                    &format!(
+                        "No comparability problems found: {}.",
+                        crate::model::compare::comparable_text()
+                    ),
                 ),
                 layout: *layout,
                 width: request.width,
@@ -246,10 +249,7 @@ pub fn run_export(
                 compose_sheet(
                     &title,
                     &cells,
-                    &footer(
-                        &findings,
-                        "No photo on this sheet was taken within 14 days after a treatment.",
-                    ),
+                    &footer(&findings, &crate::model::compare::sheet_clear_text()),
                     request.width,
                 ),
                 findings,

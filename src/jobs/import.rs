@@ -24,9 +24,9 @@ use std::time::{Duration, Instant};
 /// Files larger than this are refused before they are read into memory.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
-/// Extensions a folder walk picks up. Explicitly named files are always tried; in folders,
-/// other files (sidecars, videos, documents) are skipped and counted.
-const IMAGE_EXTENSIONS: &[&str] = &[
+/// Extensions a folder walk picks up, and the file picker offers. Explicitly named files are
+/// always tried; in folders, other files (sidecars, videos, documents) are skipped and counted.
+pub const IMAGE_EXTENSIONS: &[&str] = &[
     "jpg", "jpeg", "jpe", "png", "webp", "tif", "tiff", "heic", "heif", "hif", "avif", "gif",
     "bmp", "dng", "cr2", "cr3", "nef", "arw",
 ];

@@ -10,6 +10,19 @@ use chrono::NaiveDate;
 /// Photos taken sooner than this after a treatment show swelling and redness, not the result.
 pub const HEALING_DAYS: i64 = 14;
 
+/// A pair with no findings, in plain words: what was checked (the [`HEALING_DAYS`] rule
+/// included), for the comparison's header and the footer of exports.
+pub fn comparable_text() -> String {
+    format!(
+        "same person, view and light, and no treatment in the {HEALING_DAYS} days before either photo"
+    )
+}
+
+/// A series sheet with no findings, in plain words.
+pub fn sheet_clear_text() -> String {
+    format!("No photo on this sheet was taken within {HEALING_DAYS} days after a treatment.")
+}
+
 /// A photo with what a comparison needs to know about it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ComparedPhoto {

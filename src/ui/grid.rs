@@ -1,13 +1,14 @@
 //! Centre: thumbnails grouped under date headings. Only the rows in view are built, so a
 //! grid of 100 000 photos scrolls as fast as one of 100.
 
+use super::theme::{self, palette};
 use super::widgets::option_combo;
 use crate::app::images::{ImageCache, Rendition};
-use crate::app::{Action, AppState, Command, Commands, SelectMode};
+use crate::app::{Action, AppState, BrowseCommand, Commands, SelectMode, TrashCommand};
 use crate::catalogue::{PhotoFilter, SortOrder};
-use crate::model::{Keyed, Lighting, PhotoFormat, PhotoId, View};
+use crate::model::{Keyed, Lighting, PhotoFormat, View};
 use chrono::NaiveDate;
-use egui::{Color32, Rect, RichText, Sense, Stroke, Ui, Vec2};
+use egui::{Rect, RichText, Sense, Stroke, Ui, Vec2};
 
 const HEADING_HEIGHT: f32 = 30.0;
 const GAP: f32 = 6.0;
@@ -21,9 +22,11 @@ enum Row {
 
 #[derive(Debug)]
 pub struct GridPanel {
-    /// Rows and their top offsets, for the grid generation and column count they were made for.
+    /// Rows and their top offsets, for the grid (its serial) and column count they were made
+    /// for.
     layout: Option<(u64, usize, Vec<Row>, Vec<f32>)>,
-    scroll_target: Option<PhotoId>,
+    /// The scroll requests taken so far.
+    scroll_seen: u64,
     from_text: String,
     to_text: String,
     cell: f32,
@@ -33,7 +36,7 @@ impl Default for GridPanel {
     fn default() -> Self {
         Self {
             layout: None,
-            scroll_target: None,
+            scroll_seen: 0,
             from_text: String::new(),
             to_text: String::new(),
             cell: 160.0,
@@ -42,11 +45,6 @@ impl Default for GridPanel {
 }
 
 impl GridPanel {
-    /// Scrolls so `id` is visible on the next frame.
-    pub fn scroll_to(&mut self, id: PhotoId) {
-        self.scroll_target = Some(id);
-    }
-
     pub fn ui(
         &mut self,
         ui: &mut Ui,
@@ -54,17 +52,18 @@ impl GridPanel {
         images: &mut ImageCache,
         commands: &mut Commands,
     ) {
+        let grid = &state.browse.grid;
         self.toolbar(ui, state, commands);
         ui.separator();
-        if state.grid_is_loading() && state.grid.is_empty() {
+        if grid.is_loading() && grid.items.is_empty() {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label("Loading photos…");
             });
             return;
         }
-        if state.grid.is_empty() {
-            ui.label(if state.filter.trashed {
+        if grid.items.is_empty() {
+            ui.label(if state.browse.filter.trashed {
                 "The trash is empty."
             } else {
                 "No photos match."
@@ -86,8 +85,8 @@ impl GridPanel {
         let mut scroll = egui::ScrollArea::vertical()
             .id_salt("grid")
             .auto_shrink([false, false]);
-        if let Some(target) = self.scroll_target.take()
-            && let Some(index) = state.grid.iter().position(|i| i.id == target)
+        if let Some(&target) = state.browse.scroll_to.latest(&mut self.scroll_seen)
+            && let Some(index) = grid.position(target)
             && let Some(row) = rows.iter().position(
                 |r| matches!(r, Row::Photos { start, end } if (*start..*end).contains(&index)),
             )
@@ -128,7 +127,8 @@ impl GridPanel {
     }
 
     fn layout(&mut self, state: &AppState, columns: usize) -> (Vec<Row>, Vec<f32>) {
-        let key = (state.grid_loaded_generation, columns);
+        let items = &state.browse.grid.items;
+        let key = (state.browse.grid.serial, columns);
         if let Some((generation, cols, rows, tops)) = &self.layout
             && (*generation, *cols) == key
             && rows
@@ -141,15 +141,15 @@ impl GridPanel {
                     }
                 })
                 .sum::<usize>()
-                == state.grid.len()
+                == items.len()
         {
             return (rows.clone(), tops.clone());
         }
         let mut rows = Vec::new();
         let mut i = 0;
-        while i < state.grid.len() {
-            let date = state.grid[i].group_date;
-            let end = i + state.grid[i..]
+        while i < items.len() {
+            let date = items[i].group_date;
+            let end = i + items[i..]
                 .iter()
                 .take_while(|g| g.group_date == date)
                 .count();
@@ -186,7 +186,8 @@ impl GridPanel {
         rect: Rect,
         commands: &mut Commands,
     ) {
-        let item = &state.grid[index];
+        let item = &state.browse.grid.items[index];
+        let selected = state.browse.selection.contains(item.id);
         let id = ui.scope_id().with(("photo", item.id));
         let response = ui.interact(rect, id, Sense::click());
         let label = format!(
@@ -194,14 +195,8 @@ impl GridPanel {
             item.id,
             item.taken_at.local.format("%Y-%m-%d %H:%M")
         );
-        response.widget_info(|| {
-            egui::WidgetInfo::selected(
-                egui::Role::Button,
-                true,
-                state.selection.contains(item.id),
-                &label,
-            )
-        });
+        response
+            .widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, &label));
         let painter = ui.painter_at(rect);
         painter.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
         let request =
@@ -214,7 +209,7 @@ impl GridPanel {
                 texture.id(),
                 image_rect,
                 Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
-                Color32::WHITE,
+                theme::AS_IS,
             );
         } else {
             let failed = images.error(&(item.id, Rendition::Thumbnail)).is_some();
@@ -233,10 +228,10 @@ impl GridPanel {
                 egui::Align2::LEFT_BOTTOM,
                 "~date",
                 egui::FontId::proportional(11.0),
-                Color32::from_rgb(230, 180, 60),
+                palette(ui).caution,
             );
         }
-        if state.selection.contains(item.id) {
+        if selected {
             painter.rect_stroke(
                 rect.shrink(1.0),
                 4.0,
@@ -253,7 +248,7 @@ impl GridPanel {
         }
         let response = response.on_hover_text(&label);
         if response.double_clicked() {
-            commands.push(Command::OpenPhoto(item.id));
+            commands.push(BrowseCommand::OpenPhoto(item.id).into());
         } else if response.clicked() {
             let mods = ui.input(|i| i.modifiers);
             let mode = if mods.shift {
@@ -263,132 +258,37 @@ impl GridPanel {
             } else {
                 SelectMode::Only
             };
-            commands.push(Command::ClickPhoto(item.id, mode));
+            commands.push(BrowseCommand::ClickPhoto(item.id, mode).into());
         }
     }
 
     fn toolbar(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Commands) {
-        let filter = &state.filter;
+        if state.browse.filter.trashed {
+            ui.horizontal_wrapped(|ui| trash_header(ui, state, commands));
+            return;
+        }
         ui.horizontal_wrapped(|ui| {
-            if filter.trashed {
-                ui.heading(format!("Trash · {} photos", state.grid.len()));
-                if ui
-                    .add_enabled(!state.selection.is_empty(), egui::Button::new("Restore"))
-                    .on_hover_text("Take the selected photos out of the trash")
-                    .clicked()
-                {
-                    commands.push(Command::RestoreSelected);
-                }
-                super::action_button(ui, Action::EmptyTrash, state.trash_count > 0, commands);
-                if ui.button("Back to library").clicked() {
-                    commands.push(Command::ShowLibrary);
-                }
-                return;
-            }
-            let title = match filter.person.and_then(|p| state.person(p)) {
+            let title = match state
+                .browse
+                .filter
+                .person
+                .and_then(|p| state.overview.person(p))
+            {
                 Some(person) => person.name.clone(),
                 None => "All photos".into(),
             };
             ui.heading(title);
-            let count = if state.grid_is_loading() {
+            let count = if state.browse.grid.is_loading() {
                 "…".to_owned()
             } else {
-                format!("{} photos", state.grid.len())
+                format!("{} photos", state.browse.grid.items.len())
             };
             ui.label(RichText::new(count).strong());
         });
-        if filter.trashed {
-            return;
-        }
         ui.horizontal_wrapped(|ui| {
-            let set = |f: PhotoFilter| Command::SetFilter(f);
-            let terms = |list: &[crate::model::VocabTerm]| {
-                list.iter()
-                    .map(|t| (t.id, t.name.clone()))
-                    .collect::<Vec<_>>()
-            };
-            if let Some(area) = option_combo(
-                ui,
-                "filter-area",
-                "Area",
-                "Any area",
-                filter.area,
-                terms(&state.areas),
-            ) {
-                commands.push(set(PhotoFilter {
-                    area,
-                    ..filter.clone()
-                }));
-            }
-            if let Some(concern) = option_combo(
-                ui,
-                "filter-concern",
-                "Concern",
-                "Any concern",
-                filter.concern,
-                terms(&state.concerns),
-            ) {
-                commands.push(set(PhotoFilter {
-                    concern,
-                    ..filter.clone()
-                }));
-            }
-            let views = View::ALL.iter().map(|v| (*v, v.label().to_owned()));
-            if let Some(view) =
-                option_combo(ui, "filter-view", "View", "Any view", filter.view, views)
-            {
-                commands.push(set(PhotoFilter {
-                    view,
-                    ..filter.clone()
-                }));
-            }
-            let lights = Lighting::ALL.iter().map(|l| (*l, l.label().to_owned()));
-            if let Some(lighting) = option_combo(
-                ui,
-                "filter-lighting",
-                "Lighting",
-                "Any lighting",
-                filter.lighting,
-                lights,
-            ) {
-                commands.push(set(PhotoFilter {
-                    lighting,
-                    ..filter.clone()
-                }));
-            }
-            for (label, text, current, is_from) in [
-                ("From", &mut self.from_text, filter.from, true),
-                ("To", &mut self.to_text, filter.to, false),
-            ] {
-                let l = ui.label(label);
-                let valid = text.trim().is_empty()
-                    || NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").is_ok();
-                let mut edit = egui::TextEdit::singleline(text)
-                    .hint_text("YYYY-MM-DD")
-                    .desired_width(90.0);
-                if !valid {
-                    edit = edit.text_color(ui.visuals().error_fg_color);
-                }
-                let response = ui.add(edit).labelled_by(l.id);
-                if response.lost_focus() && valid {
-                    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
-                    if date != current {
-                        let f = if is_from {
-                            PhotoFilter {
-                                from: date,
-                                ..filter.clone()
-                            }
-                        } else {
-                            PhotoFilter {
-                                to: date,
-                                ..filter.clone()
-                            }
-                        };
-                        commands.push(set(f));
-                    }
-                }
-            }
-            let sort = match state.sort {
+            filter_combos(ui, state, commands);
+            self.date_fields(ui, &state.browse.filter, commands);
+            let sort = match state.browse.sort {
                 SortOrder::NewestFirst => "Newest first",
                 SortOrder::OldestFirst => "Oldest first",
             };
@@ -399,6 +299,7 @@ impl GridPanel {
             {
                 commands.push(Action::ToggleSort.into());
             }
+            let filter = &state.browse.filter;
             let clear = PhotoFilter {
                 person: filter.person,
                 series: filter.series,
@@ -407,13 +308,127 @@ impl GridPanel {
             if *filter != clear && ui.button("Clear filters").clicked() {
                 self.from_text.clear();
                 self.to_text.clear();
-                commands.push(set(clear));
+                commands.push(BrowseCommand::SetFilter(clear).into());
             }
             ui.add(
                 egui::Slider::new(&mut self.cell, 96.0..=320.0)
                     .text("Size")
                     .show_value(false),
             );
+        });
+    }
+
+    /// The From and To date fields (YYYY-MM-DD; red while not a date).
+    fn date_fields(&mut self, ui: &mut Ui, filter: &PhotoFilter, commands: &mut Commands) {
+        for (label, text, current, is_from) in [
+            ("From", &mut self.from_text, filter.from, true),
+            ("To", &mut self.to_text, filter.to, false),
+        ] {
+            let l = ui.label(label);
+            let valid = text.trim().is_empty()
+                || NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").is_ok();
+            let mut edit = egui::TextEdit::singleline(text)
+                .hint_text("YYYY-MM-DD")
+                .desired_width(90.0);
+            if !valid {
+                edit = edit.text_color(ui.visuals().error_fg_color);
+            }
+            let response = ui.add(edit).labelled_by(l.id);
+            if response.lost_focus() && valid {
+                let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+                if date != current {
+                    let mut f = filter.clone();
+                    if is_from {
+                        f.from = date;
+                    } else {
+                        f.to = date;
+                    }
+                    commands.push(BrowseCommand::SetFilter(f).into());
+                }
+            }
+        }
+    }
+}
+
+/// The trash's title and its buttons.
+fn trash_header(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
+    ui.heading(format!("Trash · {} photos", state.browse.grid.items.len()));
+    if ui
+        .add_enabled(
+            !state.browse.selection.is_empty(),
+            egui::Button::new("Restore"),
+        )
+        .on_hover_text("Take the selected photos out of the trash")
+        .clicked()
+    {
+        commands.push(TrashCommand::RestoreSelected.into());
+    }
+    super::action_button(
+        ui,
+        Action::EmptyTrash,
+        state.overview.trash_count > 0,
+        commands,
+    );
+    if ui.button("Back to library").clicked() {
+        commands.push(BrowseCommand::ShowLibrary.into());
+    }
+}
+
+/// Area, concern, view and lighting: each narrows the grid.
+fn filter_combos(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
+    let filter = &state.browse.filter;
+    let mut set = |f: PhotoFilter| commands.push(BrowseCommand::SetFilter(f).into());
+    let terms = |list: &[crate::model::VocabTerm]| {
+        list.iter()
+            .map(|t| (t.id, t.name.clone()))
+            .collect::<Vec<_>>()
+    };
+    let overview = &state.overview;
+    if let Some(area) = option_combo(
+        ui,
+        "filter-area",
+        "Area",
+        "Any area",
+        filter.area,
+        terms(&overview.areas),
+    ) {
+        set(PhotoFilter {
+            area,
+            ..filter.clone()
+        });
+    }
+    if let Some(concern) = option_combo(
+        ui,
+        "filter-concern",
+        "Concern",
+        "Any concern",
+        filter.concern,
+        terms(&overview.concerns),
+    ) {
+        set(PhotoFilter {
+            concern,
+            ..filter.clone()
+        });
+    }
+    let views = View::ALL.iter().map(|v| (*v, v.label().to_owned()));
+    if let Some(view) = option_combo(ui, "filter-view", "View", "Any view", filter.view, views) {
+        set(PhotoFilter {
+            view,
+            ..filter.clone()
+        });
+    }
+    let lights = Lighting::ALL.iter().map(|l| (*l, l.label().to_owned()));
+    if let Some(lighting) = option_combo(
+        ui,
+        "filter-lighting",
+        "Lighting",
+        "Any lighting",
+        filter.lighting,
+        lights,
+    ) {
+        set(PhotoFilter {
+            lighting,
+            ..filter.clone()
         });
     }
 }

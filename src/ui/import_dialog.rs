@@ -2,7 +2,8 @@
 //! cancel button, then every error and duplicate with its reason.
 
 use super::widgets::option_combo;
-use crate::app::{AppState, Command, Commands, FileStatus};
+use crate::app::import::ImportJob;
+use crate::app::{AppState, Commands, FileStatus, ImportCommand, ImportProgress};
 use crate::catalogue::AssignmentSpec;
 use crate::model::{Keyed, Lighting, TermId, View, VocabKind};
 use egui::{RichText, Ui};
@@ -23,116 +24,33 @@ pub struct ImportDialog {
 }
 
 impl ImportDialog {
-    pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
-        if let Some(paths) = &state.import_paths {
-            if *paths != self.paths {
-                self.paths.clone_from(paths);
-                // Start from the person and series on screen.
-                self.person = state
-                    .filter
-                    .person
-                    .and_then(|p| state.person(p))
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default();
-                self.series = state
-                    .filter
-                    .series
-                    .and_then(|s| state.series.iter().find(|x| x.id == s))
-                    .map(|s| s.title.clone())
-                    .unwrap_or_default();
-            }
-            egui::Window::new("Import photos")
-                .collapsible(false)
-                .default_width(420.0)
-                .show(ctx, |ui| self.form_ui(ui, state, commands));
-        } else if let Some(job) = &state.import {
-            let progress = job.snapshot();
-            let running = job.is_running();
-            egui::Window::new("Importing")
-                .collapsible(false)
-                .default_width(480.0)
-                .show(ctx, |ui| {
-                    let fraction = if progress.total == 0 {
-                        0.0
-                    } else {
-                        progress.done as f32 / progress.total as f32
-                    };
-                    ui.add(egui::ProgressBar::new(fraction).text(format!(
-                        "{} of {} files · {:.1} per second",
-                        progress.done,
-                        progress.total,
-                        progress.rate()
-                    )));
-                    if running {
-                        if let Some(current) = &progress.current {
-                            ui.label(RichText::new(current.display().to_string()).weak());
-                        }
-                        let label = if job.is_cancelling() {
-                            "Cancelling…"
-                        } else {
-                            "Cancel"
-                        };
-                        if ui
-                            .add_enabled(!job.is_cancelling(), egui::Button::new(label))
-                            .clicked()
-                        {
-                            commands.push(Command::CancelImport);
-                        }
-                    } else if let Some(s) = &progress.summary {
-                        ui.label(
-                            RichText::new(format!(
-                                "{} imported · {} duplicates · {} failed{}",
-                                s.imported,
-                                s.duplicates,
-                                s.failed,
-                                if s.cancelled {
-                                    format!(" · cancelled, {} not started", s.not_started)
-                                } else {
-                                    String::new()
-                                }
-                            ))
-                            .strong(),
-                        );
-                    }
-                    if !progress.results.is_empty() {
-                        ui.separator();
-                        egui::ScrollArea::vertical()
-                            .max_height(240.0)
-                            .id_salt("import-results")
-                            .show(ui, |ui| {
-                                for (path, status, notes) in &progress.results {
-                                    let name = path.file_name().map_or_else(
-                                        || path.display().to_string(),
-                                        |n| n.to_string_lossy().into_owned(),
-                                    );
-                                    let (tag, reason, color) = match status {
-                                        FileStatus::Imported => (
-                                            "imported",
-                                            notes.join("; "),
-                                            ui.visuals().text_color(),
-                                        ),
-                                        FileStatus::Duplicate => (
-                                            "duplicate",
-                                            notes.join("; "),
-                                            ui.visuals().weak_text_color(),
-                                        ),
-                                        FileStatus::Failed(e) => {
-                                            ("error", e.clone(), ui.visuals().error_fg_color)
-                                        }
-                                    };
-                                    ui.label(
-                                        RichText::new(format!("{tag}: {name}: {reason}"))
-                                            .color(color),
-                                    )
-                                    .on_hover_text(path.display().to_string());
-                                }
-                            });
-                    }
-                    if !running && ui.button("Close").clicked() {
-                        commands.push(Command::DismissImport);
-                    }
-                });
+    /// The import form for `paths` (a window over the screen).
+    pub fn form(
+        &mut self,
+        ctx: &egui::Context,
+        state: &AppState,
+        paths: &[PathBuf],
+        commands: &mut Commands,
+    ) {
+        if *paths != self.paths {
+            self.paths = paths.to_vec();
+            // Start from the person and series on screen.
+            let filter = &state.browse.filter;
+            self.person = filter
+                .person
+                .and_then(|p| state.overview.person(p))
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            self.series = filter
+                .series
+                .and_then(|s| state.overview.series.iter().find(|x| x.id == s))
+                .map(|s| s.title.clone())
+                .unwrap_or_default();
         }
+        egui::Window::new("Import photos")
+            .collapsible(false)
+            .default_width(420.0)
+            .show(ctx, |ui| self.form_ui(ui, state, commands));
     }
 
     fn form_ui(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Commands) {
@@ -197,7 +115,7 @@ impl ImportDialog {
                 .id_salt(("import", title))
                 .show(ui, |ui| {
                     ui.horizontal_wrapped(|ui| {
-                        for term in state.terms(kind) {
+                        for term in state.overview.terms(kind) {
                             let mut on = chosen.contains(&term.id);
                             if ui.checkbox(&mut on, &term.name).changed() {
                                 if on {
@@ -219,13 +137,16 @@ impl ImportDialog {
                 .add_enabled(problem.is_none(), egui::Button::new("Start import"))
                 .clicked()
             {
-                commands.push(Command::StartImport {
-                    paths: self.paths.clone(),
-                    spec: self.spec(state),
-                });
+                commands.push(
+                    ImportCommand::Start {
+                        paths: self.paths.clone(),
+                        spec: self.spec(state),
+                    }
+                    .into(),
+                );
             }
             if ui.button("Cancel").clicked() {
-                commands.push(Command::CancelImport);
+                commands.push(ImportCommand::Cancel.into());
                 self.paths.clear();
             }
         });
@@ -251,6 +172,7 @@ impl ImportDialog {
     fn spec(&self, state: &AppState) -> AssignmentSpec {
         let keys = |ids: &BTreeSet<TermId>, kind| {
             state
+                .overview
                 .terms(kind)
                 .iter()
                 .filter(|t| ids.contains(&t.id))
@@ -267,5 +189,96 @@ impl ImportDialog {
             view: self.view,
             lighting: self.lighting,
         }
+    }
+}
+
+/// The import's progress with Cancel, then its summary and every file that was not simply
+/// imported, with the reason.
+pub(super) fn progress_window(ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
+    let Some(job) = &state.import.job else {
+        return;
+    };
+    let progress = job.snapshot();
+    let running = job.is_running();
+    egui::Window::new("Importing")
+        .collapsible(false)
+        .default_width(480.0)
+        .show(ctx, |ui| {
+            let fraction = if progress.total == 0 {
+                0.0
+            } else {
+                progress.done as f32 / progress.total as f32
+            };
+            ui.add(egui::ProgressBar::new(fraction).text(format!(
+                "{} of {} files · {:.1} per second",
+                progress.done,
+                progress.total,
+                progress.rate()
+            )));
+            if running {
+                running_ui(ui, job, &progress, commands);
+            } else if let Some(s) = &progress.summary {
+                ui.label(
+                    RichText::new(format!(
+                        "{} imported · {} duplicates · {} failed{}",
+                        s.imported,
+                        s.duplicates,
+                        s.failed,
+                        if s.cancelled {
+                            format!(" · cancelled, {} not started", s.not_started)
+                        } else {
+                            String::new()
+                        }
+                    ))
+                    .strong(),
+                );
+            }
+            if !progress.results.is_empty() {
+                ui.separator();
+                egui::ScrollArea::vertical()
+                    .max_height(240.0)
+                    .id_salt("import-results")
+                    .show(ui, |ui| results_ui(ui, &progress));
+            }
+            if !running && ui.button("Close").clicked() {
+                commands.push(ImportCommand::Dismiss.into());
+            }
+        });
+}
+
+fn running_ui(ui: &mut Ui, job: &ImportJob, progress: &ImportProgress, commands: &mut Commands) {
+    if let Some(current) = &progress.current {
+        ui.label(RichText::new(current.display().to_string()).weak());
+    }
+    let label = if job.is_cancelling() {
+        "Cancelling…"
+    } else {
+        "Cancel"
+    };
+    if ui
+        .add_enabled(!job.is_cancelling(), egui::Button::new(label))
+        .clicked()
+    {
+        commands.push(ImportCommand::Cancel.into());
+    }
+}
+
+fn results_ui(ui: &mut Ui, progress: &ImportProgress) {
+    for (path, status, notes) in &progress.results {
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let (tag, reason, color) = match status {
+            FileStatus::Imported => ("imported", notes.join("; "), ui.visuals().text_color()),
+            FileStatus::Duplicate => (
+                "duplicate",
+                notes.join("; "),
+                ui.visuals().weak_text_color(),
+            ),
+            FileStatus::Failed(e) => ("error", e.to_string(), ui.visuals().error_fg_color),
+        };
+        ui.label(RichText::new(format!("{tag}: {name}: {reason}")).color(color))
+            .on_hover_text(path.display().to_string());
     }
 }

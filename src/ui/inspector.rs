@@ -1,7 +1,9 @@
 //! Right panel: what the selected photo(s) are and the edits that apply to all of them.
 
+use super::theme::palette;
 use super::widgets::common_combo;
-use crate::app::{Action, AppState, Command, Commands};
+use crate::app::inspector::Inspected;
+use crate::app::{Action, AppState, Commands, PhotoCommand};
 use crate::catalogue::Common;
 use crate::catalogue::TermChange;
 use crate::model::{Keyed, Lighting, PhotoId, View, VocabKind};
@@ -18,11 +20,11 @@ pub struct InspectorPanel {
 
 impl InspectorPanel {
     pub fn ui(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Commands) {
-        let Some(details) = &state.details else {
+        let Some(inspected) = state.inspector.shown() else {
             ui.label("Loading…");
             return;
         };
-        let photo = &details.photo;
+        let photo = &inspected.details.photo;
         let taken = photo.taken_at.to_iso();
         let stale = self
             .for_photo
@@ -33,7 +35,7 @@ impl InspectorPanel {
             self.notes_text.clone_from(&photo.notes);
             self.for_photo = Some((photo.id, taken, photo.notes.clone()));
         }
-        let n = state.selection.len();
+        let n = state.browse.selection.len();
         egui::ScrollArea::vertical()
             .id_salt("inspector")
             .show(ui, |ui| {
@@ -47,85 +49,50 @@ impl InspectorPanel {
                     ui.heading(&photo.original_name);
                 }
                 ui.separator();
-                self.taken_ui(ui, state, commands);
-                let same = |x| Common::Same(x);
-                let summary = state.selection_summary.as_ref();
-                let view = common_combo(
-                    ui,
-                    "inspector-view",
-                    "View",
-                    "Not set",
-                    summary.map_or(same(photo.view), |s| s.view),
-                    View::ALL.iter().map(|v| (*v, v.label().to_owned())),
-                );
-                if let Some(view) = view {
-                    commands.push(Command::SetView(view));
-                }
-                let lighting = common_combo(
-                    ui,
-                    "inspector-lighting",
-                    "Lighting",
-                    "Not set",
-                    summary.map_or(Common::Same(photo.lighting), |s| s.lighting),
-                    Lighting::ALL.iter().map(|l| (*l, l.label().to_owned())),
-                );
-                if let Some(lighting) = lighting {
-                    commands.push(Command::SetLighting(lighting));
-                }
+                self.taken_ui(ui, inspected, commands);
+                pose_ui(ui, inspected, commands);
                 ui.separator();
-                Self::assignment_ui(ui, state, commands);
+                assignment_ui(ui, state, inspected, commands);
                 ui.separator();
                 for (i, kind) in [VocabKind::Area, VocabKind::Concern]
                     .into_iter()
                     .enumerate()
                 {
-                    self.terms_ui(ui, state, kind, i, commands);
+                    self.terms_ui(ui, state, inspected, kind, i, commands);
                 }
                 ui.separator();
-                ui.label("Notes");
-                let notes = ui.add(
-                    egui::TextEdit::multiline(&mut self.notes_text)
-                        .desired_rows(3)
-                        .hint_text("Notes on this photo"),
-                );
-                if notes.lost_focus() && self.notes_text != photo.notes && n == 1 {
-                    commands.push(Command::SetNotes(self.notes_text.clone()));
-                }
+                self.notes_ui(ui, inspected, n, commands);
                 ui.separator();
                 if n == 1 {
-                    egui::Grid::new("file-facts").num_columns(2).show(ui, |ui| {
-                        ui.label("Size");
-                        ui.label(format!(
-                            "{} × {} px · {:.1} MB · {}",
-                            photo.width,
-                            photo.height,
-                            photo.file_size as f64 / 1e6,
-                            photo.format.name()
-                        ));
-                        ui.end_row();
-                        if let Some(camera) = &photo.camera {
-                            ui.label("Camera");
-                            ui.label(camera);
-                            ui.end_row();
-                        }
-                        ui.label("Hash");
-                        ui.label(RichText::new(&photo.hash.as_str()[..16]).monospace())
-                            .on_hover_text(photo.hash.as_str());
-                        ui.end_row();
-                    });
+                    file_facts(ui, inspected);
                 }
                 ui.horizontal(|ui| {
                     super::action_button(ui, Action::OpenViewer, true, commands);
-                    super::action_button(ui, Action::MoveToTrash, !state.filter.trashed, commands);
+                    super::action_button(
+                        ui,
+                        Action::MoveToTrash,
+                        !state.browse.filter.trashed,
+                        commands,
+                    );
                 });
             });
     }
 
-    fn taken_ui(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Commands) {
-        let Some(details) = &state.details else {
-            return;
-        };
-        let taken = &details.photo.taken_at;
+    fn notes_ui(&mut self, ui: &mut Ui, inspected: &Inspected, n: usize, commands: &mut Commands) {
+        let photo = &inspected.details.photo;
+        ui.label("Notes");
+        let notes = ui.add(
+            egui::TextEdit::multiline(&mut self.notes_text)
+                .desired_rows(3)
+                .hint_text("Notes on this photo"),
+        );
+        if notes.lost_focus() && self.notes_text != photo.notes && n == 1 {
+            commands.push(PhotoCommand::SetNotes(photo.id, self.notes_text.clone()).into());
+        }
+    }
+
+    fn taken_ui(&mut self, ui: &mut Ui, inspected: &Inspected, commands: &mut Commands) {
+        let taken = &inspected.details.photo.taken_at;
         ui.horizontal(|ui| {
             let label = ui.label("Taken at");
             let response = ui
@@ -135,95 +102,21 @@ impl InspectorPanel {
                 && ui.input(|i| i.key_pressed(egui::Key::Enter))
                 && self.taken_text.trim() != taken.to_iso()
             {
-                commands.push(Command::SetTakenAt(self.taken_text.trim().to_owned()));
+                commands.push(PhotoCommand::SetTakenAt(self.taken_text.trim().to_owned()).into());
             }
         });
         let mut facts = Vec::new();
-        if taken.offset.is_none() {
-            facts.push("no time zone recorded".to_owned());
-        }
-        if taken.estimated {
-            facts.push("estimated from the file's time".to_owned());
+        if taken.source.is_capture_time() {
+            if taken.offset.is_none() {
+                facts.push("no time zone recorded".to_owned());
+            }
+            facts.push(format!("from {}", taken.source.label()));
+        } else {
+            // Never passed off as the capture time: say what the time really is.
+            facts.push(format!("{} ({})", taken.label(), taken.source.label()));
         }
         if !facts.is_empty() {
-            ui.label(RichText::new(facts.join(" · ")).color(egui::Color32::from_rgb(220, 170, 60)));
-        }
-    }
-
-    fn assignment_ui(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
-        let Some(details) = &state.details else {
-            return;
-        };
-        let photo = &details.photo;
-        let summary = state.selection_summary.as_ref();
-        let person = summary.map_or(Common::Same(photo.person), |s| s.person);
-        let series_common = summary.map_or(Common::Same(photo.series), |s| s.series);
-        let session_common = summary.map_or(Common::Same(photo.session), |s| s.session);
-        let people = state
-            .people
-            .iter()
-            .filter(|p| !p.archived || Some(p.id) == photo.person)
-            .map(|p| (p.id, p.name.clone()));
-        if let Some(person) =
-            common_combo(ui, "inspector-person", "Person", "Nobody", person, people)
-        {
-            commands.push(Command::Assign {
-                person,
-                series: None,
-                session: None,
-            });
-        }
-        // Series and sessions belong to one person: choose them once the person is common.
-        if person != Common::Same(photo.person) || photo.person.is_none() {
-            return;
-        }
-        let series = state
-            .details_series
-            .iter()
-            .map(|(s, _)| (s.id, s.title.clone()));
-        if let Some(series) = common_combo(
-            ui,
-            "inspector-series",
-            "Series",
-            "No series",
-            series_common,
-            series,
-        ) {
-            commands.push(Command::Assign {
-                person: photo.person,
-                series,
-                session: None,
-            });
-        }
-        let (Common::Same(Some(series)), Some(_)) = (series_common, photo.series) else {
-            return;
-        };
-        let sessions = state
-            .details_series
-            .iter()
-            .find(|(s, _)| s.id == series)
-            .map(|(_, sessions)| sessions.clone())
-            .unwrap_or_default();
-        let choices = sessions
-            .iter()
-            .map(|s| (s.id, format!("{} · {}", s.date, s.kind.label())));
-        if let Some(session) = common_combo(
-            ui,
-            "inspector-session",
-            "Session",
-            "No session",
-            session_common,
-            choices,
-        ) {
-            commands.push(Command::Assign {
-                person: photo.person,
-                series: Some(series),
-                session,
-            });
-        }
-        let day = photo.taken_at.local.date();
-        if state.selection.len() == 1 && photo.session.is_none() && !sessions.iter().any(|s| s.date == day) && ui.button(format!("New session on {day}")).on_hover_text("Add a session to this series on the day the photo was taken, and put the photo in it").clicked() {
-            commands.push(Command::AddSessionOn(series, day));
+            ui.label(RichText::new(facts.join(" · ")).color(palette(ui).caution));
         }
     }
 
@@ -231,11 +124,12 @@ impl InspectorPanel {
         &mut self,
         ui: &mut Ui,
         state: &AppState,
+        inspected: &Inspected,
         kind: VocabKind,
         slot: usize,
         commands: &mut Commands,
     ) {
-        let n = state.selection.len();
+        let n = state.browse.selection.len();
         let title = if kind == VocabKind::Area {
             "Areas"
         } else {
@@ -245,12 +139,8 @@ impl InspectorPanel {
             .default_open(true)
             .show(ui, |ui| {
                 ui.horizontal_wrapped(|ui| {
-                    for term in state.terms(kind) {
-                        let count = state
-                            .selection_summary
-                            .as_ref()
-                            .and_then(|s| s.terms.get(&term.id).copied())
-                            .unwrap_or(0);
+                    for term in state.overview.terms(kind) {
+                        let count = inspected.summary.terms.get(&term.id).copied().unwrap_or(0);
                         let mut checked = count == n && n > 0;
                         let box_ = egui::Checkbox::new(&mut checked, &term.name)
                             .indeterminate(count > 0 && count < n);
@@ -260,7 +150,7 @@ impl InspectorPanel {
                             } else {
                                 TermChange::Add(term.id)
                             };
-                            commands.push(Command::ChangeTerm(change));
+                            commands.push(PhotoCommand::ChangeTerm(change).into());
                         }
                     }
                 });
@@ -271,9 +161,155 @@ impl InspectorPanel {
                     && ui.input(|i| i.key_pressed(egui::Key::Enter))
                     && !text.trim().is_empty()
                 {
-                    commands.push(Command::AddTerm(kind, text.trim().to_owned()));
+                    commands.push(PhotoCommand::AddTerm(kind, text.trim().to_owned()).into());
                     text.clear();
                 }
             });
+    }
+}
+
+/// View and lighting, "(mixed)" when the selected photos differ.
+fn pose_ui(ui: &mut Ui, inspected: &Inspected, commands: &mut Commands) {
+    let summary = &inspected.summary;
+    let view = common_combo(
+        ui,
+        "inspector-view",
+        "View",
+        "Not set",
+        summary.view,
+        View::ALL.iter().map(|v| (*v, v.label().to_owned())),
+    );
+    if let Some(view) = view {
+        commands.push(PhotoCommand::SetView(view).into());
+    }
+    let lighting = common_combo(
+        ui,
+        "inspector-lighting",
+        "Lighting",
+        "Not set",
+        summary.lighting,
+        Lighting::ALL.iter().map(|l| (*l, l.label().to_owned())),
+    );
+    if let Some(lighting) = lighting {
+        commands.push(PhotoCommand::SetLighting(lighting).into());
+    }
+}
+
+/// Size, camera and hash of one photo.
+fn file_facts(ui: &mut Ui, inspected: &Inspected) {
+    let photo = &inspected.details.photo;
+    egui::Grid::new("file-facts").num_columns(2).show(ui, |ui| {
+        ui.label("Size");
+        ui.label(format!(
+            "{} × {} px · {:.1} MB · {}",
+            photo.width,
+            photo.height,
+            photo.file_size as f64 / 1e6,
+            photo.format.name()
+        ));
+        ui.end_row();
+        if let Some(camera) = &photo.camera {
+            ui.label("Camera");
+            ui.label(camera);
+            ui.end_row();
+        }
+        ui.label("Colour");
+        ui.label(
+            photo
+                .colour_profile
+                .as_deref()
+                .unwrap_or("no profile (taken as sRGB)"),
+        )
+        .on_hover_text(
+            "The embedded colour profile previews and measurements were converted to sRGB from",
+        );
+        ui.end_row();
+        ui.label("Hash");
+        ui.label(RichText::new(&photo.hash.as_str()[..16]).monospace())
+            .on_hover_text(photo.hash.as_str());
+        ui.end_row();
+    });
+    for warning in &inspected.details.warnings {
+        ui.label(RichText::new(format!("On import: {warning}")).color(palette(ui).warning));
+    }
+}
+
+/// Person, series and session: series and sessions once the person is common.
+fn assignment_ui(ui: &mut Ui, state: &AppState, inspected: &Inspected, commands: &mut Commands) {
+    let photo = &inspected.details.photo;
+    let summary = &inspected.summary;
+    let assign = |person, series, session| PhotoCommand::Assign {
+        person,
+        series,
+        session,
+    };
+    let people = state
+        .overview
+        .people
+        .iter()
+        .filter(|p| !p.archived || Some(p.id) == photo.person)
+        .map(|p| (p.id, p.name.clone()));
+    if let Some(person) = common_combo(
+        ui,
+        "inspector-person",
+        "Person",
+        "Nobody",
+        summary.person,
+        people,
+    ) {
+        commands.push(assign(person, None, None).into());
+    }
+    // Series and sessions belong to one person: choose them once the person is common.
+    if summary.person != Common::Same(photo.person) || photo.person.is_none() {
+        return;
+    }
+    let series = inspected
+        .series
+        .iter()
+        .map(|(s, _)| (s.id, s.title.clone()));
+    if let Some(series) = common_combo(
+        ui,
+        "inspector-series",
+        "Series",
+        "No series",
+        summary.series,
+        series,
+    ) {
+        commands.push(assign(photo.person, series, None).into());
+    }
+    let (Common::Same(Some(series)), Some(_)) = (summary.series, photo.series) else {
+        return;
+    };
+    let sessions = inspected
+        .series
+        .iter()
+        .find(|(s, _)| s.id == series)
+        .map(|(_, sessions)| sessions.as_slice())
+        .unwrap_or_default();
+    let choices = sessions
+        .iter()
+        .map(|s| (s.id, format!("{} · {}", s.date, s.kind.label())));
+    if let Some(session) = common_combo(
+        ui,
+        "inspector-session",
+        "Session",
+        "No session",
+        summary.session,
+        choices,
+    ) {
+        commands.push(assign(photo.person, Some(series), session).into());
+    }
+    let day = photo.taken_at.local.date();
+    if state.browse.selection.len() == 1
+        && photo.session.is_none()
+        && !sessions.iter().any(|s| s.date == day)
+        && ui
+            .button(format!("New session on {day}"))
+            .on_hover_text(
+                "Add a session to this series on the day the photo was taken, and put the photo in it",
+            )
+            .clicked()
+    {
+        commands.push(PhotoCommand::AddSessionOn(series, day).into());
     }
 }

@@ -2,9 +2,8 @@
 
 use super::widgets::entry_field;
 use crate::app::record::{PersonCommand, RecordCommand};
-use crate::app::{Action, AppState, Command, Commands, CompareCommand};
-use crate::catalogue::PhotoFilter;
-use crate::model::{PersonId, SeriesId};
+use crate::app::{Action, AppState, BrowseCommand, Commands, CompareCommand, PeopleCommand};
+use crate::model::{Person, PersonId};
 use egui::{RichText, Ui};
 
 /// The button that opens a series' baseline against its latest photo.
@@ -21,19 +20,29 @@ pub struct PeoplePanel {
     /// Text of a person being added, when the add field is open.
     adding: Option<String>,
     focus_add: bool,
+    /// The "add person" requests (Ctrl+N) taken so far.
+    add_seen: u64,
     focus_series: bool,
     renaming: Option<(PersonId, String)>,
     new_series: Option<(PersonId, String)>,
 }
 
 impl PeoplePanel {
-    /// Opens the "add person" field (the Ctrl+N shortcut).
-    pub fn start_adding(&mut self) {
+    /// Opens the "add person" field.
+    fn start_adding(&mut self) {
         self.adding = Some(String::new());
         self.focus_add = true;
     }
 
     pub fn ui(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Commands) {
+        if state
+            .overview
+            .add_person
+            .latest(&mut self.add_seen)
+            .is_some()
+        {
+            self.start_adding();
+        }
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             ui.heading("People");
@@ -55,7 +64,7 @@ impl PeoplePanel {
             );
             self.focus_add = false;
             if let Some(name) = submitted {
-                commands.push(Command::AddPersonNamed(name));
+                commands.push(PeopleCommand::Add(name).into());
                 self.adding = None;
             } else if response.lost_focus() {
                 self.adding = None;
@@ -70,77 +79,96 @@ impl PeoplePanel {
         ui.separator();
         egui::ScrollArea::vertical()
             .id_salt("people-list")
-            .show(ui, |ui| {
-                let all = state.filter.person.is_none() && !state.filter.trashed;
-                if ui
-                    .selectable_label(all, format!("All photos ({})", state.total_photos))
-                    .clicked()
-                {
-                    commands.push(Command::SelectPerson(None));
+            .show(ui, |ui| self.list_ui(ui, state, commands));
+    }
+
+    fn list_ui(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Commands) {
+        let filter = &state.browse.filter;
+        let all = filter.person.is_none() && !filter.trashed;
+        if ui
+            .selectable_label(all, format!("All photos ({})", state.overview.total_photos))
+            .clicked()
+        {
+            commands.push(BrowseCommand::SelectPerson(None).into());
+        }
+        let needle = self.search.to_lowercase();
+        for person in &state.overview.people {
+            if (person.archived && !self.show_archived)
+                || !person.name.to_lowercase().contains(&needle)
+            {
+                continue;
+            }
+            if let Some((id, text)) = &mut self.renaming
+                && *id == person.id
+            {
+                let (response, submitted) = entry_field(ui, "New name", text, "New name", true);
+                if let Some(name) = submitted {
+                    commands.push(PeopleCommand::Rename(person.id, name).into());
+                    self.renaming = None;
+                } else if response.lost_focus() {
+                    self.renaming = None;
                 }
-                let needle = self.search.to_lowercase();
-                for person in &state.people {
-                    if (person.archived && !self.show_archived)
-                        || !person.name.to_lowercase().contains(&needle)
-                    {
-                        continue;
-                    }
-                    if let Some((id, text)) = &mut self.renaming
-                        && *id == person.id
-                    {
-                        let (response, submitted) =
-                            entry_field(ui, "New name", text, "New name", true);
-                        if let Some(name) = submitted {
-                            commands.push(Command::RenamePerson(person.id, name));
-                            self.renaming = None;
-                        } else if response.lost_focus() {
-                            self.renaming = None;
-                        }
-                        continue;
-                    }
-                    let selected = state.filter.person == Some(person.id) && !state.filter.trashed;
-                    let count = state.photo_counts.get(&person.id).copied().unwrap_or(0);
-                    let mut text = RichText::new(format!("{} ({count})", person.name));
-                    if person.archived {
-                        text = text.weak().italics();
-                    }
-                    let response = ui.selectable_label(selected, text);
-                    if response.clicked() {
-                        commands.push(Command::SelectPerson(Some(person.id)));
-                    }
-                    response.context_menu(|ui| {
-                        if ui.button(PERSON_RECORD).clicked() {
-                            commands.push(Command::Person(PersonCommand::Open(person.id)));
-                            ui.close();
-                        }
-                        if ui.button("Rename…").clicked() {
-                            self.renaming = Some((person.id, person.name.clone()));
-                            ui.close();
-                        }
-                        let label = if person.archived {
-                            "Unarchive"
-                        } else {
-                            "Archive"
-                        };
-                        if ui.button(label).clicked() {
-                            commands.push(Command::SetArchived(person.id, !person.archived));
-                            ui.close();
-                        }
-                    });
-                    if selected {
-                        self.series_ui(ui, state, person.id, commands);
-                    }
-                }
-                ui.separator();
-                let trash = RichText::new(format!("Trash ({})", state.trash_count));
-                if ui
-                    .selectable_label(state.filter.trashed, trash)
-                    .on_hover_text(Action::ShowTrash.tooltip())
-                    .clicked()
-                {
-                    commands.push(Action::ShowTrash.into());
-                }
-            });
+                continue;
+            }
+            let selected = filter.person == Some(person.id) && !filter.trashed;
+            self.person_ui(ui, state, person, selected, commands);
+            if selected {
+                self.series_ui(ui, state, person.id, commands);
+            }
+        }
+        ui.separator();
+        let trash = RichText::new(format!("Trash ({})", state.overview.trash_count));
+        if ui
+            .selectable_label(filter.trashed, trash)
+            .on_hover_text(Action::ShowTrash.tooltip())
+            .clicked()
+        {
+            commands.push(Action::ShowTrash.into());
+        }
+    }
+
+    /// A person's line, with their context menu.
+    fn person_ui(
+        &mut self,
+        ui: &mut Ui,
+        state: &AppState,
+        person: &Person,
+        selected: bool,
+        commands: &mut Commands,
+    ) {
+        let count = state
+            .overview
+            .photo_counts
+            .get(&person.id)
+            .copied()
+            .unwrap_or(0);
+        let mut text = RichText::new(format!("{} ({count})", person.name));
+        if person.archived {
+            text = text.weak().italics();
+        }
+        let response = ui.selectable_label(selected, text);
+        if response.clicked() {
+            commands.push(BrowseCommand::SelectPerson(Some(person.id)).into());
+        }
+        response.context_menu(|ui| {
+            if ui.button(PERSON_RECORD).clicked() {
+                commands.push(PersonCommand::Open(person.id).into());
+                ui.close();
+            }
+            if ui.button("Rename…").clicked() {
+                self.renaming = Some((person.id, person.name.clone()));
+                ui.close();
+            }
+            let label = if person.archived {
+                "Unarchive"
+            } else {
+                "Archive"
+            };
+            if ui.button(label).clicked() {
+                commands.push(PeopleCommand::SetArchived(person.id, !person.archived).into());
+                ui.close();
+            }
+        });
     }
 
     fn series_ui(
@@ -151,34 +179,30 @@ impl PeoplePanel {
         commands: &mut Commands,
     ) {
         ui.indent("series", |ui| {
-            let pick = |series: Option<SeriesId>| {
-                Command::SetFilter(PhotoFilter {
-                    series,
-                    ..state.filter.clone()
-                })
-            };
+            let pick = |series| BrowseCommand::SelectSeries(series).into();
+            let shown = state.browse.filter.series;
             if ui
-                .selectable_label(state.filter.series.is_none(), "All series")
+                .selectable_label(shown.is_none(), "All series")
                 .clicked()
             {
                 commands.push(pick(None));
             }
-            for series in &state.series {
-                let sessions = state.sessions.get(&series.id).map_or(0, Vec::len);
+            for series in &state.overview.series {
+                let sessions = state.overview.sessions.get(&series.id).map_or(0, Vec::len);
                 let text = format!("{} · {sessions} sessions", series.title);
-                let selected = state.filter.series == Some(series.id);
+                let selected = shown == Some(series.id);
                 let response = ui.selectable_label(selected, text);
                 if response.clicked() {
                     commands.push(pick(Some(series.id)));
                 }
                 let compare = CompareCommand::Series(series.id);
-                let open_record = Command::Record(RecordCommand::Open(series.id));
+                let open_record = RecordCommand::Open(series.id);
                 response.context_menu(|ui| {
                     if ui.button(COMPARE_SERIES).clicked() {
                         commands.push(compare.clone().into());
                     }
                     if ui.button(SERIES_RECORD).clicked() {
-                        commands.push(open_record.clone());
+                        commands.push(open_record.clone().into());
                     }
                 });
                 if selected
@@ -189,7 +213,7 @@ impl PeoplePanel {
                         )
                         .clicked()
                 {
-                    commands.push(open_record);
+                    commands.push(open_record.into());
                 }
                 if selected
                     && ui
@@ -210,7 +234,7 @@ impl PeoplePanel {
                     let (response, submitted) =
                         entry_field(ui, "New series", title, "e.g. Microneedling 2025", focus);
                     if let Some(title) = submitted {
-                        commands.push(Command::AddSeries(person, title));
+                        commands.push(PeopleCommand::AddSeries(person, title).into());
                         self.new_series = None;
                     } else if response.lost_focus() {
                         self.new_series = None;

@@ -1,77 +1,84 @@
 //! The photo large: fit to window, zoom (wheel, keys, 1:1) and pan. The screen preview shows
 //! at once; the full-resolution original loads in the background when zoomed past it.
 
+use super::theme::{self, palette};
 use super::zoom::{ZoomPan, photo_texture};
 use crate::app::images::{ImageCache, Rendition};
+use crate::app::nav::ViewerScreen;
 use crate::app::{Action, AppState, Commands};
-use egui::{Color32, Rect, RichText, Sense, Ui, Vec2};
+use crate::model::Photo;
+use egui::{Rect, RichText, Sense, Ui, Vec2};
 
 #[derive(Debug, Default)]
 pub struct ViewerPanel {
-    pub zoom: ZoomPan,
+    zoom: ZoomPan,
+    /// The viewer screen last drawn (its `opened`) and the zoom requests taken from it.
+    opened: u64,
+    zoom_seen: u64,
     /// Frames since the photo was opened: the double-click that opened it must not also
     /// zoom it.
     frames_shown: u32,
+    /// The photo last drawn, shown while the next one's details are read when stepping.
+    last: Option<Photo>,
+    last_frame: u64,
 }
 
 impl ViewerPanel {
-    pub fn reset(&mut self) {
-        self.zoom.fit();
-        self.frames_shown = 0;
+    /// Starts fitted for every photo opened, and takes the zoom keys pressed since.
+    fn react(&mut self, screen: &ViewerScreen) {
+        if self.opened != screen.opened {
+            self.opened = screen.opened;
+            self.zoom_seen = 0;
+            self.zoom.fit();
+            self.frames_shown = 0;
+        }
+        for step in screen.zoom.since(&mut self.zoom_seen) {
+            self.zoom.apply(*step);
+        }
     }
 
     pub fn ui(
         &mut self,
         ui: &mut Ui,
         state: &AppState,
+        screen: &ViewerScreen,
         images: &mut ImageCache,
         commands: &mut Commands,
     ) {
-        let Some(details) = state
-            .details
-            .as_ref()
-            .filter(|d| Some(d.photo.id) == state.viewer)
-        else {
+        self.react(screen);
+        let frame = ui.ctx().cumulative_frame_nr();
+        if frame > self.last_frame + 1 {
+            // Opened afresh, not stepped: nothing of before stands in.
+            self.last = None;
+        }
+        self.last_frame = frame;
+        if let Some(inspected) = state
+            .inspector
+            .shown()
+            .filter(|i| i.details.photo.id == screen.photo)
+        {
+            self.last = Some(inspected.details.photo.clone());
+        }
+        let Some(photo) = self.last.clone() else {
             ui.spinner();
             return;
         };
-        let photo = &details.photo;
-        let order = state.grid_order();
-        let position = order
-            .iter()
-            .position(|&id| id == photo.id)
-            .map_or(0, |i| i + 1);
         self.frames_shown = self.frames_shown.saturating_add(1);
-        ui.horizontal_wrapped(|ui| {
-            super::action_button(ui, Action::Back, true, commands);
-            super::action_button(ui, Action::PreviousPhoto, position > 1, commands);
-            super::action_button(ui, Action::NextPhoto, position < order.len(), commands);
-            ui.label(RichText::new(format!("{position} / {}", order.len())).weak());
-            ui.separator();
-            ui.label(RichText::new(&photo.original_name).strong());
-            ui.label(photo.taken_at.to_string());
-            ui.separator();
-            super::action_button(ui, Action::ZoomFit, true, commands);
-            super::action_button(ui, Action::ZoomActual, true, commands);
-            ui.label(format!("{:.0} %", self.zoom.scale() * 100.0));
-        });
+        self.toolbar(ui, state, screen, &photo, commands);
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
-        ui.painter().rect_filled(rect, 0.0, Color32::from_gray(18));
+        let colours = palette(ui);
+        ui.painter().rect_filled(rect, 0.0, colours.canvas);
         let full_size = Vec2::new(photo.width as f32, photo.height as f32);
         self.zoom.update(ui, rect, full_size, &response, true);
         if response.double_clicked() && self.frames_shown > 3 {
-            if self.zoom.is_fit() {
-                self.zoom.actual_pixels();
-            } else {
-                self.zoom.fit();
-            }
+            self.zoom.toggle_actual_pixels();
         }
         let image_rect = self.zoom.image_rect(rect, full_size);
-        let (texture, loading_full) = photo_texture(state, images, photo, image_rect.size());
+        let (texture, loading_full) = photo_texture(state, images, &photo, image_rect.size());
         let painter = ui.painter_at(rect);
         let uv = Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
         if let Some(texture) = texture {
-            painter.image(texture.id(), image_rect, uv, Color32::WHITE);
+            painter.image(texture.id(), image_rect, uv, theme::AS_IS);
         } else {
             let text = images
                 .error(&(photo.id, Rendition::Preview))
@@ -81,7 +88,7 @@ impl ViewerPanel {
                 egui::Align2::CENTER_CENTER,
                 text,
                 egui::FontId::proportional(16.0),
-                Color32::GRAY,
+                colours.canvas_text,
             );
         }
         if loading_full && images.is_loading() {
@@ -90,8 +97,37 @@ impl ViewerPanel {
                 egui::Align2::LEFT_TOP,
                 "Loading full resolution…",
                 egui::FontId::proportional(13.0),
-                Color32::LIGHT_GRAY,
+                colours.canvas_caption,
             );
         }
+    }
+
+    fn toolbar(
+        &self,
+        ui: &mut Ui,
+        state: &AppState,
+        screen: &ViewerScreen,
+        photo: &Photo,
+        commands: &mut Commands,
+    ) {
+        let count = state.browse.grid.items.len();
+        let position = state
+            .browse
+            .grid
+            .position(screen.photo)
+            .map_or(0, |i| i + 1);
+        ui.horizontal_wrapped(|ui| {
+            super::action_button(ui, Action::Back, true, commands);
+            super::action_button(ui, Action::PreviousPhoto, position > 1, commands);
+            super::action_button(ui, Action::NextPhoto, position < count, commands);
+            ui.label(RichText::new(format!("{position} / {count}")).weak());
+            ui.separator();
+            ui.label(RichText::new(&photo.original_name).strong());
+            ui.label(photo.taken_at.to_string());
+            ui.separator();
+            super::action_button(ui, Action::ZoomFit, true, commands);
+            super::action_button(ui, Action::ZoomActual, true, commands);
+            ui.label(format!("{:.0} %", self.zoom.scale() * 100.0));
+        });
     }
 }

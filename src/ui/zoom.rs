@@ -3,6 +3,7 @@
 
 use crate::app::AppState;
 use crate::app::images::{ImageCache, Rendition};
+use crate::app::nav::ZoomStep;
 use crate::imaging::derive::PREVIEW_EDGE;
 use crate::model::Photo;
 use egui::{Rect, Response, TextureHandle, Ui, Vec2};
@@ -41,6 +42,25 @@ impl ZoomPan {
 
     pub fn is_fit(&self) -> bool {
         self.zoom.is_none()
+    }
+
+    /// Fit, or 1:1 when fitted (a double-click).
+    pub fn toggle_actual_pixels(&mut self) {
+        if self.is_fit() {
+            self.actual_pixels();
+        } else {
+            self.fit();
+        }
+    }
+
+    /// A zoom key or button.
+    pub fn apply(&mut self, step: ZoomStep) {
+        match step {
+            ZoomStep::In => self.zoom_by(1.25),
+            ZoomStep::Out => self.zoom_by(0.8),
+            ZoomStep::Fit => self.fit(),
+            ZoomStep::ActualPixels => self.actual_pixels(),
+        }
     }
 
     /// Screen points per image pixel now (fitting counts).

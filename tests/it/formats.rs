@@ -595,3 +595,42 @@ fn held_back_files_import_as_their_metadata_says() {
         "{warnings:?}"
     );
 }
+
+/// The inspector says where a photo's colours and time came from, and what was damaged.
+#[test]
+fn the_inspector_shows_the_colour_profile_time_source_and_damage() {
+    use crate::app::{click_photo, grid_ids, harness};
+    use egui::Modifiers;
+    use egui_kittest::kittest::Queryable;
+    let t = TestLib::new();
+    import_one(&t, "heic/arrow.heic");
+    import_one(&t, "jpeg/damaged_entropy.jpg");
+    let mut h = harness(&t.root());
+    let ids = grid_ids(&h);
+    let mut cat = t.library.catalogue().unwrap();
+    let heic = *ids
+        .iter()
+        .find(|id| cat.photo(**id).unwrap().format == PhotoFormat::Heif)
+        .unwrap();
+    let damaged = *ids.iter().find(|id| **id != heic).unwrap();
+
+    click_photo(&mut h, heic, Modifiers::NONE);
+    assert!(h.query_by_label("Display P3").is_some());
+    assert!(
+        h.query_by_label_contains("from EXIF DateTimeOriginal")
+            .is_some()
+    );
+    click_photo(&mut h, damaged, Modifiers::NONE);
+    assert!(h.query_by_label("no profile (taken as sRGB)").is_some());
+    let label = cat.photo(damaged).unwrap().taken_at.label();
+    assert!(label.ends_with("capture time unknown"), "{label}");
+    assert!(
+        h.query_by_label(&format!("{label} (file modification time)"))
+            .is_some(),
+        "the file's time is labelled as what it is"
+    );
+    assert!(
+        h.query_by_label_contains("On import: image data damaged from row 688")
+            .is_some()
+    );
+}

@@ -12,6 +12,7 @@ mod crash;
 mod formats;
 mod import;
 mod migrations;
+mod navigation;
 mod query_plans;
 mod record;
 mod scale;

@@ -533,8 +533,8 @@ mod page {
     use egui::accesskit::Role;
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
-    use skinlapse::app::App;
     use skinlapse::model::clinical::Contraindication;
+    use skinlapse::ui::App;
 
     fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
         h.get_by_role_and_label(Role::TextInput, label)
@@ -598,8 +598,8 @@ mod page {
         let r = h
             .state()
             .state
-            .record
-            .as_ref()
+            .nav
+            .record()
             .expect("the series page is open");
         assert_eq!(r.sessions.len(), 6);
         // The plan: six sessions every 30 days, so the next is due 30 days after the last.
@@ -610,7 +610,7 @@ mod page {
         type_into(&mut h, "Interval (days)", "31");
         h.get_by_label("Save plan").click();
         settle(&mut h);
-        let r = h.state().state.record.as_ref().unwrap();
+        let r = h.state().state.nav.record().unwrap();
         assert_eq!(
             (r.series.planned_sessions, r.series.interval_days),
             (Some(9), Some(31))
@@ -649,7 +649,7 @@ mod page {
             "{:?}",
             h.state().state.notices
         );
-        assert_eq!(h.state().state.record.as_ref().unwrap().sessions.len(), 6);
+        assert_eq!(h.state().state.nav.record().unwrap().sessions.len(), 6);
         clear(&mut h, "Needle depth (mm)");
         type_into(&mut h, "Needle depth (mm)", "1.5");
         h.get_by_label("I acknowledge these contraindications (recorded with the session)")
@@ -657,7 +657,7 @@ mod page {
         h.run_steps(2);
         h.get_by_label("Add session").click();
         settle(&mut h);
-        let r = h.state().state.record.as_ref().unwrap();
+        let r = h.state().state.nav.record().unwrap();
         assert_eq!(r.sessions.len(), 7);
         let added = r.sessions.last().unwrap();
         assert_eq!(added.needle_depth_mm, Some(1.5));
@@ -678,7 +678,7 @@ mod page {
             h.get_by_label("Add grade").click();
             settle(&mut h);
         }
-        let r = h.state().state.record.as_ref().unwrap();
+        let r = h.state().state.nav.record().unwrap();
         let charts = r.charts();
         // The demo's satisfaction line, and the new one.
         assert_eq!(charts.len(), 2);
@@ -698,7 +698,7 @@ mod page {
         type_into(&mut h, "Value", "2");
         h.get_by_label("Add grade").click();
         settle(&mut h);
-        let r = h.state().state.record.as_ref().unwrap();
+        let r = h.state().state.nav.record().unwrap();
         let glogau = r
             .grades
             .iter()
@@ -721,14 +721,14 @@ mod page {
         settle(&mut h);
         h.get_by_label("Add side effect").click();
         settle(&mut h);
-        let r = h.state().state.record.as_ref().unwrap();
+        let r = h.state().state.nav.record().unwrap();
         assert_eq!(r.side_effects.len(), 6, "the demo's five and this one");
         assert!(
             h.query_by_label_contains("Redness 1/3 on day 1, Redness 0/3 on day 1")
                 .is_some()
         );
         // Each session shows its photos.
-        let first = h.state().state.record.as_ref().unwrap().sessions[0].date;
+        let first = h.state().state.nav.record().unwrap().sessions[0].date;
         assert!(
             h.query_by_label(&format!("Frontal · {first}")).is_some(),
             "the baseline's frontal photo"
@@ -742,7 +742,7 @@ mod page {
         type_into(&mut h, "Needle depth (mm)", "2");
         h.get_by_label("Save session").click();
         settle(&mut h);
-        let r = h.state().state.record.as_ref().unwrap();
+        let r = h.state().state.nav.record().unwrap();
         let edited = r.sessions.last().unwrap();
         assert_eq!(edited.needle_depth_mm, Some(2.0));
         assert!(edited.contraindications_acknowledged.is_some(), "kept");
@@ -750,12 +750,12 @@ mod page {
         // Escape goes back to the grid.
         h.key_press(egui::Key::Escape);
         settle(&mut h);
-        assert!(h.state().state.record.is_none());
+        assert!(h.state().state.nav.record().is_none());
     }
 
     /// The label a session has in the session combos ("6 · 2026-11-14").
     fn r_session_label(h: &Harness<'static, App>, prefix: &str) -> String {
-        let r = h.state().state.record.as_ref().unwrap();
+        let r = h.state().state.nav.record().unwrap();
         let n: usize = prefix.split(' ').next().unwrap().parse().unwrap();
         format!("{prefix}{}", r.sessions[n - 1].date)
     }
@@ -930,7 +930,7 @@ mod person {
         );
         h.get_by_label("Pregnancy").click();
         settle(&mut h);
-        let r = h.state().state.person_record.as_ref().unwrap();
+        let r = h.state().state.nav.person_record().unwrap();
         assert_eq!(r.contraindications.len(), 1);
         assert_eq!(r.contraindications[0].kind, Contraindication::Pregnancy);
         assert!(h.query_by_label_contains("noted ").is_some());
@@ -939,25 +939,22 @@ mod person {
         h.run_steps(2);
         h.get_by_label("Clinic mode").click();
         settle(&mut h);
-        assert_eq!(h.state().state.mode, Mode::Clinic);
+        assert_eq!(h.state().state.library.mode, Mode::Clinic);
         assert!(
             h.query_by_label_contains("Patient record: Dana K")
                 .is_some()
         );
         h.get_by_label("Give clinical record").click();
         settle(&mut h);
-        let r = h.state().state.person_record.as_ref().unwrap();
+        let r = h.state().state.nav.person_record().unwrap();
         assert_eq!(r.consents.len(), 1);
         assert_eq!(r.consents[0].scope, ConsentScope::ClinicalRecord);
         h.get_by_label("Withdraw clinical record").click();
         settle(&mut h);
-        let r = h.state().state.person_record.as_ref().unwrap();
+        let r = h.state().state.nav.person_record().unwrap();
         assert!(r.consents[0].withdrawn_on.is_some());
         // A new series, made in the people panel, with its areas on its page.
-        crate::app::send(
-            &mut h,
-            skinlapse::app::Command::Person(skinlapse::app::record::PersonCommand::Close),
-        );
+        crate::app::send(&mut h, skinlapse::app::PersonCommand::Close);
         h.get_by_label_contains("Dana K").click();
         settle(&mut h);
         h.get_by_label("+ New series").click();
@@ -970,27 +967,20 @@ mod person {
         assert!(
             h.query_by_label_contains("Peel 2027").is_some(),
             "{:?} {:?} {:?}",
-            h.state().state.series,
+            h.state().state.overview.series,
             h.state().state.notices,
-            h.state().state.filter.person
+            h.state().state.browse.filter.person
         );
         h.get_by_label("Series record").click();
         settle(&mut h);
         assert_eq!(
-            h.state().state.record.as_ref().unwrap().series.title,
+            h.state().state.nav.record().unwrap().series.title,
             "Peel 2027"
         );
         h.get_by_label("Chin").click();
         settle(&mut h);
-        let r = h.state().state.record.as_ref().unwrap();
-        let chin = h
-            .state()
-            .state
-            .areas
-            .iter()
-            .find(|t| t.key == "chin")
-            .unwrap()
-            .id;
+        let r = h.state().state.nav.record().unwrap();
+        let chin = crate::app::area(&h, "chin");
         assert_eq!(r.terms, vec![chin]);
         // Stored: the mode and the record survive a new connection.
         let library = skinlapse::library::Library::open(&root).unwrap();

@@ -3,21 +3,22 @@
 //! is stored at once, so the slider and overlay show it. Auto-align proposes a transform to
 //! accept or reject, and a whole series can be aligned to its baseline.
 
-use super::{A_COLOUR, B_COLOUR, ComparePanel};
-use crate::app::align::{AlignCommand, AutoProposal};
-use crate::app::compare::CompareState;
+use super::{ComparePanel, side_colour};
+use crate::app::compare::Comparison;
+use crate::app::compare::align::{AlignCommand, AutoProposal};
 use crate::app::images::ImageCache;
 use crate::app::{AppState, Commands, CompareCommand};
 use crate::model::Side;
+use crate::ui::theme::{self, on_photo, palette};
 use crate::ui::zoom::photo_texture;
-use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2, pos2, vec2};
+use egui::{Align2, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2, pos2, vec2};
 
 fn align(command: AlignCommand) -> crate::app::Command {
-    CompareCommand::Align(command).into()
+    command.into()
 }
 
 /// The Align mode's buttons and what the fit or auto-alignment says.
-pub fn controls(ui: &mut Ui, c: &CompareState, state: &AppState, commands: &mut Commands) {
+pub fn controls(ui: &mut Ui, c: &Comparison, state: &AppState, commands: &mut Commands) {
     let running = matches!(c.align.auto, Some(AutoProposal::Running(_)));
     if ui
         .add_enabled(!running, egui::Button::new("Auto-align"))
@@ -27,9 +28,10 @@ pub fn controls(ui: &mut Ui, c: &CompareState, state: &AppState, commands: &mut 
         commands.push(align(AlignCommand::Auto));
     }
     let series_running = state
+        .compare
         .series_align
         .as_ref()
-        .is_some_and(crate::app::align::SeriesAlignJob::is_running);
+        .is_some_and(crate::app::compare::align::SeriesAlignJob::is_running);
     if ui
         .add_enabled(
             !series_running && c.timeline.len() >= 2,
@@ -40,7 +42,7 @@ pub fn controls(ui: &mut Ui, c: &CompareState, state: &AppState, commands: &mut 
     {
         commands.push(align(AlignCommand::Series));
     }
-    let mut preview = state.compare_settings.align_preview;
+    let mut preview = state.compare.settings.align_preview;
     if ui
         .checkbox(&mut preview, "Aligned B over A")
         .on_hover_text(
@@ -67,6 +69,12 @@ pub fn controls(ui: &mut Ui, c: &CompareState, state: &AppState, commands: &mut 
         commands.push(align(AlignCommand::Reset));
     }
     ui.end_row();
+    fit_ui(ui, c);
+    auto_ui(ui, c, commands);
+}
+
+/// What the landmarks' fit says.
+fn fit_ui(ui: &mut Ui, c: &Comparison) {
     match &c.align.fit {
         Some(Ok(fit)) => {
             let t = &fit.transform;
@@ -79,7 +87,7 @@ pub fn controls(ui: &mut Ui, c: &CompareState, state: &AppState, commands: &mut 
             ));
         }
         Some(Err(e)) => {
-            ui.label(RichText::new(e.to_string()).color(Color32::from_rgb(255, 170, 90)));
+            ui.label(RichText::new(e.to_string()).color(palette(ui).caution));
         }
         None => {
             ui.label(
@@ -92,6 +100,10 @@ pub fn controls(ui: &mut Ui, c: &CompareState, state: &AppState, commands: &mut 
             );
         }
     }
+}
+
+/// The automatic alignment's proposal, to accept or reject.
+fn auto_ui(ui: &mut Ui, c: &Comparison, commands: &mut Commands) {
     match &c.align.auto {
         Some(AutoProposal::Running(_)) => {
             ui.spinner();
@@ -117,18 +129,14 @@ pub fn controls(ui: &mut Ui, c: &CompareState, state: &AppState, commands: &mut 
         Some(AutoProposal::Done(Ok(found))) => {
             let reason = found.verdict.as_ref().err().cloned().unwrap_or_default();
             ui.label(
-                RichText::new(format!("Auto-align declined: {reason}."))
-                    .color(Color32::from_rgb(255, 170, 90)),
+                RichText::new(format!("Auto-align declined: {reason}.")).color(palette(ui).caution),
             );
             if ui.button("OK").clicked() {
                 commands.push(align(AlignCommand::RejectAuto));
             }
         }
         Some(AutoProposal::Done(Err(e))) => {
-            ui.label(
-                RichText::new(format!("Auto-align failed: {e}"))
-                    .color(Color32::from_rgb(255, 120, 100)),
-            );
+            ui.label(RichText::new(format!("Auto-align failed: {e}")).color(palette(ui).error));
         }
         None => {}
     }
@@ -160,12 +168,12 @@ impl ComparePanel {
         &mut self,
         ui: &mut Ui,
         state: &AppState,
-        c: &CompareState,
+        c: &Comparison,
         images: &mut ImageCache,
         commands: &mut Commands,
     ) {
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
-        ui.painter().rect_filled(rect, 0.0, Color32::from_gray(18));
+        ui.painter().rect_filled(rect, 0.0, palette(ui).canvas);
         let half = vec2((rect.width() - 6.0) / 2.0, rect.height());
         let halves = [
             Rect::from_min_size(rect.min, half),
@@ -192,11 +200,11 @@ impl ComparePanel {
                     t.id(),
                     image_rect,
                     Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
-                    Color32::WHITE,
+                    theme::AS_IS,
                 );
             }
             // The live result: B through the current alignment, over A.
-            if side == Side::A && state.compare_settings.align_preview && c.aligned.is_some() {
+            if side == Side::A && state.compare.settings.align_preview && c.aligned.is_some() {
                 super::canvas::draw_b_over(&painter, state, images, c, image_rect, 128);
             }
             let visible = image_rect.intersect(area);
@@ -213,11 +221,33 @@ impl ComparePanel {
                 Align2::LEFT_TOP,
                 format!("{} as taken", side.name()),
                 FontId::proportional(14.0),
-                if side == Side::A { A_COLOUR } else { B_COLOUR },
+                side_colour(ui, side),
             );
             frames.push((side, area, Frame { rect: image_rect }));
         }
-        // Points: numbered, draggable, right-click deletes. Residuals beside B's.
+        let on_point = self.landmarks_ui(ui, c, &frames, commands);
+        // A click on a photo (not on a point) places a point there.
+        if response.clicked()
+            && !on_point
+            && let Some(p) = response.interact_pointer_pos()
+            && let Some((side, _, frame)) = frames
+                .iter()
+                .find(|f| f.1.contains(p) && f.2.rect.contains(p))
+        {
+            commands.push(align(AlignCommand::AddPoint(*side, frame.to_normalised(p))));
+        }
+    }
+
+    /// The points: numbered, draggable, right-click deletes; residuals beside B's. Whether
+    /// the pointer is on one.
+    fn landmarks_ui(
+        &mut self,
+        ui: &mut Ui,
+        c: &Comparison,
+        frames: &[(Side, Rect, Frame)],
+        commands: &mut Commands,
+    ) -> bool {
+        let a = &c.pair.a.photo;
         let a_long = f64::from(a.width.max(a.height));
         let residuals = match &c.align.fit {
             Some(Ok(fit)) => fit.residuals.clone(),
@@ -225,11 +255,12 @@ impl ComparePanel {
         };
         let mut on_point = false;
         for (i, (pa, pb)) in c.align.landmarks.iter().enumerate() {
-            for (side, area, frame) in &frames {
-                let (q, colour) = match side {
-                    Side::A => (*pa, A_COLOUR),
-                    Side::B => (*pb, B_COLOUR),
+            for (side, area, frame) in frames {
+                let q = match side {
+                    Side::A => *pa,
+                    Side::B => *pb,
                 };
+                let colour = side_colour(ui, *side);
                 let centre = frame.to_screen(q);
                 let painter = ui.painter_at(*area);
                 let id = ui.scope_id().with(("landmark", i, *side));
@@ -287,24 +318,15 @@ impl ComparePanel {
         {
             let centre = frame.to_screen(q);
             ui.painter_at(*area)
-                .circle_stroke(centre, 9.0, Stroke::new(2.0, Color32::WHITE));
+                .circle_stroke(centre, 9.0, Stroke::new(2.0, on_photo::PENDING));
         }
-        // A click on a photo (not on a point) places a point there.
-        if response.clicked()
-            && !on_point
-            && let Some(p) = response.interact_pointer_pos()
-            && let Some((side, _, frame)) = frames
-                .iter()
-                .find(|f| f.1.contains(p) && f.2.rect.contains(p))
-        {
-            commands.push(align(AlignCommand::AddPoint(*side, frame.to_normalised(p))));
-        }
+        on_point
     }
 }
 
 /// The series alignment's progress, then its summary per photo.
 pub fn series_window(ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
-    let Some(job) = &state.series_align else {
+    let Some(job) = &state.compare.series_align else {
         return;
     };
     egui::Window::new("Align series to baseline")
@@ -348,7 +370,7 @@ pub fn series_window(ctx: &egui::Context, state: &AppState, commands: &mut Comma
                 }
             }
             Some(Err(e)) => {
-                ui.colored_label(Color32::from_rgb(255, 120, 100), e);
+                ui.colored_label(palette(ui).error, e.to_string());
                 if ui.button("Close").clicked() {
                     commands.push(align(AlignCommand::DismissSeries));
                 }

@@ -2,12 +2,13 @@
 //! by the pair's transform, the slider is two clip rectangles, the overlay a tint. Only the
 //! difference needs pixels, and those are computed in the background.
 
-use super::{A_COLOUR, B_COLOUR, ComparePanel};
-use crate::app::compare::CompareState;
+use super::{ComparePanel, side_colour};
+use crate::app::compare::Comparison;
 use crate::app::images::ImageCache;
 use crate::app::{AppState, Commands, CompareCommand, CompareMode};
 use crate::model::transform::{from_normalised, to_normalised};
 use crate::model::{Photo, Side, Similarity};
+use crate::ui::theme::{self, on_photo, palette};
 use crate::ui::zoom::photo_texture;
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Sense, Ui, Vec2, pos2, vec2};
 
@@ -52,7 +53,7 @@ fn draw_side(
     painter: &Painter,
     state: &AppState,
     images: &mut ImageCache,
-    c: &CompareState,
+    c: &Comparison,
     side: Side,
     a_rect: Rect,
     tint: Color32,
@@ -81,7 +82,7 @@ fn draw_side(
             Align2::CENTER_CENTER,
             message,
             FontId::proportional(15.0),
-            Color32::GRAY,
+            theme::of(&painter.ctx().global_style().visuals).canvas_text,
         );
     }
     loading
@@ -92,7 +93,7 @@ pub(super) fn draw_b_over(
     painter: &Painter,
     state: &AppState,
     images: &mut ImageCache,
-    c: &CompareState,
+    c: &Comparison,
     a_rect: Rect,
     alpha: u8,
 ) {
@@ -103,7 +104,7 @@ pub(super) fn draw_b_over(
         c,
         Side::B,
         a_rect,
-        Color32::from_white_alpha(alpha),
+        theme::see_through(alpha),
     );
 }
 
@@ -114,26 +115,20 @@ fn accessible(ui: &Ui, rect: Rect, text: &str) {
 }
 
 /// A side's label in a box at a corner of `area`.
-fn draw_label(ui: &Ui, painter: &Painter, c: &CompareState, side: Side, area: Rect, align: Align2) {
+fn draw_label(ui: &Ui, painter: &Painter, c: &Comparison, side: Side, area: Rect, align: Align2) {
     let text = c.pair.label_lines(side).join("\n");
-    let galley = painter.layout_no_wrap(text.clone(), FontId::proportional(13.0), Color32::WHITE);
+    let galley = painter.layout_no_wrap(text.clone(), FontId::proportional(13.0), on_photo::TEXT);
     let size = galley.size() + Vec2::splat(12.0);
     let rect = align.align_size_within_rect(size, area.shrink(8.0));
     accessible(ui, rect, &text);
-    painter.rect_filled(rect, 4.0, Color32::from_black_alpha(170));
+    painter.rect_filled(rect, 4.0, on_photo::LABEL_BACKGROUND);
     painter.rect_stroke(
         rect,
         4.0,
-        egui::Stroke::new(
-            1.5,
-            match side {
-                Side::A => A_COLOUR,
-                Side::B => B_COLOUR,
-            },
-        ),
+        egui::Stroke::new(1.5, side_colour(ui, side)),
         egui::StrokeKind::Inside,
     );
-    painter.galley(rect.min + Vec2::splat(6.0), galley, Color32::WHITE);
+    painter.galley(rect.min + Vec2::splat(6.0), galley, on_photo::TEXT);
 }
 
 fn caption(ui: &Ui, painter: &Painter, area: Rect, text: &str) {
@@ -142,7 +137,7 @@ fn caption(ui: &Ui, painter: &Painter, area: Rect, text: &str) {
         Align2::LEFT_TOP,
         text,
         FontId::proportional(13.0),
-        Color32::LIGHT_GRAY,
+        palette(ui).canvas_caption,
     );
     accessible(ui, drawn, text);
 }
@@ -152,64 +147,28 @@ impl ComparePanel {
         &mut self,
         ui: &mut Ui,
         state: &AppState,
-        c: &CompareState,
+        c: &Comparison,
         images: &mut ImageCache,
         commands: &mut Commands,
     ) {
-        let settings = &state.compare_settings;
+        let settings = &state.compare.settings;
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
-        ui.painter().rect_filled(rect, 0.0, Color32::from_gray(18));
+        ui.painter().rect_filled(rect, 0.0, palette(ui).canvas);
         let a = &c.pair.a.photo;
         let a_size = vec2(a.width as f32, a.height as f32);
-        let mut loading = false;
-        if settings.mode == CompareMode::SideBySide {
-            let half = vec2((rect.width() - 6.0) / 2.0, rect.height());
-            let left = Rect::from_min_size(rect.min, half);
-            let right = Rect::from_min_size(pos2(rect.right() - half.x, rect.top()), half);
-            let pointer = response.hover_pos().or(response.interact_pointer_pos());
-            let in_right = pointer.is_some_and(|p| right.contains(p));
-            // Zoom around the cursor in the half it is over; drag moves both, or one alone.
-            let (zoom_rect, pan_offset) = if in_right {
-                (right, self.pan_b)
-            } else {
-                (left, Vec2::ZERO)
-            };
-            self.zoom.pan += pan_offset;
-            self.zoom.update(ui, zoom_rect, a_size, &response, false);
-            self.zoom.pan -= pan_offset;
-            if response.dragged() {
-                let delta = response.drag_delta();
-                match (settings.linked, in_right) {
-                    (true, _) => self.zoom.pan += delta,
-                    // Unlinked: the side under the pointer moves, the other stays put.
-                    (false, false) => {
-                        self.zoom.pan += delta;
-                        self.pan_b -= delta;
-                    }
-                    (false, true) => self.pan_b += delta,
-                }
-            }
-            let a_rect = self.zoom.image_rect(left, a_size);
-            let b_frame = self.zoom.image_rect(right, a_size).translate(self.pan_b);
-            let painter = ui.painter_at(left);
-            loading |= draw_side(&painter, state, images, c, Side::A, a_rect, Color32::WHITE);
-            draw_label(ui, &painter, c, Side::A, left, Align2::LEFT_BOTTOM);
-            let painter = ui.painter_at(right);
-            loading |= draw_side(&painter, state, images, c, Side::B, b_frame, Color32::WHITE);
-            draw_label(ui, &painter, c, Side::B, right, Align2::LEFT_BOTTOM);
+        let loading = if settings.mode == CompareMode::SideBySide {
+            self.side_by_side(ui, state, c, images, rect, &response)
         } else {
             self.zoom
                 .update(ui, rect, a_size, &response, !self.dragging_divider);
             let a_rect = self.zoom.image_rect(rect, a_size);
             let painter = ui.painter_at(rect);
             match settings.mode {
-                CompareMode::Slider => {
-                    loading |= self.slider(ui, state, c, images, rect, a_rect, commands);
-                }
+                CompareMode::Slider => self.slider(ui, state, c, images, rect, a_rect, commands),
                 CompareMode::Overlay => {
-                    loading |=
-                        draw_side(&painter, state, images, c, Side::A, a_rect, Color32::WHITE);
-                    let tint = Color32::from_white_alpha((settings.opacity * 255.0).round() as u8);
+                    let mut loading =
+                        draw_side(&painter, state, images, c, Side::A, a_rect, theme::AS_IS);
+                    let tint = theme::see_through((settings.opacity * 255.0).round() as u8);
                     loading |= draw_side(&painter, state, images, c, Side::B, a_rect, tint);
                     draw_label(ui, &painter, c, Side::A, rect, Align2::LEFT_BOTTOM);
                     draw_label(ui, &painter, c, Side::B, rect, Align2::RIGHT_BOTTOM);
@@ -219,82 +178,15 @@ impl ComparePanel {
                         rect,
                         &format!("B over A at {:.0} %", settings.opacity * 100.0),
                     );
+                    loading
                 }
-                CompareMode::Difference => {
-                    let wanted = c.wanted_difference(settings);
-                    match &c.difference {
-                        Some(d) => {
-                            painter.image(
-                                d.texture.id(),
-                                a_rect,
-                                Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
-                                Color32::WHITE,
-                            );
-                        }
-                        None => {
-                            loading |= draw_side(
-                                &painter,
-                                state,
-                                images,
-                                c,
-                                Side::A,
-                                a_rect,
-                                Color32::from_gray(90),
-                            );
-                        }
-                    }
-                    let current = c.difference.as_ref().is_some_and(|d| d.key == wanted);
-                    caption(
-                        ui,
-                        &painter,
-                        rect,
-                        &if current {
-                            format!(
-                                "Difference |B − A|, gain ×{:.1}{} (at preview resolution)",
-                                settings.gain,
-                                if settings.heat { ", heat map" } else { "" }
-                            )
-                        } else {
-                            "Computing the difference…".to_owned()
-                        },
-                    );
-                    draw_label(ui, &painter, c, Side::A, rect, Align2::LEFT_BOTTOM);
-                    draw_label(ui, &painter, c, Side::B, rect, Align2::RIGHT_BOTTOM);
-                }
-                CompareMode::Flicker => {
-                    let held = !ui.ctx().egui_wants_keyboard_input()
-                        && ui.input(|i| i.key_down(egui::Key::Space));
-                    let show_b = held
-                        || (settings.flicker_auto && {
-                            let period = f64::from(settings.flicker_ms) / 1000.0;
-                            let t = ui.input(|i| i.time);
-                            let remaining = period - t % period;
-                            ui.ctx()
-                                .request_repaint_after(std::time::Duration::from_secs_f64(
-                                    remaining,
-                                ));
-                            (t / period) as u64 % 2 == 1
-                        });
-                    let side = if show_b { Side::B } else { Side::A };
-                    loading |= draw_side(&painter, state, images, c, side, a_rect, Color32::WHITE);
-                    draw_label(ui, &painter, c, side, rect, Align2::LEFT_BOTTOM);
-                    painter.text(
-                        rect.left_top() + vec2(12.0, 8.0),
-                        Align2::LEFT_TOP,
-                        side.name(),
-                        FontId::proportional(32.0),
-                        if show_b { B_COLOUR } else { A_COLOUR },
-                    );
-                }
-                CompareMode::SideBySide | CompareMode::Sheet | CompareMode::Align => {}
+                CompareMode::Difference => difference(ui, &painter, state, c, images, a_rect),
+                CompareMode::Flicker => flicker(ui, &painter, state, c, images, a_rect),
+                CompareMode::SideBySide | CompareMode::Sheet | CompareMode::Align => false,
             }
-        }
+        };
         if response.double_clicked() {
-            if self.zoom.is_fit() {
-                self.zoom.actual_pixels();
-            } else {
-                self.zoom.fit();
-            }
+            self.zoom.toggle_actual_pixels();
         }
         if loading && images.is_loading() {
             ui.painter_at(rect).text(
@@ -302,9 +194,58 @@ impl ComparePanel {
                 Align2::RIGHT_TOP,
                 "Loading full resolution…",
                 FontId::proportional(13.0),
-                Color32::LIGHT_GRAY,
+                palette(ui).canvas_caption,
             );
         }
+    }
+
+    /// A and B next to each other, zoomed and panned together, or (unlinked) each alone.
+    fn side_by_side(
+        &mut self,
+        ui: &mut Ui,
+        state: &AppState,
+        c: &Comparison,
+        images: &mut ImageCache,
+        rect: Rect,
+        response: &egui::Response,
+    ) -> bool {
+        let a = &c.pair.a.photo;
+        let a_size = vec2(a.width as f32, a.height as f32);
+        let half = vec2((rect.width() - 6.0) / 2.0, rect.height());
+        let left = Rect::from_min_size(rect.min, half);
+        let right = Rect::from_min_size(pos2(rect.right() - half.x, rect.top()), half);
+        let pointer = response.hover_pos().or(response.interact_pointer_pos());
+        let in_right = pointer.is_some_and(|p| right.contains(p));
+        // Zoom around the cursor in the half it is over; drag moves both, or one alone.
+        let (zoom_rect, pan_offset) = if in_right {
+            (right, self.pan_b)
+        } else {
+            (left, Vec2::ZERO)
+        };
+        self.zoom.pan += pan_offset;
+        self.zoom.update(ui, zoom_rect, a_size, response, false);
+        self.zoom.pan -= pan_offset;
+        if response.dragged() {
+            let delta = response.drag_delta();
+            match (state.compare.settings.linked, in_right) {
+                (true, _) => self.zoom.pan += delta,
+                // Unlinked: the side under the pointer moves, the other stays put.
+                (false, false) => {
+                    self.zoom.pan += delta;
+                    self.pan_b -= delta;
+                }
+                (false, true) => self.pan_b += delta,
+            }
+        }
+        let a_rect = self.zoom.image_rect(left, a_size);
+        let b_frame = self.zoom.image_rect(right, a_size).translate(self.pan_b);
+        let painter = ui.painter_at(left);
+        let mut loading = draw_side(&painter, state, images, c, Side::A, a_rect, theme::AS_IS);
+        draw_label(ui, &painter, c, Side::A, left, Align2::LEFT_BOTTOM);
+        let painter = ui.painter_at(right);
+        loading |= draw_side(&painter, state, images, c, Side::B, b_frame, theme::AS_IS);
+        draw_label(ui, &painter, c, Side::B, right, Align2::LEFT_BOTTOM);
+        loading
     }
 
     /// A before the divider, B after it; the divider is a widget of its own (drag, or the
@@ -314,13 +255,13 @@ impl ComparePanel {
         &mut self,
         ui: &mut Ui,
         state: &AppState,
-        c: &CompareState,
+        c: &Comparison,
         images: &mut ImageCache,
         rect: Rect,
         a_rect: Rect,
         commands: &mut Commands,
     ) -> bool {
-        let split = state.compare_settings.split;
+        let split = state.compare.settings.split;
         let (a_part, b_part, handle) = if split.vertical {
             let x = (a_rect.left() + split.at * a_rect.width()).clamp(rect.left(), rect.right());
             (
@@ -343,7 +284,7 @@ impl ComparePanel {
             c,
             Side::A,
             a_rect,
-            Color32::WHITE,
+            theme::AS_IS,
         );
         loading |= draw_side(
             &ui.painter_at(b_part),
@@ -352,7 +293,7 @@ impl ComparePanel {
             c,
             Side::B,
             a_rect,
-            Color32::WHITE,
+            theme::AS_IS,
         );
         let painter = ui.painter_at(rect);
         let divider = handle.shrink2(if split.vertical {
@@ -373,16 +314,16 @@ impl ComparePanel {
             divider,
             0.0,
             if active {
-                Color32::WHITE
+                on_photo::DIVIDER
             } else {
-                Color32::from_white_alpha(200)
+                on_photo::DIVIDER_IDLE
             },
         );
-        painter.circle_filled(handle.center(), 9.0, Color32::WHITE);
+        painter.circle_filled(handle.center(), 9.0, on_photo::DIVIDER);
         painter.circle_stroke(
             handle.center(),
             9.0,
-            egui::Stroke::new(1.0, Color32::DARK_GRAY),
+            egui::Stroke::new(1.0, on_photo::HANDLE_RING),
         );
         self.dragging_divider = response.dragged();
         if response.dragged()
@@ -411,7 +352,7 @@ impl ComparePanel {
 pub fn sheet(
     ui: &mut Ui,
     state: &AppState,
-    c: &CompareState,
+    c: &Comparison,
     images: &mut ImageCache,
     commands: &mut Commands,
 ) {
@@ -466,19 +407,20 @@ pub fn sheet(
         let shown = vec2(quad[0].distance(quad[1]), quad[0].distance(quad[3]));
         let (texture, _) = photo_texture(state, images, photo, shown);
         if let Some(t) = texture {
-            draw_quad(&painter, t.id(), quad, Color32::WHITE);
+            draw_quad(&painter, t.id(), quad, theme::AS_IS);
         }
         let painter = ui.painter_at(cell_rect);
         let label = series.label(photo).lines().join("\n");
         response.widget_info(|| {
             egui::WidgetInfo::labeled(egui::Role::Button, true, label.replace('\n', " · "))
         });
-        let galley = painter.layout_no_wrap(label, FontId::proportional(12.0), Color32::WHITE);
+        let galley = painter.layout_no_wrap(label, FontId::proportional(12.0), on_photo::TEXT);
         let label_rect = Align2::LEFT_BOTTOM
             .align_size_within_rect(galley.size() + Vec2::splat(10.0), image_rect.shrink(6.0));
-        painter.rect_filled(label_rect, 4.0, Color32::from_black_alpha(170));
-        painter.galley(label_rect.min + Vec2::splat(5.0), galley, Color32::WHITE);
-        for (side, colour) in [(Side::A, A_COLOUR), (Side::B, B_COLOUR)] {
+        painter.rect_filled(label_rect, 4.0, on_photo::LABEL_BACKGROUND);
+        painter.galley(label_rect.min + Vec2::splat(5.0), galley, on_photo::TEXT);
+        for side in [Side::A, Side::B] {
+            let colour = side_colour(ui, side);
             if c.pair.side(side).id() == photo.id {
                 painter.rect_stroke(
                     image_rect,
@@ -500,4 +442,84 @@ pub fn sheet(
         }
     }
     ui.allocate_rect(area, Sense::hover());
+}
+
+/// The amplified difference when it is computed; A dimmed meanwhile.
+fn difference(
+    ui: &Ui,
+    painter: &Painter,
+    state: &AppState,
+    c: &Comparison,
+    images: &mut ImageCache,
+    a_rect: Rect,
+) -> bool {
+    let settings = &state.compare.settings;
+    let rect = painter.clip_rect();
+    let wanted = c.wanted_difference(settings);
+    let mut loading = false;
+    match &c.difference {
+        Some(d) => {
+            painter.image(
+                d.texture.id(),
+                a_rect,
+                Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
+                theme::AS_IS,
+            );
+        }
+        None => {
+            loading = draw_side(painter, state, images, c, Side::A, a_rect, theme::DIMMED);
+        }
+    }
+    let current = c.difference.as_ref().is_some_and(|d| d.key == wanted);
+    caption(
+        ui,
+        painter,
+        rect,
+        &if current {
+            format!(
+                "Difference |B − A|, gain ×{:.1}{} (at preview resolution)",
+                settings.gain,
+                if settings.heat { ", heat map" } else { "" }
+            )
+        } else {
+            "Computing the difference…".to_owned()
+        },
+    );
+    draw_label(ui, painter, c, Side::A, rect, Align2::LEFT_BOTTOM);
+    draw_label(ui, painter, c, Side::B, rect, Align2::RIGHT_BOTTOM);
+    loading
+}
+
+/// A and B in turn at the set interval, or B while Space is held.
+fn flicker(
+    ui: &Ui,
+    painter: &Painter,
+    state: &AppState,
+    c: &Comparison,
+    images: &mut ImageCache,
+    a_rect: Rect,
+) -> bool {
+    let settings = &state.compare.settings;
+    let rect = painter.clip_rect();
+    let held = !ui.ctx().egui_wants_keyboard_input() && ui.input(|i| i.key_down(egui::Key::Space));
+    let show_b = held
+        || (settings.flicker_auto && {
+            let period = f64::from(settings.flicker_ms) / 1000.0;
+            let t = ui.input(|i| i.time);
+            let remaining = period - t % period;
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(remaining));
+            (t / period) as u64 % 2 == 1
+        });
+    let side = if show_b { Side::B } else { Side::A };
+    let loading = draw_side(painter, state, images, c, side, a_rect, theme::AS_IS);
+    draw_label(ui, painter, c, side, rect, Align2::LEFT_BOTTOM);
+    painter.text(
+        rect.left_top() + vec2(12.0, 8.0),
+        Align2::LEFT_TOP,
+        side.name(),
+        FontId::proportional(32.0),
+        side_colour(ui, side),
+    );
+    loading
 }

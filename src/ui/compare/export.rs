@@ -1,11 +1,13 @@
 //! The export window: what to export (side by side, slider at its split, or the series
 //! sheet), how wide and as what; then the progress of the export with Cancel.
 
+use crate::app::compare::Comparison;
 use crate::app::{AppState, Commands, CompareCommand, CompareMode};
 use crate::imaging::compose::{ExportFormat, PairLayout};
 use crate::jobs::export::{DEFAULT_WIDTH, ExportKind, MAX_WIDTH, MIN_WIDTH};
 use crate::model::Keyed;
 use crate::model::clinical::{ConsentScope, Mode};
+use crate::ui::theme::palette;
 use egui::RichText;
 
 /// What the export window offers.
@@ -37,121 +39,155 @@ impl Default for ExportForm {
 }
 
 impl ExportForm {
+    /// The window is closed: next time it starts from what is on screen again.
+    pub fn forget(&mut self) {
+        self.choice = None;
+    }
+
+    /// The export form, over the comparison.
     pub fn ui(&mut self, ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
-        progress_window(ctx, state, commands);
-        let Some(c) = state.compare.as_ref().filter(|_| state.show_export) else {
-            self.choice = None;
+        let Some(c) = state.nav.comparison() else {
             return;
         };
-        let settings = &state.compare_settings;
         // Start from what is on screen.
-        let choice = self.choice.get_or_insert(match settings.mode {
-            CompareMode::Slider => ExportChoice::Slider,
-            CompareMode::Sheet => ExportChoice::Sheet,
-            _ => ExportChoice::SideBySide,
-        });
+        let mut choice = *self
+            .choice
+            .get_or_insert(match state.compare.settings.mode {
+                CompareMode::Slider => ExportChoice::Slider,
+                CompareMode::Sheet => ExportChoice::Sheet,
+                _ => ExportChoice::SideBySide,
+            });
         let mut open = true;
         egui::Window::new("Export image")
             .collapsible(false)
             .resizable(false)
             .open(&mut open)
-            .show(ctx, |ui| {
-                ui.label("Labels and the comparability findings are drawn into the image. The file carries no camera, date or location metadata.");
-                ui.add_space(6.0);
-                ui.radio_value(choice, ExportChoice::SideBySide, "Side by side");
-                ui.radio_value(
-                    choice,
-                    ExportChoice::Slider,
-                    format!(
-                        "Slider at {:.0} % ({})",
-                        settings.split.at * 100.0,
-                        if settings.split.vertical { "A left" } else { "A above" }
-                    ),
-                );
-                let has_sheet = !c.timeline.is_empty();
-                ui.add_enabled_ui(has_sheet, |ui| {
-                    ui.radio_value(choice, ExportChoice::Sheet, "Series contact sheet");
-                });
-                ui.add_space(6.0);
-                ui.horizontal(|ui| {
-                    ui.label("Width");
-                    ui.add(
-                        egui::DragValue::new(&mut self.width)
-                            .range(MIN_WIDTH..=MAX_WIDTH)
-                            .suffix(" px"),
-                    );
-                    for w in [1600, 2400, 4000] {
-                        if ui.small_button(format!("{w}")).clicked() {
-                            self.width = w;
-                        }
-                    }
-                });
-                ui.horizontal(|ui| {
-                    ui.label("Format");
-                    ui.radio_value(&mut self.format, ExportFormat::Png, "PNG (lossless)");
-                    ui.radio_value(&mut self.format, ExportFormat::Jpeg, "JPEG (smaller)");
-                });
-                let clinic = state.mode == Mode::Clinic;
-                if clinic {
-                    ui.horizontal(|ui| {
-                        ui.label("Purpose");
-                        for scope in ConsentScope::ALL {
-                            ui.radio_value(&mut self.purpose, Some(*scope), scope.label());
-                        }
-                    });
-                    ui.label(
-                        RichText::new("The export is refused unless the patient consented to this purpose.")
-                            .weak(),
-                    );
-                }
-                ui.add_space(6.0);
-                let running = state.export.as_ref().is_some_and(|j| j.outcome.is_none());
-                if ui
-                    .add_enabled(
-                        !running && (!clinic || self.purpose.is_some()),
-                        egui::Button::new("Save as…"),
-                    )
-                    .clicked()
-                {
-                    let kind = match choice {
-                        ExportChoice::Sheet => ExportKind::Sheet {
-                            series: c
-                                .pair
-                                .main_series()
-                                .expect("a sheet needs a series")
-                                .series
-                                .id,
-                            like: Some(c.pair.a.id()),
-                        },
-                        ExportChoice::SideBySide | ExportChoice::Slider => ExportKind::Pair {
-                            before: c.pair.a.id(),
-                            after: c.pair.b.id(),
-                            layout: if *choice == ExportChoice::Slider {
-                                PairLayout::Slider(settings.split)
-                            } else {
-                                PairLayout::SideBySide
-                            },
-                        },
-                    };
-                    commands.push(
-                        CompareCommand::ChooseExportFile {
-                            kind,
-                            width: self.width,
-                            format: self.format,
-                            purpose: self.purpose.filter(|_| clinic),
-                        }
-                        .into(),
-                    );
-                }
-            });
+            .show(ctx, |ui| self.form_ui(ui, state, c, &mut choice, commands));
+        self.choice = Some(choice);
         if !open {
             commands.push(CompareCommand::ShowExport(false).into());
         }
     }
+
+    fn form_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        state: &AppState,
+        c: &Comparison,
+        choice: &mut ExportChoice,
+        commands: &mut Commands,
+    ) {
+        let settings = &state.compare.settings;
+        ui.label("Labels and the comparability findings are drawn into the image. The file carries no camera, date or location metadata.");
+        ui.add_space(6.0);
+        ui.radio_value(choice, ExportChoice::SideBySide, "Side by side");
+        ui.radio_value(
+            choice,
+            ExportChoice::Slider,
+            format!(
+                "Slider at {:.0} % ({})",
+                settings.split.at * 100.0,
+                if settings.split.vertical {
+                    "A left"
+                } else {
+                    "A above"
+                }
+            ),
+        );
+        ui.add_enabled_ui(!c.timeline.is_empty(), |ui| {
+            ui.radio_value(choice, ExportChoice::Sheet, "Series contact sheet");
+        });
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            ui.label("Width");
+            ui.add(
+                egui::DragValue::new(&mut self.width)
+                    .range(MIN_WIDTH..=MAX_WIDTH)
+                    .suffix(" px"),
+            );
+            for w in [1600, 2400, 4000] {
+                if ui.small_button(format!("{w}")).clicked() {
+                    self.width = w;
+                }
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label("Format");
+            ui.radio_value(&mut self.format, ExportFormat::Png, "PNG (lossless)");
+            ui.radio_value(&mut self.format, ExportFormat::Jpeg, "JPEG (smaller)");
+        });
+        let clinic = state.library.mode == Mode::Clinic;
+        if clinic {
+            ui.horizontal(|ui| {
+                ui.label("Purpose");
+                for scope in ConsentScope::ALL {
+                    ui.radio_value(&mut self.purpose, Some(*scope), scope.label());
+                }
+            });
+            ui.label(
+                RichText::new(
+                    "The export is refused unless the patient consented to this purpose.",
+                )
+                .weak(),
+            );
+        }
+        ui.add_space(6.0);
+        let running = state
+            .compare
+            .export
+            .as_ref()
+            .is_some_and(|j| j.outcome.is_none());
+        if ui
+            .add_enabled(
+                !running && (!clinic || self.purpose.is_some()),
+                egui::Button::new("Save as…"),
+            )
+            .clicked()
+        {
+            commands.push(
+                CompareCommand::ChooseExportFile {
+                    kind: export_kind(c, settings, *choice),
+                    width: self.width,
+                    format: self.format,
+                    purpose: self.purpose.filter(|_| clinic),
+                }
+                .into(),
+            );
+        }
+    }
 }
 
-fn progress_window(ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
-    let Some(job) = &state.export else {
+/// What the chosen export is of.
+fn export_kind(
+    c: &Comparison,
+    settings: &crate::app::CompareSettings,
+    choice: ExportChoice,
+) -> ExportKind {
+    match choice {
+        ExportChoice::Sheet => ExportKind::Sheet {
+            series: c
+                .pair
+                .main_series()
+                .expect("a sheet needs a series")
+                .series
+                .id,
+            like: Some(c.pair.a.id()),
+        },
+        ExportChoice::SideBySide | ExportChoice::Slider => ExportKind::Pair {
+            before: c.pair.a.id(),
+            after: c.pair.b.id(),
+            layout: if choice == ExportChoice::Slider {
+                PairLayout::Slider(settings.split)
+            } else {
+                PairLayout::SideBySide
+            },
+        },
+    }
+}
+
+/// The export's progress with Cancel, then what was saved or why not.
+pub fn export_progress_window(ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
+    let Some(job) = &state.compare.export else {
         return;
     };
     egui::Window::new("Exporting")
@@ -180,7 +216,7 @@ fn progress_window(ctx: &egui::Context, state: &AppState, commands: &mut Command
                     }
                 }
                 Some(Err(e)) => {
-                    ui.colored_label(egui::Color32::from_rgb(255, 120, 100), e);
+                    ui.colored_label(palette(ui).error, e.to_string());
                     if ui.button("Close").clicked() {
                         commands.push(CompareCommand::DismissExport.into());
                     }

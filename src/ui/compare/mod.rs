@@ -7,22 +7,30 @@ mod canvas;
 mod export;
 
 pub use align::series_window;
-pub use export::ExportForm;
+pub use export::{ExportForm, export_progress_window};
 
+use super::theme::{self, palette};
 use super::zoom::ZoomPan;
-use crate::app::compare::{CompareState, FLICKER_RANGE, GAIN_RANGE};
+use crate::app::compare::{Comparison, FLICKER_RANGE, GAIN_RANGE};
 use crate::app::images::{ImageCache, Rendition};
 use crate::app::{Action, AppState, Commands, CompareCommand, CompareMode, CompareSettings};
 use crate::model::{Severity, Side};
 use egui::{Color32, RichText, Sense, Ui, Vec2};
 
-/// The colours that mark A and B everywhere (frames, labels, filmstrip).
-pub const A_COLOUR: Color32 = Color32::from_rgb(90, 160, 255);
-pub const B_COLOUR: Color32 = Color32::from_rgb(255, 170, 60);
+/// The colour that marks A or B everywhere (frames, labels, filmstrip, landmarks).
+pub(super) fn side_colour(ui: &Ui, side: Side) -> Color32 {
+    match side {
+        Side::A => palette(ui).side_a,
+        Side::B => palette(ui).side_b,
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct ComparePanel {
-    pub zoom: ZoomPan,
+    zoom: ZoomPan,
+    /// The comparison last drawn (its `opened`) and the zoom requests taken from it.
+    opened: u64,
+    zoom_seen: u64,
     /// Side by side with the sides unlinked: how far B was panned on its own.
     pan_b: Vec2,
     /// The drag under way moves the slider's divider, not the photos.
@@ -35,23 +43,29 @@ pub struct ComparePanel {
 }
 
 impl ComparePanel {
-    /// A new comparison starts fitted.
-    pub fn reset(&mut self) {
-        self.zoom.fit();
-        self.pan_b = Vec2::ZERO;
+    /// A new comparison starts fitted; zoom keys pressed since are applied.
+    fn react(&mut self, c: &Comparison) {
+        if self.opened != c.opened {
+            self.opened = c.opened;
+            self.zoom_seen = 0;
+            self.zoom.fit();
+            self.pan_b = Vec2::ZERO;
+        }
+        for step in c.zoom.since(&mut self.zoom_seen) {
+            self.zoom.apply(*step);
+        }
     }
 
     pub fn ui(
         &mut self,
         ui: &mut Ui,
         state: &AppState,
+        c: &Comparison,
         images: &mut ImageCache,
         commands: &mut Commands,
     ) {
-        let Some(c) = &state.compare else {
-            return;
-        };
-        let settings = &state.compare_settings;
+        self.react(c);
+        let settings = &state.compare.settings;
         toolbar(ui, c, settings, &self.zoom, commands);
         if settings.mode == CompareMode::Align {
             ui.horizontal_wrapped(|ui| align::controls(ui, c, state, commands));
@@ -76,7 +90,7 @@ impl ComparePanel {
 
 fn toolbar(
     ui: &mut Ui,
-    c: &CompareState,
+    c: &Comparison,
     settings: &CompareSettings,
     zoom: &ZoomPan,
     commands: &mut Commands,
@@ -127,28 +141,7 @@ fn controls(ui: &mut Ui, settings: &CompareSettings, commands: &mut Commands) {
                 ui.label(RichText::new("Drag a side to move it alone.").weak());
             }
         }
-        CompareMode::Slider => {
-            let mut at = settings.split.at;
-            if ui
-                .add(
-                    egui::Slider::new(&mut at, 0.0..=1.0)
-                        .text("Split")
-                        .custom_formatter(|v, _| format!("{:.0} %", v * 100.0)),
-                )
-                .changed()
-            {
-                commands.push(CompareCommand::Split(at).into());
-            }
-            super::action_button(ui, Action::FlipDivider, true, commands);
-            ui.label(
-                RichText::new(if settings.split.vertical {
-                    "A left, B right. Drag the divider or press [ and ]."
-                } else {
-                    "A above, B below. Drag the divider or press [ and ]."
-                })
-                .weak(),
-            );
-        }
+        CompareMode::Slider => slider_controls(ui, settings, commands),
         CompareMode::Overlay => {
             let mut opacity = settings.opacity;
             if ui
@@ -162,54 +155,8 @@ fn controls(ui: &mut Ui, settings: &CompareSettings, commands: &mut Commands) {
                 commands.push(CompareCommand::Opacity(opacity).into());
             }
         }
-        CompareMode::Difference => {
-            let mut gain = settings.gain;
-            if ui
-                .add(
-                    egui::Slider::new(&mut gain, GAIN_RANGE)
-                        .logarithmic(true)
-                        .text("Gain")
-                        .custom_formatter(|v, _| format!("×{v:.1}")),
-                )
-                .changed()
-            {
-                commands.push(CompareCommand::Gain(gain).into());
-            }
-            let mut heat = settings.heat;
-            if ui.checkbox(&mut heat, "Heat map").changed() {
-                commands.push(CompareCommand::Heat(heat).into());
-            }
-            ui.label(
-                RichText::new(format!(
-                    "A change of 10 levels shows as {:.0}. Black: no change.",
-                    (10.0_f32 * settings.gain).min(255.0)
-                ))
-                .weak(),
-            );
-        }
-        CompareMode::Flicker => {
-            let mut auto = settings.flicker_auto;
-            let mut interval = settings.flicker_ms;
-            let a = ui.checkbox(&mut auto, "Alternate by itself").changed();
-            let b = ui
-                .add_enabled(
-                    auto,
-                    egui::Slider::new(&mut interval, FLICKER_RANGE)
-                        .text("Interval")
-                        .suffix(" ms"),
-                )
-                .changed();
-            if a || b {
-                commands.push(
-                    CompareCommand::Flicker {
-                        interval_ms: interval,
-                        auto,
-                    }
-                    .into(),
-                );
-            }
-            ui.label(RichText::new("Hold Space to show B.").weak());
-        }
+        CompareMode::Difference => difference_controls(ui, settings, commands),
+        CompareMode::Flicker => flicker_controls(ui, settings, commands),
         CompareMode::Align => {}
         CompareMode::Sheet => {
             ui.label(
@@ -222,21 +169,96 @@ fn controls(ui: &mut Ui, settings: &CompareSettings, commands: &mut Commands) {
     });
 }
 
+fn slider_controls(ui: &mut Ui, settings: &CompareSettings, commands: &mut Commands) {
+    let mut at = settings.split.at;
+    if ui
+        .add(
+            egui::Slider::new(&mut at, 0.0..=1.0)
+                .text("Split")
+                .custom_formatter(|v, _| format!("{:.0} %", v * 100.0)),
+        )
+        .changed()
+    {
+        commands.push(CompareCommand::Split(at).into());
+    }
+    super::action_button(ui, Action::FlipDivider, true, commands);
+    ui.label(
+        RichText::new(if settings.split.vertical {
+            "A left, B right. Drag the divider or press [ and ]."
+        } else {
+            "A above, B below. Drag the divider or press [ and ]."
+        })
+        .weak(),
+    );
+}
+
+fn difference_controls(ui: &mut Ui, settings: &CompareSettings, commands: &mut Commands) {
+    let mut gain = settings.gain;
+    if ui
+        .add(
+            egui::Slider::new(&mut gain, GAIN_RANGE)
+                .logarithmic(true)
+                .text("Gain")
+                .custom_formatter(|v, _| format!("×{v:.1}")),
+        )
+        .changed()
+    {
+        commands.push(CompareCommand::Gain(gain).into());
+    }
+    let mut heat = settings.heat;
+    if ui.checkbox(&mut heat, "Heat map").changed() {
+        commands.push(CompareCommand::Heat(heat).into());
+    }
+    ui.label(
+        RichText::new(format!(
+            "A change of 10 levels shows as {:.0}. Black: no change.",
+            (10.0_f32 * settings.gain).min(255.0)
+        ))
+        .weak(),
+    );
+}
+
+fn flicker_controls(ui: &mut Ui, settings: &CompareSettings, commands: &mut Commands) {
+    let mut auto = settings.flicker_auto;
+    let mut interval = settings.flicker_ms;
+    let a = ui.checkbox(&mut auto, "Alternate by itself").changed();
+    let b = ui
+        .add_enabled(
+            auto,
+            egui::Slider::new(&mut interval, FLICKER_RANGE)
+                .text("Interval")
+                .suffix(" ms"),
+        )
+        .changed();
+    if a || b {
+        commands.push(
+            CompareCommand::Flicker {
+                interval_ms: interval,
+                auto,
+            }
+            .into(),
+        );
+    }
+    ui.label(RichText::new("Hold Space to show B.").weak());
+}
+
 /// What makes the pair unfair to compare, in plain words.
-fn findings(ui: &mut Ui, c: &CompareState) {
+fn findings(ui: &mut Ui, c: &Comparison) {
+    let colours = palette(ui);
     if c.findings.is_empty() {
         ui.label(
-            RichText::new(
-                "Comparable: same person, view and light, and no treatment in the 14 days before either photo.",
-            )
-            .color(Color32::from_rgb(120, 200, 120)),
+            RichText::new(format!(
+                "Comparable: {}.",
+                crate::model::compare::comparable_text()
+            ))
+            .color(colours.good),
         );
         return;
     }
     for f in &c.findings {
         let (word, colour) = match f.severity {
-            Severity::Warning => ("Warning", Color32::from_rgb(255, 150, 60)),
-            Severity::Note => ("Note", Color32::GRAY),
+            Severity::Warning => ("Warning", colours.warning),
+            Severity::Note => ("Note", colours.note),
         };
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(word).strong().color(colour));
@@ -249,7 +271,7 @@ fn findings(ui: &mut Ui, c: &CompareState) {
 fn strip(
     ui: &mut Ui,
     state: &AppState,
-    c: &CompareState,
+    c: &Comparison,
     images: &mut ImageCache,
     shows: &mut Option<crate::model::PhotoId>,
     commands: &mut Commands,
@@ -259,101 +281,122 @@ fn strip(
         return;
     };
     if c.timeline.len() >= 2 {
-        ui.horizontal(|ui| {
-            super::action_button(ui, Action::PreviousPhoto, true, commands);
-            let last = c.timeline.len() - 1;
-            let mut at = c.timeline_position().unwrap_or(last);
-            let label = |i: usize| {
-                series.photo(c.timeline[i]).map_or(String::new(), |p| {
-                    let label = series.label(&p.photo);
-                    format!(
-                        "{} of {}: {}{}",
-                        i + 1,
-                        c.timeline.len(),
-                        label.date.format("%Y-%m-%d"),
-                        label
-                            .days_text()
-                            .map(|d| format!(" ({d})"))
-                            .unwrap_or_default()
-                    )
-                })
-            };
-            let response = ui.add(
-                egui::Slider::new(&mut at, 0..=last)
-                    .text("Timeline")
-                    .custom_formatter(|v, _| label(v as usize)),
-            );
-            if response.changed() {
-                commands.push(CompareCommand::Step(at).into());
-            }
-            super::action_button(ui, Action::NextPhoto, true, commands);
-            ui.label(
-                RichText::new("A stays at the baseline; B steps through the sessions.").weak(),
-            );
-        });
+        ui.horizontal(|ui| timeline(ui, c, series, commands));
     }
     egui::ScrollArea::horizontal().show(ui, |ui| {
         ui.horizontal(|ui| {
             for p in &series.photos {
-                let photo = &p.photo;
-                let size = Vec2::new(96.0 * photo.width as f32 / photo.height as f32, 96.0)
-                    .min(Vec2::splat(160.0));
-                let (rect, response) = ui.allocate_exact_size(size, Sense::click());
-                if ui.is_rect_visible(rect) {
-                    let texture = state
-                        .image_request(photo.id, &photo.hash, photo.format, Rendition::Thumbnail)
-                        .and_then(|r| images.get(&r));
-                    if let Some(t) = texture {
-                        ui.painter().image(
-                            t.id(),
-                            rect,
-                            egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
-                            Color32::WHITE,
-                        );
-                    } else {
-                        ui.painter().rect_filled(rect, 2.0, Color32::from_gray(40));
-                    }
-                    for (side, colour) in [(Side::A, A_COLOUR), (Side::B, B_COLOUR)] {
-                        if c.pair.side(side).id() == photo.id {
-                            ui.painter().rect_stroke(
-                                rect,
-                                2.0,
-                                egui::Stroke::new(3.0, colour),
-                                egui::StrokeKind::Inside,
-                            );
-                            ui.painter().text(
-                                rect.left_top() + Vec2::splat(4.0),
-                                egui::Align2::LEFT_TOP,
-                                side.name(),
-                                egui::FontId::proportional(14.0),
-                                colour,
-                            );
-                        }
-                    }
-                }
-                if photo.id == c.pair.b.id() && *shows != Some(photo.id) {
-                    // At once: a strip sliding under the pointer would misplace clicks.
-                    response.scroll_to_me_animation(None, egui::style::ScrollAnimation::none());
-                    *shows = Some(photo.id);
-                }
-                let label = series.label(photo);
-                response.widget_info(|| {
-                    egui::WidgetInfo::labeled(
-                        egui::Role::Button,
-                        true,
-                        format!("Filmstrip photo #{}", photo.id),
-                    )
-                });
-                let response = response.on_hover_text(format!(
-                    "{}\nClick: show as B. Right-click: show as A.",
-                    label.lines().join("\n")
-                ));
-                if response.clicked() {
-                    commands.push(CompareCommand::Set(Side::B, photo.id).into());
-                } else if response.secondary_clicked() {
-                    commands.push(CompareCommand::Set(Side::A, photo.id).into());
-                }
+                filmstrip_photo(ui, state, c, series, &p.photo, images, shows, commands);
             }
         });
     });
+}
+
+/// A stays at the baseline; the scrubber and the arrows step B through the sessions.
+fn timeline(
+    ui: &mut Ui,
+    c: &Comparison,
+    series: &crate::model::compare::SeriesPhotos,
+    commands: &mut Commands,
+) {
+    super::action_button(ui, Action::PreviousPhoto, true, commands);
+    let last = c.timeline.len() - 1;
+    let mut at = c.timeline_position().unwrap_or(last);
+    let label = |i: usize| {
+        series.photo(c.timeline[i]).map_or(String::new(), |p| {
+            let label = series.label(&p.photo);
+            format!(
+                "{} of {}: {}{}",
+                i + 1,
+                c.timeline.len(),
+                label.date.format("%Y-%m-%d"),
+                label
+                    .days_text()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default()
+            )
+        })
+    };
+    let response = ui.add(
+        egui::Slider::new(&mut at, 0..=last)
+            .text("Timeline")
+            .custom_formatter(|v, _| label(v as usize)),
+    );
+    if response.changed() {
+        commands.push(CompareCommand::Step(at).into());
+    }
+    super::action_button(ui, Action::NextPhoto, true, commands);
+    ui.label(RichText::new("A stays at the baseline; B steps through the sessions.").weak());
+}
+
+/// One photo of the filmstrip: a click shows it as B, a right-click as A.
+#[allow(clippy::too_many_arguments)]
+fn filmstrip_photo(
+    ui: &mut Ui,
+    state: &AppState,
+    c: &Comparison,
+    series: &crate::model::compare::SeriesPhotos,
+    photo: &crate::model::Photo,
+    images: &mut ImageCache,
+    shows: &mut Option<crate::model::PhotoId>,
+    commands: &mut Commands,
+) {
+    let size =
+        Vec2::new(96.0 * photo.width as f32 / photo.height as f32, 96.0).min(Vec2::splat(160.0));
+    let (rect, response) = ui.allocate_exact_size(size, Sense::click());
+    if ui.is_rect_visible(rect) {
+        let texture = state
+            .image_request(photo.id, &photo.hash, photo.format, Rendition::Thumbnail)
+            .and_then(|r| images.get(&r));
+        if let Some(t) = texture {
+            ui.painter().image(
+                t.id(),
+                rect,
+                egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+                theme::AS_IS,
+            );
+        } else {
+            ui.painter().rect_filled(rect, 2.0, palette(ui).placeholder);
+        }
+        for side in [Side::A, Side::B] {
+            let colour = side_colour(ui, side);
+            if c.pair.side(side).id() == photo.id {
+                ui.painter().rect_stroke(
+                    rect,
+                    2.0,
+                    egui::Stroke::new(3.0, colour),
+                    egui::StrokeKind::Inside,
+                );
+                ui.painter().text(
+                    rect.left_top() + Vec2::splat(4.0),
+                    egui::Align2::LEFT_TOP,
+                    side.name(),
+                    egui::FontId::proportional(14.0),
+                    colour,
+                );
+            }
+        }
+    }
+    if photo.id == c.pair.b.id() && *shows != Some(photo.id) {
+        // At once: a strip sliding under the pointer would misplace clicks.
+        response.scroll_to_me_animation(None, egui::style::ScrollAnimation::none());
+        *shows = Some(photo.id);
+    }
+    let label = series.label(photo);
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(
+            egui::Role::Button,
+            true,
+            format!("Filmstrip photo #{}", photo.id),
+        )
+    });
+    let response = response.on_hover_text(format!(
+        "{}\nClick: show as B. Right-click: show as A.",
+        label.lines().join("\n")
+    ));
+    if response.clicked() {
+        commands.push(CompareCommand::Set(Side::B, photo.id).into());
+    } else if response.secondary_clicked() {
+        commands.push(CompareCommand::Set(Side::A, photo.id).into());
+    }
 }

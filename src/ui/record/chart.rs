@@ -1,8 +1,9 @@
 //! Grades charted over a series with `egui_plot`.
 
 use crate::app::record::SeriesRecord;
+use crate::ui::theme::palette;
 use chrono::{Datelike, NaiveDate};
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 /// Days since the common era, as the charts' x axis.
 fn x_of(date: NaiveDate) -> f64 {
@@ -17,6 +18,7 @@ fn date_of(x: f64) -> Option<NaiveDate> {
 /// red marks along the bottom.
 pub(super) fn charts(ui: &mut Ui, r: &SeriesRecord) {
     let lines = r.charts();
+    let colours = palette(ui);
     ui.strong("Grades over time");
     if lines.is_empty() {
         ui.label(RichText::new("No grades yet: add one below to see it charted.").weak());
@@ -50,7 +52,7 @@ pub(super) fn charts(ui: &mut Ui, r: &SeriesRecord) {
                 for s in &r.sessions {
                     plot.vline(
                         egui_plot::VLine::new(format!("Session {}", s.date), x_of(s.date))
-                            .color(Color32::from_gray(90)),
+                            .color(colours.chart_session),
                     );
                 }
                 let points: Vec<[f64; 2]> =
@@ -70,7 +72,7 @@ pub(super) fn charts(ui: &mut Ui, r: &SeriesRecord) {
                 if !effects.is_empty() {
                     plot.points(
                         egui_plot::Points::new("Side effects", effects)
-                            .color(Color32::from_rgb(230, 80, 70))
+                            .color(colours.side_effect_mark)
                             .shape(egui_plot::MarkerShape::Diamond)
                             .radius(4.0),
                     );

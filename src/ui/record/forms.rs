@@ -3,12 +3,14 @@
 
 use super::{RecordPanel, combo, field, optional, optional_date, record};
 use crate::app::Commands;
+use crate::app::edit::NewSideEffect;
 use crate::app::record::{RecordCommand, SeriesRecord};
 use crate::catalogue::{NewGrade, NewSession};
 use crate::model::clinical::{DeviceKind, GradeScale, SideEffectKind};
 use crate::model::{Keyed, SessionId, SessionKind};
+use crate::ui::theme::palette;
 use chrono::NaiveDate;
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 #[derive(Debug, Default)]
 pub(super) struct SessionForm {
@@ -57,6 +59,48 @@ impl SessionForm {
             ..Self::default()
         }
     }
+
+    /// A session's details, to edit it.
+    fn of(s: &crate::model::Session) -> Self {
+        Self {
+            date: s.date.to_string(),
+            kind: Some(s.kind),
+            device_kind: s.device_kind,
+            model: s.device.clone(),
+            depth: s.needle_depth_mm.map_or(String::new(), |d| d.to_string()),
+            passes: s.passes.map_or(String::new(), |p| p.to_string()),
+            products: s.products.clone(),
+            numbing: s.numbing.clone(),
+            practitioner: s.practitioner.clone(),
+            cost: s
+                .cost_cents
+                .map_or(String::new(), |c| format!("{}.{:02}", c / 100, c % 100)),
+            currency: s.currency.clone().unwrap_or_default(),
+            notes: s.notes.clone(),
+            acknowledge: false,
+            editing: Some(s.id),
+        }
+    }
+
+    /// The session the form describes, or what is wrong with a field.
+    fn session(&self, series: crate::model::SeriesId) -> Result<NewSession, String> {
+        Ok(NewSession {
+            series: Some(series),
+            date: Some(optional_date(&self.date, "Date")?.ok_or("Date: give the session's date")?),
+            kind: self.kind,
+            device_kind: self.device_kind,
+            device: self.model.trim().to_owned(),
+            needle_depth_mm: optional(&self.depth, "Needle depth")?,
+            passes: optional(&self.passes, "Passes")?,
+            products: self.products.trim().to_owned(),
+            numbing: self.numbing.trim().to_owned(),
+            practitioner: self.practitioner.trim().to_owned(),
+            cost_cents: optional::<f64>(&self.cost, "Cost")?.map(|c| (c * 100.0).round() as i64),
+            currency: Some(self.currency.trim().to_owned()).filter(|c| !c.is_empty()),
+            notes: self.notes.trim().to_owned(),
+            acknowledge_contraindications: self.acknowledge,
+        })
+    }
 }
 
 impl RecordPanel {
@@ -64,24 +108,7 @@ impl RecordPanel {
         if let Some(id) = self.edit_request.take()
             && let Some(s) = r.sessions.iter().find(|s| s.id == id)
         {
-            self.session = SessionForm {
-                date: s.date.to_string(),
-                kind: Some(s.kind),
-                device_kind: s.device_kind,
-                model: s.device.clone(),
-                depth: s.needle_depth_mm.map_or(String::new(), |d| d.to_string()),
-                passes: s.passes.map_or(String::new(), |p| p.to_string()),
-                products: s.products.clone(),
-                numbing: s.numbing.clone(),
-                practitioner: s.practitioner.clone(),
-                cost: s
-                    .cost_cents
-                    .map_or(String::new(), |c| format!("{}.{:02}", c / 100, c % 100)),
-                currency: s.currency.clone().unwrap_or_default(),
-                notes: s.notes.clone(),
-                acknowledge: false,
-                editing: Some(id),
-            };
+            self.session = SessionForm::of(s);
         }
         let f = &mut self.session;
         ui.strong(if f.editing.is_some() {
@@ -122,7 +149,7 @@ impl RecordPanel {
                     names.join(", ")
                 ))
                 .strong()
-                .color(Color32::from_rgb(240, 140, 60)),
+                .color(palette(ui).warning),
             );
             ui.checkbox(
                 &mut f.acknowledge,
@@ -147,28 +174,7 @@ impl RecordPanel {
                     )
                     .clicked())
         {
-            let session = (|| {
-                Ok::<_, String>(NewSession {
-                    series: Some(r.series.id),
-                    date: Some(
-                        optional_date(&f.date, "Date")?.ok_or("Date: give the session's date")?,
-                    ),
-                    kind: f.kind,
-                    device_kind: f.device_kind,
-                    device: f.model.trim().to_owned(),
-                    needle_depth_mm: optional(&f.depth, "Needle depth")?,
-                    passes: optional(&f.passes, "Passes")?,
-                    products: f.products.trim().to_owned(),
-                    numbing: f.numbing.trim().to_owned(),
-                    practitioner: f.practitioner.trim().to_owned(),
-                    cost_cents: optional::<f64>(&f.cost, "Cost")?
-                        .map(|c| (c * 100.0).round() as i64),
-                    currency: Some(f.currency.trim().to_owned()).filter(|c| !c.is_empty()),
-                    notes: f.notes.trim().to_owned(),
-                    acknowledge_contraindications: f.acknowledge,
-                })
-            })();
-            match session {
+            match f.session(r.series.id) {
                 Ok(s) => {
                     self.problem = None;
                     f.acknowledge = false;
@@ -281,13 +287,13 @@ impl RecordPanel {
             match optional::<i64>(&f.day_after, "Day after") {
                 Ok(day) => {
                     self.problem = None;
-                    commands.push(record(RecordCommand::AddSideEffect {
+                    commands.push(record(RecordCommand::AddSideEffect(NewSideEffect {
                         session: f.session.expect("enabled only with a session"),
                         kind: f.kind.expect("enabled only with a kind"),
                         severity: f.severity,
                         day_after: day.unwrap_or(0),
                         notes: f.notes.trim().to_owned(),
-                    }));
+                    })));
                 }
                 Err(e) => self.problem = Some(e),
             }

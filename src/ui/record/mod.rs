@@ -11,15 +11,16 @@ use forms::{EffectForm, GradeForm, SessionForm};
 pub use person::person_window;
 
 use crate::app::record::{RecordCommand, SeriesRecord};
-use crate::app::{Action, AppState, Command, Commands};
+use crate::app::{Action, AppState, BrowseCommand, Command, Commands};
 use crate::catalogue::SeriesPlan;
 use crate::model::clinical::{ConsentScope, Mode, overdue_days};
 use crate::model::{Keyed, SeriesStatus, SessionId};
+use crate::ui::theme::{self, palette};
 use chrono::NaiveDate;
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 fn record(command: RecordCommand) -> Command {
-    Command::Record(command)
+    command.into()
 }
 
 #[derive(Debug, Default)]
@@ -94,24 +95,22 @@ impl RecordPanel {
         &mut self,
         ui: &mut Ui,
         state: &AppState,
+        r: &SeriesRecord,
         images: &mut crate::app::images::ImageCache,
         commands: &mut Commands,
     ) {
-        let Some(r) = &state.record else {
-            return;
-        };
         if self.plan.for_series != Some(r.series.id) {
             self.reset_for(r);
         }
         ui.horizontal_wrapped(|ui| {
             crate::ui::action_button(ui, Action::Back, true, commands);
             ui.heading(format!("{} · {}", r.person.name, r.series.title));
-            if state.mode == Mode::Clinic {
+            if state.library.mode == Mode::Clinic {
                 combo(ui, "Purpose", &mut self.purpose, "Choose a purpose");
             }
             if ui
                 .add_enabled(
-                    state.mode == Mode::Personal || self.purpose.is_some(),
+                    state.library.mode == Mode::Personal || self.purpose.is_some(),
                     egui::Button::new("Export CSV…"),
                 )
                 .on_hover_text("Sessions, grades and side effects as a spreadsheet file (RFC 4180)")
@@ -200,7 +199,8 @@ impl RecordPanel {
                 }
             }
         });
-        for (kind, terms) in [("Areas", &state.areas), ("Concerns", &state.concerns)] {
+        let o = &state.overview;
+        for (kind, terms) in [("Areas", &o.areas), ("Concerns", &o.concerns)] {
             ui.horizontal_wrapped(|ui| {
                 ui.label(kind);
                 for term in terms {
@@ -226,7 +226,7 @@ impl RecordPanel {
                             "Next session was due {due}: overdue by {days} days."
                         ))
                         .strong()
-                        .color(Color32::from_rgb(240, 110, 80)),
+                        .color(palette(ui).overdue),
                     );
                 }
                 None => {
@@ -332,7 +332,7 @@ fn sessions(
             if !effects.is_empty() {
                 ui.label(
                     RichText::new(format!("Side effects: {}", effects.join(", ")))
-                        .color(Color32::from_rgb(230, 120, 100)),
+                        .color(palette(ui).side_effect),
                 );
             }
             if let Some(ack) = &s.contraindications_acknowledged {
@@ -368,11 +368,11 @@ fn thumbnail(
                     t.id(),
                     rect,
                     egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
-                    Color32::WHITE,
+                    theme::AS_IS,
                 );
             }
             None => {
-                ui.painter().rect_filled(rect, 2.0, Color32::from_gray(40));
+                ui.painter().rect_filled(rect, 2.0, palette(ui).placeholder);
             }
         }
     }
@@ -383,6 +383,6 @@ fn thumbnail(
     );
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
     if response.on_hover_text(&label).clicked() {
-        commands.push(Command::OpenPhoto(photo.id));
+        commands.push(BrowseCommand::OpenPhoto(photo.id).into());
     }
 }

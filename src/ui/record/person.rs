@@ -1,21 +1,24 @@
 //! The person record window.
 
-use crate::app::{AppState, Command, Commands};
+use crate::app::record::PersonRecord;
+use crate::app::{AppState, Commands};
 use crate::model::Keyed;
 use crate::model::clinical::{ConsentScope, Mode};
 use egui::RichText;
 
 /// The person record: skin type, the contraindication checklist with the day each was
 /// noted, and (clinic mode) consent to each use, given or withdrawn.
-pub fn person_window(ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
+pub fn person_window(
+    ctx: &egui::Context,
+    state: &AppState,
+    r: &PersonRecord,
+    commands: &mut Commands,
+) {
     use crate::app::record::PersonCommand;
     use crate::model::clinical::{Contraindication, roman};
-    let Some(r) = &state.person_record else {
-        return;
-    };
-    let person = |c: PersonCommand| Command::Person(c);
+    let person = |c: PersonCommand| c.into();
     let mut open = true;
-    let title = if state.mode == Mode::Clinic {
+    let title = if state.library.mode == Mode::Clinic {
         format!("Patient record: {}", r.person.name)
     } else {
         format!("Record: {}", r.person.name)
@@ -57,7 +60,7 @@ pub fn person_window(ctx: &egui::Context, state: &AppState, commands: &mut Comma
                     }
                 });
             }
-            if state.mode == Mode::Clinic {
+            if state.library.mode == Mode::Clinic {
                 ui.separator();
                 ui.strong("Consent");
                 for scope in ConsentScope::ALL {

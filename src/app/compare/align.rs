@@ -1,0 +1,360 @@
+//! Aligning the pair being compared: landmarks the user places (fitted live), automatic
+//! alignment proposed in the background (accept or reject), reset, aligning a whole series
+//! to its baseline, and the pixel checks (colour, sharpness) of the aligned pair.
+
+use super::{CompareFeature, Comparison, reload_alignment};
+use crate::app::background::{Task, TaskProgress, WorkError};
+use crate::app::cx::Cx;
+use crate::app::edit::Edit;
+use crate::app::notices::Notices;
+use crate::catalogue::LandmarkPair;
+use crate::imaging::align::{AutoAlignment, auto_align};
+use crate::imaging::derive::PREVIEW_EDGE;
+use crate::jobs::export::load_pixels;
+use crate::library::Library;
+use crate::model::compare::PairQuality;
+use crate::model::transform::{Fit, FitError, fit_similarity};
+use crate::model::{AlignMethod, Photo, PhotoId, Side, Similarity};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Automatic alignment of the pair: running, or its proposal awaiting accept or reject.
+#[derive(Debug)]
+pub enum AutoProposal {
+    Running(Task<Result<AutoAlignment, WorkError>>),
+    Done(Result<AutoAlignment, WorkError>),
+}
+
+/// The alignment work on the pair being compared.
+#[derive(Debug, Default)]
+pub struct AlignWork {
+    /// Matching points (on A, on B), normalised coordinates of each photo.
+    pub landmarks: Vec<LandmarkPair>,
+    /// A point placed on one side, waiting for its match on the other.
+    pub pending: Option<(Side, [f64; 2])>,
+    /// The fit of the landmarks (with residuals), once there are any.
+    pub fit: Option<Result<Fit, FitError>>,
+    pub auto: Option<AutoProposal>,
+}
+
+/// Everything alignment can be asked to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AlignCommand {
+    /// A point on one side (normalised coordinates of that photo).
+    AddPoint(Side, [f64; 2]),
+    MovePoint(usize, Side, [f64; 2]),
+    DeletePoint(usize),
+    ClearPoints,
+    Auto,
+    AcceptAuto,
+    RejectAuto,
+    /// Forget B's alignment.
+    Reset,
+    /// Auto-align every photo of the timeline to its first (the baseline).
+    Series,
+    CancelSeries,
+    DismissSeries,
+}
+
+/// Why one photo of a series was not aligned.
+#[derive(Debug, thiserror::Error)]
+pub enum NotAligned {
+    /// Automatic alignment found no trustworthy match (the reason says why).
+    #[error("{0}")]
+    Declined(String),
+    #[error(transparent)]
+    Failed(#[from] WorkError),
+}
+
+/// One photo's outcome in a series alignment: its confidence, or why it was not aligned.
+pub type SeriesAlignRow = (PhotoId, chrono::NaiveDate, Result<f64, NotAligned>);
+
+/// Aligning a series to its baseline in the background.
+#[derive(Debug)]
+pub struct SeriesAlignJob {
+    pub task: Task<Result<Vec<SeriesAlignRow>, WorkError>>,
+    pub total: usize,
+    pub outcome: Option<Result<Vec<SeriesAlignRow>, WorkError>>,
+}
+
+impl SeriesAlignJob {
+    pub fn is_running(&self) -> bool {
+        self.outcome.is_none()
+    }
+}
+
+/// The quality checks of a pair, and the transform they were measured through.
+pub type QualityTask = (Similarity, Task<Result<PairQuality, WorkError>>);
+
+/// Both photos' previews, as pixels.
+pub(super) fn previews(
+    library: &Library,
+    a: &Photo,
+    b: &Photo,
+) -> Result<(image::RgbImage, image::RgbImage), WorkError> {
+    let load = |p: &Photo| load_pixels(library, p, PREVIEW_EDGE);
+    Ok((load(a)?, load(b)?))
+}
+
+impl CompareFeature {
+    pub(super) fn run_align(&mut self, command: AlignCommand, cx: &mut Cx) {
+        match command {
+            AlignCommand::DismissSeries => {
+                if self.series_align.as_ref().is_some_and(|j| !j.is_running()) {
+                    self.series_align = None;
+                }
+            }
+            AlignCommand::CancelSeries => {
+                if let Some(job) = &self.series_align {
+                    job.task.cancel();
+                }
+            }
+            AlignCommand::Series => self.start_series_alignment(cx),
+            command => edit_pair(command, cx),
+        }
+    }
+
+    fn start_series_alignment(&mut self, cx: &mut Cx) {
+        if self
+            .series_align
+            .as_ref()
+            .is_some_and(SeriesAlignJob::is_running)
+        {
+            cx.notices
+                .error("A series is already being aligned; wait for it or cancel it.");
+            return;
+        }
+        let (Some(library), Some(c)) = (cx.library.library().cloned(), cx.nav.comparison()) else {
+            return;
+        };
+        let Some(series) = c.pair.main_series() else {
+            cx.notices
+                .error("Align series: these photos are not in a series.");
+            return;
+        };
+        let photos: Vec<Photo> = c
+            .timeline
+            .iter()
+            .filter_map(|id| series.photo(*id).map(|p| p.photo.clone()))
+            .collect();
+        if photos.len() < 2 {
+            cx.notices
+                .error("Align series: the series has no other photo of this view to align.");
+            return;
+        }
+        let total = photos.len() - 1;
+        let task = Task::spawn("align-series", cx.ctx(), move |progress, cancel| {
+            align_series(&library, &photos, progress, cancel)
+        });
+        self.series_align = Some(SeriesAlignJob {
+            task,
+            total,
+            outcome: None,
+        });
+    }
+
+    /// Takes in a finished series alignment.
+    pub(in crate::app) fn poll_series_alignment(&mut self, notices: &mut Notices) -> bool {
+        let Some(job) = &mut self.series_align else {
+            return false;
+        };
+        if job.outcome.is_some() {
+            return false;
+        }
+        let Some(outcome) = job.task.poll_result() else {
+            return false;
+        };
+        match &outcome {
+            Ok(rows) => {
+                let aligned = rows.iter().filter(|r| r.2.is_ok()).count();
+                notices.info(format!(
+                    "Series aligned to its baseline: {aligned} aligned, {} declined.",
+                    rows.len() - aligned
+                ));
+            }
+            Err(e) => notices.error(format!("Aligning the series failed: {e}")),
+        }
+        job.outcome = Some(outcome);
+        true
+    }
+}
+
+/// Auto-aligns every photo after the first onto it, storing each alignment that is trusted.
+fn align_series(
+    library: &Library,
+    photos: &[Photo],
+    progress: &TaskProgress,
+    cancel: &AtomicBool,
+) -> Result<Vec<SeriesAlignRow>, WorkError> {
+    let mut catalogue = library.catalogue()?;
+    let base = &photos[0];
+    let base_pixels = load_pixels(library, base, PREVIEW_EDGE)?;
+    let total = photos.len() - 1;
+    let mut rows = Vec::new();
+    for (i, photo) in photos[1..].iter().enumerate() {
+        if cancel.load(Ordering::Relaxed) {
+            break;
+        }
+        progress.set(
+            i as f32 / total as f32,
+            &format!("Aligning {} of {total}", i + 1),
+        );
+        let date = photo.taken_at.local.date();
+        let outcome = (|| {
+            let pixels = load_pixels(library, photo, PREVIEW_EDGE).map_err(WorkError::from)?;
+            let found = auto_align(&base_pixels, &pixels);
+            found.verdict.clone().map_err(NotAligned::Declined)?;
+            catalogue
+                .save_alignment(
+                    photo.id,
+                    base.id,
+                    found.transform,
+                    AlignMethod::Auto,
+                    Some(found.confidence),
+                    None,
+                )
+                .map_err(WorkError::from)?;
+            Ok(found.confidence)
+        })();
+        rows.push((photo.id, date, outcome));
+    }
+    progress.set(1.0, "Done");
+    Ok(rows)
+}
+
+/// The commands that change the pair's landmarks or alignment.
+fn edit_pair(command: AlignCommand, cx: &mut Cx) {
+    let library = cx.library.library().cloned();
+    let ctx = cx.ctx().clone();
+    let Some(c) = cx.nav.comparison_mut() else {
+        return;
+    };
+    let (on_a, on_b) = (c.pair.a.id(), c.pair.b.id());
+    let work = &mut c.align;
+    let mut landmarks_changed = false;
+    let mut edit = None;
+    match command {
+        AlignCommand::AddPoint(side, p) => match work.pending.take() {
+            Some((other, q)) if other != side => {
+                work.landmarks.push(match side {
+                    Side::B => (q, p),
+                    Side::A => (p, q),
+                });
+                landmarks_changed = true;
+            }
+            _ => work.pending = Some((side, p)),
+        },
+        AlignCommand::MovePoint(i, side, p) => {
+            if let Some(pair) = work.landmarks.get_mut(i) {
+                match side {
+                    Side::A => pair.0 = p,
+                    Side::B => pair.1 = p,
+                }
+                landmarks_changed = true;
+            }
+        }
+        AlignCommand::DeletePoint(i) => {
+            if i < work.landmarks.len() {
+                work.landmarks.remove(i);
+                landmarks_changed = true;
+            }
+        }
+        AlignCommand::ClearPoints => {
+            work.landmarks.clear();
+            work.pending = None;
+            work.fit = None;
+        }
+        AlignCommand::Auto => {
+            let Some(library) = library else { return };
+            let (pa, pb) = (c.pair.a.photo.clone(), c.pair.b.photo.clone());
+            let task = Task::spawn("auto-align", &ctx, move |_, _| {
+                let (pa, pb) = previews(&library, &pa, &pb)?;
+                Ok(auto_align(&pa, &pb))
+            });
+            work.auto = Some(AutoProposal::Running(task));
+        }
+        AlignCommand::AcceptAuto => {
+            if let Some(AutoProposal::Done(Ok(found))) = &work.auto
+                && found.accepted()
+            {
+                edit = Some(Edit::Align {
+                    photo: on_b,
+                    reference: on_a,
+                    transform: found.transform,
+                    method: AlignMethod::Auto,
+                    confidence: Some(found.confidence),
+                    landmarks: None,
+                });
+                work.auto = None;
+            }
+        }
+        AlignCommand::RejectAuto => work.auto = None,
+        AlignCommand::Reset => {
+            *work = AlignWork::default();
+            edit = Some(Edit::ResetAlignment(on_b));
+        }
+        AlignCommand::Series | AlignCommand::CancelSeries | AlignCommand::DismissSeries => {}
+    }
+    if landmarks_changed {
+        edit = fit_landmarks(c);
+    }
+    if let Some(edit) = edit
+        && cx.edit(edit).is_some()
+    {
+        reload_alignment(cx);
+    }
+}
+
+/// Fits the landmarks; a fit is stored at once, so every view and export uses it.
+fn fit_landmarks(c: &mut Comparison) -> Option<Edit> {
+    let landmarks = c.align.landmarks.clone();
+    if landmarks.is_empty() {
+        c.align.fit = None;
+        return None;
+    }
+    let fit = fit_similarity(&landmarks);
+    c.align.fit = Some(fit.clone());
+    let fit = fit.ok()?;
+    Some(Edit::Align {
+        photo: c.pair.b.id(),
+        reference: c.pair.a.id(),
+        transform: fit.transform,
+        method: AlignMethod::Landmarks,
+        confidence: None,
+        landmarks: Some(landmarks),
+    })
+}
+
+/// Takes in a finished auto-alignment and pixel checks; starts the checks when the pair's
+/// transform changed.
+pub(in crate::app) fn poll_pair(c: &mut Comparison, library: &Arc<Library>, ctx: &egui::Context) {
+    if let Some(AutoProposal::Running(task)) = &c.align.auto
+        && let Some(result) = task.poll_result()
+    {
+        c.align.auto = Some(AutoProposal::Done(result));
+    }
+    if let Some((t, task)) = &c.quality_task
+        && let Some(result) = task.poll_result()
+    {
+        let t = *t;
+        c.quality_task = None;
+        // When the previews cannot be read the comparison says so already.
+        c.quality = Some((t, result));
+        c.refresh_findings();
+    }
+    let current = c.quality.as_ref().map(|(t, _)| *t);
+    if c.quality_task.is_some() || current == Some(c.transform()) {
+        return;
+    }
+    let (a, b, t) = (
+        c.pair.a.photo.clone(),
+        c.pair.b.photo.clone(),
+        c.transform(),
+    );
+    let library = Arc::clone(library);
+    let task = Task::spawn("pair-quality", ctx, move |_, _| {
+        let (pa, pb) = previews(&library, &a, &b)?;
+        Ok(crate::imaging::quality::pair_quality(&pa, &pb, &t))
+    });
+    c.quality_task = Some((t, task));
+}

@@ -1,0 +1,312 @@
+//! Running commands and polling background work: the one place the world changes. A command
+//! goes to the feature it belongs to; what the feature made stale is then read again once,
+//! and its follow-up commands run.
+
+use super::browse::{BrowseCommand, BrowseState};
+use super::command::{Action, Command};
+use super::compare::{CompareFeature, align, work};
+use super::cx::{Cx, Stale};
+use super::edit::Edit;
+use super::import::{ImportCommand, ImportState};
+use super::inspector::InspectorState;
+use super::library::LibraryCommand;
+use super::nav::{Modal, Screen, ZoomStep};
+use super::overview::Overview;
+use super::prefs::Prefs;
+use super::{AppState, dialogs, record};
+use crate::model::{Keyed, VocabTerm};
+use std::path::Path;
+
+/// The features, lent out beside a [`Cx`].
+struct Features<'a> {
+    overview: &'a mut Overview,
+    browse: &'a mut BrowseState,
+    inspector: &'a mut InspectorState,
+    import: &'a mut ImportState,
+    compare: &'a mut CompareFeature,
+    prefs: &'a mut Prefs,
+}
+
+impl AppState {
+    fn split(&mut self) -> (Cx<'_>, Features<'_>) {
+        (
+            Cx {
+                library: &mut self.library,
+                nav: &mut self.nav,
+                notices: &mut self.notices,
+                history: &mut self.history,
+                env: &self.env,
+                stale: Stale::NONE,
+                then: Vec::new(),
+            },
+            Features {
+                overview: &mut self.overview,
+                browse: &mut self.browse,
+                inspector: &mut self.inspector,
+                import: &mut self.import,
+                compare: &mut self.compare,
+                prefs: &mut self.prefs,
+            },
+        )
+    }
+
+    /// Runs one command, then reloads what it made stale and runs its follow-ups.
+    pub(super) fn run(&mut self, command: Command) {
+        if let Command::Library(LibraryCommand::OpenAt(path)) = command {
+            self.open_library(&path, None);
+            return;
+        }
+        let (mut cx, f) = self.split();
+        match command {
+            Command::Action(action) => f.action(action, &mut cx),
+            Command::Library(LibraryCommand::SetMode(mode)) => {
+                if cx.edit(Edit::Mode(mode)).is_some() {
+                    cx.library.mode = mode;
+                }
+            }
+            Command::Library(LibraryCommand::OpenAt(_)) => unreachable!("opened above"),
+            Command::People(c) => Overview::run(c, &mut cx),
+            Command::Browse(c) => f.browse.run(c, &mut cx),
+            Command::Photos(c) => f.inspector.run(c, f.browse.selection.ids(), &mut cx),
+            Command::Trash(c) => f.browse.run_trash(c, &mut cx),
+            Command::Import(c) => f.import.run(c, &mut cx),
+            Command::Compare(c) => f.compare.run(c, &mut cx),
+            Command::Record(c) => record::run_record(c, &mut cx),
+            Command::Person(c) => record::run_person(c, &mut cx),
+            Command::DismissNotice(i) => cx.notices.dismiss(i),
+            Command::SetTheme(theme) => f.prefs.theme = theme,
+        }
+        let after = cx_after(&mut cx);
+        self.after(after);
+    }
+
+    /// Reloads what went stale, then runs the follow-up commands.
+    fn after(&mut self, (stale, then): (Stale, Vec<Command>)) {
+        self.refresh(stale);
+        for command in then {
+            self.run(command);
+        }
+    }
+
+    /// Reads again what `stale` names, in order: people, series, grid, details, pages.
+    fn refresh(&mut self, stale: Stale) {
+        let person = self.browse.filter.person;
+        if let Some(loaded) = self.library.loaded.as_mut() {
+            let cat = &mut loaded.catalogue;
+            if stale.contains(Stale::PEOPLE)
+                && let Err(e) = self.overview.reload(cat)
+            {
+                self.notices
+                    .error(format!("Could not read the people list: {e}"));
+            }
+            if stale.contains(Stale::SERIES)
+                && let Err(e) = self.overview.reload_series(cat, person)
+            {
+                self.notices.error(format!("Could not read series: {e}"));
+            }
+        }
+        if stale.contains(Stale::PEOPLE)
+            && person.is_some_and(|p| self.overview.person(p).is_none())
+        {
+            // The person shown has gone: show everyone.
+            self.browse.filter.person = None;
+            self.overview.series.clear();
+            self.overview.sessions.clear();
+        }
+        if stale.contains(Stale::GRID) {
+            self.browse.request_grid(&mut self.library);
+        }
+        if stale.contains(Stale::DETAILS) {
+            let ids = self.browse.selection.ids_primary_first();
+            self.inspector.request(ids, &mut self.library);
+        }
+        if stale.contains(Stale::PAGES) {
+            let (mut cx, _) = self.split();
+            record::reload(&mut cx);
+            super::compare::reload_alignment(&mut cx);
+        }
+    }
+
+    /// Opens the library at `root` (creating it when missing) in place of the current one:
+    /// everything shown starts over.
+    pub(super) fn open_library(&mut self, root: &Path, demo_dir: Option<tempfile::TempDir>) {
+        let demo = demo_dir.is_some();
+        match self.library.open(root, demo_dir, &self.env.ctx) {
+            Ok(()) => {
+                if !demo {
+                    self.prefs.last_library = self.library.library().map(|l| l.root().to_owned());
+                }
+                self.nav.reset();
+                self.history.clear();
+                self.browse.reset();
+                self.inspector.clear();
+                self.refresh(Stale::PEOPLE);
+                self.apply_filter_prefs();
+                self.refresh(Stale::SERIES | Stale::GRID | Stale::DETAILS);
+            }
+            Err(e) => {
+                let message = format!("Could not open the library {}: {e}", root.display());
+                if self.library.loaded.is_some() {
+                    self.notices.error(message);
+                } else {
+                    self.library.error = Some(message);
+                }
+            }
+        }
+    }
+
+    /// Takes in what background threads finished. Call at the start of every frame.
+    pub fn poll(&mut self) {
+        if let Some(result) = self.library.poll_demo() {
+            match result {
+                Ok((dir, root)) => {
+                    self.open_library(&root, Some(dir));
+                    self.notices.info("Demo library opened. It lives in a temporary folder and is deleted when you quit.");
+                }
+                Err(e) => self
+                    .notices
+                    .error(format!("Could not generate the demo library: {e}")),
+            }
+        }
+        let (mut cx, f) = self.split();
+        let (grid, details) = cx
+            .library
+            .loaded
+            .as_mut()
+            .map_or((None, None), |l| (l.grid.poll(), l.details.poll()));
+        if let Some(answer) = grid {
+            f.browse.take_grid(answer, &mut cx);
+        }
+        if let Some(answer) = details {
+            f.inspector.take(answer, &mut cx);
+        }
+        f.import.poll(&mut cx);
+        f.compare.poll_export(cx.notices);
+        let aligned_series = f.compare.poll_series_alignment(cx.notices);
+        if let (Some(library), Some(c)) = (cx.library.library().cloned(), cx.nav.comparison_mut()) {
+            let settings = f.compare.settings;
+            let wanted = c.wanted_difference(&settings);
+            work::poll_difference(c, settings.mode, wanted, &library, &cx.env.ctx, cx.notices);
+            align::poll_pair(c, &library, &cx.env.ctx);
+        }
+        if aligned_series {
+            cx.stale(Stale::PAGES);
+        }
+        let after = cx_after(&mut cx);
+        self.after(after);
+    }
+
+    /// Applies filter choices saved in the preferences (by key) to this library's terms.
+    fn apply_filter_prefs(&mut self) {
+        let term = |list: &[VocabTerm], key: &Option<String>| {
+            key.as_ref()
+                .and_then(|k| list.iter().find(|t| &t.key == k).map(|t| t.id))
+        };
+        let filter = &mut self.browse.filter;
+        filter.area = term(&self.overview.areas, &self.prefs.filter_area);
+        filter.concern = term(&self.overview.concerns, &self.prefs.filter_concern);
+        filter.view = self
+            .prefs
+            .filter_view
+            .as_deref()
+            .and_then(crate::model::View::from_key);
+        filter.lighting = self
+            .prefs
+            .filter_lighting
+            .as_deref()
+            .and_then(crate::model::Lighting::from_key);
+    }
+
+    /// Remembers the filter's choices in the preferences.
+    pub(super) fn store_filter_prefs(&mut self) {
+        let key = |list: &[VocabTerm], id| {
+            list.iter()
+                .find(|t| Some(t.id) == id)
+                .map(|t| t.key.clone())
+        };
+        let filter = &self.browse.filter;
+        self.prefs.filter_area = key(&self.overview.areas, filter.area);
+        self.prefs.filter_concern = key(&self.overview.concerns, filter.concern);
+        self.prefs.filter_view = filter.view.map(|v| v.key().to_owned());
+        self.prefs.filter_lighting = filter.lighting.map(|l| l.key().to_owned());
+        self.prefs.sort = self.browse.sort;
+    }
+}
+
+/// What a handler left to do after it: the reloads and the follow-up commands.
+fn cx_after(cx: &mut Cx) -> (Stale, Vec<Command>) {
+    (std::mem::take(&mut cx.stale), std::mem::take(&mut cx.then))
+}
+
+impl Features<'_> {
+    /// An action means what the screen in front makes of it.
+    fn action(self, action: Action, cx: &mut Cx) {
+        let screen = cx.nav.front();
+        match action {
+            Action::ImportFiles => {
+                if let Some(paths) = dialogs::pick_photos(&cx.env.main_thread) {
+                    cx.then(ImportCommand::Prepare(paths));
+                }
+            }
+            Action::ImportFolder => {
+                if let Some(path) =
+                    dialogs::pick_folder(&cx.env.main_thread, "Import a folder of photos")
+                {
+                    cx.then(ImportCommand::Prepare(vec![path]));
+                }
+            }
+            Action::OpenLibrary => {
+                if let Some(path) =
+                    dialogs::pick_folder(&cx.env.main_thread, "Open or create a library folder")
+                {
+                    cx.then(LibraryCommand::OpenAt(path));
+                }
+            }
+            Action::OpenDemo => cx.library.start_demo(&cx.env.options.demo, &cx.env.ctx),
+            Action::AddPerson => self.overview.add_person.push(()),
+            Action::SelectAll => self.browse.select_all(cx),
+            Action::MoveToTrash => self.browse.move_to_trash(cx),
+            Action::Undo => cx.undo(),
+            Action::ShowTrash => self.browse.show_trash(cx),
+            Action::EmptyTrash => {
+                if self.overview.trash_count > 0 {
+                    cx.nav.show(Modal::ConfirmEmptyTrash);
+                }
+            }
+            Action::OpenViewer => {
+                if let Some(id) = self.browse.selection.primary() {
+                    cx.then(BrowseCommand::OpenPhoto(id));
+                }
+            }
+            Action::Back => cx.nav.back(),
+            Action::NextPhoto | Action::PreviousPhoto if screen != super::ScreenKind::Compare => {
+                self.browse
+                    .step(if action == Action::NextPhoto { 1 } else { -1 }, cx);
+            }
+            Action::ZoomIn | Action::ZoomOut | Action::ZoomFit | Action::ZoomActual => {
+                let step = ZoomStep::of(action).expect("a zoom action");
+                match cx.nav.screen_mut() {
+                    Screen::Viewer(v) => v.zoom.push(step),
+                    Screen::Compare(c) => c.zoom.push(step),
+                    Screen::Browse | Screen::Record(_) => {}
+                }
+            }
+            Action::ToggleSort => cx.then(BrowseCommand::SetSort(self.browse.toggled_sort())),
+            Action::ToggleHelp => {
+                if cx.nav.modal() == Some(&Modal::Help) {
+                    cx.nav.back();
+                } else {
+                    cx.nav.show(Modal::Help);
+                }
+            }
+            Action::Compare => {
+                CompareFeature::compare_selection(&self.browse.selection.ids(), cx);
+            }
+            comparing => {
+                if let Some(command) = self.compare.command_for(comparing, cx) {
+                    self.compare.run(command, cx);
+                }
+            }
+        }
+    }
+}

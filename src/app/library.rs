@@ -1,0 +1,184 @@
+//! The open library: its folder, the app's catalogue connection, the query threads that read
+//! it off the UI thread, personal or clinic mode, and the demo library being generated.
+
+use super::background::{QueryThread, WorkError};
+use super::browse::GridQuery;
+use super::inspector::Inspected;
+use crate::catalogue::{Catalogue, GridItem};
+use crate::jobs::demo::{DemoOptions, generate_demo};
+use crate::library::Library;
+use crate::model::PhotoId;
+use crate::model::clinical::Mode;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
+use std::sync::{Arc, Mutex};
+
+/// The app's edits wait this long for another process's write before saying the library is
+/// busy: long enough for an import's transaction, short enough not to freeze the window.
+const UI_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Everything about the library in use.
+#[derive(Debug)]
+pub struct LibraryState {
+    pub loaded: Option<LoadedLibrary>,
+    /// Why no library is open, shown instead of the browser.
+    pub error: Option<String>,
+    pub demo: Option<DemoJob>,
+    /// Personal or clinic (consent recorded and checked on exports).
+    pub mode: Mode,
+    /// Changes whenever another library is opened: what is cached by photo id starts over.
+    pub opened: u64,
+}
+
+impl Default for LibraryState {
+    fn default() -> Self {
+        Self {
+            loaded: None,
+            error: None,
+            demo: None,
+            mode: Mode::Personal,
+            opened: 0,
+        }
+    }
+}
+
+/// The open library and the connections to its catalogue.
+pub struct LoadedLibrary {
+    pub library: Arc<Library>,
+    pub catalogue: Catalogue,
+    pub(super) grid: QueryThread<GridQuery, Vec<GridItem>>,
+    pub(super) details: QueryThread<Vec<PhotoId>, Inspected>,
+    /// Keeps a generated demo library alive; it is deleted when the app closes.
+    pub demo_dir: Option<tempfile::TempDir>,
+}
+
+impl std::fmt::Debug for LoadedLibrary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedLibrary")
+            .field("root", &self.library.root())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Everything the library can be asked to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LibraryCommand {
+    OpenAt(PathBuf),
+    /// Personal or clinic.
+    SetMode(Mode),
+}
+
+impl LibraryState {
+    pub fn library(&self) -> Option<&Arc<Library>> {
+        self.loaded.as_ref().map(|l| &l.library)
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.loaded.as_ref().is_some_and(|l| l.demo_dir.is_some())
+    }
+
+    /// Opens the library at `root` (creating it when missing) in place of the current one.
+    pub(super) fn open(
+        &mut self,
+        root: &Path,
+        demo_dir: Option<tempfile::TempDir>,
+        ctx: &egui::Context,
+    ) -> Result<(), crate::library::LibraryError> {
+        let library = Arc::new(Library::open(root)?);
+        let mut catalogue = library.catalogue()?;
+        catalogue.set_busy_timeout(UI_BUSY_TIMEOUT)?;
+        self.mode = catalogue.mode()?;
+        let grid = QueryThread::spawn(
+            "grid-query",
+            Arc::clone(&library),
+            ctx.clone(),
+            |cat, q: GridQuery| cat.grid_items(&q.filter, q.order),
+        );
+        let details = QueryThread::spawn(
+            "details-query",
+            Arc::clone(&library),
+            ctx.clone(),
+            super::inspector::inspect,
+        );
+        self.loaded = Some(LoadedLibrary {
+            library,
+            catalogue,
+            grid,
+            details,
+            demo_dir,
+        });
+        self.error = None;
+        self.opened += 1;
+        Ok(())
+    }
+
+    pub(super) fn start_demo(&mut self, options: &DemoOptions, ctx: &egui::Context) {
+        if self.demo.is_none() {
+            self.demo = Some(DemoJob::start(options.clone(), ctx.clone()));
+        }
+    }
+
+    /// The generated demo library, once it is there.
+    pub(super) fn poll_demo(&mut self) -> Option<Result<(tempfile::TempDir, PathBuf), WorkError>> {
+        let result = self.demo.as_ref()?.poll()?;
+        self.demo = None;
+        Some(result)
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.demo.is_some()
+            || self
+                .loaded
+                .as_ref()
+                .is_some_and(|l| l.grid.is_waiting() || l.details.is_waiting())
+    }
+}
+
+/// The demo library being generated into a temporary folder.
+#[derive(Debug)]
+pub struct DemoJob {
+    pub progress: Arc<Mutex<(usize, usize)>>,
+    result: Receiver<Result<(tempfile::TempDir, PathBuf), WorkError>>,
+}
+
+impl DemoJob {
+    fn start(options: DemoOptions, ctx: egui::Context) -> Self {
+        let progress = Arc::new(Mutex::new((0, crate::jobs::demo::demo_photo_count())));
+        let (tx, result) = sync_channel(1);
+        let p = Arc::clone(&progress);
+        std::thread::Builder::new()
+            .name("demo".into())
+            .spawn(move || {
+                let outcome = (|| {
+                    let dir = tempfile::Builder::new()
+                        .prefix("skinlapse-demo-")
+                        .tempdir()
+                        .map_err(WorkError::TempDir)?;
+                    let root = dir.path().join("library");
+                    generate_demo(&root, &options, &mut |done, total| {
+                        *p.lock().expect("demo progress poisoned") = (done, total);
+                        ctx.request_repaint();
+                    })?;
+                    Ok((dir, root))
+                })();
+                let _ = tx.send(outcome);
+                ctx.request_repaint();
+            })
+            .expect("spawning the demo thread");
+        Self { progress, result }
+    }
+
+    /// The generated library's folder (kept alive by the `TempDir`), once done.
+    fn poll(&self) -> Option<Result<(tempfile::TempDir, PathBuf), WorkError>> {
+        match self.result.try_recv() {
+            Ok(r) => Some(r),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err(WorkError::Stopped("demo".into()))),
+        }
+    }
+
+    /// Photos generated so far, and how many there will be.
+    pub fn counts(&self) -> (usize, usize) {
+        *self.progress.lock().expect("demo progress poisoned")
+    }
+}
