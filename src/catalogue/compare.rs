@@ -136,6 +136,7 @@ mod tests {
                 hash: ContentHash::of(&[day as u8, view as u8]),
                 format: PhotoFormat::Jpeg,
                 original_name: format!("{day}.jpg"),
+                original_name_raw: None,
                 file_size: 1,
                 width: 4,
                 height: 3,

@@ -40,11 +40,47 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/002_trash_purge.sql"),
     include_str!("migrations/003_alignment.sql"),
     include_str!("migrations/004_clinical_record.sql"),
+    NAMES_MIGRATION,
 ];
+
+const NAMES_MIGRATION: &str = include_str!("migrations/005_names.sql");
 
 /// The numbered schema migrations, applied in order on open.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(
+        MIGRATION_SQL
+            .iter()
+            .map(|sql| {
+                if *sql == NAMES_MIGRATION {
+                    M::up_with_hook(sql, respell_names)
+                } else {
+                    M::up(sql)
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Names stored before they were normalised get their one spelling (NFC), unless that would
+/// collide with another row (two people the user told apart stay apart).
+fn respell_names(tx: &Transaction<'_>) -> rusqlite_migration::HookResult {
+    for (table, column) in [("person", "name"), ("series", "title"), ("term", "name")] {
+        let rows: Vec<(i64, String)> = {
+            let mut stmt = tx.prepare(&format!("SELECT id, {column} FROM {table}"))?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        for (id, name) in rows {
+            let key = crate::model::names::name_key(&name);
+            if key != name {
+                tx.execute(
+                    &format!("UPDATE OR IGNORE {table} SET {column} = ?2 WHERE id = ?1"),
+                    rusqlite::params![id, key],
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The schema version a fully migrated catalogue has.
@@ -220,7 +256,9 @@ impl Catalogue {
 fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // FULL: in WAL mode every commit is synced to disk before it returns, so what is
+    // reported saved (an `imported` line) survives a power cut, not only a crash.
+    conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     Ok(())
 }

@@ -81,7 +81,7 @@ fn find_series(conn: &Connection, person: PersonId, title: &str) -> Result<Optio
     Ok(conn
         .query_row(
             "SELECT id FROM series WHERE person_id = ?1 AND title = ?2",
-            params![person, title.trim()],
+            params![person, crate::model::names::name_key(title)],
             |r| r.get(0),
         )
         .optional()?)

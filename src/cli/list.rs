@@ -3,6 +3,7 @@
 use super::{Failure, open_library};
 use crate::catalogue::PhotoListing;
 use crate::model::Keyed;
+use crate::model::printable::printable;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -127,6 +128,6 @@ fn human_line(l: &PhotoListing) -> String {
         owner,
         p.view.map_or("-", Keyed::key),
         tags.join(", "),
-        p.original_name
+        printable(&p.original_name)
     )
 }

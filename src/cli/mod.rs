@@ -125,7 +125,11 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(failure) => {
-            eprintln!("skinlapse: {}", failure.message);
+            // Messages name files, whose names may hold escape sequences or newlines.
+            eprintln!(
+                "skinlapse: {}",
+                crate::model::printable::printable(&failure.message)
+            );
             ExitCode::from(failure.code)
         }
     }

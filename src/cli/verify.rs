@@ -2,6 +2,7 @@
 
 use super::{Failure, open_library};
 use crate::jobs::{VerifyOptions, verify};
+use crate::model::printable::printable_path;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -22,7 +23,7 @@ pub fn run(library: Option<PathBuf>, args: &VerifyArgs) -> Result<ExitCode, Fail
         &|_, _| {},
     )?;
     for path in &report.repaired {
-        println!("repaired {}", path.display());
+        println!("repaired {}", printable_path(path));
     }
     for problem in &report.problems {
         println!("problem {problem}");

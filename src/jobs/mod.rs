@@ -7,6 +7,7 @@ pub mod failpoint;
 pub mod import;
 pub mod record;
 pub mod scale;
+pub mod source;
 pub mod verify;
 
 pub use import::{

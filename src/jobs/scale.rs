@@ -110,6 +110,7 @@ pub fn generate_scale_library(
                     hash,
                     format: PhotoFormat::Jpeg,
                     original_name: format!("IMG_{n:06}.jpg"),
+                    original_name_raw: None,
                     file_size: bytes.len() as u64,
                     width: 128,
                     height: 96,

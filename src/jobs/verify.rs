@@ -5,6 +5,7 @@ use super::worker_count;
 use crate::imaging::metadata::Orientation;
 use crate::imaging::{decode, derive_previews, read_metadata};
 use crate::library::{Library, LibraryError};
+use crate::model::printable::{printable, printable_path};
 use crate::model::{ContentHash, PhotoFormat, PhotoId};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -30,9 +31,10 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = printable_path(&self.path);
         match self.photo {
-            Some(id) => write!(f, "photo {id}: {} ({})", self.what, self.path.display()),
-            None => write!(f, "{} ({})", self.what, self.path.display()),
+            Some(id) => write!(f, "photo {id}: {} ({path})", printable(&self.what)),
+            None => write!(f, "{} ({path})", printable(&self.what)),
         }
     }
 }

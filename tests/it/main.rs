@@ -9,6 +9,8 @@ mod compare;
 mod concurrency;
 mod corruption;
 mod crash;
+mod durability;
+mod hostile;
 mod import;
 mod migrations;
 mod query_plans;
