@@ -28,6 +28,7 @@ pub use series::{Assignment, AssignmentSpec};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -110,8 +111,22 @@ pub enum CatalogueError {
         found: usize,
         latest: usize,
     },
+    #[error(
+        "catalogue {path} has schema version {found} and needs upgrading to {latest}: open it once to change something (import, or the app)"
+    )]
+    NeedsUpgrade {
+        path: PathBuf,
+        found: usize,
+        latest: usize,
+    },
     #[error("database error: {0}")]
     Sql(rusqlite::Error),
+    #[error(
+        "the disk holding the library is full: free some space and try again (nothing was half-written)"
+    )]
+    DiskFull,
+    #[error("the library is read-only here: it can be listed and exported from, not changed")]
+    ReadOnly,
     #[error(
         "the library is busy: another Skinlapse window or command is writing to it; try again in a moment"
     )]
@@ -130,6 +145,8 @@ impl From<rusqlite::Error> for CatalogueError {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 Self::Busy
             }
+            Some(rusqlite::ErrorCode::DiskFull) => Self::DiskFull,
+            Some(rusqlite::ErrorCode::ReadOnly) => Self::ReadOnly,
             _ => Self::Sql(e),
         }
     }
@@ -155,19 +172,82 @@ fn all_rows<T, P: rusqlite::Params>(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// How a catalogue file is opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Created when missing, migrated, written.
+    Create,
+    /// It must exist; migrated, written.
+    ReadWrite,
+    /// It must exist and be at the latest schema; nothing is ever written, so this works on
+    /// a read-only or full disk and never waits behind another process's write.
+    ReadOnly,
+}
+
+fn is_unwritable(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(
+            rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::ReadOnly
+                | rusqlite::ErrorCode::DiskFull
+                | rusqlite::ErrorCode::SystemIoFailure
+        )
+    )
+}
+
 impl Catalogue {
     /// Opens (creating if needed) and migrates the catalogue at `path`.
     pub fn open(path: &Path) -> Result<Self> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|source| CatalogueError::Open {
+        Self::open_with(path, Access::Create)
+    }
+
+    /// Opens the catalogue at `path` as `access` says.
+    pub fn open_with(path: &Path, access: Access) -> Result<Self> {
+        let open_err = |source| {
+            explain_io_error(
+                CatalogueError::Open {
+                    path: path.to_owned(),
+                    source,
+                },
+                Some(path),
+            )
+        };
+        let base = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let flags = match access {
+            Access::Create => {
+                base | OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
+            }
+            Access::ReadWrite => base | OpenFlags::SQLITE_OPEN_READ_WRITE,
+            Access::ReadOnly => base | OpenFlags::SQLITE_OPEN_READ_ONLY,
+        };
+        if access != Access::ReadOnly {
+            let conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
+            return Self::setup(conn, path);
+        }
+        let opened = Connection::open_with_flags(path, flags)
+            .and_then(|mut conn| configure_read_only(&mut conn).map(|()| conn));
+        let conn = match opened {
+            Ok(conn) => conn,
+            // A WAL catalogue is read through its shared-memory file, which a read-only or
+            // full disk may not let us create: read the file as it is, then.
+            Err(e) if is_unwritable(&e) => {
+                let uri = immutable_uri(path);
+                let mut conn = Connection::open_with_flags(&uri, flags).map_err(open_err)?;
+                configure_read_only(&mut conn).map_err(open_err)?;
+                conn
+            }
+            Err(e) => return Err(open_err(e)),
+        };
+        let found: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found != latest_schema_version() {
+            return Err(CatalogueError::NeedsUpgrade {
                 path: path.to_owned(),
-                source,
-            })?;
-        Self::setup(conn, path)
+                found,
+                latest: latest_schema_version(),
+            });
+        }
+        Ok(Self { conn })
     }
 
     /// A private in-memory catalogue, for tests and benchmarks of the SQL alone.
@@ -176,12 +256,17 @@ impl Catalogue {
     }
 
     fn setup(mut conn: Connection, path: &Path) -> Result<Self> {
-        let open_err = |source| CatalogueError::Open {
-            path: path.to_owned(),
-            source,
+        let open_err = |source| {
+            explain_io_error(
+                CatalogueError::Open {
+                    path: path.to_owned(),
+                    source,
+                },
+                Some(path),
+            )
         };
         configure(&mut conn).map_err(open_err)?;
-        migrate(&mut conn, path)?;
+        migrate(&mut conn, path).map_err(|e| explain_io_error(e, Some(path)))?;
         let mut catalogue = Self { conn };
         catalogue.ensure_builtin_terms()?;
         Ok(catalogue)
@@ -190,12 +275,15 @@ impl Catalogue {
     /// Runs `f` in a write transaction that takes the write lock up front, so two writers
     /// queue on the busy timeout instead of failing on a lock upgrade.
     fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
-        tx.commit()?;
-        Ok(value)
+        let result = (|| {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        result.map_err(|e| explain_io_error(e, self.conn.path().map(Path::new)))
     }
 
     /// Runs `f` in a read transaction: one consistent snapshot even while others write.
@@ -252,9 +340,63 @@ impl Catalogue {
     }
 }
 
+/// `SQLite` reports a full disk as a plain I/O error when it is met writing the WAL index:
+/// say what it is when the disk holding the catalogue is (all but) full.
+fn explain_io_error(e: CatalogueError, path: Option<&Path>) -> CatalogueError {
+    let io = match &e {
+        CatalogueError::Sql(source) | CatalogueError::Open { source, .. } => matches!(
+            source.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::SystemIoFailure | rusqlite::ErrorCode::DiskFull)
+        ),
+        _ => false,
+    };
+    match path.filter(|p| !p.as_os_str().is_empty()) {
+        Some(path) if io && disk_nearly_full(path) => CatalogueError::DiskFull,
+        _ => e,
+    }
+}
+
+/// Whether the file system holding `path` has (almost) no room left.
+#[cfg(unix)]
+pub fn disk_nearly_full(path: &Path) -> bool {
+    let dir = path.parent().unwrap_or(path);
+    rustix::fs::statvfs(dir).is_ok_and(|s| s.f_bavail.saturating_mul(s.f_frsize) < 4 << 20)
+}
+
+#[cfg(not(unix))]
+pub fn disk_nearly_full(_path: &Path) -> bool {
+    false
+}
+
+/// `path` as a URI that opens it immutable: read as it is, no locks, no shared memory.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for &b in path.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_graphic() && !matches!(b, b'?' | b'#' | b'%') || b == b' ' {
+            uri.push(char::from(b));
+        } else {
+            let _ = write!(uri, "%{b:02X}");
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+/// A read-only connection: nothing that writes (not even the journal mode).
+fn configure_read_only(conn: &mut Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Reading the schema fails here, not at the first query, when the file cannot be read.
+    conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?;
+    Ok(())
+}
+
 /// Pragmas are per connection, so every connection gets them, outside the migrations.
 fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Sorts and temporary tables stay in memory: nothing of the catalogue in /tmp.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: in WAL mode every commit is synced to disk before it returns, so what is
     // reported saved (an `imported` line) survives a power cut, not only a crash.

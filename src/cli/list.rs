@@ -1,6 +1,6 @@
 //! `skinlapse list`
 
-use super::{Failure, open_library};
+use super::{Failure, open_library_for_reading};
 use crate::catalogue::PhotoListing;
 use crate::model::Keyed;
 use crate::model::printable::printable;
@@ -74,7 +74,7 @@ impl<'a> From<&'a PhotoListing> for PhotoJson<'a> {
 }
 
 pub fn run(library: Option<PathBuf>, args: &ListArgs) -> Result<ExitCode, Failure> {
-    let library = open_library(library)?;
+    let library = open_library_for_reading(library)?;
     let mut catalogue = library.catalogue()?;
     let mut person = None;
     if let Some(name) = &args.person {

@@ -113,10 +113,29 @@ pub fn library_root(cli_choice: Option<PathBuf>) -> Result<PathBuf, Failure> {
     })
 }
 
+/// Opens the library for reading and writing; what opening did that the user should know
+/// (modes tightened) goes to stderr.
 pub fn open_library(cli_choice: Option<PathBuf>) -> Result<Library, Failure> {
     let root = library_root(cli_choice)?;
-    Library::open(&root)
-        .map_err(|e| Failure::runtime(format!("cannot open library {}: {e}", root.display())))
+    let library = Library::open(&root).map_err(|e| cannot_open(&root, &e))?;
+    for notice in library.notices() {
+        eprintln!("skinlapse: {notice}");
+    }
+    Ok(library)
+}
+
+/// Opens the library for commands that only read: nothing is written, so this works on a
+/// read-only or full disk and does not wait behind another process's write.
+pub fn open_library_for_reading(cli_choice: Option<PathBuf>) -> Result<Library, Failure> {
+    let root = library_root(cli_choice)?;
+    Library::open_for_reading(&root).map_err(|e| cannot_open(&root, &e))
+}
+
+fn cannot_open(root: &std::path::Path, e: &crate::library::LibraryError) -> Failure {
+    Failure::runtime(format!(
+        "cannot open library {}: {e}",
+        crate::model::printable::printable_path(root)
+    ))
 }
 
 /// Parses the arguments, runs the command, and turns the outcome into an exit code.

@@ -1,7 +1,7 @@
 //! `skinlapse series|session|grade`: scripting the clinical record. Validation errors name
 //! the field and the allowed range (exit 2).
 
-use super::{Failure, open_library};
+use super::{Failure, open_library, open_library_for_reading};
 use crate::catalogue::{Catalogue, NewGrade, NewSession, SeriesPlan};
 use crate::model::clinical::{DeviceKind, GradeScale, next_due, overdue_days};
 use crate::model::{Keyed, PhotoId, SeriesId, SeriesStatus, SessionId, SessionKind, parse_keyed};
@@ -142,7 +142,10 @@ fn person_id(cat: &mut Catalogue, name: &str) -> Result<crate::model::PersonId, 
 }
 
 pub fn run_series(library: Option<PathBuf>, command: SeriesCommand) -> Result<ExitCode, Failure> {
-    let library = open_library(library)?;
+    let library = match command {
+        SeriesCommand::List(_) => open_library_for_reading(library)?,
+        SeriesCommand::Add(_) => open_library(library)?,
+    };
     let mut cat = library.catalogue()?;
     match command {
         SeriesCommand::Add(args) => {
@@ -204,7 +207,10 @@ pub fn run_series(library: Option<PathBuf>, command: SeriesCommand) -> Result<Ex
 }
 
 pub fn run_session(library: Option<PathBuf>, command: SessionCommand) -> Result<ExitCode, Failure> {
-    let library = open_library(library)?;
+    let library = match command {
+        SessionCommand::List(_) => open_library_for_reading(library)?,
+        SessionCommand::Add(_) => open_library(library)?,
+    };
     let mut cat = library.catalogue()?;
     match command {
         SessionCommand::Add(a) => {

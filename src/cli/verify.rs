@@ -1,6 +1,6 @@
 //! `skinlapse verify`
 
-use super::{Failure, open_library};
+use super::{Failure, open_library, open_library_for_reading};
 use crate::jobs::{VerifyOptions, verify};
 use crate::model::printable::printable_path;
 use std::path::PathBuf;
@@ -14,7 +14,12 @@ pub struct VerifyArgs {
 }
 
 pub fn run(library: Option<PathBuf>, args: &VerifyArgs) -> Result<ExitCode, Failure> {
-    let library = open_library(library)?;
+    // Only repairing writes; a plain check reads, so it works on a read-only library too.
+    let library = if args.repair_cache {
+        open_library(library)?
+    } else {
+        open_library_for_reading(library)?
+    };
     let report = verify(
         &library,
         VerifyOptions {

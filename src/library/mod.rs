@@ -10,13 +10,17 @@
 //! <library>/tmp/<owner>/                  that process's files being written
 //! ```
 
+mod folder;
+pub mod modes;
 mod owner;
 mod recovery;
 
 pub use recovery::RecoveryReport;
 
-use crate::catalogue::{Catalogue, CatalogueError};
+use crate::catalogue::{Access, Catalogue, CatalogueError};
 use crate::model::{ContentHash, PhotoFormat};
+use folder::Found;
+use modes::{create_private_dir_all, create_private_file};
 use owner::Owner;
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -24,6 +28,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub const CATALOGUE_FILE: &str = "catalog.sqlite";
+/// The wrapped key of an encrypted library.
+pub const KEY_FILE: &str = "library.key";
+
+/// The folders every library has.
+const FOLDERS: &[&str] = &["originals", "cache/previews", "cache/thumbs", "tmp"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum LibraryError {
@@ -35,6 +44,29 @@ pub enum LibraryError {
     },
     #[error("{path} is a file, not a library folder")]
     NotAFolder { path: PathBuf },
+    #[error(
+        "{path} is not empty and holds no Skinlapse catalogue: a new library is made only in an empty or new folder"
+    )]
+    NotALibrary { path: PathBuf },
+    #[error(
+        "the catalogue {}/catalog.sqlite is {} but the library holds {originals} photo files in originals/: the people, series, sessions and grades were in that file. Nothing was changed. To recover, put catalog.sqlite back from a copy, or restore your last backup into a new folder (skinlapse restore BACKUP --library NEWDIR); to keep only the photos, import them into a new library (skinlapse --library NEWDIR import {}/originals)",
+        .root.display(),
+        if *.empty { "empty (0 bytes)" } else { "missing" },
+        .root.display()
+    )]
+    CatalogueMissing {
+        root: PathBuf,
+        /// The file is there but holds nothing (else it is gone).
+        empty: bool,
+        originals: usize,
+    },
+    #[error(
+        "the disk holding the library {} is full: free some space and try again (nothing was half-written; the library can still be listed)",
+        .root.display()
+    )]
+    DiskFull { root: PathBuf },
+    #[error("the library {} is open read-only: it can be listed and exported from, not changed", .root.display())]
+    ReadOnly { root: PathBuf },
     #[error(transparent)]
     Catalogue(#[from] CatalogueError),
 }
@@ -49,13 +81,24 @@ pub(crate) fn io_at(path: &Path) -> impl FnOnce(io::Error) -> LibraryError + '_ 
     }
 }
 
-/// An open library. Holding it holds this process's owner lock, which tells other processes
-/// that our unfinished imports are alive and not debris.
+/// How to open a library.
+#[derive(Clone, Debug, Default)]
+pub struct OpenOptions {
+    /// Never write: no recovery, no lock file, a read-only catalogue. Works on a read-only
+    /// or full disk, and never waits behind another process's write.
+    pub read_only: bool,
+}
+
+/// An open library. Holding it (read-write) holds this process's owner lock, which tells
+/// other processes that our unfinished imports are alive and not debris.
 #[derive(Debug)]
 pub struct Library {
     root: PathBuf,
-    owner: Owner,
+    /// None when opened read-only.
+    owner: Option<Owner>,
     temp_counter: AtomicU64,
+    /// Things the user should be told about opening (modes tightened, say).
+    notices: Vec<String>,
 }
 
 /// A file written and synced in this process's temporary folder, not yet in place.
@@ -77,32 +120,106 @@ impl Drop for TempFile {
     }
 }
 
+/// Makes a new library's folders and its empty catalogue file, all private.
+fn create_skeleton(root: &Path) -> io::Result<()> {
+    create_private_dir_all(root)?;
+    for dir in FOLDERS {
+        create_private_dir_all(&root.join(dir))?;
+    }
+    // SQLite gives the WAL and shared-memory files the catalogue's own mode.
+    let catalogue = root.join(CATALOGUE_FILE);
+    if !catalogue.exists() {
+        create_private_file(&catalogue)?;
+    }
+    sync_dir(root);
+    Ok(())
+}
+
 impl Library {
     /// The library in the platform data folder (e.g. `~/.local/share/skinlapse`).
     pub fn default_root() -> Option<PathBuf> {
         directories::ProjectDirs::from("", "", "Skinlapse").map(|d| d.data_dir().to_owned())
     }
 
-    /// Opens the library at `root`, creating the folder and catalogue when missing, and rolls
-    /// back any import a dead process left unfinished.
+    /// Opens the library at `root` for reading and writing, making a new one when the folder
+    /// is new or empty, and rolls back any import a dead process left unfinished.
     pub fn open(root: &Path) -> Result<Self> {
-        if root.is_file() {
-            return Err(LibraryError::NotAFolder {
-                path: root.to_owned(),
-            });
+        Self::open_with(root, &OpenOptions::default())
+    }
+
+    /// Opens an existing library without writing anything when it can (falling back to
+    /// [`Library::open`] for a new library or a catalogue that needs upgrading): for listing.
+    pub fn open_for_reading(root: &Path) -> Result<Self> {
+        if folder::inspect(root)? == Found::Library {
+            match Self::open_with(root, &OpenOptions { read_only: true }) {
+                Err(LibraryError::Catalogue(CatalogueError::NeedsUpgrade { .. })) => {}
+                other => return other,
+            }
         }
-        for dir in ["originals", "cache/previews", "cache/thumbs", "tmp"] {
-            let path = root.join(dir);
-            fs::create_dir_all(&path).map_err(io_at(&path))?;
+        Self::open(root)
+    }
+
+    pub fn open_with(root: &Path, options: &OpenOptions) -> Result<Self> {
+        let found = folder::inspect(root)?;
+        let full = |e: io::Error, path: &Path| {
+            if is_disk_full(&e) {
+                LibraryError::DiskFull {
+                    root: root.to_owned(),
+                }
+            } else {
+                io_at(path)(e)
+            }
+        };
+        let mut notices = Vec::new();
+        if found == Found::New {
+            if options.read_only {
+                return Err(io_at(&root.join(CATALOGUE_FILE))(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    "no library here yet",
+                )));
+            }
+            create_skeleton(root).map_err(|e| full(e, root))?;
         }
         let root = root.canonicalize().map_err(io_at(root))?;
+        let catalogue_path = root.join(CATALOGUE_FILE);
+        if options.read_only {
+            Catalogue::open_with(&catalogue_path, Access::ReadOnly)?;
+            return Ok(Self {
+                root,
+                owner: None,
+                temp_counter: AtomicU64::new(0),
+                notices,
+            });
+        }
+        if let Some(n) = tighten_if_loose(&root).map_err(|e| full(e, &root))? {
+            notices.push(format!(
+                "the library {} was readable by other users: {n} files and folders are now private to you (0700 folders, 0600 files)",
+                root.display()
+            ));
+        }
+        for dir in FOLDERS {
+            let path = root.join(dir);
+            create_private_dir_all(&path).map_err(|e| full(e, &path))?;
+        }
         // Create (or migrate) the catalogue before anything else touches it.
-        Catalogue::open(&root.join(CATALOGUE_FILE))?;
-        let owner = Owner::acquire(&root.join("tmp"))?;
+        let access = if found == Found::New {
+            Access::Create
+        } else {
+            Access::ReadWrite
+        };
+        Catalogue::open_with(&catalogue_path, access).map_err(|e| match e {
+            CatalogueError::DiskFull => LibraryError::DiskFull { root: root.clone() },
+            e => e.into(),
+        })?;
+        let owner = Owner::acquire(&root.join("tmp")).map_err(|e| match e {
+            LibraryError::Io { source, path } => full(source, &path),
+            e => e,
+        })?;
         let library = Self {
             root,
-            owner,
+            owner: Some(owner),
             temp_counter: AtomicU64::new(0),
+            notices,
         };
         library.recover()?;
         Ok(library)
@@ -112,14 +229,58 @@ impl Library {
         &self.root
     }
 
-    /// This process's owner token, which import claims are made under.
+    /// Whether this library was opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.owner.is_none()
+    }
+
+    /// What the user should be told about opening the library.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    /// This process's owner token, which import claims are made under (empty read-only).
     pub fn owner(&self) -> &str {
-        self.owner.token()
+        self.owner.as_ref().map_or("", Owner::token)
     }
 
     /// A new connection to the catalogue (one per thread).
     pub fn catalogue(&self) -> Result<Catalogue> {
-        Ok(Catalogue::open(&self.root.join(CATALOGUE_FILE))?)
+        let access = if self.is_read_only() {
+            Access::ReadOnly
+        } else {
+            Access::ReadWrite
+        };
+        Catalogue::open_with(&self.root.join(CATALOGUE_FILE), access).map_err(|e| match e {
+            CatalogueError::DiskFull => LibraryError::DiskFull {
+                root: self.root.clone(),
+            },
+            e => e.into(),
+        })
+    }
+
+    /// An I/O error met writing into the library, naming the disk when it is full (not the
+    /// temporary file that happened to be written).
+    fn write_error(&self, path: &Path) -> impl FnOnce(io::Error) -> LibraryError + '_ {
+        let path = path.to_owned();
+        move |source| {
+            if is_disk_full(&source) {
+                LibraryError::DiskFull {
+                    root: self.root.clone(),
+                }
+            } else {
+                LibraryError::Io { path, source }
+            }
+        }
+    }
+
+    fn temp_dir(&self) -> Result<&Path> {
+        self.owner
+            .as_ref()
+            .map(Owner::temp_dir)
+            .ok_or_else(|| LibraryError::ReadOnly {
+                root: self.root.clone(),
+            })
     }
 
     pub fn originals_dir(&self) -> PathBuf {
@@ -151,23 +312,29 @@ impl Library {
             .join(format!("{hash}.jpg"))
     }
 
-    /// Writes `bytes` to a synced temporary file in this process's temporary folder.
+    /// Writes `bytes` to a synced, private temporary file in this process's temporary folder.
     pub fn write_temp(&self, bytes: &[u8]) -> Result<TempFile> {
         let n = self.temp_counter.fetch_add(1, Ordering::Relaxed);
-        let path = self.owner.temp_dir().join(format!("{n}.part"));
+        let path = self.temp_dir()?.join(format!("{n}.part"));
         let temp = TempFile { path };
-        let mut file = File::create(&temp.path).map_err(io_at(&temp.path))?;
-        file.write_all(bytes).map_err(io_at(&temp.path))?;
-        file.sync_all().map_err(io_at(&temp.path))?;
+        let mut file = create_private_file(&temp.path).map_err(self.write_error(&temp.path))?;
+        file.write_all(bytes)
+            .map_err(self.write_error(&temp.path))?;
+        file.sync_all().map_err(self.write_error(&temp.path))?;
         Ok(temp)
     }
 
     /// Moves a temporary file into place atomically: readers see the old state or the whole
-    /// new file, never a part.
+    /// new file, never a part. The rename is synced, and so is a folder it had to create.
     pub fn commit_temp(&self, temp: TempFile, dest: &Path) -> Result<()> {
         let dir = dest.parent().expect("library paths have a parent");
-        fs::create_dir_all(dir).map_err(io_at(dir))?;
-        fs::rename(&temp.path, dest).map_err(io_at(dest))?;
+        if !dir.is_dir() {
+            create_private_dir_all(dir).map_err(self.write_error(dir))?;
+            if let Some(parent) = dir.parent() {
+                sync_dir(parent);
+            }
+        }
+        fs::rename(&temp.path, dest).map_err(self.write_error(dest))?;
         sync_dir(dir);
         drop(temp);
         Ok(())
@@ -193,6 +360,26 @@ impl Library {
         }
         Ok(())
     }
+}
+
+/// Whether an I/O error means the disk (or the user's quota) is full.
+fn is_disk_full(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+    )
+}
+
+/// Tightens a library that others can read: checked on the folder, the catalogue and the
+/// top folders at every open (cheap); the whole tree is walked only when one of them is
+/// loose, as it is in a library made before modes were private, copied or restored loosely.
+fn tighten_if_loose(root: &Path) -> io::Result<Option<usize>> {
+    let mut probes = vec![root.to_owned(), root.join(CATALOGUE_FILE)];
+    probes.extend(["originals", "cache", "tmp"].map(|d| root.join(d)));
+    if !probes.iter().any(|p| modes::is_loose(p)) {
+        return Ok(None);
+    }
+    modes::tighten_below(root).map(Some)
 }
 
 impl Library {

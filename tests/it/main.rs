@@ -13,6 +13,7 @@ mod durability;
 mod hostile;
 mod import;
 mod migrations;
+mod opening;
 mod query_plans;
 mod record;
 mod scale;
