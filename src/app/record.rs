@@ -240,6 +240,7 @@ impl App {
                     return;
                 };
                 match crate::jobs::record::export_series_csv(
+                    &loaded.library,
                     &mut loaded.catalogue,
                     id,
                     purpose,

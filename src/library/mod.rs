@@ -12,9 +12,11 @@
 
 mod folder;
 pub mod modes;
+mod outside;
 mod owner;
 mod recovery;
 
+pub use outside::Outside;
 pub use recovery::RecoveryReport;
 
 use crate::catalogue::{Access, Catalogue, CatalogueError};
@@ -184,6 +186,7 @@ impl Library {
         let catalogue_path = root.join(CATALOGUE_FILE);
         if options.read_only {
             Catalogue::open_with(&catalogue_path, Access::ReadOnly)?;
+            outside::remove_dead_leftovers(&root.join("tmp"));
             return Ok(Self {
                 root,
                 owner: None,

@@ -76,6 +76,7 @@ impl Library {
                 catalogue.drop_claims_of(&owner)?;
             }
             let dir = tmp.join(&owner);
+            super::outside::remove_leftovers(&dir);
             remove_if_present(fs::remove_dir_all(&dir)).map_err(io_at(&dir))?;
             let lock_path = tmp.join(format!("{owner}.lock"));
             remove_if_present(fs::remove_file(&lock_path)).map_err(io_at(&lock_path))?;
@@ -97,6 +98,7 @@ impl Library {
                 && name != self.owner()
                 && !tmp.join(format!("{name}.lock")).exists()
             {
+                super::outside::remove_leftovers(&entry.path());
                 remove_if_present(fs::remove_dir_all(entry.path()))
                     .map_err(io_at(&entry.path()))?;
             }
