@@ -135,6 +135,9 @@ pub enum CatalogueError {
     NotFound { what: &'static str, id: i64 },
     #[error("{field}: {reason}")]
     Invalid { field: &'static str, reason: String },
+    /// A rule of the record refused the command (see `model::rules`).
+    #[error(transparent)]
+    Refused(#[from] crate::model::rules::Refusal),
     #[error("{0}")]
     UnknownTerm(String),
 }

@@ -87,7 +87,7 @@ fn find_series(conn: &Connection, person: PersonId, title: &str) -> Result<Optio
         .optional()?)
 }
 
-fn insert_series(conn: &Connection, person: PersonId, title: &str) -> Result<SeriesId> {
+pub(super) fn insert_series(conn: &Connection, person: PersonId, title: &str) -> Result<SeriesId> {
     let title = clean_name("series title", title)?;
     if find_series(conn, person, &title)?.is_some() {
         return Err(CatalogueError::Invalid {

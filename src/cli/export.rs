@@ -100,7 +100,9 @@ impl From<ExportError> for Failure {
             | ExportError::Width(_)
             | ExportError::EmptySeries(_)
             | ExportError::Catalogue(
-                CatalogueError::NotFound { .. } | CatalogueError::Invalid { .. },
+                CatalogueError::NotFound { .. }
+                | CatalogueError::Invalid { .. }
+                | CatalogueError::Refused(_),
             ) => Self::usage(e.to_string()),
             other => Self::runtime(other),
         }

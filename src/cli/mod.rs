@@ -100,6 +100,7 @@ impl From<crate::catalogue::CatalogueError> for Failure {
         match e {
             crate::catalogue::CatalogueError::UnknownTerm(_)
             | crate::catalogue::CatalogueError::Invalid { .. }
+            | crate::catalogue::CatalogueError::Refused(_)
             | crate::catalogue::CatalogueError::NotFound { .. } => Self::usage(e.to_string()),
             other => Self::runtime(other),
         }

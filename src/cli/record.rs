@@ -149,13 +149,9 @@ pub fn run_series(library: Option<PathBuf>, command: SeriesCommand) -> Result<Ex
     let mut cat = library.catalogue()?;
     match command {
         SeriesCommand::Add(args) => {
-            let person = match cat.person_by_name(&args.person)? {
-                Some(p) => p.id,
-                None => cat.add_person(&args.person)?,
-            };
-            let id = cat.add_series(person, &args.title)?;
-            cat.update_series(
-                id,
+            // One transaction: a refused plan creates neither the person nor the series.
+            let (_, id) = cat.add_series_with_plan(
+                &args.person,
                 &SeriesPlan {
                     title: args.title,
                     planned_sessions: args.planned,

@@ -3,6 +3,7 @@
 pub mod compare;
 pub mod names;
 pub mod printable;
+pub mod rules;
 mod taken_at;
 pub mod transform;
 mod vocab;

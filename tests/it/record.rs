@@ -121,7 +121,7 @@ fn series_and_sessions_round_trip_with_every_field_and_validation() {
                 needle_depth_mm: Some(3.5),
                 ..session(id, "2026-02-09")
             },
-            "needle depth: needle depth: 3.5 mm is outside 0.1–3.0 mm",
+            "needle depth: 3.5 mm is outside 0.1–3.0 mm",
         ),
         (
             NewSession {
