@@ -343,6 +343,14 @@ impl Library {
         Ok(())
     }
 
+    /// Writes a file in place without syncing: for generated benchmark libraries only.
+    pub fn write_unsynced(&self, dest: &Path, bytes: &[u8]) -> Result<()> {
+        let dir = dest.parent().expect("library paths have a parent");
+        create_private_dir_all(dir).map_err(self.write_error(dir))?;
+        let mut file = create_private_file(dest).map_err(self.write_error(dest))?;
+        file.write_all(bytes).map_err(self.write_error(dest))
+    }
+
     /// `write_temp` then `commit_temp`.
     pub fn write_atomic(&self, dest: &Path, bytes: &[u8]) -> Result<()> {
         let temp = self.write_temp(bytes)?;

@@ -15,6 +15,8 @@ mod hostile;
 mod import;
 mod migrations;
 mod opening;
+#[cfg(unix)]
+mod privacy;
 mod query_plans;
 mod record;
 mod scale;
