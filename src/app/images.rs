@@ -34,6 +34,8 @@ pub struct ImageRequest {
     pub key: ImageKey,
     pub path: PathBuf,
     pub format: PhotoFormat,
+    /// Reads the library's files (opening them in an encrypted library).
+    pub files: crate::library::Files,
 }
 
 struct Loaded {
@@ -271,8 +273,10 @@ fn load_loop(queue: &Queue, results: &Sender<Loaded>, ctx: &egui::Context) {
 }
 
 fn load(request: &ImageRequest, max_side: u32) -> Result<ColorImage, String> {
-    let bytes =
-        std::fs::read(&request.path).map_err(|e| format!("{}: {e}", request.path.display()))?;
+    let bytes = request
+        .files
+        .read(&request.path)
+        .map_err(|e| e.to_string())?;
     let rgb = match request.key.1 {
         Rendition::Thumbnail | Rendition::Preview => decode(&bytes, PhotoFormat::Jpeg),
         Rendition::Full => decode_upright(&bytes, request.format, max_side),
@@ -319,6 +323,7 @@ mod tests {
                     key: (PhotoId(i as i64), Rendition::Thumbnail),
                     path,
                     format: PhotoFormat::Jpeg,
+                    files: crate::library::Files::default(),
                 }
             })
             .collect();
@@ -361,6 +366,7 @@ mod tests {
             key: (PhotoId(1), Rendition::Preview),
             path: PathBuf::from("/nonexistent/preview.jpg"),
             format: PhotoFormat::Jpeg,
+            files: crate::library::Files::default(),
         };
         assert!(cache.get(&request).is_none());
         for _ in 0..2000 {

@@ -229,6 +229,7 @@ impl AppState {
             key: (item_id, rendition),
             path,
             format,
+            files: library.files(),
         })
     }
 

@@ -119,6 +119,10 @@ pub enum CatalogueError {
         found: usize,
         latest: usize,
     },
+    #[error(
+        "catalogue {path} cannot be read with this library's key (damaged, or not this library's catalogue)"
+    )]
+    WrongKey { path: PathBuf },
     #[error("database error: {0}")]
     Sql(rusqlite::Error),
     #[error(
@@ -207,6 +211,12 @@ impl Catalogue {
 
     /// Opens the catalogue at `path` as `access` says.
     pub fn open_with(path: &Path, access: Access) -> Result<Self> {
+        Self::open_keyed(path, access, None)
+    }
+
+    /// Opens an encrypted (SQLCipher) catalogue with its raw key (`x'…'`), or a plain one
+    /// with `None`. A wrong key is `WrongKey`, found before anything is written.
+    pub fn open_keyed(path: &Path, access: Access, key: Option<&str>) -> Result<Self> {
         let open_err = |source| {
             explain_io_error(
                 CatalogueError::Open {
@@ -224,23 +234,35 @@ impl Catalogue {
             Access::ReadWrite => base | OpenFlags::SQLITE_OPEN_READ_WRITE,
             Access::ReadOnly => base | OpenFlags::SQLITE_OPEN_READ_ONLY,
         };
+        let connect = |target: &Path| -> rusqlite::Result<Connection> {
+            let conn = Connection::open_with_flags(target, flags)?;
+            if let Some(key) = key {
+                apply_key(&conn, key)?;
+            }
+            Ok(conn)
+        };
+        let key_err = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) if key.is_some() => CatalogueError::WrongKey {
+                path: path.to_owned(),
+            },
+            _ => open_err(e),
+        };
         if access != Access::ReadOnly {
-            let conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
+            let conn = connect(path).map_err(key_err)?;
             return Self::setup(conn, path);
         }
-        let opened = Connection::open_with_flags(path, flags)
-            .and_then(|mut conn| configure_read_only(&mut conn).map(|()| conn));
+        let opened =
+            connect(path).and_then(|mut conn| configure_read_only(&mut conn).map(|()| conn));
         let conn = match opened {
             Ok(conn) => conn,
             // A WAL catalogue is read through its shared-memory file, which a read-only or
             // full disk may not let us create: read the file as it is, then.
             Err(e) if is_unwritable(&e) => {
-                let uri = immutable_uri(path);
-                let mut conn = Connection::open_with_flags(&uri, flags).map_err(open_err)?;
-                configure_read_only(&mut conn).map_err(open_err)?;
+                let mut conn = connect(Path::new(&immutable_uri(path))).map_err(key_err)?;
+                configure_read_only(&mut conn).map_err(key_err)?;
                 conn
             }
-            Err(e) => return Err(open_err(e)),
+            Err(e) => return Err(key_err(e)),
         };
         let found: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if found != latest_schema_version() {
@@ -328,6 +350,29 @@ impl Catalogue {
         })
     }
 
+    /// Copies the whole catalogue into the new file at `path`, encrypted with the raw key
+    /// `key` (`x'…'`) or plain with `""`, with its schema version: SQLCipher's export. The WAL
+    /// is folded into the catalogue first, so the file left behind holds everything too.
+    pub fn export_to(&self, path: &Path, key: &str) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.conn.execute(
+            "ATTACH DATABASE ?1 AS converted KEY ?2",
+            rusqlite::params![path.to_string_lossy(), key],
+        )?;
+        let result = (|| {
+            self.conn
+                .query_row("SELECT sqlcipher_export('converted')", [], |_| Ok(()))?;
+            let version: i64 = self
+                .conn
+                .query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
+            self.conn
+                .execute_batch(&format!("PRAGMA converted.user_version = {version};"))
+        })();
+        self.conn.execute_batch("DETACH DATABASE converted")?;
+        Ok(result?)
+    }
+
     /// The schema version of this catalogue.
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self
@@ -369,6 +414,15 @@ pub fn disk_nearly_full(path: &Path) -> bool {
 #[cfg(not(unix))]
 pub fn disk_nearly_full(_path: &Path) -> bool {
     false
+}
+
+/// Keys a SQLCipher connection and checks the key by reading the schema.
+fn apply_key(conn: &Connection, key: &str) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!("PRAGMA key = \"{key}\";"))?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    Ok(())
 }
 
 /// `path` as a URI that opens it immutable: read as it is, no locks, no shared memory.

@@ -9,9 +9,10 @@ mod export;
 mod import;
 mod list;
 mod record;
+mod secure;
 mod verify;
 
-use crate::library::Library;
+use crate::library::{Conversion, Library};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,12 +32,25 @@ pub struct Cli {
     /// without --library reopens the library used last.
     #[arg(long, global = true, value_name = "DIR", env = "SKINLAPSE_LIBRARY")]
     pub library: Option<PathBuf>,
+    /// An encrypted library's passphrase, read from this file (else `SKINLAPSE_PASSPHRASE`,
+    /// else you are asked).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Make a new library in an empty or new folder (--encrypted: under a passphrase).
+    Create(secure::CreateArgs),
+    /// Encrypt the library in place (catalogue and every photo file), with progress; safe
+    /// to interrupt and run again.
+    Encrypt,
+    /// Decrypt an encrypted library in place, with progress; safe to interrupt and run again.
+    Decrypt,
+    /// Change an encrypted library's passphrase.
+    ChangePassphrase(secure::ChangePassphraseArgs),
     /// Import photos (files, or folders walked recursively).
     Import(import::ImportArgs),
     /// List the photos in the library.
@@ -118,7 +132,7 @@ pub fn library_root(cli_choice: Option<PathBuf>) -> Result<PathBuf, Failure> {
 /// (modes tightened) goes to stderr.
 pub fn open_library(cli_choice: Option<PathBuf>) -> Result<Library, Failure> {
     let root = library_root(cli_choice)?;
-    let library = Library::open(&root).map_err(|e| cannot_open(&root, &e))?;
+    let library = secure::open(&root, false)?;
     for notice in library.notices() {
         eprintln!("skinlapse: {notice}");
     }
@@ -129,14 +143,7 @@ pub fn open_library(cli_choice: Option<PathBuf>) -> Result<Library, Failure> {
 /// read-only or full disk and does not wait behind another process's write.
 pub fn open_library_for_reading(cli_choice: Option<PathBuf>) -> Result<Library, Failure> {
     let root = library_root(cli_choice)?;
-    Library::open_for_reading(&root).map_err(|e| cannot_open(&root, &e))
-}
-
-fn cannot_open(root: &std::path::Path, e: &crate::library::LibraryError) -> Failure {
-    Failure::runtime(format!(
-        "cannot open library {}: {e}",
-        crate::model::printable::printable_path(root)
-    ))
+    secure::open(&root, true)
 }
 
 /// Parses the arguments, runs the command, and turns the outcome into an exit code.
@@ -156,7 +163,12 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    secure::set_passphrase_file(cli.passphrase_file);
     match cli.command {
+        Some(Command::Create(args)) => secure::run_create(cli.library, &args),
+        Some(Command::Encrypt) => secure::run_convert(cli.library, Conversion::Encrypt),
+        Some(Command::Decrypt) => secure::run_convert(cli.library, Conversion::Decrypt),
+        Some(Command::ChangePassphrase(args)) => secure::run_change_passphrase(cli.library, &args),
         Some(Command::Import(args)) => import::run(cli.library, args),
         Some(Command::List(args)) => list::run(cli.library, &args),
         Some(Command::Verify(args)) => verify::run(cli.library, &args),

@@ -101,12 +101,12 @@ pub fn load_pixels(library: &Library, photo: &Photo, edge: u32) -> Result<RgbIma
     if edge.min(photo.width.max(photo.height)) <= PREVIEW_EDGE {
         let preview = library.preview_path(&photo.hash);
         // Previews are stored upright; a missing one (cache cleared) falls back to the original.
-        if let Ok(bytes) = std::fs::read(&preview) {
+        if let Ok(bytes) = library.read_file(&preview) {
             return decode(&bytes, PhotoFormat::Jpeg).map_err(|e| failed(&preview, &e));
         }
     }
     let path = library.original_path(&photo.hash, photo.format);
-    let bytes = std::fs::read(&path).map_err(|e| failed(&path, &e))?;
+    let bytes = library.read_file(&path).map_err(|e| failed(&path, &e))?;
     decode_upright(&bytes, photo.format, edge.max(1)).map_err(|e| failed(&path, &e))
 }
 

@@ -148,13 +148,28 @@ fn check_photo(
         what,
     };
     let original = library.original_path(hash, format);
-    let bytes = match fs::read(&original) {
+    let bytes = match library.read_file(&original) {
         Ok(bytes) => bytes,
         Err(e) => {
             problems.push(problem(&original, format!("original cannot be read: {e}")));
             return (problems, repaired);
         }
     };
+    if library.key_state() == Some(crate::library::crypto::KeyState::Encrypted) {
+        for path in [
+            original.clone(),
+            library.preview_path(hash),
+            library.thumbnail_path(hash),
+        ] {
+            if library.stored_plain(&path) {
+                problems.push(problem(
+                    &path,
+                    "stored unencrypted in an encrypted library (run skinlapse encrypt to seal it)"
+                        .into(),
+                ));
+            }
+        }
+    }
     let actual = ContentHash::of(&bytes);
     if actual != *hash {
         problems.push(problem(
@@ -164,7 +179,10 @@ fn check_photo(
         return (problems, repaired);
     }
     let caches = [library.preview_path(hash), library.thumbnail_path(hash)];
-    let bad: Vec<&PathBuf> = caches.iter().filter(|p| !looks_like_jpeg(p)).collect();
+    let bad: Vec<&PathBuf> = caches
+        .iter()
+        .filter(|p| !looks_like_jpeg(library, p))
+        .collect();
     if bad.is_empty() {
         return (problems, repaired);
     }
@@ -184,13 +202,20 @@ fn check_photo(
     (problems, repaired)
 }
 
-fn looks_like_jpeg(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 3];
-    fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok()
-        && head == [0xFF, 0xD8, 0xFF]
+/// Whether a cache file is there and reads as a JPEG (opened, in an encrypted library,
+/// which also checks it was not damaged).
+fn looks_like_jpeg(library: &Library, path: &Path) -> bool {
+    const SOI: [u8; 3] = [0xFF, 0xD8, 0xFF];
+    if !library.is_encrypted() {
+        use std::io::Read;
+        let mut head = [0u8; 3];
+        return fs::File::open(path)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .is_ok_and(|()| head == SOI);
+    }
+    library
+        .read_file(path)
+        .is_ok_and(|bytes| bytes.starts_with(&SOI))
 }
 
 /// Regenerates the preview and thumbnail of one original.

@@ -10,24 +10,30 @@
 //! <library>/tmp/<owner>/                  that process's files being written
 //! ```
 
+mod convert;
+pub mod crypto;
 mod folder;
 pub mod modes;
 mod outside;
 mod owner;
 mod recovery;
 
+pub use convert::Conversion;
 pub use outside::Outside;
 pub use recovery::RecoveryReport;
 
 use crate::catalogue::{Access, Catalogue, CatalogueError};
 use crate::model::{ContentHash, PhotoFormat};
+use crypto::{CryptoError, KeyFile, KeyState, Keys};
 use folder::Found;
 use modes::{create_private_dir_all, create_private_file};
 use owner::Owner;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use zeroize::Zeroizing;
 
 pub const CATALOGUE_FILE: &str = "catalog.sqlite";
 /// The wrapped key of an encrypted library.
@@ -69,6 +75,28 @@ pub enum LibraryError {
     DiskFull { root: PathBuf },
     #[error("the library {} is open read-only: it can be listed and exported from, not changed", .root.display())]
     ReadOnly { root: PathBuf },
+    #[error(
+        "the library {} is encrypted: give its passphrase (you are asked for it, or use --passphrase-file FILE or SKINLAPSE_PASSPHRASE)",
+        .root.display()
+    )]
+    Locked { root: PathBuf },
+    #[error("wrong passphrase for the library {}: nothing was opened or changed", .root.display())]
+    WrongPassphrase { root: PathBuf },
+    #[error("{path}: {source}")]
+    Crypto {
+        path: PathBuf,
+        #[source]
+        source: CryptoError,
+    },
+    #[error(
+        "the library {} is in use by another Skinlapse window or command; close it and try again",
+        .root.display()
+    )]
+    InUse { root: PathBuf },
+    #[error("{} is a library already", .root.display())]
+    AlreadyALibrary { root: PathBuf },
+    #[error("the library {} is not encrypted", .root.display())]
+    NotEncrypted { root: PathBuf },
     #[error(transparent)]
     Catalogue(#[from] CatalogueError),
 }
@@ -89,6 +117,8 @@ pub struct OpenOptions {
     /// Never write: no recovery, no lock file, a read-only catalogue. Works on a read-only
     /// or full disk, and never waits behind another process's write.
     pub read_only: bool,
+    /// The passphrase of an encrypted library.
+    pub passphrase: Option<Zeroizing<String>>,
 }
 
 /// An open library. Holding it (read-write) holds this process's owner lock, which tells
@@ -101,6 +131,105 @@ pub struct Library {
     temp_counter: AtomicU64,
     /// Things the user should be told about opening (modes tightened, say).
     notices: Vec<String>,
+    /// The keys of an encrypted library, unlocked.
+    keys: Option<Arc<Keys>>,
+    /// Where an encrypted library's conversion stands.
+    key_state: Option<KeyState>,
+    /// Held shared while the library is open; a conversion needs it exclusively.
+    in_use: Option<File>,
+}
+
+/// Reads the library's files, opening sealed ones: a cheap handle for loader threads.
+#[derive(Clone, Debug, Default)]
+pub struct Files {
+    keys: Option<Arc<Keys>>,
+}
+
+impl Files {
+    /// The plaintext of a library file (an original, a preview, a thumbnail).
+    pub fn read(&self, path: &Path) -> Result<Vec<u8>> {
+        let bytes = fs::read(path).map_err(io_at(path))?;
+        self.open(path, bytes)
+    }
+
+    fn open(&self, path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>> {
+        if !crypto::is_sealed(&bytes) {
+            return Ok(bytes);
+        }
+        let crypto_err = |source| LibraryError::Crypto {
+            path: path.to_owned(),
+            source,
+        };
+        let keys = self.keys.as_ref().ok_or(crypto_err(CryptoError::Damaged))?;
+        keys.open(&bytes).map_err(crypto_err)
+    }
+}
+
+/// What every plaintext SQLite file starts with.
+pub const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Reads an encrypted library's key file and unwraps its keys.
+fn unlock(root: &Path, passphrase: Option<&str>) -> Result<Option<(Arc<Keys>, KeyState)>> {
+    let path = root.join(KEY_FILE);
+    let bytes = match fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_at(&path)(e)),
+    };
+    let file = KeyFile::parse(&bytes).map_err(|source| LibraryError::Crypto {
+        path: path.clone(),
+        source,
+    })?;
+    let passphrase = passphrase.ok_or_else(|| LibraryError::Locked {
+        root: root.to_owned(),
+    })?;
+    match file.unwrap_keys(passphrase) {
+        Ok(keys) => Ok(Some((Arc::new(keys), file.state))),
+        Err(CryptoError::WrongPassphrase) => Err(LibraryError::WrongPassphrase {
+            root: root.to_owned(),
+        }),
+        Err(source) => Err(LibraryError::Crypto { path, source }),
+    }
+}
+
+/// Takes the library's in-use lock shared: many users at once, none while it is converted.
+/// Read-only (where the lock file may not be creatable) it is best effort.
+fn hold_in_use(root: &Path, read_only: bool) -> Result<Option<File>> {
+    let path = root.join("tmp/in-use");
+    let file = if read_only {
+        match File::open(&path) {
+            Ok(f) => f,
+            Err(_) => return Ok(None),
+        }
+    } else {
+        modes::private_options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io_at(&path))?
+    };
+    match file.try_lock_shared() {
+        Ok(()) => Ok(Some(file)),
+        Err(fs::TryLockError::WouldBlock) => Err(LibraryError::InUse {
+            root: root.to_owned(),
+        }),
+        Err(fs::TryLockError::Error(e)) if read_only => {
+            let _ = e;
+            Ok(None)
+        }
+        Err(fs::TryLockError::Error(e)) => Err(io_at(&path)(e)),
+    }
+}
+
+/// Whether the catalogue file is (still) plain SQLite.
+fn catalogue_is_plain(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| &head == SQLITE_HEADER)
 }
 
 /// A file written and synced in this process's temporary folder, not yet in place.
@@ -149,16 +278,26 @@ impl Library {
         Self::open_with(root, &OpenOptions::default())
     }
 
-    /// Opens an existing library without writing anything when it can (falling back to
-    /// [`Library::open`] for a new library or a catalogue that needs upgrading): for listing.
-    pub fn open_for_reading(root: &Path) -> Result<Self> {
+    /// Opens an existing library without writing anything when it can (falling back to a
+    /// writing open for a new library or a catalogue that needs upgrading): for listing.
+    pub fn open_for_reading(root: &Path, options: &OpenOptions) -> Result<Self> {
         if folder::inspect(root)? == Found::Library {
-            match Self::open_with(root, &OpenOptions { read_only: true }) {
+            let read_only = OpenOptions {
+                read_only: true,
+                ..options.clone()
+            };
+            match Self::open_with(root, &read_only) {
                 Err(LibraryError::Catalogue(CatalogueError::NeedsUpgrade { .. })) => {}
                 other => return other,
             }
         }
-        Self::open(root)
+        Self::open_with(
+            root,
+            &OpenOptions {
+                read_only: false,
+                ..options.clone()
+            },
+        )
     }
 
     pub fn open_with(root: &Path, options: &OpenOptions) -> Result<Self> {
@@ -173,6 +312,12 @@ impl Library {
             }
         };
         let mut notices = Vec::new();
+        // Unlock before anything is touched: a wrong passphrase changes nothing.
+        let unlocked = unlock(root, options.passphrase.as_deref().map(String::as_str))?;
+        let (keys, key_state) = match unlocked {
+            Some((keys, state)) => (Some(keys), Some(state)),
+            None => (None, None),
+        };
         if found == Found::New {
             if options.read_only {
                 return Err(io_at(&root.join(CATALOGUE_FILE))(io::Error::new(
@@ -183,17 +328,22 @@ impl Library {
             create_skeleton(root).map_err(|e| full(e, root))?;
         }
         let root = root.canonicalize().map_err(io_at(root))?;
-        let catalogue_path = root.join(CATALOGUE_FILE);
+        let mut library = Self {
+            root,
+            owner: None,
+            temp_counter: AtomicU64::new(0),
+            notices: Vec::new(),
+            keys,
+            key_state,
+            in_use: None,
+        };
+        library.in_use = hold_in_use(&library.root, options.read_only)?;
         if options.read_only {
-            Catalogue::open_with(&catalogue_path, Access::ReadOnly)?;
-            outside::remove_dead_leftovers(&root.join("tmp"));
-            return Ok(Self {
-                root,
-                owner: None,
-                temp_counter: AtomicU64::new(0),
-                notices,
-            });
+            library.catalogue_as(Access::ReadOnly)?;
+            outside::remove_dead_leftovers(&library.root.join("tmp"));
+            return Ok(library);
         }
+        let root = library.root.clone();
         if let Some(n) = tighten_if_loose(&root).map_err(|e| full(e, &root))? {
             notices.push(format!(
                 "the library {} was readable by other users: {n} files and folders are now private to you (0700 folders, 0600 files)",
@@ -210,20 +360,13 @@ impl Library {
         } else {
             Access::ReadWrite
         };
-        Catalogue::open_with(&catalogue_path, access).map_err(|e| match e {
-            CatalogueError::DiskFull => LibraryError::DiskFull { root: root.clone() },
-            e => e.into(),
-        })?;
+        library.catalogue_as(access)?;
         let owner = Owner::acquire(&root.join("tmp")).map_err(|e| match e {
             LibraryError::Io { source, path } => full(source, &path),
             e => e,
         })?;
-        let library = Self {
-            root,
-            owner: Some(owner),
-            temp_counter: AtomicU64::new(0),
-            notices,
-        };
+        library.owner = Some(owner);
+        library.notices = notices;
         library.recover()?;
         Ok(library)
     }
@@ -254,12 +397,69 @@ impl Library {
         } else {
             Access::ReadWrite
         };
-        Catalogue::open_with(&self.root.join(CATALOGUE_FILE), access).map_err(|e| match e {
-            CatalogueError::DiskFull => LibraryError::DiskFull {
-                root: self.root.clone(),
+        self.catalogue_as(access)
+    }
+
+    fn catalogue_as(&self, access: Access) -> Result<Catalogue> {
+        let path = self.root.join(CATALOGUE_FILE);
+        let key = self.catalogue_key(&path);
+        Catalogue::open_keyed(&path, access, key.as_deref().map(String::as_str)).map_err(
+            |e| match e {
+                CatalogueError::DiskFull => LibraryError::DiskFull {
+                    root: self.root.clone(),
+                },
+                e => e.into(),
             },
-            e => e.into(),
-        })
+        )
+    }
+
+    /// The catalogue's key when it is encrypted (in a library being encrypted it may still
+    /// be plain until its turn comes).
+    fn catalogue_key(&self, path: &Path) -> Option<Zeroizing<String>> {
+        let keys = self.keys.as_ref()?;
+        (!catalogue_is_plain(path)).then(|| keys.catalogue_pragma())
+    }
+
+    /// Whether the library is encrypted (or being encrypted or decrypted).
+    pub fn is_encrypted(&self) -> bool {
+        self.keys.is_some()
+    }
+
+    /// Where an encrypted library's conversion stands.
+    pub fn key_state(&self) -> Option<KeyState> {
+        self.key_state
+    }
+
+    /// A handle that reads (and opens sealed) library files, for loader threads.
+    pub fn files(&self) -> Files {
+        Files {
+            keys: self.keys.clone(),
+        }
+    }
+
+    /// Whether a library file exists and is not sealed.
+    pub fn stored_plain(&self, path: &Path) -> bool {
+        use std::io::Read;
+        let mut head = [0u8; 8];
+        File::open(path)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .is_ok_and(|()| !crypto::is_sealed(&head))
+    }
+
+    /// The plaintext of a library file.
+    pub fn read_file(&self, path: &Path) -> Result<Vec<u8>> {
+        self.files().read(path)
+    }
+
+    /// What is written for `plain`: sealed in an encrypted library (not while it is being
+    /// decrypted).
+    fn stored_form<'a>(&self, plain: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+        match &self.keys {
+            Some(keys) if self.key_state != Some(KeyState::Decrypting) => {
+                std::borrow::Cow::Owned(keys.seal(plain))
+            }
+            _ => std::borrow::Cow::Borrowed(plain),
+        }
     }
 
     /// An I/O error met writing into the library, naming the disk when it is full (not the
@@ -321,7 +521,7 @@ impl Library {
         let path = self.temp_dir()?.join(format!("{n}.part"));
         let temp = TempFile { path };
         let mut file = create_private_file(&temp.path).map_err(self.write_error(&temp.path))?;
-        file.write_all(bytes)
+        file.write_all(&self.stored_form(bytes))
             .map_err(self.write_error(&temp.path))?;
         file.sync_all().map_err(self.write_error(&temp.path))?;
         Ok(temp)
@@ -348,7 +548,8 @@ impl Library {
         let dir = dest.parent().expect("library paths have a parent");
         create_private_dir_all(dir).map_err(self.write_error(dir))?;
         let mut file = create_private_file(dest).map_err(self.write_error(dest))?;
-        file.write_all(bytes).map_err(self.write_error(dest))
+        file.write_all(&self.stored_form(bytes))
+            .map_err(self.write_error(dest))
     }
 
     /// `write_temp` then `commit_temp`.

@@ -11,6 +11,7 @@ mod concurrency;
 mod corruption;
 mod crash;
 mod durability;
+mod encryption;
 mod hostile;
 mod import;
 mod migrations;
