@@ -12,6 +12,7 @@ mod journal;
 mod people;
 mod photos;
 mod series;
+mod snapshot;
 mod terms;
 mod trash;
 mod types;
@@ -417,7 +418,7 @@ pub fn disk_nearly_full(_path: &Path) -> bool {
 }
 
 /// Keys a SQLCipher connection and checks the key by reading the schema.
-fn apply_key(conn: &Connection, key: &str) -> rusqlite::Result<()> {
+pub(crate) fn apply_key(conn: &Connection, key: &str) -> rusqlite::Result<()> {
     conn.execute_batch(&format!("PRAGMA key = \"{key}\";"))?;
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)

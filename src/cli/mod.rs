@@ -2,6 +2,7 @@
 //! Exit codes: 0 success, 1 something failed (the rest was done), 2 usage errors.
 
 mod align;
+mod backup;
 mod bench;
 mod bench_align;
 mod demo;
@@ -51,6 +52,11 @@ pub enum Command {
     Decrypt,
     /// Change an encrypted library's passphrase.
     ChangePassphrase(secure::ChangePassphraseArgs),
+    /// Back the library up (a consistent moment, while it is in use) to one archive file or
+    /// a backup folder; or `backup verify FILE`.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into a new library: skinlapse restore FILE --library NEWDIR.
+    Restore(backup::RestoreArgs),
     /// Import photos (files, or folders walked recursively).
     Import(import::ImportArgs),
     /// List the photos in the library.
@@ -169,6 +175,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Encrypt) => secure::run_convert(cli.library, Conversion::Encrypt),
         Some(Command::Decrypt) => secure::run_convert(cli.library, Conversion::Decrypt),
         Some(Command::ChangePassphrase(args)) => secure::run_change_passphrase(cli.library, &args),
+        Some(Command::Backup(args)) => backup::run_backup(cli.library, args),
+        Some(Command::Restore(args)) => backup::run_restore(cli.library, &args),
         Some(Command::Import(args)) => import::run(cli.library, args),
         Some(Command::List(args)) => list::run(cli.library, &args),
         Some(Command::Verify(args)) => verify::run(cli.library, &args),

@@ -43,7 +43,8 @@ pub fn random<const N: usize>() -> [u8; N] {
     bytes
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     bytes
         .iter()
@@ -53,15 +54,19 @@ fn hex(bytes: &[u8]) -> String {
         })
 }
 
-fn unhex(text: &str) -> Result<Vec<u8>, CryptoError> {
-    let bad = || CryptoError::KeyFile("a hex field is malformed".into());
+/// The bytes of lower- or upper-case hexadecimal, `None` when it is not.
+pub fn parse_hex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
-        return Err(bad());
+        return None;
     }
     (0..text.len())
         .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).map_err(|_| bad()))
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
         .collect()
+}
+
+fn unhex(text: &str) -> Result<Vec<u8>, CryptoError> {
+    parse_hex(text).ok_or_else(|| CryptoError::KeyFile("a hex field is malformed".into()))
 }
 
 /// Whether `bytes` are a sealed file (else plaintext: a library being encrypted or

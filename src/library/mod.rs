@@ -420,6 +420,40 @@ impl Library {
         (!catalogue_is_plain(path)).then(|| keys.catalogue_pragma())
     }
 
+    /// A consistent copy of the catalogue as of now, in the new private file `dest` (still
+    /// encrypted in an encrypted library), while others go on using the library.
+    pub fn snapshot_catalogue(&self, dest: &Path) -> Result<()> {
+        create_private_file(dest).map_err(self.write_error(dest))?;
+        let key = self.catalogue_key(&self.root.join(CATALOGUE_FILE));
+        self.catalogue()?
+            .snapshot_to(dest, key.as_deref().map(String::as_str))
+            .map_err(|e| match e {
+                CatalogueError::DiskFull => LibraryError::DiskFull {
+                    root: self.root.clone(),
+                },
+                e => e.into(),
+            })?;
+        File::open(dest)
+            .and_then(|f| f.sync_all())
+            .map_err(io_at(dest))
+    }
+
+    /// Opens a copy of the catalogue (a snapshot) read-only, with this library's key when
+    /// the copy is encrypted.
+    pub fn open_catalogue_copy(&self, path: &Path) -> Result<Catalogue> {
+        let key = self.catalogue_key(path);
+        Ok(Catalogue::open_keyed(
+            path,
+            Access::ReadOnly,
+            key.as_deref().map(String::as_str),
+        )?)
+    }
+
+    /// This process's private temporary folder inside the library.
+    pub fn private_temp_dir(&self) -> Result<&Path> {
+        self.temp_dir()
+    }
+
     /// Whether the library is encrypted (or being encrypted or decrypted).
     pub fn is_encrypted(&self) -> bool {
         self.keys.is_some()

@@ -4,6 +4,7 @@
 //! patient image — behind, so its name is first noted in this process's journal inside the
 //! library, and whoever next opens the library deletes the leftovers of processes that died.
 
+use super::crypto::{hex, parse_hex as unhex};
 use super::modes::{create_private_file, private_options};
 use super::owner::lock_if_dead;
 use super::{Library, LibraryError, Result, io_at, sync_dir};
@@ -13,21 +14,6 @@ use std::path::{Path, PathBuf};
 
 /// The journal of temporary files outside the library, in each process's temporary folder.
 const JOURNAL: &str = "outside.journal";
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
-}
 
 #[cfg(unix)]
 fn path_bytes(path: &Path) -> Vec<u8> {

@@ -5,6 +5,7 @@
 
 mod app;
 mod atomic;
+mod backup;
 mod cli;
 mod compare;
 mod concurrency;
