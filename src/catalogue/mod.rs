@@ -218,15 +218,7 @@ impl Catalogue {
     /// Opens an encrypted (SQLCipher) catalogue with its raw key (`x'…'`), or a plain one
     /// with `None`. A wrong key is `WrongKey`, found before anything is written.
     pub fn open_keyed(path: &Path, access: Access, key: Option<&str>) -> Result<Self> {
-        let open_err = |source| {
-            explain_io_error(
-                CatalogueError::Open {
-                    path: path.to_owned(),
-                    source,
-                },
-                Some(path),
-            )
-        };
+        let open_err = open_error(path);
         let base = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let flags = match access {
             Access::Create => {
@@ -282,15 +274,7 @@ impl Catalogue {
     }
 
     fn setup(mut conn: Connection, path: &Path) -> Result<Self> {
-        let open_err = |source| {
-            explain_io_error(
-                CatalogueError::Open {
-                    path: path.to_owned(),
-                    source,
-                },
-                Some(path),
-            )
-        };
+        let open_err = open_error(path);
         configure(&mut conn).map_err(open_err)?;
         migrate(&mut conn, path).map_err(|e| explain_io_error(e, Some(path)))?;
         let mut catalogue = Self { conn };
@@ -389,6 +373,19 @@ impl Catalogue {
     }
 }
 
+/// An error opening the catalogue at `path`, naming a full disk as such.
+fn open_error(path: &Path) -> impl Fn(rusqlite::Error) -> CatalogueError + '_ {
+    move |source| {
+        explain_io_error(
+            CatalogueError::Open {
+                path: path.to_owned(),
+                source,
+            },
+            Some(path),
+        )
+    }
+}
+
 /// `SQLite` reports a full disk as a plain I/O error when it is met writing the WAL index:
 /// say what it is when the disk holding the catalogue is (all but) full.
 fn explain_io_error(e: CatalogueError, path: Option<&Path>) -> CatalogueError {
@@ -450,6 +447,16 @@ fn configure_read_only(conn: &mut Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Set only by `bench import --unsynced`, to measure what durable commits cost.
+static UNSYNCED_FOR_BENCHMARKS: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Makes this process's catalogue commits unsynced (`synchronous=NORMAL`, as before imports
+/// were made durable). For benchmarks only: a power cut can then lose reported imports.
+pub fn relax_durability_for_benchmarks() {
+    UNSYNCED_FOR_BENCHMARKS.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Pragmas are per connection, so every connection gets them, outside the migrations.
 fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -458,7 +465,8 @@ fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: in WAL mode every commit is synced to disk before it returns, so what is
     // reported saved (an `imported` line) survives a power cut, not only a crash.
-    conn.pragma_update(None, "synchronous", "FULL")?;
+    let relaxed = UNSYNCED_FOR_BENCHMARKS.load(std::sync::atomic::Ordering::Relaxed);
+    conn.pragma_update(None, "synchronous", if relaxed { "NORMAL" } else { "FULL" })?;
     conn.pragma_update(None, "foreign_keys", true)?;
     Ok(())
 }

@@ -39,22 +39,7 @@ fn write_key_file(root: &Path, file: &KeyFile) -> Result<()> {
 
 /// Every file below the originals and caches.
 fn photo_files(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.join("originals"), root.join("cache")];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.filter_map(std::result::Result::ok) {
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(entry.path()),
-                Ok(t) if t.is_file() => out.push(entry.path()),
-                _ => {}
-            }
-        }
-    }
-    out.sort();
-    out
+    super::folder::files_below(&[root.join("originals"), root.join("cache")], usize::MAX)
 }
 
 impl Library {

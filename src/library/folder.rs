@@ -5,7 +5,7 @@
 use super::{CATALOGUE_FILE, KEY_FILE, LibraryError, Result, io_at};
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Entries a library folder holds; a folder with only these (and no photo files) is empty.
 const LIBRARY_ENTRIES: &[&str] = &["originals", "cache", "tmp", KEY_FILE];
@@ -18,10 +18,10 @@ pub(super) enum Found {
     Library,
 }
 
-/// How many files lie below `dir` (0 when it does not exist), counting at most `limit`.
-fn count_files(dir: &Path, limit: usize) -> usize {
-    let mut count = 0;
-    let mut stack = vec![dir.to_owned()];
+/// The files below `dirs` (none for a missing folder), at most `limit` of them, sorted.
+pub(super) fn files_below(dirs: &[PathBuf], limit: usize) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = dirs.to_vec();
     while let Some(dir) = stack.pop() {
         let Ok(entries) = fs::read_dir(&dir) else {
             continue;
@@ -29,15 +29,20 @@ fn count_files(dir: &Path, limit: usize) -> usize {
         for entry in entries.filter_map(std::result::Result::ok) {
             match entry.file_type() {
                 Ok(t) if t.is_dir() => stack.push(entry.path()),
-                Ok(_) => count += 1,
-                Err(_) => {}
+                Ok(t) if t.is_file() => out.push(entry.path()),
+                _ => {}
             }
-            if count >= limit {
-                return count;
+            if out.len() >= limit {
+                return out;
             }
         }
     }
-    count
+    out.sort();
+    out
+}
+
+fn count_files(dir: &Path, limit: usize) -> usize {
+    files_below(&[dir.to_owned()], limit).len()
 }
 
 fn is_catalogue_entry(name: &str) -> bool {

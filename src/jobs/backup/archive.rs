@@ -3,12 +3,12 @@
 //! renamed into place when whole.
 
 use super::{
-    BackupError, BackupSummary, Entry, Hashing, Manifest, Source, allowed_path, compare,
-    copy_checked, io_at, open_source,
+    BackupError, BackupSummary, Entry, Hashing, Manifest, Source, allowed_path, check, hash_entry,
+    io_at, open_source, restore_entry,
 };
 use crate::library::Library;
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
 /// The manifest's name inside an archive (always its last entry).
@@ -112,16 +112,6 @@ fn walk(
     Ok((manifest, found))
 }
 
-fn hash_only(path: &str, reader: &mut dyn Read) -> Result<Entry, BackupError> {
-    let mut hashing = Hashing::new(reader);
-    io::copy(&mut hashing, &mut io::sink()).map_err(io_at(Path::new(path)))?;
-    Ok(Entry {
-        path: path.to_owned(),
-        size: hashing.count,
-        blake3: hashing.finish(),
-    })
-}
-
 pub(super) fn verify(
     from: &Path,
     progress: &mut dyn FnMut(usize, usize),
@@ -130,17 +120,10 @@ pub(super) fn verify(
     let (manifest, found) = walk(from, |path, reader| {
         n += 1;
         progress(n, 0);
-        hash_only(path, reader)
+        hash_entry(path, reader)
     })?;
-    let problems = compare(&manifest, &found);
-    if problems.is_empty() {
-        Ok(manifest)
-    } else {
-        Err(BackupError::Damaged {
-            path: from.to_owned(),
-            problems,
-        })
-    }
+    check(&manifest, &found, from)?;
+    Ok(manifest)
 }
 
 pub(super) fn restore(
@@ -150,24 +133,11 @@ pub(super) fn restore(
 ) -> Result<BackupSummary, BackupError> {
     let mut summary = BackupSummary::default();
     let (manifest, found) = walk(from, |path, reader| {
-        let (size, blake3) = copy_checked(reader, &staging.join(path))?;
-        summary.files += 1;
-        summary.written += 1;
-        summary.bytes += size;
+        let entry = restore_entry(staging, path, reader, &mut summary)?;
         progress(summary.files, 0);
-        Ok(Entry {
-            path: path.to_owned(),
-            size,
-            blake3,
-        })
+        Ok(entry)
     })?;
-    let problems = compare(&manifest, &found);
-    if !problems.is_empty() {
-        return Err(BackupError::Damaged {
-            path: from.to_owned(),
-            problems,
-        });
-    }
+    check(&manifest, &found, from)?;
     summary.photos = manifest.photos;
     Ok(summary)
 }

@@ -12,8 +12,8 @@
 //! Nothing is ever overwritten: every snapshot stays restorable.
 
 use super::{
-    BackupError, BackupSummary, Entry, Hashing, Manifest, Source, compare, copy_checked, io_at,
-    open_source,
+    BackupError, BackupSummary, Entry, Manifest, Source, check, copy_checked, hash_entry, io_at,
+    open_source, restore_entry,
 };
 use crate::library::Library;
 use crate::library::modes::{create_private_dir_all, create_private_file};
@@ -259,23 +259,10 @@ pub(super) fn verify(
 ) -> Result<Manifest, BackupError> {
     let manifest = latest(folder)?;
     let found = read_objects(folder, &manifest, progress, |entry, reader| {
-        let mut hashing = Hashing::new(reader);
-        io::copy(&mut hashing, &mut io::sink()).map_err(io_at(Path::new(&entry.path)))?;
-        Ok(Entry {
-            path: entry.path.clone(),
-            size: hashing.count,
-            blake3: hashing.finish(),
-        })
+        hash_entry(&entry.path, reader)
     })?;
-    let problems = compare(&manifest, &found);
-    if problems.is_empty() {
-        Ok(manifest)
-    } else {
-        Err(BackupError::Damaged {
-            path: folder.to_owned(),
-            problems,
-        })
-    }
+    check(&manifest, &found, folder)?;
+    Ok(manifest)
 }
 
 pub(super) fn restore(
@@ -289,22 +276,8 @@ pub(super) fn restore(
         ..BackupSummary::default()
     };
     let found = read_objects(folder, &manifest, progress, |entry, reader| {
-        let (size, blake3) = copy_checked(reader, &staging.join(&entry.path))?;
-        summary.files += 1;
-        summary.written += 1;
-        summary.bytes += size;
-        Ok(Entry {
-            path: entry.path.clone(),
-            size,
-            blake3,
-        })
+        restore_entry(staging, &entry.path, reader, &mut summary)
     })?;
-    let problems = compare(&manifest, &found);
-    if !problems.is_empty() {
-        return Err(BackupError::Damaged {
-            path: folder.to_owned(),
-            problems,
-        });
-    }
+    check(&manifest, &found, folder)?;
     Ok(summary)
 }

@@ -344,6 +344,48 @@ fn copy_checked(reader: impl Read, dest: &Path) -> Result<(u64, String), BackupE
     Ok((hashing.count, hashing.finish()))
 }
 
+/// Reads an entry's bytes only to hash them.
+fn hash_entry(path: &str, reader: &mut dyn Read) -> Result<Entry, BackupError> {
+    let mut hashing = Hashing::new(reader);
+    io::copy(&mut hashing, &mut io::sink()).map_err(io_at(Path::new(path)))?;
+    Ok(Entry {
+        path: path.to_owned(),
+        size: hashing.count,
+        blake3: hashing.finish(),
+    })
+}
+
+/// Writes an entry into the library being restored in `staging`, counting it.
+fn restore_entry(
+    staging: &Path,
+    path: &str,
+    reader: &mut dyn Read,
+    summary: &mut BackupSummary,
+) -> Result<Entry, BackupError> {
+    let (size, blake3) = copy_checked(reader, &staging.join(path))?;
+    summary.files += 1;
+    summary.written += 1;
+    summary.bytes += size;
+    Ok(Entry {
+        path: path.to_owned(),
+        size,
+        blake3,
+    })
+}
+
+/// Fails naming every problem when the files found do not match the manifest.
+fn check(manifest: &Manifest, found: &[Entry], backup: &Path) -> Result<(), BackupError> {
+    let problems = compare(manifest, found);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(BackupError::Damaged {
+            path: backup.to_owned(),
+            problems,
+        })
+    }
+}
+
 /// Problems of a set of files against a manifest: missing, extra, wrong size or hash, and
 /// plain originals whose bytes no longer hash to their name.
 fn compare(manifest: &Manifest, found: &[Entry]) -> Vec<String> {
