@@ -29,8 +29,9 @@ use std::process::ExitCode;
 Exit status: 0 success, 1 some files or checks failed, 2 usage error."
 )]
 pub struct Cli {
-    /// Library folder (created if missing). Default: the platform data folder; the app
-    /// without --library reopens the library used last.
+    /// Library folder (a new library is made in a missing or empty folder, never in one
+    /// with other files). Default: the platform data folder; the app without --library
+    /// reopens the library used last.
     #[arg(long, global = true, value_name = "DIR", env = "SKINLAPSE_LIBRARY")]
     pub library: Option<PathBuf>,
     /// An encrypted library's passphrase, read from this file (else `SKINLAPSE_PASSPHRASE`,
