@@ -1,12 +1,14 @@
 //! Long-running work on worker threads: import and verify. Each reports progress through a
 //! callback on the calling thread and can be cancelled between files.
 
+pub mod backup;
 pub mod demo;
 pub mod export;
 pub mod failpoint;
 pub mod import;
 pub mod record;
 pub mod scale;
+pub mod source;
 pub mod verify;
 
 pub use import::{

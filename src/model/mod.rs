@@ -1,6 +1,9 @@
 //! The domain model: typed ids, enums and plain structs. No I/O here.
 
 pub mod compare;
+pub mod names;
+pub mod printable;
+pub mod rules;
 mod taken_at;
 pub mod transform;
 mod vocab;
