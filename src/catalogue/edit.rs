@@ -177,6 +177,7 @@ mod tests {
             hash: ContentHash::of(seed.as_bytes()),
             format: PhotoFormat::Jpeg,
             original_name: format!("{seed}.jpg"),
+            original_name_raw: None,
             file_size: 1,
             width: 1,
             height: 1,

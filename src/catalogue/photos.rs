@@ -67,7 +67,10 @@ pub(super) const COUNTS_SQL: &str = "SELECT (SELECT count(*) FROM person), \
 pub struct NewPhoto {
     pub hash: ContentHash,
     pub format: PhotoFormat,
+    /// The file's name, printable (see `model::printable`).
     pub original_name: String,
+    /// The name's exact bytes when they differ from `original_name` (not UTF-8, say).
+    pub original_name_raw: Option<Vec<u8>>,
     pub file_size: u64,
     pub width: u32,
     pub height: u32,
@@ -96,8 +99,9 @@ fn insert_photo(conn: &Connection, new: &NewPhoto, a: &Assignment) -> Result<Pho
     conn.prepare_cached(
         "INSERT INTO photo (hash, format, original_name, file_size, width, height, taken_at,
              taken_at_offset_min, taken_at_estimated, camera, view, lighting, person_id, series_id,
-             session_id, imported_at, taken_at_source, colour_profile)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+             session_id, imported_at, taken_at_source, colour_profile, original_name_raw)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19)",
     )?
     .execute(params![
         new.hash,
@@ -118,6 +122,7 @@ fn insert_photo(conn: &Connection, new: &NewPhoto, a: &Assignment) -> Result<Pho
         chrono::Utc::now(),
         new.taken_at.source,
         new.colour_profile,
+        new.original_name_raw,
     ])?;
     let id = PhotoId(conn.last_insert_rowid());
     add_terms(conn, id, &a.terms)?;
@@ -207,6 +212,24 @@ impl Catalogue {
                 insert_photo(tx, new, assignment)?;
             }
             Ok(())
+        })
+    }
+
+    /// The exact bytes of a photo's original file name.
+    pub fn original_name_bytes(&mut self, id: PhotoId) -> Result<Vec<u8>> {
+        self.read(|tx| {
+            let (name, raw): (String, Option<Vec<u8>>) = tx
+                .query_row(
+                    "SELECT original_name, original_name_raw FROM photo WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .ok_or(CatalogueError::NotFound {
+                    what: "photo",
+                    id: id.0,
+                })?;
+            Ok(raw.unwrap_or_else(|| name.into_bytes()))
         })
     }
 
@@ -315,6 +338,7 @@ mod tests {
             hash: ContentHash::of(bytes),
             format: PhotoFormat::Jpeg,
             original_name: "IMG_1.jpg".into(),
+            original_name_raw: None,
             file_size: 10,
             width: 4,
             height: 3,

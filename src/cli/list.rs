@@ -1,8 +1,9 @@
 //! `skinlapse list`
 
-use super::{Failure, open_library};
+use super::{Failure, open_library_for_reading};
 use crate::catalogue::PhotoListing;
 use crate::model::Keyed;
+use crate::model::printable::printable;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -83,7 +84,7 @@ impl<'a> From<&'a PhotoListing> for PhotoJson<'a> {
 }
 
 pub fn run(library: Option<PathBuf>, args: &ListArgs) -> Result<ExitCode, Failure> {
-    let library = open_library(library)?;
+    let library = open_library_for_reading(library)?;
     let mut catalogue = library.catalogue()?;
     let mut person = None;
     if let Some(name) = &args.person {
@@ -137,6 +138,6 @@ fn human_line(l: &PhotoListing) -> String {
         owner,
         p.view.map_or("-", Keyed::key),
         tags.join(", "),
-        p.original_name
+        printable(&p.original_name)
     )
 }

@@ -7,9 +7,10 @@ use super::worker_count;
 use crate::catalogue::{Assignment, Catalogue, CatalogueError, Claim, NewPhoto};
 use crate::imaging::decode::DecodeError;
 use crate::imaging::metadata::{Orientation, PhotoMetadata, read_metadata_of};
-use crate::imaging::{Derived, Picture, decode_picture, derive_previews, sniff};
+use crate::imaging::{Derived, Picture, decode_picture, derive_previews};
 use crate::library::{Library, LibraryError};
 use crate::model::filing::{DateMismatch, PhotoTags, date_mismatch};
+use crate::model::printable::stored_name;
 use crate::model::{ContentHash, PhotoFormat, PhotoId, TakenAt, TimeSource};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -21,8 +22,8 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Files larger than this are refused before they are read into memory.
-pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+pub use super::source::MAX_FILE_BYTES;
+use super::source::read_source;
 
 /// Extensions a folder walk picks up, and the file picker offers. Explicitly named files are
 /// always tried; in folders, other files (sidecars, videos, documents) are skipped and counted.
@@ -64,6 +65,10 @@ pub enum ImportError {
     Read(#[source] io::Error),
     #[error("is a folder that cannot be read: {0}")]
     Walk(#[source] io::Error),
+    #[error("is {0}, not a regular file: only files are imported")]
+    NotAFile(&'static str),
+    #[error("is inside the library folder {}: the library's own files are never imported", .0.display())]
+    InsideLibrary(PathBuf),
     #[error("file is {size} bytes, more than the {limit} MiB limit")]
     TooBig { size: u64, limit: u64 },
     #[error("{0}")]
@@ -148,34 +153,66 @@ pub struct ImportSummary {
     pub skipped: usize,
     /// Files never started because the import was cancelled.
     pub not_started: usize,
+    /// A folder walked held the library itself, which was left out.
+    pub library_skipped: bool,
     pub cancelled: bool,
+}
+
+/// What walking the paths found.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub files: Vec<PathBuf>,
+    pub failures: Vec<(PathBuf, ImportError)>,
+    /// Non-image files in folders.
+    pub skipped: usize,
+    /// A folder walked held the library itself, which was left out.
+    pub library_skipped: bool,
+}
+
+/// The identity of a folder, to recognise the library however it is reached.
+#[cfg(unix)]
+fn folder_id(meta: &fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn folder_id(_meta: &fs::Metadata) -> (u64, u64) {
+    (0, 0)
 }
 
 /// The files `paths` name: files as given, folders walked recursively in name order (hidden
 /// entries and non-image files skipped). Paths that cannot be read come back as failures.
-pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, ImportError)>, usize) {
-    let mut files = Vec::new();
-    let mut failures = Vec::new();
-    let mut skipped = 0;
+/// Nothing inside `library` (the library imported into) is ever collected: a path inside it
+/// is a failure, and a folder walked that holds it leaves it out.
+pub fn collect_files(paths: &[PathBuf], library: Option<&Path>) -> Collected {
+    let library = library.and_then(|root| {
+        let meta = fs::metadata(root).ok()?;
+        Some((root.canonicalize().ok()?, folder_id(&meta)))
+    });
+    let mut found = Collected::default();
     for path in paths {
+        if let Some((root, _)) = &library
+            && path.canonicalize().is_ok_and(|p| p.starts_with(root))
+        {
+            found
+                .failures
+                .push((path.clone(), ImportError::InsideLibrary(root.clone())));
+            continue;
+        }
         match fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut failures, &mut skipped),
-            Ok(_) => files.push(path.clone()),
-            Err(e) => failures.push((path.clone(), ImportError::Read(e))),
+            Ok(meta) if meta.is_dir() => walk(path, library.as_ref().map(|l| l.1), &mut found),
+            Ok(_) => found.files.push(path.clone()),
+            Err(e) => found.failures.push((path.clone(), ImportError::Read(e))),
         }
     }
-    (files, failures, skipped)
+    found
 }
 
-fn walk(
-    dir: &Path,
-    files: &mut Vec<PathBuf>,
-    failures: &mut Vec<(PathBuf, ImportError)>,
-    skipped: &mut usize,
-) {
+fn walk(dir: &Path, library: Option<(u64, u64)>, found: &mut Collected) {
     let mut entries: Vec<_> = match fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(Result::ok).collect(),
-        Err(e) => return failures.push((dir.to_owned(), ImportError::Walk(e))),
+        Err(e) => return found.failures.push((dir.to_owned(), ImportError::Walk(e))),
     };
     entries.sort_by_key(fs::DirEntry::file_name);
     for entry in entries {
@@ -185,18 +222,28 @@ fn walk(
         }
         // Do not follow links to folders: they can loop.
         match entry.file_type() {
-            Ok(t) if t.is_dir() => walk(&path, files, failures, skipped),
+            Ok(t) if t.is_dir() => {
+                let is_library = library.is_some()
+                    && entry
+                        .metadata()
+                        .is_ok_and(|m| Some(folder_id(&m)) == library);
+                if is_library {
+                    found.library_skipped = true;
+                } else {
+                    walk(&path, library, found);
+                }
+            }
             Ok(_) => {
                 let ext = path
                     .extension()
                     .map(|e| e.to_string_lossy().to_ascii_lowercase());
                 if ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) {
-                    files.push(path);
+                    found.files.push(path);
                 } else {
-                    *skipped += 1;
+                    found.skipped += 1;
                 }
             }
-            Err(e) => failures.push((path, ImportError::Read(e))),
+            Err(e) => found.failures.push((path, ImportError::Read(e))),
         }
     }
 }
@@ -209,11 +256,17 @@ pub fn run_import(
     cancel: &AtomicBool,
     mut on_event: impl FnMut(ImportEvent),
 ) -> ImportSummary {
-    let (files, failures, skipped) = collect_files(&request.paths);
+    let Collected {
+        files,
+        failures,
+        skipped,
+        library_skipped,
+    } = collect_files(&request.paths, Some(library.root()));
     let total = files.len() + failures.len();
     let mut summary = ImportSummary {
         total,
         skipped,
+        library_skipped,
         ..ImportSummary::default()
     };
     on_event(ImportEvent::Started { total, skipped });
@@ -342,17 +395,13 @@ fn import_one(
     st: &mut StageTimes,
 ) -> Outcome {
     let assignment = &request.assignment_for(path);
-    let read = timed(&mut st.read, || read_file(path));
-    let (bytes, file_time) = match read {
-        Ok(read) => read,
+    let source = match timed(&mut st.read, || read_source(path)) {
+        Ok(source) => source,
         Err(e) => return Outcome::Failed(e),
     };
+    let (bytes, format, file_time) = (source.bytes, source.format, source.modified);
     let hash = timed(&mut st.hash, || ContentHash::of(&bytes));
     failpoint("hashed");
-    let format = match sniff(&bytes) {
-        Ok(format) => format,
-        Err(e) => return Outcome::Failed(e.into()),
-    };
     match cat.claim_import(&hash, library.owner(), format.extension()) {
         Ok(Claim::Claimed) => {}
         Ok(Claim::Duplicate(id)) => return Outcome::Duplicate { existing: Some(id) },
@@ -360,9 +409,7 @@ fn import_one(
         Err(e) => return Outcome::Failed(e.into()),
     }
     failpoint("claimed");
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map(stored_name).unwrap_or_default();
     match store(
         library, cat, &bytes, &hash, format, name, file_time, assignment, st,
     ) {
@@ -382,24 +429,6 @@ fn import_one(
     }
 }
 
-fn read_file(path: &Path) -> Result<(Vec<u8>, Option<std::time::SystemTime>), ImportError> {
-    let meta = fs::metadata(path).map_err(ImportError::Read)?;
-    if meta.is_dir() {
-        return Err(ImportError::Read(io::Error::new(
-            io::ErrorKind::IsADirectory,
-            "is a folder",
-        )));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(ImportError::TooBig {
-            size: meta.len(),
-            limit: MAX_FILE_BYTES >> 20,
-        });
-    }
-    let bytes = fs::read(path).map_err(ImportError::Read)?;
-    Ok((bytes, meta.modified().ok()))
-}
-
 #[allow(clippy::too_many_arguments)]
 fn store(
     library: &Library,
@@ -407,7 +436,7 @@ fn store(
     bytes: &[u8],
     hash: &ContentHash,
     format: PhotoFormat,
-    original_name: String,
+    (original_name, original_name_raw): (String, Option<Vec<u8>>),
     file_time: Option<std::time::SystemTime>,
     assignment: &Assignment,
     st: &mut StageTimes,
@@ -437,6 +466,7 @@ fn store(
         hash: hash.clone(),
         format,
         original_name,
+        original_name_raw,
         file_size: bytes.len() as u64,
         width: derived.width,
         height: derived.height,
@@ -489,8 +519,9 @@ fn capture_time(
     }
     let taken = if let Some(t) = modified {
         TakenAt::from_source(t.local, t.offset, TimeSource::ExifModified)
-    } else if let Some(time) = file_time {
-        TakenAt::estimated_from(time.into())
+    } else if let Some(taken) = file_time.and_then(TakenAt::from_file_time) {
+        // A file time beyond the calendar (a damaged or hostile file system) is no time.
+        taken
     } else {
         let mut now = TakenAt::estimated_from(chrono::Local::now());
         now.source = TimeSource::Imported;

@@ -2,7 +2,8 @@
 //! whether the library holds it already, and (when asked) a small upright thumbnail; and the
 //! session date the photos propose. Nothing is written.
 
-use super::import::{ImportError, MAX_FILE_BYTES, collect_files};
+use super::import::{Collected, ImportError, collect_files};
+use super::source::read_source;
 use crate::imaging::derive::decode_upright;
 use crate::imaging::metadata::read_metadata_of;
 use crate::imaging::sniff;
@@ -31,7 +32,9 @@ pub struct ScannedFile {
 /// Scans `paths` (files and folders, as an import takes them). `thumbnail_edge` 0 skips the
 /// thumbnails (the duplicate check and dates alone are fast).
 pub fn scan_files(library: &Library, paths: &[PathBuf], thumbnail_edge: u32) -> Vec<ScannedFile> {
-    let (files, failures, _) = collect_files(paths);
+    let Collected {
+        files, failures, ..
+    } = collect_files(paths, Some(library.root()));
     let mut catalogue = library.catalogue().ok();
     let mut out: Vec<ScannedFile> = failures
         .into_iter()
@@ -86,14 +89,7 @@ pub fn scan_files(library: &Library, paths: &[PathBuf], thumbnail_edge: u32) -> 
 }
 
 fn read_bounded(path: &std::path::Path) -> Result<Vec<u8>, ImportError> {
-    let meta = std::fs::metadata(path).map_err(ImportError::Read)?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(ImportError::TooBig {
-            size: meta.len(),
-            limit: MAX_FILE_BYTES >> 20,
-        });
-    }
-    std::fs::read(path).map_err(ImportError::Read)
+    read_source(path).map(|source| source.bytes)
 }
 
 /// The session date the scanned photos propose (see [`propose_session_date`]).

@@ -1,6 +1,7 @@
 //! Long-running work on worker threads: import and verify. Each reports progress through a
 //! callback on the calling thread and can be cancelled between files.
 
+pub mod backup;
 pub mod demo;
 pub mod export;
 pub mod failpoint;
@@ -8,6 +9,7 @@ pub mod import;
 pub mod import_scan;
 pub mod record;
 pub mod scale;
+pub mod source;
 pub mod verify;
 
 pub use import::{

@@ -2,6 +2,9 @@
 
 pub mod compare;
 pub mod filing;
+pub mod names;
+pub mod printable;
+pub mod rules;
 mod taken_at;
 pub mod transform;
 mod vocab;

@@ -95,6 +95,28 @@ impl TakenAt {
         }
     }
 
+    /// An estimate from a file's modification time, or `None` when that time lies outside
+    /// the calendar (file systems can hold times millions of years away; chrono cannot).
+    pub fn from_file_time(time: std::time::SystemTime) -> Option<Self> {
+        let utc = match time.duration_since(std::time::UNIX_EPOCH) {
+            Ok(after) => DateTime::from_timestamp(
+                i64::try_from(after.as_secs()).ok()?,
+                after.subsec_nanos(),
+            )?,
+            Err(before) => {
+                let before = before.duration();
+                let secs = i64::try_from(before.as_secs()).ok()?;
+                DateTime::from_timestamp(-secs, 0)?.checked_sub_signed(
+                    chrono::TimeDelta::nanoseconds(i64::from(before.subsec_nanos())),
+                )?
+            }
+        };
+        // The local offset can push a time at the calendar's edge over it.
+        let local = Local.offset_from_utc_datetime(&utc.naive_utc());
+        utc.naive_utc().checked_add_offset(local)?;
+        Some(Self::estimated_from(utc.with_timezone(&Local)))
+    }
+
     /// The local time as stored in the catalogue (sorts chronologically as text).
     pub fn local_text(&self) -> String {
         self.local.format(self.local_format()).to_string()
@@ -169,6 +191,21 @@ impl fmt::Display for TakenAt {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn file_times_beyond_the_calendar_are_no_time() {
+        let far = std::time::UNIX_EPOCH + std::time::Duration::from_secs(10_000_000_000_000);
+        assert_eq!(TakenAt::from_file_time(far), None);
+        let long_ago = std::time::UNIX_EPOCH - std::time::Duration::from_secs(10_000_000_000_000);
+        assert_eq!(TakenAt::from_file_time(long_ago), None);
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        let taken = TakenAt::from_file_time(t).unwrap();
+        assert!(taken.estimated);
+        assert_eq!(
+            taken.local.and_utc().timestamp() - i64::from(taken.offset.unwrap().local_minus_utc()),
+            1_700_000_000
+        );
+    }
+
     use super::*;
     use chrono::NaiveDate;
 

@@ -33,17 +33,19 @@ CREATE TABLE photo_new (
                         CHECK (taken_at_source IN ('exif-original', 'exif-digitized', 'xmp',
                             'exif-modified', 'file-modified', 'imported', 'manual')),
     colour_profile      TEXT,
+    original_name_raw   BLOB,
     CHECK (session_id IS NULL OR series_id IS NOT NULL),
     CHECK (series_id IS NULL OR person_id IS NOT NULL)
 );
 
 INSERT INTO photo_new (id, hash, format, original_name, file_size, width, height, taken_at,
     taken_at_offset_min, taken_at_estimated, camera, view, lighting, person_id, series_id,
-    session_id, notes, imported_at, trashed_at, taken_at_source)
+    session_id, notes, imported_at, trashed_at, taken_at_source, original_name_raw)
 SELECT id, hash, format, original_name, file_size, width, height, taken_at,
     taken_at_offset_min, taken_at_estimated, camera, view, lighting, person_id, series_id,
     session_id, notes, imported_at, trashed_at,
-    CASE taken_at_estimated WHEN 1 THEN 'file-modified' ELSE 'exif-original' END
+    CASE taken_at_estimated WHEN 1 THEN 'file-modified' ELSE 'exif-original' END,
+    original_name_raw
 FROM photo;
 
 DROP TABLE photo;
