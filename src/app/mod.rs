@@ -196,6 +196,7 @@ impl AppState {
             key: (item_id, rendition),
             path,
             format,
+            files: library.files(),
         })
     }
 

@@ -40,8 +40,8 @@ impl Catalogue {
         let taken = crate::model::TakenAt::exact(local, offset);
         self.update_photos(
             ids,
-            "UPDATE photo SET taken_at = ?2, taken_at_offset_min = ?3, taken_at_estimated = 0 WHERE id = ?1",
-            &[&taken.local_text(), &taken.offset_minutes()],
+            "UPDATE photo SET taken_at = ?2, taken_at_offset_min = ?3, taken_at_estimated = 0, taken_at_source = ?4 WHERE id = ?1",
+            &[&taken.local_text(), &taken.offset_minutes(), &taken.source],
         )
     }
 
@@ -177,6 +177,7 @@ mod tests {
             hash: ContentHash::of(seed.as_bytes()),
             format: PhotoFormat::Jpeg,
             original_name: format!("{seed}.jpg"),
+            original_name_raw: None,
             file_size: 1,
             width: 1,
             height: 1,
@@ -185,6 +186,8 @@ mod tests {
                 None,
             ),
             camera: None,
+            colour_profile: None,
+            warnings: Vec::new(),
         };
         cat.claim_import(&new.hash, "t", "jpg").unwrap();
         cat.finish_import(&new, &a, "t", || {}).unwrap()

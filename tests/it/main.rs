@@ -4,15 +4,24 @@
 #![allow(clippy::many_single_char_names)]
 
 mod app;
+mod atomic;
+mod backup;
 mod cli;
 mod compare;
 mod concurrency;
 mod corruption;
 mod crash;
+mod durability;
+mod encryption;
 mod faces;
+mod formats;
+mod hostile;
 mod import;
 mod migrations;
 mod navigation;
+mod opening;
+#[cfg(unix)]
+mod privacy;
 mod query_plans;
 mod record;
 mod scale;

@@ -121,7 +121,7 @@ fn series_and_sessions_round_trip_with_every_field_and_validation() {
                 needle_depth_mm: Some(3.5),
                 ..session(id, "2026-02-09")
             },
-            "needle depth: needle depth: 3.5 mm is outside 0.1–3.0 mm",
+            "needle depth: 3.5 mm is outside 0.1–3.0 mm",
         ),
         (
             NewSession {
@@ -835,6 +835,7 @@ fn in_clinic_mode_every_export_needs_consent_to_its_purpose() {
     }
     // The CSV and the command line check the same.
     let e = skinlapse::jobs::record::export_series_csv(
+        &library,
         &mut cat,
         series,
         Some(ConsentScope::Education),
@@ -844,6 +845,7 @@ fn in_clinic_mode_every_export_needs_consent_to_its_purpose() {
     .to_string();
     assert!(e.contains("has not consented to education"), "{e}");
     skinlapse::jobs::record::export_series_csv(
+        &library,
         &mut cat,
         series,
         Some(ConsentScope::ClinicalRecord),
