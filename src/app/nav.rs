@@ -4,6 +4,7 @@
 
 use super::command::Action;
 use super::compare::Comparison;
+use super::inspector::TakenAtQuestion;
 use super::record::{PersonRecord, SeriesRecord};
 use crate::model::PhotoId;
 use std::collections::VecDeque;
@@ -141,6 +142,8 @@ pub enum Modal {
     Export,
     /// A person's record: skin type, contraindications, consent.
     Person(Box<PersonRecord>),
+    /// A time typed for photos taken at different times: set them all, or shift them all?
+    TakenAt(Box<TakenAtQuestion>),
 }
 
 /// The screens open, front last, and the window over them.
@@ -314,6 +317,7 @@ impl Navigation {
             | A::OpenDemo
             | A::AddPerson
             | A::Undo
+            | A::Redo
             | A::ShowTrash
             | A::EmptyTrash
             | A::ToggleSort => true,

@@ -73,6 +73,23 @@ pub struct SelectionSummary {
     pub session: Common<Option<SessionId>>,
     /// How many of the photos carry each area or concern.
     pub terms: std::collections::HashMap<TermId, usize>,
+    pub taken: TakenSpan,
+}
+
+/// When a set of photos was taken: how many different times (with their time zones), the
+/// earliest and the latest (local times).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TakenSpan {
+    pub distinct: usize,
+    pub earliest: chrono::NaiveDateTime,
+    pub latest: chrono::NaiveDateTime,
+}
+
+impl TakenSpan {
+    /// The photos were taken at different times.
+    pub fn is_mixed(&self) -> bool {
+        self.distinct > 1
+    }
 }
 
 /// A photo with its tags and the names of what it belongs to, for the inspector.
@@ -95,7 +112,8 @@ const SELECTION_COMMON_SQL: &str = "SELECT count(*), \
      count(DISTINCT coalesce(lighting, '')), max(lighting), \
      count(DISTINCT coalesce(person_id, 0)), max(person_id), \
      count(DISTINCT coalesce(series_id, 0)), max(series_id), \
-     count(DISTINCT coalesce(session_id, 0)), max(session_id) \
+     count(DISTINCT coalesce(session_id, 0)), max(session_id), \
+     count(DISTINCT taken_at || '|' || coalesce(taken_at_offset_min, '')), min(taken_at), max(taken_at) \
      FROM photo WHERE id IN (SELECT value FROM json_each(?1))";
 
 /// The `WHERE` clause and parameters of a filter. Every condition can use an index:
@@ -380,7 +398,22 @@ impl Catalogue {
                 })?
                 .collect::<rusqlite::Result<_>>()?;
             let summary = tx.query_row(SELECTION_COMMON_SQL, [&list], |r| {
+                let time = |i: usize| -> rusqlite::Result<chrono::NaiveDateTime> {
+                    let text: String = r.get(i)?;
+                    TakenAt::parse_local_text(&text).ok_or_else(|| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            i,
+                            rusqlite::types::Type::Text,
+                            format!("bad taken_at {text:?}").into(),
+                        )
+                    })
+                };
                 Ok(SelectionSummary {
+                    taken: TakenSpan {
+                        distinct: r.get(11)?,
+                        earliest: time(12)?,
+                        latest: time(13)?,
+                    },
                     count: r.get(0)?,
                     view: common(r.get(1)?, r.get(2)?),
                     lighting: common(r.get(3)?, r.get(4)?),

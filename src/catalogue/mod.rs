@@ -1,32 +1,43 @@
 //! The catalogue: the only module that speaks SQL.
 //!
 //! Every public operation owns its transaction; the SQL of each lives in a function taking
-//! a `&Transaction` (or `&Connection` for plain reads) so operations compose.
+//! a `&Connection` (the transaction it runs in) so operations compose, and
+//! [`Catalogue::atomically`] joins several public operations into one transaction.
 
+mod align_undo;
 mod alignment;
 mod browse;
 mod clinical;
 mod compare;
+mod consent;
 mod edit;
 mod journal;
 mod people;
 mod photos;
+mod protocol;
 mod series;
 mod terms;
 mod trash;
 mod types;
+mod undo;
 
+pub use align_undo::AlignmentSnapshot;
 pub use alignment::LandmarkPair;
-pub use browse::{Common, GridItem, PhotoDetails, PhotoFilter, SelectionSummary, SortOrder};
+pub use browse::{
+    Common, GridItem, PhotoDetails, PhotoFilter, SelectionSummary, SortOrder, TakenSpan,
+};
 pub use clinical::{
     ConsentRow, ContraindicationRow, GradeRow, NewGrade, NewSession, SeriesPlan, SideEffectRow,
 };
-pub use edit::TermChange;
+pub use consent::{ConsentChange, ConsentEvent, ConsentState};
+pub use edit::{PhotoValue, PhotoValues, TakenAtChange, TermChange};
 pub use journal::Claim;
 pub use photos::{NewPhoto, PhotoListing};
+pub use protocol::SessionFacts;
 pub use series::{Assignment, AssignmentSpec};
+pub use undo::{DeletedPerson, DeletedSeries, DeletedSession, GradeRecord};
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -40,6 +51,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/002_trash_purge.sql"),
     include_str!("migrations/003_alignment.sql"),
     include_str!("migrations/004_clinical_record.sql"),
+    include_str!("migrations/009_protocol_consent.sql"),
 ];
 
 /// The numbered schema migrations, applied in order on open.
@@ -152,8 +164,12 @@ impl Catalogue {
     }
 
     /// Runs `f` in a write transaction that takes the write lock up front, so two writers
-    /// queue on the busy timeout instead of failing on a lock upgrade.
-    fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    /// queue on the busy timeout instead of failing on a lock upgrade. Inside
+    /// [`Catalogue::atomically`] it runs in that transaction.
+    fn write<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return f(&self.conn);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -163,13 +179,35 @@ impl Catalogue {
     }
 
     /// Runs `f` in a read transaction: one consistent snapshot even while others write.
-    fn read<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    fn read<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return f(&self.conn);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)?;
         let value = f(&tx)?;
         tx.finish()?;
         Ok(value)
+    }
+
+    /// Runs several operations as one transaction: all of them happen, or none (an edit that
+    /// reads what it overwrites, to undo it; an undo step of several edits). Nested calls
+    /// join the outer transaction.
+    pub fn atomically<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return f(self);
+        }
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let outcome = f(self).and_then(|value| {
+            self.conn.execute_batch("COMMIT")?;
+            Ok(value)
+        });
+        if outcome.is_err() && !self.conn.is_autocommit() {
+            // Nothing of it stays; a failed rollback leaves SQLite to roll back itself.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        outcome
     }
 
     /// How long this connection waits for another writer. The app's own connection waits

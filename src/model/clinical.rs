@@ -398,3 +398,43 @@ mod tests {
         assert_eq!(next_due(&series(None, Some(6), None), &done), None);
     }
 }
+
+/// Checks the day consent is given or withdrawn on: not in the future, and a withdrawal not
+/// before the consent it withdraws (`given_on`).
+pub fn check_consent_day(
+    on: NaiveDate,
+    today: NaiveDate,
+    withdrawing_from: Option<NaiveDate>,
+) -> Result<(), String> {
+    if on > today {
+        return Err(format!("{on} is in the future (today is {today})"));
+    }
+    if let Some(given) = withdrawing_from
+        && on < given
+    {
+        return Err(format!(
+            "{on} is before the consent it withdraws was given ({given})"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod consent_day_tests {
+    use super::*;
+
+    #[test]
+    fn consent_days_are_not_in_the_future_nor_withdrawn_before_given() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert!(check_consent_day(d("2026-01-02"), d("2026-01-02"), None).is_ok());
+        assert_eq!(
+            check_consent_day(d("2026-01-03"), d("2026-01-02"), None).unwrap_err(),
+            "2026-01-03 is in the future (today is 2026-01-02)"
+        );
+        assert!(
+            check_consent_day(d("2025-12-01"), d("2026-01-02"), Some(d("2025-12-05")))
+                .unwrap_err()
+                .contains("before the consent it withdraws")
+        );
+    }
+}

@@ -1,11 +1,13 @@
 //! The domain model: typed ids, enums and plain structs. No I/O here.
 
 pub mod compare;
+pub mod protocol;
 mod taken_at;
 pub mod transform;
 mod vocab;
 
 pub use compare::{ComparedPhoto, Finding, Pair, SeriesPhotos, Severity, Side, SideLabel};
+pub use protocol::{Completeness, count};
 pub use taken_at::TakenAt;
 pub use transform::{Alignment, Similarity};
 pub use vocab::{BUILTIN_AREAS, BUILTIN_CONCERNS, VocabKind, VocabTerm, vocab_key};

@@ -63,7 +63,8 @@ fn edit_menu(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
         has_selection && !state.browse.filter.trashed,
         commands,
     );
-    action_button(ui, Action::Undo, state.history.can_undo(), commands);
+    undo_button(ui, Action::Undo, state.history.next_undo(), commands);
+    undo_button(ui, Action::Redo, state.history.next_redo(), commands);
     ui.separator();
     action_button(ui, Action::ShowTrash, open, commands);
     action_button(
@@ -72,6 +73,25 @@ fn edit_menu(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
         state.overview.trash_count > 0,
         commands,
     );
+}
+
+/// "Undo: change taken-at of 18 photos", or plain "Undo" (disabled) with nothing to undo.
+fn undo_button(ui: &mut Ui, action: Action, step: Option<&str>, commands: &mut Commands) {
+    let text = step.map_or_else(
+        || action.label().to_owned(),
+        |s| format!("{}: {s}", action.label()),
+    );
+    let mut button = egui::Button::new(text);
+    if let Some(s) = action.shortcut() {
+        button = button.shortcut_text(super::shortcut_text(&s));
+    }
+    if ui
+        .add_enabled(step.is_some(), button)
+        .on_hover_text(action.tooltip())
+        .clicked()
+    {
+        commands.push(action.into());
+    }
 }
 
 fn view_menu(ui: &mut Ui, state: &AppState, commands: &mut Commands) {

@@ -11,7 +11,8 @@ use egui::{RichText, Ui};
 
 #[derive(Debug, Default)]
 pub struct InspectorPanel {
-    /// Edit buffers, and the photo they were filled from (refilled when it changes).
+    /// Edit buffers, and what they were filled from (the primary photo, its time or "mixed",
+    /// its notes): refilled when that changes.
     for_photo: Option<(PhotoId, String, String)>,
     taken_text: String,
     notes_text: String,
@@ -25,7 +26,12 @@ impl InspectorPanel {
             return;
         };
         let photo = &inspected.details.photo;
-        let taken = photo.taken_at.to_iso();
+        let mixed = inspected.summary.taken.is_mixed();
+        let taken = if mixed {
+            String::new()
+        } else {
+            photo.taken_at.to_iso()
+        };
         let stale = self
             .for_photo
             .as_ref()
@@ -93,18 +99,40 @@ impl InspectorPanel {
 
     fn taken_ui(&mut self, ui: &mut Ui, inspected: &Inspected, commands: &mut Commands) {
         let taken = &inspected.details.photo.taken_at;
+        let span = inspected.summary.taken;
         ui.horizontal(|ui| {
             let label = ui.label("Taken at");
             let response = ui
-                .add(egui::TextEdit::singleline(&mut self.taken_text).desired_width(190.0))
+                .add(
+                    egui::TextEdit::singleline(&mut self.taken_text)
+                        .hint_text(if span.is_mixed() { "(mixed)" } else { "" })
+                        .desired_width(ui.available_width().clamp(120.0, 190.0)),
+                )
                 .labelled_by(label.id);
+            let typed = self.taken_text.trim();
             if response.lost_focus()
                 && ui.input(|i| i.key_pressed(egui::Key::Enter))
-                && self.taken_text.trim() != taken.to_iso()
+                && !typed.is_empty()
+                && (span.is_mixed() || typed != taken.to_iso())
             {
-                commands.push(PhotoCommand::SetTakenAt(self.taken_text.trim().to_owned()).into());
+                commands.push(PhotoCommand::SetTakenAt(typed.to_owned()).into());
+                if span.is_mixed() {
+                    // The question window holds the time now; the field stays "(mixed)".
+                    self.taken_text.clear();
+                }
             }
         });
+        if span.is_mixed() {
+            ui.label(
+                RichText::new(format!(
+                    "(mixed) taken from {} to {}; type a time to set them all to it or shift them all",
+                    span.earliest.format("%Y-%m-%d %H:%M"),
+                    span.latest.format("%Y-%m-%d %H:%M")
+                ))
+                .weak(),
+            );
+            return;
+        }
         let mut facts = Vec::new();
         if taken.offset.is_none() {
             facts.push("no time zone recorded".to_owned());
@@ -295,4 +323,53 @@ fn assignment_ui(ui: &mut Ui, state: &AppState, inspected: &Inspected, commands:
     {
         commands.push(PhotoCommand::AddSessionOn(series, day).into());
     }
+}
+
+/// Photos taken at different times, a time typed: set them all to it, or shift them all?
+pub(super) fn taken_at_question(
+    ctx: &egui::Context,
+    q: &crate::app::inspector::TakenAtQuestion,
+    commands: &mut Commands,
+) {
+    let n = q.photos.len();
+    let typed = q.local.format("%Y-%m-%d %H:%M");
+    egui::Modal::new(egui::Id::unique("taken-at-question")).show(ctx, |ui| {
+        ui.set_max_width(460.0);
+        ui.heading(format!("Change when {n} photos were taken"));
+        ui.label(format!(
+            "They were taken at different times, from {} to {}.",
+            q.span.earliest.format("%Y-%m-%d %H:%M"),
+            q.span.latest.format("%Y-%m-%d %H:%M")
+        ));
+        ui.add_space(6.0);
+        let change = |c| PhotoCommand::ChangeTakenAt(q.photos.clone(), c).into();
+        if ui
+            .button(format!("Set all {n} to {typed}"))
+            .on_hover_text("Every photo gets this time; each keeps its own time zone unless you typed one")
+            .clicked()
+        {
+            commands.push(change(q.set()));
+        }
+        ui.label(
+            RichText::new("For photos of one moment whose times are wrong.").weak(),
+        );
+        ui.add_space(4.0);
+        if ui
+            .button(format!("Shift all by {}", q.shift_text()))
+            .on_hover_text("Every photo moves by the same amount, in its own time zone")
+            .clicked()
+        {
+            commands.push(change(q.shift()));
+        }
+        ui.label(
+            RichText::new(format!(
+                "The earliest moves to {typed}; the others keep their distance from it (a camera clock that was off)."
+            ))
+            .weak(),
+        );
+        ui.add_space(6.0);
+        if ui.button("Cancel").clicked() {
+            commands.push(Action::Back.into());
+        }
+    });
 }

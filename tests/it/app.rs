@@ -628,9 +628,20 @@ fn bad_edits_are_refused_with_a_message() {
             .any(|n| n.text.contains("Taken at: \"31/02/2025\" is not a date")),
         "{notices:?}"
     );
+    let zone = h
+        .state()
+        .state
+        .inspector
+        .shown()
+        .unwrap()
+        .details
+        .photo
+        .taken_at
+        .offset;
     send(&mut h, PhotoCommand::SetTakenAt("2025-02-03 04:05".into()));
     let details = h.state().state.inspector.shown().unwrap().details.clone();
-    assert_eq!(details.photo.taken_at.to_iso(), "2025-02-03T04:05:00");
+    assert_eq!(details.photo.taken_at.local_text(), "2025-02-03T04:05:00");
+    assert_eq!(details.photo.taken_at.offset, zone, "its time zone is kept");
     assert!(!details.photo.taken_at.estimated);
     send(&mut h, PeopleCommand::Add("Me".into()));
     assert!(

@@ -16,4 +16,5 @@ mod query_plans;
 mod record;
 mod scale;
 mod support;
+mod undo;
 mod verify;

@@ -36,6 +36,11 @@ fn fixture(version: usize) -> String {
                INSERT INTO side_effect (session_id, kind, severity, day_after) VALUES (5, 'redness', 2, 1);
                INSERT INTO contraindication (person_id, kind, noted_on) VALUES (7, 'keloid', '2024-01-01');
                INSERT INTO consent (person_id, scope, given_on) VALUES (7, 'clinical-record', '2024-01-01');",
+        // Migration 009 added series protocols and consent history.
+        5 => fixture(4)
+            + "INSERT INTO series_view (series_id, view) VALUES (3, 'frontal'), (3, 'close-up');
+               INSERT INTO consent_event (person_id, scope, given, on_date, staff, note, recorded_at)
+               VALUES (7, 'education', 1, '2024-01-02', 'Dr. Ito', 'signed', '2024-01-02T09:00:00Z');",
         v => panic!("no fixture for schema version {v}: add one"),
     }
 }
@@ -78,6 +83,20 @@ fn every_earlier_version_migrates_to_the_latest_keeping_its_data() {
                 assert_eq!(aligned.reference, skinlapse::model::PhotoId(11));
                 assert_eq!(
                     cat.landmarks(skinlapse::model::PhotoId(12), skinlapse::model::PhotoId(11))
+                        .unwrap()
+                        .len(),
+                    2
+                );
+            }
+            if version == 4 {
+                // Consent given before there was a history has its event.
+                let history = cat.consent_history(skinlapse::model::PersonId(7)).unwrap();
+                assert_eq!(history.len(), 1);
+                assert!(history[0].given);
+            }
+            if version >= 5 {
+                assert_eq!(
+                    cat.required_views(skinlapse::model::SeriesId(3))
                         .unwrap()
                         .len(),
                     2

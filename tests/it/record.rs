@@ -944,12 +944,26 @@ mod person {
             h.query_by_label_contains("Patient record: Dana K")
                 .is_some()
         );
-        h.get_by_label("Give clinical record").click();
+        h.get_by_label("Give clinical record…").click();
+        settle(&mut h);
+        h.get_by_label("The person agreed to this use of their photos")
+            .click();
+        h.run_steps(2);
+        eprintln!(
+            "DEBUG {:?}",
+            h.get_by_label("The person agreed to this use of their photos")
+        );
+        h.get_by_label("Record consent").click();
         settle(&mut h);
         let r = h.state().state.nav.person_record().unwrap();
-        assert_eq!(r.consents.len(), 1);
+        assert_eq!(r.consents.len(), 1, "{:?}", h.state().state.notices);
         assert_eq!(r.consents[0].scope, ConsentScope::ClinicalRecord);
-        h.get_by_label("Withdraw clinical record").click();
+        h.get_by_label("Withdraw clinical record…").click();
+        settle(&mut h);
+        h.get_by_label("The person withdrew their consent to this use")
+            .click();
+        h.run_steps(2);
+        h.get_by_label("Record withdrawal").click();
         settle(&mut h);
         let r = h.state().state.nav.person_record().unwrap();
         assert!(r.consents[0].withdrawn_on.is_some());

@@ -8,7 +8,7 @@ mod person;
 
 use forms::{EffectForm, GradeForm, SessionForm};
 
-pub use person::person_window;
+pub use person::PersonPanel;
 
 use crate::app::record::{RecordCommand, SeriesRecord};
 use crate::app::{Action, AppState, BrowseCommand, Command, Commands};
