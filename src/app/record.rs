@@ -9,7 +9,7 @@ use crate::catalogue::{
     ConsentChange, ContraindicationRow, GradeRow, NewGrade, NewSession, SeriesPlan, SideEffectRow,
 };
 use crate::model::clinical::{ConsentScope, GradeScale, next_due};
-use crate::model::{Keyed, Person, Series, SeriesId, Session, SessionId};
+use crate::model::{Completeness, Keyed, Person, Series, SeriesId, Session, SessionId};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -33,6 +33,8 @@ pub struct SeriesRecord {
     pub photos: Vec<crate::model::Photo>,
     /// The areas and concerns the series is about.
     pub terms: Vec<crate::model::TermId>,
+    /// The views every session needs (its protocol), in clinical order.
+    pub views: Vec<crate::model::View>,
 }
 
 impl SeriesRecord {
@@ -46,6 +48,24 @@ impl SeriesRecord {
             .iter()
             .filter(|c| c.active_on(day))
             .collect()
+    }
+
+    /// How a session measures up to the protocol (its photos not in the trash).
+    pub fn completeness(&self, session: SessionId) -> Completeness {
+        let present = self
+            .photos
+            .iter()
+            .filter(|p| p.session == Some(session))
+            .map(|p| p.view);
+        Completeness::of(&self.views, present)
+    }
+
+    /// The sessions that lack a view the protocol asks for.
+    pub fn incomplete_sessions(&self) -> usize {
+        self.sessions
+            .iter()
+            .filter(|s| self.completeness(s.id).is_incomplete())
+            .count()
     }
 
     /// One line per scale (own scales by name), in date order.
@@ -272,6 +292,7 @@ fn load_record(id: SeriesId, cx: &mut Cx) -> Option<SeriesRecord> {
             grades: cat.grades_of_series(id)?,
             side_effects: cat.side_effects_of_series(id)?,
             terms: cat.series_terms(id)?,
+            views: cat.required_views(id)?,
             photos: photos.photos.into_iter().map(|p| p.photo).collect(),
             sessions: photos.sessions,
             series: photos.series,

@@ -438,3 +438,57 @@ mod consent_day_tests {
         );
     }
 }
+
+impl GradeScale {
+    /// The scale's short name, as a grade is shown: "Goodman & Baron", "mMASI", "Glogau".
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Self::GoodmanBaron => "Goodman & Baron",
+            Self::Mmasi => "mMASI",
+            Self::Glogau => "Glogau",
+            Self::FitzpatrickWrinkle => "Fitzpatrick wrinkle class",
+            Self::Gais => "GAIS",
+            Self::Satisfaction => "Satisfaction",
+            Self::Custom => "Own scale",
+        }
+    }
+
+    /// A value on the scale as clinicians write it: "Goodman & Baron 3", "Glogau III",
+    /// "GAIS 2 (much improved)", "Satisfaction 7/10", "mMASI 10.2".
+    pub fn show(self, value: f64) -> String {
+        let whole = value.round() as i64;
+        let name = self.short_name();
+        match self {
+            Self::Glogau | Self::FitzpatrickWrinkle => {
+                format!("{name} {}", roman(u8::try_from(whole).unwrap_or(0)))
+            }
+            Self::Gais => {
+                let words = match whole {
+                    1 => "very much improved",
+                    2 => "much improved",
+                    3 => "improved",
+                    4 => "no change",
+                    _ => "worse",
+                };
+                format!("{name} {whole} ({words})")
+            }
+            Self::Satisfaction => format!("{name} {whole}/10"),
+            Self::GoodmanBaron => format!("{name} {whole}"),
+            Self::Mmasi | Self::Custom => format!("{name} {value}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod grade_words_tests {
+    use super::*;
+
+    #[test]
+    fn grades_read_as_clinicians_write_them() {
+        assert_eq!(GradeScale::GoodmanBaron.show(4.0), "Goodman & Baron 4");
+        assert_eq!(GradeScale::Glogau.show(3.0), "Glogau III");
+        assert_eq!(GradeScale::Gais.show(2.0), "GAIS 2 (much improved)");
+        assert_eq!(GradeScale::Satisfaction.show(7.0), "Satisfaction 7/10");
+        assert_eq!(GradeScale::Mmasi.show(10.2), "mMASI 10.2");
+    }
+}

@@ -90,6 +90,21 @@ pub(crate) fn area(h: &Harness<'static, App>, key: &str) -> skinlapse::model::Te
     areas.iter().find(|t| t.key == key).expect(key).id
 }
 
+/// Replaces the text of the field labelled `label`, as a user would: bring it into view,
+/// click in, select all (Ctrl+A selects the text, not photos), type.
+pub(crate) fn type_into_field(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label)
+        .scroll_to_me();
+    settle(h);
+    h.get_by_role_and_label(Role::TextInput, label).focus();
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    h.run_steps(2);
+}
+
 pub(crate) fn photo_label(id: PhotoId) -> String {
     format!("Photo #{id} taken")
 }

@@ -15,6 +15,7 @@ mod navigation;
 mod query_plans;
 mod record;
 mod scale;
+mod series_page;
 mod support;
 mod undo;
 mod verify;

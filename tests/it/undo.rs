@@ -460,14 +460,7 @@ fn taken_at_of_photos_taken_at_different_times_is_set_or_shifted_and_undone() {
     };
     // Type a time: the app asks, set or shift.
     let type_time = |h: &mut Harness<'static, App>, text: &str| {
-        h.get_by_role_and_label(Role::TextInput, "Taken at").focus();
-        h.run_steps(2);
-        // Ctrl+A in the field selects its text (not every photo), so typing replaces it.
-        h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-        h.run_steps(1);
-        h.get_by_role_and_label(Role::TextInput, "Taken at")
-            .type_text(text);
-        h.run_steps(2);
+        crate::app::type_into_field(h, "Taken at", text);
         h.key_press(Key::Enter);
         settle(h);
     };
