@@ -302,6 +302,10 @@ impl Features<'_> {
                 self.browse
                     .step(if action == Action::NextPhoto { 1 } else { -1 }, cx);
             }
+            Action::PhotoAbove | Action::PhotoBelow => {
+                self.browse
+                    .step_rows(if action == Action::PhotoBelow { 1 } else { -1 }, cx);
+            }
             Action::ZoomIn | Action::ZoomOut | Action::ZoomFit | Action::ZoomActual => {
                 let step = ZoomStep::of(action).expect("a zoom action");
                 match cx.nav.screen_mut() {

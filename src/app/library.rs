@@ -4,7 +4,7 @@
 use super::background::{QueryThread, WorkError};
 use super::browse::GridQuery;
 use super::inspector::Inspected;
-use crate::catalogue::{Catalogue, GridItem};
+use crate::catalogue::{Catalogue, GridPage};
 use crate::jobs::demo::{DemoOptions, generate_demo};
 use crate::library::Library;
 use crate::model::PhotoId;
@@ -46,7 +46,7 @@ impl Default for LibraryState {
 pub struct LoadedLibrary {
     pub library: Arc<Library>,
     pub catalogue: Catalogue,
-    pub(super) grid: QueryThread<GridQuery, Vec<GridItem>>,
+    pub(super) grid: QueryThread<GridQuery, GridPage>,
     pub(super) details: QueryThread<Vec<PhotoId>, Inspected>,
     /// Keeps a generated demo library alive; it is deleted when the app closes.
     pub demo_dir: Option<tempfile::TempDir>,
@@ -92,7 +92,7 @@ impl LibraryState {
             "grid-query",
             Arc::clone(&library),
             ctx.clone(),
-            |cat, q: GridQuery| cat.grid_items(&q.filter, q.order),
+            |cat, q: GridQuery| cat.grid_page(&q.filter, q.order),
         );
         let details = QueryThread::spawn(
             "details-query",

@@ -321,7 +321,9 @@ impl Navigation {
             | A::ShowTrash
             | A::EmptyTrash
             | A::ToggleSort => true,
-            A::SelectAll | A::OpenViewer => free && front == S::Browse,
+            A::SelectAll | A::OpenViewer | A::PhotoAbove | A::PhotoBelow => {
+                free && front == S::Browse
+            }
             A::MoveToTrash | A::Compare => free && matches!(front, S::Browse | S::Viewer),
             A::NextPhoto | A::PreviousPhoto => {
                 free && matches!(front, S::Browse | S::Viewer | S::Compare)

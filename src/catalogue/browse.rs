@@ -41,9 +41,18 @@ pub struct GridItem {
     /// else the day it was taken.
     pub group_date: NaiveDate,
     pub person: Option<PersonId>,
+    pub series: Option<SeriesId>,
     pub session: Option<SessionId>,
+    pub view: Option<View>,
     pub width: u32,
     pub height: u32,
+}
+
+/// What the grid shows: its photos in order, and what it says about their sessions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GridPage {
+    pub items: Vec<GridItem>,
+    pub sessions: std::collections::HashMap<SessionId, super::SessionFacts>,
 }
 
 /// `Same(value)` when a field has at most one distinct value over a set of photos.
@@ -173,7 +182,8 @@ pub(super) fn grid_sql(filter: &PhotoFilter) -> (String, Vec<Value>) {
     let (condition, values) = filter_sql(filter);
     let sql = format!(
         "SELECT photo.id, photo.hash, photo.taken_at, photo.taken_at_offset_min, photo.taken_at_estimated,
-                photo.person_id, photo.session_id, photo.width, photo.height, session.date
+                photo.person_id, photo.session_id, photo.width, photo.height, session.date,
+                photo.series_id, photo.view
          FROM photo LEFT JOIN session ON session.id = photo.session_id
          WHERE {condition} ORDER BY {order}photo.taken_at, photo.id",
         // The trash is small: find it by its partial index and sort it, rather than walking
@@ -213,18 +223,29 @@ fn grid_items(conn: &Connection, filter: &PhotoFilter, order: SortOrder) -> Resu
             session: row.get(6)?,
             width: row.get(7)?,
             height: row.get(8)?,
+            series: row.get(10)?,
+            view: row.get(11)?,
         })
     })?;
     let mut items: Vec<GridItem> = rows.collect::<rusqlite::Result<_>>()?;
-    // Rows come in capture order straight from the index; grouping under session dates is a
-    // stable sort that keeps that order within each group.
-    match order {
-        SortOrder::OldestFirst => items.sort_by_key(|i| i.group_date),
-        SortOrder::NewestFirst => {
-            items.reverse();
-            items.sort_by_key(|i| std::cmp::Reverse(i.group_date));
-        }
+    // Rows come in capture order straight from the index. Grouped under dates (a session's
+    // date, else the day taken), then by person and session; within a session the views come
+    // in clinical order (frontal, left 45°, right 45°, profiles, close-up), and photos of one
+    // view or of no session in the order taken (newest first for "newest first").
+    let newest = order == SortOrder::NewestFirst;
+    if newest {
+        items.reverse();
     }
+    items.sort_by(|a, b| {
+        let date = if newest {
+            b.group_date.cmp(&a.group_date)
+        } else {
+            a.group_date.cmp(&b.group_date)
+        };
+        date.then(a.person.cmp(&b.person))
+            .then(a.session.cmp(&b.session))
+            .then(View::rank(a.view).cmp(&View::rank(b.view)))
+    });
     Ok(items)
 }
 
@@ -232,6 +253,18 @@ impl Catalogue {
     /// The photos matching `filter`, grouped by date heading in `order`.
     pub fn grid_items(&mut self, filter: &PhotoFilter, order: SortOrder) -> Result<Vec<GridItem>> {
         self.read(|tx| grid_items(tx, filter, order))
+    }
+
+    /// The grid's photos and what it says about their sessions, in one snapshot.
+    pub fn grid_page(&mut self, filter: &PhotoFilter, order: SortOrder) -> Result<GridPage> {
+        self.read(|tx| {
+            let items = grid_items(tx, filter, order)?;
+            let mut sessions: Vec<SessionId> = items.iter().filter_map(|i| i.session).collect();
+            sessions.sort_unstable();
+            sessions.dedup();
+            let sessions = super::protocol::session_facts(tx, &sessions)?;
+            Ok(GridPage { items, sessions })
+        })
     }
 
     /// `EXPLAIN QUERY PLAN` of the grid query for `filter`.

@@ -24,7 +24,7 @@ mod undo;
 pub use align_undo::AlignmentSnapshot;
 pub use alignment::LandmarkPair;
 pub use browse::{
-    Common, GridItem, PhotoDetails, PhotoFilter, SelectionSummary, SortOrder, TakenSpan,
+    Common, GridItem, GridPage, PhotoDetails, PhotoFilter, SelectionSummary, SortOrder, TakenSpan,
 };
 pub use clinical::{
     ConsentRow, ContraindicationRow, GradeRow, NewGrade, NewSession, SeriesPlan, SideEffectRow,

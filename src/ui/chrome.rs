@@ -8,6 +8,7 @@ use crate::app::{
     Action, AppState, Command, Commands, LibraryCommand, NoticeLevel, Theme, TrashCommand,
 };
 use crate::model::clinical::Mode;
+use crate::model::count;
 use egui::{RichText, Ui};
 
 pub(super) fn menu_bar(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
@@ -152,9 +153,9 @@ pub(super) fn status_bar(ui: &mut Ui, state: &AppState, commands: &mut Commands)
     ui.horizontal(|ui| {
         if let Some(library) = state.library.library() {
             ui.label(format!(
-                "{} photos · {} people",
-                state.overview.total_photos,
-                state.overview.people.len()
+                "{} · {}",
+                count(state.overview.total_photos, "photo", "photos"),
+                count(state.overview.people.len(), "person", "people")
             ));
             ui.separator();
             ui.label(RichText::new(library.root().display().to_string()).weak());
@@ -223,8 +224,8 @@ pub(super) fn confirm_empty_trash(ctx: &egui::Context, state: &AppState, command
     egui::Modal::new(egui::Id::unique("confirm-empty-trash")).show(ctx, |ui| {
         ui.heading("Empty the trash?");
         ui.label(format!(
-            "{} photos and their original files will be deleted for good. This cannot be undone.",
-            state.overview.trash_count
+            "{} and their original files will be deleted for good. This cannot be undone.",
+            count(state.overview.trash_count, "photo", "photos")
         ));
         ui.horizontal(|ui| {
             if ui.button("Delete for good").clicked() {

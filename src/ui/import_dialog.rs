@@ -210,9 +210,9 @@ pub(super) fn progress_window(ctx: &egui::Context, state: &AppState, commands: &
                 progress.done as f32 / progress.total as f32
             };
             ui.add(egui::ProgressBar::new(fraction).text(format!(
-                "{} of {} files · {:.1} per second",
+                "{} of {} · {:.1} per second",
                 progress.done,
-                progress.total,
+                crate::model::count(progress.total, "file", "files"),
                 progress.rate()
             )));
             if running {
@@ -220,9 +220,9 @@ pub(super) fn progress_window(ctx: &egui::Context, state: &AppState, commands: &
             } else if let Some(s) = &progress.summary {
                 ui.label(
                     RichText::new(format!(
-                        "{} imported · {} duplicates · {} failed{}",
+                        "{} imported · {} · {} failed{}",
                         s.imported,
-                        s.duplicates,
+                        crate::model::count(s.duplicates, "duplicate", "duplicates"),
                         s.failed,
                         if s.cancelled {
                             format!(" · cancelled, {} not started", s.not_started)

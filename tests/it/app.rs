@@ -417,7 +417,7 @@ fn the_demo_library_opens_with_its_people_and_series() {
         state.overview.total_photos,
         skinlapse::jobs::demo::demo_photo_count()
     );
-    h.get_by_label_contains("Alex Moreau").click();
+    h.get_by_label_contains("Alex Moreau (").click();
     settle(&mut h);
     let state = &h.state().state;
     assert_eq!(state.overview.series.len(), 1);

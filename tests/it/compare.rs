@@ -37,7 +37,7 @@ pub(crate) fn compared(h: &Harness<'static, App>) -> (PhotoId, PhotoId) {
 
 /// Opens the baseline-and-latest comparison of Me's series through the series list.
 fn open_series_comparison(h: &mut Harness<'static, App>) {
-    h.get_by_label_contains("Home microneedling").click();
+    h.get_by_label_contains("Home microneedling ·").click();
     settle(h);
     h.get_by_label("Compare baseline and latest").click();
     settle(h);

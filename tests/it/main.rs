@@ -9,6 +9,7 @@ mod compare;
 mod concurrency;
 mod corruption;
 mod crash;
+mod grid;
 mod import;
 mod migrations;
 mod navigation;

@@ -14,7 +14,7 @@ use skinlapse::ui::App;
 /// The demo, with Me's series page open.
 fn me_series_page() -> (tempfile::TempDir, Harness<'static, App>) {
     let (dir, mut h) = demo_with_me();
-    h.get_by_label_contains("Home microneedling").click();
+    h.get_by_label_contains("Home microneedling ·").click();
     settle(&mut h);
     h.get_by_label("Series record").click();
     settle(&mut h);
