@@ -20,7 +20,10 @@ pub enum Action {
     ImportFiles,
     ImportFolder,
     OpenDemo,
+    KeepDemo,
     OpenLibrary,
+    Quit,
+    About,
     AddPerson,
     SelectAll,
     MoveToTrash,
@@ -61,7 +64,10 @@ impl Action {
         Self::ImportFiles,
         Self::ImportFolder,
         Self::OpenDemo,
+        Self::KeepDemo,
         Self::OpenLibrary,
+        Self::Quit,
+        Self::About,
         Self::AddPerson,
         Self::SelectAll,
         Self::MoveToTrash,
@@ -102,6 +108,9 @@ impl Action {
             Self::ImportFiles => "Import photos…",
             Self::ImportFolder => "Import folder…",
             Self::OpenDemo => "Open demo library",
+            Self::KeepDemo => "Keep it as a library…",
+            Self::Quit => "Quit",
+            Self::About => "About Skinlapse",
             Self::OpenLibrary => "Open library…",
             Self::AddPerson => "Add person",
             Self::SelectAll => "Select all",
@@ -147,6 +156,11 @@ impl Action {
                 "Generate a demo library with people, series and changing skin, in a temporary folder"
             }
             Self::OpenLibrary => "Open another library folder",
+            Self::KeepDemo => {
+                "Copy the demo library, with what you changed in it, into a folder of your own and go on there"
+            }
+            Self::Quit => "Close Skinlapse (everything is saved as you go)",
+            Self::About => "Version, licence, where the library is",
             Self::AddPerson => "Add a patient, or yourself",
             Self::SelectAll => "Select every photo in the grid",
             Self::MoveToTrash => "Move the selected photos to the trash (restorable)",
@@ -194,6 +208,7 @@ impl Action {
             Self::ImportFiles => (Modifiers::COMMAND, Key::I),
             Self::ImportFolder => (Modifiers::COMMAND | Modifiers::SHIFT, Key::I),
             Self::OpenLibrary => (Modifiers::COMMAND, Key::O),
+            Self::Quit => (Modifiers::COMMAND, Key::Q),
             Self::AddPerson => (Modifiers::COMMAND, Key::N),
             Self::SelectAll => (Modifiers::COMMAND, Key::A),
             Self::MoveToTrash => (Modifiers::NONE, Key::Delete),
@@ -224,7 +239,12 @@ impl Action {
             Self::DividerForward => (Modifiers::NONE, Key::CloseBracket),
             Self::ToggleLink => (Modifiers::NONE, Key::L),
             Self::ExportComparison => (Modifiers::COMMAND, Key::E),
-            Self::OpenDemo | Self::ShowTrash | Self::EmptyTrash | Self::ToggleSort => return None,
+            Self::OpenDemo
+            | Self::KeepDemo
+            | Self::About
+            | Self::ShowTrash
+            | Self::EmptyTrash
+            | Self::ToggleSort => return None,
         };
         Some(KeyboardShortcut::new(mods, key))
     }

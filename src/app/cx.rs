@@ -93,6 +93,7 @@ impl Cx<'_> {
         let edit = edit.into();
         let applied = self.catalogue(edit.failure(), |cat| edit.apply(cat))?;
         self.stale |= edit.stale();
+        self.library.demo_changed |= self.library.is_demo();
         if let Some(undo) = applied.undo {
             self.history.record(&edit, undo);
         }

@@ -52,9 +52,16 @@ impl AppState {
 
     /// Runs one command, then reloads what it made stale and runs its follow-ups.
     pub(super) fn run(&mut self, command: Command) {
-        if let Command::Library(LibraryCommand::OpenAt(path)) = command {
-            self.open_library(&path, None);
-            return;
+        match command {
+            Command::Library(LibraryCommand::OpenAt(path)) => {
+                self.open_library(&path, None);
+                return;
+            }
+            Command::Library(LibraryCommand::KeepDemoAt(path)) => {
+                self.keep_demo(&path);
+                return;
+            }
+            _ => {}
         }
         let (mut cx, f) = self.split();
         match command {
@@ -62,7 +69,13 @@ impl AppState {
             Command::Library(LibraryCommand::SetMode(mode)) => {
                 cx.edit(PeopleEdit::Mode(mode));
             }
-            Command::Library(LibraryCommand::OpenAt(_)) => unreachable!("opened above"),
+            Command::Library(LibraryCommand::OpenAt(_) | LibraryCommand::KeepDemoAt(_)) => {
+                unreachable!("run above")
+            }
+            Command::Library(LibraryCommand::QuitAnyway) => {
+                cx.library.quit_confirmed = true;
+                cx.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+            }
             Command::People(c) => Overview::run(c, &mut cx),
             Command::Browse(c) => f.browse.run(c, &mut cx),
             Command::Photos(c) => f.inspector.run(c, f.browse.selection.ids(), &mut cx),
@@ -164,6 +177,32 @@ impl AppState {
                     self.library.error = Some(message);
                 }
             }
+        }
+    }
+
+    /// Copies the demo library to `dest` and goes on there: it is the user's library now.
+    fn keep_demo(&mut self, dest: &Path) {
+        let Some(library) = self
+            .library
+            .library()
+            .filter(|_| self.library.is_demo())
+            .cloned()
+        else {
+            return;
+        };
+        match library.save_copy(dest) {
+            Ok(()) => {
+                self.open_library(dest, None);
+                if self.library.loaded.is_some() && !self.library.is_demo() {
+                    self.notices.info(format!(
+                        "The demo library is kept in {}: it is your library now.",
+                        dest.display()
+                    ));
+                }
+            }
+            Err(e) => self
+                .notices
+                .error(format!("Could not keep the demo library: {e}")),
         }
     }
 
@@ -281,6 +320,22 @@ impl Features<'_> {
                 }
             }
             Action::OpenDemo => cx.library.start_demo(&cx.env.options.demo, &cx.env.ctx),
+            Action::KeepDemo => {
+                if let Some(path) = dialogs::pick_folder(
+                    &cx.env.main_thread,
+                    "Keep the demo library in a new or empty folder",
+                ) {
+                    cx.then(LibraryCommand::KeepDemoAt(path));
+                }
+            }
+            Action::Quit => {
+                if cx.library.must_ask_before_quitting() {
+                    cx.nav.show(Modal::QuitDemo);
+                } else {
+                    cx.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            }
+            Action::About => cx.nav.show(Modal::About),
             Action::AddPerson => self.overview.add_person.push(()),
             Action::SelectAll => self.browse.select_all(cx),
             Action::MoveToTrash => self.browse.move_to_trash(cx),

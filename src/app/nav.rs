@@ -144,6 +144,9 @@ pub enum Modal {
     Person(Box<PersonRecord>),
     /// A time typed for photos taken at different times: set them all, or shift them all?
     TakenAt(Box<TakenAtQuestion>),
+    /// Quitting would delete the changed demo library: keep it, quit anyway, or stay?
+    QuitDemo,
+    About,
 }
 
 /// The screens open, front last, and the window over them.
@@ -315,6 +318,9 @@ impl Navigation {
             | A::ImportFolder
             | A::OpenLibrary
             | A::OpenDemo
+            | A::KeepDemo
+            | A::Quit
+            | A::About
             | A::AddPerson
             | A::Undo
             | A::Redo

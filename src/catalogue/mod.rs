@@ -246,6 +246,16 @@ impl Catalogue {
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// Writes a consistent copy of the catalogue to `path` (a new file), while it stays open.
+    pub fn copy_into(&self, path: &Path) -> Result<()> {
+        let path = path.to_str().ok_or_else(|| CatalogueError::Invalid {
+            field: "copy",
+            reason: format!("{} is not a path SQLite can write to", path.display()),
+        })?;
+        self.conn.execute("VACUUM INTO ?1", [path])?;
+        Ok(())
+    }
+
     /// `EXPLAIN QUERY PLAN` of a statement, one line per step, for tests that check indexes.
     pub fn explain(&self, sql: &str) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;

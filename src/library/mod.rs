@@ -10,6 +10,7 @@
 //! <library>/tmp/<owner>/                  that process's files being written
 //! ```
 
+mod copy;
 mod owner;
 mod recovery;
 

@@ -48,6 +48,8 @@ impl ImportDialog {
                 .unwrap_or_default();
         }
         egui::Window::new("Import photos")
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
             .collapsible(false)
             .default_width(420.0)
             .show(ctx, |ui| self.form_ui(ui, state, commands));
@@ -201,6 +203,8 @@ pub(super) fn progress_window(ctx: &egui::Context, state: &AppState, commands: &
     let progress = job.snapshot();
     let running = job.is_running();
     egui::Window::new("Importing")
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(ctx.content_rect().center())
         .collapsible(false)
         .default_width(480.0)
         .show(ctx, |ui| {

@@ -147,6 +147,9 @@ pub fn draw(
     commands: &mut Commands,
 ) {
     egui::Panel::top("menu").show(ui, |ui| chrome::menu_bar(ui, state, commands));
+    if state.library.is_demo() {
+        egui::Panel::top("demo-banner").show(ui, |ui| chrome::demo_banner(ui, commands));
+    }
     egui::Panel::bottom("status").show(ui, |ui| chrome::status_bar(ui, state, commands));
     if state.library.loaded.is_none() {
         egui::CentralPanel::default().show(ui, |ui| chrome::no_library(ui, state, commands));
@@ -191,6 +194,8 @@ fn windows(ctx: &egui::Context, state: &AppState, panels: &mut Panels, commands:
         Some(Modal::Person(r)) => panels.person.ui(ctx, state, r, commands),
         Some(Modal::ConfirmEmptyTrash) => chrome::confirm_empty_trash(ctx, state, commands),
         Some(Modal::TakenAt(q)) => inspector::taken_at_question(ctx, q, commands),
+        Some(Modal::QuitDemo) => chrome::quit_demo_window(ctx, commands),
+        Some(Modal::About) => chrome::about_window(ctx, state, commands),
         Some(Modal::Help) | None => {}
     }
     chrome::help_window(ctx, state, commands);

@@ -402,7 +402,7 @@ fn the_demo_library_opens_with_its_people_and_series() {
         h.query_by_label("Welcome to Skinlapse").is_some(),
         "an empty library welcomes"
     );
-    h.get_by_label("Open demo library").click();
+    h.get_by_label("Look around a demo library…").click();
     settle(&mut h);
     let state = &h.state().state;
     assert!(state.library.is_demo());

@@ -4,6 +4,7 @@
 #![allow(clippy::many_single_char_names)]
 
 mod app;
+mod chrome;
 mod cli;
 mod compare;
 mod concurrency;

@@ -102,7 +102,7 @@ fn toolbar(
             let action = mode.action();
             let shortcut = action
                 .shortcut()
-                .map(|s| ui.ctx().format_shortcut(&s))
+                .map(|s| super::shortcut_text(&s))
                 .unwrap_or_default();
             if ui
                 .selectable_label(settings.mode == mode, action.label())

@@ -52,6 +52,8 @@ impl PersonPanel {
             format!("Record: {}", r.person.name)
         };
         egui::Window::new(title)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
             .open(&mut open)
             .collapsible(false)
             .default_width(620.0)
