@@ -151,7 +151,7 @@ impl GridPanel {
             ui.horizontal_wrapped(|ui| trash_header(ui, state, commands));
             return;
         }
-        ui.horizontal_wrapped(|ui| {
+        ui.horizontal(|ui| {
             let title = match state
                 .browse
                 .filter
@@ -168,68 +168,101 @@ impl GridPanel {
                 count(state.browse.grid.items.len(), "photo", "photos")
             };
             ui.label(RichText::new(count).strong());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                self.view_controls(ui, state, commands);
+            });
         });
-        ui.horizontal_wrapped(|ui| {
-            filter_combos(ui, state, commands);
-            self.date_fields(ui, &state.browse.filter, commands);
-            let sort = match state.browse.sort {
-                SortOrder::NewestFirst => "Newest first",
-                SortOrder::OldestFirst => "Oldest first",
-            };
-            if ui
-                .button(sort)
-                .on_hover_text(Action::ToggleSort.tooltip())
-                .clicked()
-            {
-                commands.push(Action::ToggleSort.into());
-            }
-            let filter = &state.browse.filter;
-            let clear = PhotoFilter {
-                person: filter.person,
-                series: filter.series,
-                ..PhotoFilter::default()
-            };
-            if *filter != clear && ui.button("Clear filters").clicked() {
-                self.from_text.clear();
-                self.to_text.clear();
-                commands.push(BrowseCommand::SetFilter(clear).into());
-            }
-            ui.add(
-                egui::Slider::new(&mut self.cell, 96.0..=320.0)
-                    .text("Size")
-                    .show_value(false),
-            );
-        });
+        // As many filters a row as fit: at 1024 wide with the inspector open, two.
+        let per_row = ((ui.available_width() + 12.0) / 236.0)
+            .floor()
+            .clamp(1.0, 6.0) as usize;
+        let filter = state.browse.filter.clone();
+        egui::Grid::new("filters")
+            .spacing([12.0, 4.0])
+            .show(ui, |ui| {
+                let mut cells = 0;
+                let mut next = |ui: &mut Ui| {
+                    cells += 1;
+                    if cells % per_row == 0 {
+                        ui.end_row();
+                    }
+                };
+                filter_combos(ui, state, commands, &mut next);
+                self.date_fields(ui, &filter, commands, &mut next);
+            });
+    }
+
+    /// Right of the title: the thumbnails' size, the order, clearing the filters.
+    fn view_controls(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Commands) {
+        let size = ui.add(
+            egui::Slider::new(&mut self.cell, 96.0..=320.0)
+                .show_value(false)
+                .clamping(egui::SliderClamping::Always),
+        );
+        let label = ui.label("Size");
+        size.labelled_by(label.id)
+            .on_hover_text("How large the thumbnails are");
+        let sort = match state.browse.sort {
+            SortOrder::NewestFirst => "Newest first",
+            SortOrder::OldestFirst => "Oldest first",
+        };
+        if ui
+            .button(sort)
+            .on_hover_text(Action::ToggleSort.tooltip())
+            .clicked()
+        {
+            commands.push(Action::ToggleSort.into());
+        }
+        let filter = &state.browse.filter;
+        let clear = PhotoFilter {
+            person: filter.person,
+            series: filter.series,
+            ..PhotoFilter::default()
+        };
+        if *filter != clear && ui.button("Clear filters").clicked() {
+            self.from_text.clear();
+            self.to_text.clear();
+            commands.push(BrowseCommand::SetFilter(clear).into());
+        }
     }
 
     /// The From and To date fields (YYYY-MM-DD; red while not a date).
-    fn date_fields(&mut self, ui: &mut Ui, filter: &PhotoFilter, commands: &mut Commands) {
+    fn date_fields(
+        &mut self,
+        ui: &mut Ui,
+        filter: &PhotoFilter,
+        commands: &mut Commands,
+        next: &mut dyn FnMut(&mut Ui),
+    ) {
         for (label, text, current, is_from) in [
             ("From", &mut self.from_text, filter.from, true),
             ("To", &mut self.to_text, filter.to, false),
         ] {
-            let l = ui.label(label);
-            let valid = text.trim().is_empty()
-                || NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").is_ok();
-            let mut edit = egui::TextEdit::singleline(text)
-                .hint_text("YYYY-MM-DD")
-                .desired_width(90.0);
-            if !valid {
-                edit = edit.text_color(ui.visuals().error_fg_color);
-            }
-            let response = ui.add(edit).labelled_by(l.id);
-            if response.lost_focus() && valid {
-                let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
-                if date != current {
-                    let mut f = filter.clone();
-                    if is_from {
-                        f.from = date;
-                    } else {
-                        f.to = date;
-                    }
-                    commands.push(BrowseCommand::SetFilter(f).into());
+            ui.horizontal(|ui| {
+                let l = ui.label(label);
+                let valid = text.trim().is_empty()
+                    || NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").is_ok();
+                let mut edit = egui::TextEdit::singleline(text)
+                    .hint_text("YYYY-MM-DD")
+                    .desired_width(96.0);
+                if !valid {
+                    edit = edit.text_color(ui.visuals().error_fg_color);
                 }
-            }
+                let response = ui.add(edit).labelled_by(l.id);
+                if response.lost_focus() && valid {
+                    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+                    if date != current {
+                        let mut f = filter.clone();
+                        if is_from {
+                            f.from = date;
+                        } else {
+                            f.to = date;
+                        }
+                        commands.push(BrowseCommand::SetFilter(f).into());
+                    }
+                }
+            });
+            next(ui);
         }
     }
 }
@@ -261,8 +294,14 @@ fn trash_header(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
     }
 }
 
-/// Area, concern, view and lighting: each narrows the grid.
-fn filter_combos(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
+/// Area, concern, view and lighting: each narrows the grid (`next` after each, to place the
+/// next one).
+fn filter_combos(
+    ui: &mut Ui,
+    state: &AppState,
+    commands: &mut Commands,
+    next: &mut dyn FnMut(&mut Ui),
+) {
     let filter = &state.browse.filter;
     let mut set = |f: PhotoFilter| commands.push(BrowseCommand::SetFilter(f).into());
     let terms = |list: &[crate::model::VocabTerm]| {
@@ -284,6 +323,7 @@ fn filter_combos(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
             ..filter.clone()
         });
     }
+    next(ui);
     if let Some(concern) = option_combo(
         ui,
         "filter-concern",
@@ -297,6 +337,7 @@ fn filter_combos(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
             ..filter.clone()
         });
     }
+    next(ui);
     let views = View::ALL.iter().map(|v| (*v, v.label().to_owned()));
     if let Some(view) = option_combo(ui, "filter-view", "View", "Any view", filter.view, views) {
         set(PhotoFilter {
@@ -304,6 +345,7 @@ fn filter_combos(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
             ..filter.clone()
         });
     }
+    next(ui);
     let lights = Lighting::ALL.iter().map(|l| (*l, l.label().to_owned()));
     if let Some(lighting) = option_combo(
         ui,
@@ -318,6 +360,7 @@ fn filter_combos(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
             ..filter.clone()
         });
     }
+    next(ui);
 }
 
 /// A group's heading: the date, whose photos (in All photos), which session of which series
@@ -325,7 +368,8 @@ fn filter_combos(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
 fn heading_ui(ui: &mut Ui, state: &AppState, start: usize, end: usize) {
     let grid = &state.browse.grid;
     let item = &grid.items[start];
-    let mut parts = vec![item.group_date.format("%A %-d %B %Y").to_string()];
+    let date = item.group_date.format("%a %-d %b %Y").to_string();
+    let mut parts = Vec::new();
     if state.browse.filter.person.is_none() {
         parts.push(person_name(state, item.person).to_owned());
     }
@@ -334,10 +378,13 @@ fn heading_ui(ui: &mut Ui, state: &AppState, start: usize, end: usize) {
         parts.push(session_words(f));
     }
     parts.push(count(end - start, "photo", "photos"));
+    let text = parts.join("  ·  ");
     ui.horizontal(|ui| {
         ui.add_space(8.0);
-        ui.label(RichText::new(parts.join("  ·  ")).strong());
-        if let Some((text, incomplete)) = facts.and_then(|f| {
+        ui.label(RichText::new(&date).strong());
+        ui.label("·");
+        // What the protocol says comes early: a long heading is cut at its end.
+        if let Some((missing, incomplete)) = facts.and_then(|f| {
             f.completeness
                 .text()
                 .map(|t| (t, f.completeness.is_incomplete()))
@@ -347,8 +394,11 @@ fn heading_ui(ui: &mut Ui, state: &AppState, start: usize, end: usize) {
             } else {
                 palette(ui).good
             };
-            ui.label(RichText::new(text).color(colour));
+            ui.label(RichText::new(missing).color(colour));
+            ui.label("·");
         }
+        ui.add(egui::Label::new(RichText::new(&text).strong()).truncate())
+            .on_hover_text(format!("{date} · {text}"));
     });
 }
 

@@ -42,19 +42,30 @@ impl InspectorPanel {
             self.for_photo = Some((photo.id, taken, photo.notes.clone()));
         }
         let n = state.browse.selection.len();
+        // What to do with the selection, first and always in view.
+        ui.horizontal_wrapped(|ui| {
+            super::action_button(ui, Action::OpenViewer, true, commands);
+            if n <= 2 {
+                super::action_button(ui, Action::Compare, true, commands);
+            }
+            super::action_button(
+                ui,
+                Action::MoveToTrash,
+                !state.browse.filter.trashed,
+                commands,
+            );
+        });
+        if n > 1 {
+            ui.heading(format!("{n} photos selected"));
+            ui.label(RichText::new("Changes below apply to all of them.").weak());
+        } else {
+            ui.add(egui::Label::new(RichText::new(&photo.original_name).heading()).truncate())
+                .on_hover_text(&photo.original_name);
+        }
+        ui.separator();
         egui::ScrollArea::vertical()
             .id_salt("inspector")
             .show(ui, |ui| {
-                if n <= 2 {
-                    super::action_button(ui, Action::Compare, true, commands);
-                }
-                if n > 1 {
-                    ui.heading(format!("{n} photos selected"));
-                    ui.label(RichText::new("Changes below apply to all of them.").weak());
-                } else {
-                    ui.heading(&photo.original_name);
-                }
-                ui.separator();
                 self.taken_ui(ui, inspected, commands);
                 pose_ui(ui, inspected, commands);
                 ui.separator();
@@ -68,19 +79,10 @@ impl InspectorPanel {
                 }
                 ui.separator();
                 self.notes_ui(ui, inspected, n, commands);
-                ui.separator();
                 if n == 1 {
+                    ui.separator();
                     file_facts(ui, inspected);
                 }
-                ui.horizontal(|ui| {
-                    super::action_button(ui, Action::OpenViewer, true, commands);
-                    super::action_button(
-                        ui,
-                        Action::MoveToTrash,
-                        !state.browse.filter.trashed,
-                        commands,
-                    );
-                });
             });
     }
 

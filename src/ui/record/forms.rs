@@ -9,6 +9,7 @@ use crate::catalogue::{NewGrade, NewSession};
 use crate::model::clinical::{DeviceKind, GradeScale, SideEffectKind};
 use crate::model::{Keyed, SessionId, SessionKind};
 use crate::ui::theme::palette;
+use crate::ui::widgets::keep_together;
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 
@@ -209,6 +210,7 @@ impl RecordPanel {
                     p.taken_at.local.format("%H:%M")
                 )
             };
+            keep_together(ui, "Of", ui.spacing().combo_width + 24.0);
             let of = ui.label("Of");
             egui::ComboBox::from_id_salt("grade-of")
                 .selected_text(
@@ -276,6 +278,7 @@ impl RecordPanel {
         ui.horizontal_wrapped(|ui| {
             session_combo(ui, "Side effect session", &mut f.session, r);
             combo(ui, "Side effect", &mut f.kind, "Choose");
+            keep_together(ui, "Severity", ui.spacing().slider_width + 40.0);
             let severity = ui.label("Severity");
             ui.add(egui::Slider::new(&mut f.severity, 0..=3))
                 .on_hover_text("0 none, 1 mild, 2 moderate, 3 severe")
@@ -316,6 +319,7 @@ fn session_combo(ui: &mut Ui, label: &str, value: &mut Option<SessionId>, r: &Se
                 format!("{} · {}", i + 1, r.sessions[i].date)
             })
     };
+    keep_together(ui, label, ui.spacing().combo_width + 24.0);
     let l = ui.label(label);
     egui::ComboBox::from_id_salt(label)
         .selected_text(value.map_or("Choose a session".into(), text))

@@ -18,6 +18,7 @@ use crate::catalogue::SeriesPlan;
 use crate::model::clinical::{ConsentScope, Mode, overdue_days};
 use crate::model::{Keyed, SeriesStatus, SessionId, View};
 use crate::ui::theme::palette;
+use crate::ui::widgets::keep_together;
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 
@@ -76,6 +77,7 @@ fn optional_date(text: &str, field: &str) -> Result<Option<NaiveDate>, String> {
 
 /// A label, then a combo box of every value of a keyed enum (or none).
 fn combo<T: Keyed + PartialEq>(ui: &mut Ui, label: &str, value: &mut Option<T>, none: &str) {
+    keep_together(ui, label, ui.spacing().combo_width + 24.0);
     let l = ui.label(label);
     egui::ComboBox::from_id_salt(label)
         .selected_text(value.map_or(none, |v| v.label()))
@@ -91,6 +93,7 @@ fn combo<T: Keyed + PartialEq>(ui: &mut Ui, label: &str, value: &mut Option<T>, 
 
 /// A label, then its text field.
 fn field(ui: &mut Ui, label: &str, text: &mut String, hint: &str, width: f32) {
+    keep_together(ui, label, width + 8.0);
     let label = ui.label(label);
     ui.add(
         egui::TextEdit::singleline(text)
