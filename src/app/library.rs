@@ -214,12 +214,7 @@ impl DemoJob {
 
 /// The demo's progress in words; `total` counts each photo twice (drawn, then imported).
 fn demo_progress_text(done: usize, total: usize) -> String {
-    let photos = total / 2;
-    if done <= photos {
-        format!("Demo: drawing photo {done} of {photos}")
-    } else {
-        format!("Demo: importing photo {} of {photos}", done - photos)
-    }
+    format!("Demo: {}", crate::jobs::demo::progress_words(done, total))
 }
 
 #[cfg(test)]
