@@ -587,6 +587,26 @@ fn help_lists_every_shortcut() {
             );
         }
     }
+    // Keys as people name them, and what is done without a key of its own.
+    for shown in [
+        "[",
+        "Ctrl++ / Ctrl+−",
+        "Ctrl+Shift+Z",
+        "Space (held)",
+        "Scroll wheel",
+        "Drag",
+    ] {
+        assert!(
+            h.query_by_label(shown).is_some(),
+            "{shown} missing from help"
+        );
+    }
+    for raw in ["OpenBracket", "Plus", "Minus"] {
+        assert!(
+            h.query_by_label_contains(raw).is_none(),
+            "help names a key {raw}"
+        );
+    }
 }
 
 #[test]
