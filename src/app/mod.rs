@@ -199,6 +199,7 @@ impl AppState {
             key: (item_id, rendition),
             path,
             format,
+            files: library.files(),
         })
     }
 

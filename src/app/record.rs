@@ -248,7 +248,13 @@ fn export_csv(id: SeriesId, purpose: Option<ConsentScope>, path: &std::path::Pat
     let Some(loaded) = cx.library.loaded.as_mut() else {
         return;
     };
-    match crate::jobs::record::export_series_csv(&mut loaded.catalogue, id, purpose, path) {
+    match crate::jobs::record::export_series_csv(
+        &loaded.library,
+        &mut loaded.catalogue,
+        id,
+        purpose,
+        path,
+    ) {
         Ok(bytes) => cx
             .notices
             .info(format!("Exported {} ({bytes} bytes).", path.display())),

@@ -198,6 +198,7 @@ mod tests {
                         hash: ContentHash::of(&[i]),
                         format: PhotoFormat::Jpeg,
                         original_name: format!("{i}.jpg"),
+                        original_name_raw: None,
                         file_size: 1,
                         width: 40,
                         height: 30,
@@ -209,6 +210,8 @@ mod tests {
                             None,
                         ),
                         camera: None,
+                        colour_profile: None,
+                        warnings: Vec::new(),
                     },
                     assignment.clone(),
                 )

@@ -110,6 +110,8 @@ pub struct PhotoDetails {
     pub person_name: Option<String>,
     pub series_title: Option<String>,
     pub session_date: Option<NaiveDate>,
+    /// What went wrong reading the file when it was imported (damaged data, broken EXIF).
+    pub warnings: Vec<String>,
 }
 
 const COUNTS_BY_PERSON_SQL: &str = "SELECT person_id, count(*) FROM photo WHERE trashed_at IS NULL AND person_id IS NOT NULL GROUP BY person_id";
@@ -183,7 +185,7 @@ pub(super) fn grid_sql(filter: &PhotoFilter) -> (String, Vec<Value>) {
     let sql = format!(
         "SELECT photo.id, photo.hash, photo.taken_at, photo.taken_at_offset_min, photo.taken_at_estimated,
                 photo.person_id, photo.session_id, photo.width, photo.height, session.date,
-                photo.series_id, photo.view
+                photo.series_id, photo.view, photo.taken_at_source
          FROM photo LEFT JOIN session ON session.id = photo.session_id
          WHERE {condition} ORDER BY {order}photo.taken_at, photo.id",
         // The trash is small: find it by its partial index and sort it, rather than walking
@@ -212,6 +214,7 @@ fn grid_items(conn: &Connection, filter: &PhotoFilter, order: SortOrder) -> Resu
             local,
             offset,
             estimated: row.get(4)?,
+            source: row.get(12)?,
         };
         let session_date: Option<NaiveDate> = row.get(9)?;
         Ok(GridItem {
@@ -408,6 +411,12 @@ impl Catalogue {
                 }
                 None => None,
             };
+            let warnings = super::all_rows(
+                tx,
+                "SELECT text FROM photo_warning WHERE photo_id = ?1 ORDER BY n",
+                [id],
+                |r| r.get(0),
+            )?;
             Ok(PhotoDetails {
                 photo,
                 areas,
@@ -415,6 +424,7 @@ impl Catalogue {
                 person_name,
                 series_title,
                 session_date,
+                warnings,
             })
         })
     }

@@ -96,9 +96,15 @@ fn value_of(conn: &Connection, photo: PhotoId, like: &PhotoValue) -> Result<Phot
 fn write_value(conn: &Connection, photo: PhotoId, value: &PhotoValue) -> Result<()> {
     match value {
         PhotoValue::TakenAt(t) => conn.execute(
-            "UPDATE photo SET taken_at = ?2, taken_at_offset_min = ?3, taken_at_estimated = ?4 \
-             WHERE id = ?1",
-            params![photo, t.local_text(), t.offset_minutes(), t.estimated],
+            "UPDATE photo SET taken_at = ?2, taken_at_offset_min = ?3, taken_at_estimated = ?4, \
+             taken_at_source = ?5 WHERE id = ?1",
+            params![
+                photo,
+                t.local_text(),
+                t.offset_minutes(),
+                t.estimated,
+                t.source
+            ],
         ),
         PhotoValue::View(v) => conn.execute(
             "UPDATE photo SET view = ?2 WHERE id = ?1",
@@ -259,6 +265,7 @@ pub(super) mod tests {
             hash: ContentHash::of(seed.as_bytes()),
             format: PhotoFormat::Jpeg,
             original_name: format!("{seed}.jpg"),
+            original_name_raw: None,
             file_size: 1,
             width: 1,
             height: 1,
@@ -267,6 +274,8 @@ pub(super) mod tests {
                 None,
             ),
             camera: None,
+            colour_profile: None,
+            warnings: Vec::new(),
         };
         cat.claim_import(&new.hash, "t", "jpg").unwrap();
         cat.finish_import(&new, &a, "t", || {}).unwrap()
@@ -399,6 +408,7 @@ pub(super) mod tests {
                     local: at(11),
                     offset: Some(plus_two),
                     estimated: true,
+                    source: crate::model::TimeSource::FileModified,
                 }),
             ),
         ])

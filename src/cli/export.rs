@@ -100,7 +100,9 @@ impl From<ExportError> for Failure {
             | ExportError::Width(_)
             | ExportError::EmptySeries(_)
             | ExportError::Catalogue(
-                CatalogueError::NotFound { .. } | CatalogueError::Invalid { .. },
+                CatalogueError::NotFound { .. }
+                | CatalogueError::Invalid { .. }
+                | CatalogueError::Refused(_),
             ) => Self::usage(e.to_string()),
             other => Self::runtime(other),
         }
@@ -113,6 +115,7 @@ pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode,
             let library = open_library(library)?;
             let mut cat = library.catalogue()?;
             let bytes = crate::jobs::record::export_series_csv(
+                &library,
                 &mut cat,
                 SeriesId(args.series),
                 args.purpose,
@@ -120,9 +123,12 @@ pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode,
             )
             .map_err(|e| match e {
                 crate::jobs::record::RecordError::Catalogue(c) => Failure::from(c),
-                write @ crate::jobs::record::RecordError::Write { .. } => Failure::runtime(write),
+                other => Failure::runtime(other),
             })?;
-            println!("wrote {} ({bytes} bytes)", args.out.display());
+            println!(
+                "wrote {} ({bytes} bytes)",
+                crate::model::printable::printable_path(&args.out)
+            );
             return Ok(ExitCode::SUCCESS);
         }
         ExportCommand::Compare(args) => {
@@ -170,7 +176,7 @@ pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode,
 fn report(summary: &ExportSummary) {
     println!(
         "wrote {} ({}×{} px, {} KiB, no metadata)",
-        summary.path.display(),
+        crate::model::printable::printable_path(&summary.path),
         summary.width,
         summary.height,
         summary.bytes.div_ceil(1024)

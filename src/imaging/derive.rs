@@ -59,17 +59,23 @@ pub fn resize_exact(src: &RgbImage, w: u32, h: u32) -> RgbImage {
     RgbImage::from_raw(w, h, dst.into_vec()).expect("resized buffer matches its size")
 }
 
-/// Decodes an original and turns it upright by its EXIF orientation, first scaling it to
-/// fit `max_edge` when it is larger.
+/// Decodes an original (to sRGB) and turns it upright by its EXIF orientation unless the
+/// container's own transformations did already, first scaling it to fit `max_edge` when it
+/// is larger.
 pub fn decode_upright(
     bytes: &[u8],
     format: crate::model::PhotoFormat,
     max_edge: u32,
 ) -> Result<RgbImage, super::DecodeError> {
-    let decoded = super::decode(bytes, format)?;
-    let orientation = super::read_metadata(bytes)
-        .orientation
-        .unwrap_or(Orientation::AS_STORED);
+    let picture = super::decode_picture(bytes, format)?;
+    let orientation = if picture.upright {
+        Orientation::AS_STORED
+    } else {
+        super::read_metadata(bytes)
+            .orientation
+            .unwrap_or(Orientation::AS_STORED)
+    };
+    let decoded = picture.image;
     let fitted = if decoded.width().max(decoded.height()) > max_edge {
         resize_to_fit(&decoded, max_edge)
     } else {

@@ -154,6 +154,7 @@ pub fn generate_demo(
             paths: vec![shot.path.clone()],
             assignment,
             workers: 1,
+            ..ImportRequest::default()
         };
         run_import(&library, &request, &AtomicBool::new(false), |_| {});
         progress(shots.len() + i + 1, total);

@@ -8,7 +8,7 @@ use crate::imaging::compose::{
 };
 use crate::imaging::decode;
 use crate::imaging::derive::{PREVIEW_EDGE, decode_upright};
-use crate::library::{Library, LibraryError, write_file_atomic};
+use crate::library::{Library, LibraryError};
 use crate::model::Keyed;
 use crate::model::{
     Finding, Photo, PhotoFormat, PhotoId, SeriesId, SeriesPhotos, Severity, Similarity,
@@ -101,13 +101,29 @@ pub fn load_pixels(library: &Library, photo: &Photo, edge: u32) -> Result<RgbIma
     if edge.min(photo.width.max(photo.height)) <= PREVIEW_EDGE {
         let preview = library.preview_path(&photo.hash);
         // Previews are stored upright; a missing one (cache cleared) falls back to the original.
-        if let Ok(bytes) = std::fs::read(&preview) {
+        if let Ok(bytes) = library.read_file(&preview) {
             return decode(&bytes, PhotoFormat::Jpeg).map_err(|e| failed(&preview, &e));
         }
     }
     let path = library.original_path(&photo.hash, photo.format);
-    let bytes = std::fs::read(&path).map_err(|e| failed(&path, &e))?;
+    let bytes = library.read_file(&path).map_err(|e| failed(&path, &e))?;
     decode_upright(&bytes, photo.format, edge.max(1)).map_err(|e| failed(&path, &e))
+}
+
+/// Writes an export where the user chose, atomically and leaving nothing behind after a
+/// crash (see `library::Outside`).
+pub fn write_export(library: &Library, out: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let io = |source| ExportError::Write {
+        path: out.to_owned(),
+        source,
+    };
+    let mut file = library.create_outside(out).map_err(|e| match e {
+        LibraryError::Io { path, source } if path == out => ExportError::Write { path, source },
+        e => e.into(),
+    })?;
+    std::io::Write::write_all(file.file(), bytes).map_err(io)?;
+    crate::jobs::failpoint::failpoint("export_written");
+    file.finish().map_err(io)
 }
 
 fn checkpoint(cancel: &AtomicBool) -> Result<(), ExportError> {
@@ -259,10 +275,7 @@ pub fn run_export(
     checkpoint(cancel)?;
     progress(0.9, "Writing");
     let bytes = encode_export(&image, format);
-    write_file_atomic(&request.out, &bytes).map_err(|source| ExportError::Write {
-        path: request.out.clone(),
-        source,
-    })?;
+    write_export(library, &request.out, &bytes)?;
     progress(1.0, "Done");
     Ok(ExportSummary {
         path: request.out.clone(),

@@ -524,6 +524,7 @@ mod tests {
                 height: 30,
                 taken_at: TakenAt::exact(day(date).and_hms_opt(10, 0, 0).unwrap(), None),
                 camera: None,
+                colour_profile: None,
                 view: Some(view),
                 lighting: Some(Lighting::Standard),
                 person: Some(PersonId(1)),

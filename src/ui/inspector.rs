@@ -136,11 +136,14 @@ impl InspectorPanel {
             return;
         }
         let mut facts = Vec::new();
-        if taken.offset.is_none() {
-            facts.push("no time zone recorded".to_owned());
-        }
-        if taken.estimated {
-            facts.push("estimated from the file's time".to_owned());
+        if taken.source.is_capture_time() {
+            if taken.offset.is_none() {
+                facts.push("no time zone recorded".to_owned());
+            }
+            facts.push(format!("from {}", taken.source.label()));
+        } else {
+            // Never passed off as the capture time: say what the time really is.
+            facts.push(format!("{} ({})", taken.label(), taken.source.label()));
         }
         if !facts.is_empty() {
             ui.label(RichText::new(facts.join(" · ")).color(palette(ui).caution));
@@ -240,11 +243,25 @@ fn file_facts(ui: &mut Ui, inspected: &Inspected) {
             ui.label(camera);
             ui.end_row();
         }
+        ui.label("Colour");
+        ui.label(
+            photo
+                .colour_profile
+                .as_deref()
+                .unwrap_or("no profile (taken as sRGB)"),
+        )
+        .on_hover_text(
+            "The embedded colour profile previews and measurements were converted to sRGB from",
+        );
+        ui.end_row();
         ui.label("Hash");
         ui.label(RichText::new(&photo.hash.as_str()[..16]).monospace())
             .on_hover_text(photo.hash.as_str());
         ui.end_row();
     });
+    for warning in &inspected.details.warnings {
+        ui.label(RichText::new(format!("On import: {warning}")).color(palette(ui).warning));
+    }
 }
 
 /// Person, series and session: series and sessions once the person is common.

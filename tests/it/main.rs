@@ -4,16 +4,25 @@
 #![allow(clippy::many_single_char_names)]
 
 mod app;
+mod atomic;
+mod backup;
 mod chrome;
 mod cli;
 mod compare;
 mod concurrency;
 mod corruption;
 mod crash;
+mod durability;
+mod encryption;
+mod formats;
 mod grid;
+mod hostile;
 mod import;
 mod migrations;
 mod navigation;
+mod opening;
+#[cfg(unix)]
+mod privacy;
 mod query_plans;
 mod record;
 mod scale;

@@ -35,9 +35,23 @@ fn fixture(version: usize) -> String {
             + "INSERT INTO grade (session_id, scale, value, recorded_at) VALUES (5, 'gais', 2, '2024-03-01T00:00:00Z');
                INSERT INTO side_effect (session_id, kind, severity, day_after) VALUES (5, 'redness', 2, 1);
                INSERT INTO contraindication (person_id, kind, noted_on) VALUES (7, 'keloid', '2024-01-01');
-               INSERT INTO consent (person_id, scope, given_on) VALUES (7, 'clinical-record', '2024-01-01');",
-        // Migration 009 added series protocols and consent history.
+               INSERT INTO consent (person_id, scope, given_on) VALUES (7, 'clinical-record', '2024-01-01');
+               INSERT INTO person (id, name, created_at) VALUES (8, 'Zoe\u{308}', '2024-01-01T00:00:00Z');",
+        // Version 5 keeps file names exactly (and respelt names to NFC).
         5 => fixture(4)
+            + r"UPDATE photo SET original_name = 'caf\xE9.jpg', original_name_raw = X'636166E92E6A7067' WHERE id = 11;",
+        // Version 6: HEIF/AVIF/RAW formats, the time's
+        // source, the colour profile, import warnings.
+        6 => fixture(5)
+            + "INSERT INTO photo (id, hash, format, original_name, file_size, width, height, taken_at,
+                  taken_at_offset_min, taken_at_estimated, person_id, imported_at, taken_at_source,
+                  colour_profile)
+               VALUES (13, 'dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd', 'heif',
+                  'IMG_0001.HEIC', 10, 3, 4, '2024-04-01T10:00:00.250', 60, 0, 7,
+                  '2024-04-01T10:00:00Z', 'exif-original', 'Display P3');
+               INSERT INTO photo_warning (photo_id, n, text) VALUES (13, 0, 'damaged data skipped');",
+        // Version 7 (migration 009) added series protocols and consent history.
+        7 => fixture(6)
             + "INSERT INTO series_view (series_id, view) VALUES (3, 'frontal'), (3, 'close-up');
                INSERT INTO consent_event (person_id, scope, given, on_date, staff, note, recorded_at)
                VALUES (7, 'education', 1, '2024-01-02', 'Dr. Ito', 'signed', '2024-01-02T09:00:00Z');",
@@ -72,8 +86,13 @@ fn every_earlier_version_migrates_to_the_latest_keeping_its_data() {
         assert!(cat.check_integrity().unwrap().is_empty());
         if version >= 1 {
             let listed = cat.list_photos(None).unwrap();
-            // Version 3's fixture adds a second photo, aligned to the first.
-            let photos = if version >= 3 { 2 } else { 1 };
+            // Version 3's fixture adds a second photo, aligned to the first; version 6's a
+            // third (a HEIF).
+            let photos = match version {
+                6.. => 3,
+                3.. => 2,
+                _ => 1,
+            };
             assert_eq!(listed.len(), photos, "from version {version}");
             if version >= 3 {
                 let aligned = cat
@@ -103,10 +122,25 @@ fn every_earlier_version_migrates_to_the_latest_keeping_its_data() {
                 );
             }
             assert_eq!(listed[0].person_name.as_deref(), Some("Old Patient"));
+            if version == 4 {
+                // Migration 5 gave the decomposed name its one spelling.
+                let zoe = cat.person_by_name("Zo\u{eb}").unwrap().expect("respelt");
+                assert_eq!(zoe.name, "Zo\u{eb}");
+            }
+            if version == 5 {
+                let raw = cat
+                    .original_name_bytes(skinlapse::model::PhotoId(11))
+                    .unwrap();
+                assert_eq!(raw, b"caf\xe9.jpg");
+            }
             assert_eq!(listed[0].areas, vec!["chin"]);
             assert_eq!(
                 listed[0].photo.taken_at.to_iso(),
                 "2024-02-01T10:00:00+01:00"
+            );
+            assert_eq!(
+                listed[0].photo.taken_at.source,
+                skinlapse::model::TimeSource::ExifOriginal
             );
         }
     }

@@ -833,6 +833,7 @@ fn in_clinic_mode_every_export_needs_consent_to_its_purpose() {
     }
     // The CSV and the command line check the same.
     let e = skinlapse::jobs::record::export_series_csv(
+        &library,
         &mut cat,
         series,
         Some(ConsentScope::Education),
@@ -842,6 +843,7 @@ fn in_clinic_mode_every_export_needs_consent_to_its_purpose() {
     .to_string();
     assert!(e.contains("has not consented to education"), "{e}");
     skinlapse::jobs::record::export_series_csv(
+        &library,
         &mut cat,
         series,
         Some(ConsentScope::ClinicalRecord),

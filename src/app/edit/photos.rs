@@ -142,6 +142,9 @@ mod tests {
                         None,
                     ),
                     camera: None,
+                    original_name_raw: None,
+                    colour_profile: None,
+                    warnings: Vec::new(),
                 };
                 (new, assignment.clone())
             })
