@@ -517,18 +517,24 @@ fn capture_time(
     if let Some(t) = captured {
         return TakenAt::from_source(t.local, t.offset, t.source);
     }
+    // A file time beyond the calendar (a damaged or hostile file system) is no time.
+    let beyond_calendar = file_time.is_some_and(|t| TakenAt::from_file_time(t).is_none());
     let taken = if let Some(t) = modified {
         TakenAt::from_source(t.local, t.offset, TimeSource::ExifModified)
     } else if let Some(taken) = file_time.and_then(TakenAt::from_file_time) {
-        // A file time beyond the calendar (a damaged or hostile file system) is no time.
         taken
     } else {
         let mut now = TakenAt::estimated_from(chrono::Local::now());
         now.source = TimeSource::Imported;
         now
     };
+    let why = if beyond_calendar && taken.source == TimeSource::Imported {
+        " (the file's modification time is outside the calendar)"
+    } else {
+        ""
+    };
     warnings.push(format!(
-        "no capture date in the file (EXIF DateTimeOriginal, DateTimeDigitized or XMP); filed as {} ({})",
+        "no capture date in the file (EXIF DateTimeOriginal, DateTimeDigitized or XMP); filed as {} ({}){why}",
         taken.label(),
         crate::model::Keyed::label(taken.source)
     ));
