@@ -58,6 +58,7 @@ impl ImportState {
                 let Some(library) = cx.library.library().cloned() else {
                     return;
                 };
+                cx.library.demo_changed |= cx.library.is_demo();
                 let request = ImportRequest {
                     paths,
                     assignment,

@@ -442,6 +442,17 @@ fn view_key(view: View) -> &'static str {
     crate::model::Keyed::key(view)
 }
 
+/// [`generate_demo`]'s progress in words ("drawing photo 12 of 41", then "importing photo 5
+/// of 41"): its `total` counts each photo twice, drawn and then imported.
+pub fn progress_words(done: usize, total: usize) -> String {
+    let photos = total / 2;
+    if done <= photos {
+        format!("drawing photo {done} of {photos}")
+    } else {
+        format!("importing photo {} of {photos}", done - photos)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -396,16 +396,22 @@ impl Pair {
 
     /// Who and what: "Me · Home microneedling · Frontal".
     pub fn title(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(name) = &self.b.person_name {
-            parts.push(name.clone());
-        }
-        if let Some(s) = self.series_of(&self.b.photo) {
-            parts.push(s.series.title.clone());
-        }
-        if let Some(view) = self.b.photo.view {
-            parts.push(view.label().to_owned());
-        }
+        // Each fact once when A and B share it, both named when they differ.
+        let both = |a: Option<String>, b: Option<String>| match (a, b) {
+            (Some(a), Some(b)) if a != b => Some(format!("{a} (A) vs {b} (B)")),
+            (a, b) => b.or(a),
+        };
+        let series = |p: &ComparedPhoto| self.series_of(&p.photo).map(|s| s.series.title.clone());
+        let view = |p: &ComparedPhoto| p.photo.view.map(|v| v.label().to_owned());
+        let parts: Vec<String> = [
+            both(self.a.person_name.clone(), self.b.person_name.clone()),
+            both(series(&self.a), series(&self.b)),
+            both(view(&self.a), view(&self.b)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let mut parts = parts;
         if parts.is_empty() {
             parts.push(self.b.photo.original_name.clone());
         }

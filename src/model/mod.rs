@@ -7,6 +7,7 @@ pub mod fairest;
 pub mod filing;
 pub mod names;
 pub mod printable;
+pub mod protocol;
 pub mod regions;
 pub mod rules;
 mod taken_at;
@@ -14,6 +15,7 @@ pub mod transform;
 mod vocab;
 
 pub use compare::{ComparedPhoto, Finding, Pair, SeriesPhotos, Severity, Side, SideLabel};
+pub use protocol::{Completeness, count};
 pub use regions::FacialRegion;
 pub use taken_at::{TakenAt, TimeSource};
 pub use transform::{Alignment, Similarity};

@@ -50,8 +50,13 @@ fn fixture(version: usize) -> String {
                   'IMG_0001.HEIC', 10, 3, 4, '2024-04-01T10:00:00.250', 60, 0, 7,
                   '2024-04-01T10:00:00Z', 'exif-original', 'Display P3');
                INSERT INTO photo_warning (photo_id, n, text) VALUES (13, 0, 'damaged data skipped');",
-        // Version 7 (migration 007) added faces and the face alignment method.
+        // Version 7 (migration 009) added series protocols and consent history.
         7 => fixture(6)
+            + "INSERT INTO series_view (series_id, view) VALUES (3, 'frontal'), (3, 'close-up');
+               INSERT INTO consent_event (person_id, scope, given, on_date, staff, note, recorded_at)
+               VALUES (7, 'education', 1, '2024-01-02', 'Dr. Ito', 'signed', '2024-01-02T09:00:00Z');",
+        // Version 8 (migration 007) added faces and the face alignment method.
+        8 => fixture(7)
             + "INSERT INTO face (photo_id, found, model, computed_at)
                VALUES (11, 0, 'test', '2024-03-03T00:00:00Z');
                INSERT INTO face (photo_id, found, score, landmarks, yaw, pitch, roll, mouth_open,
@@ -90,8 +95,13 @@ fn every_earlier_version_migrates_to_the_latest_keeping_its_data() {
         assert!(cat.check_integrity().unwrap().is_empty());
         if version >= 1 {
             let listed = cat.list_photos(None).unwrap();
-            // Version 3's fixture adds a second photo, aligned to the first.
-            let photos = if version >= 3 { 2 } else { 1 };
+            // Version 3's fixture adds a second photo, aligned to the first; version 6's a
+            // third (a HEIF).
+            let photos = match version {
+                6.. => 3,
+                3.. => 2,
+                _ => 1,
+            };
             assert_eq!(listed.len(), photos, "from version {version}");
             if version >= 3 {
                 let aligned = cat
@@ -106,7 +116,21 @@ fn every_earlier_version_migrates_to_the_latest_keeping_its_data() {
                     2
                 );
             }
-            if version >= 5 {
+            if version == 4 {
+                // Consent given before there was a history has its event.
+                let history = cat.consent_history(skinlapse::model::PersonId(7)).unwrap();
+                assert_eq!(history.len(), 1);
+                assert!(history[0].given);
+            }
+            if version >= 7 {
+                assert_eq!(
+                    cat.required_views(skinlapse::model::SeriesId(3))
+                        .unwrap()
+                        .len(),
+                    2
+                );
+            }
+            if version >= 8 {
                 let none = cat
                     .face(skinlapse::model::PhotoId(11))
                     .unwrap()
