@@ -34,16 +34,16 @@ pub struct ImageRequest {
     pub key: ImageKey,
     pub path: PathBuf,
     pub format: PhotoFormat,
+    /// Reads the library's files (opening them in an encrypted library).
+    pub files: crate::library::Files,
 }
 
 /// Why a rendition could not be shown.
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
-    #[error("{path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    /// The library error names the file.
+    #[error(transparent)]
+    Read(#[from] crate::library::LibraryError),
     #[error("{path}: {source}")]
     Decode { path: PathBuf, source: DecodeError },
 }
@@ -283,10 +283,7 @@ fn load_loop(queue: &Queue, results: &Sender<Loaded>, ctx: &egui::Context) {
 }
 
 fn load(request: &ImageRequest, max_side: u32) -> Result<ColorImage, ImageError> {
-    let bytes = std::fs::read(&request.path).map_err(|source| ImageError::Read {
-        path: request.path.clone(),
-        source,
-    })?;
+    let bytes = request.files.read(&request.path)?;
     let rgb = match request.key.1 {
         Rendition::Thumbnail | Rendition::Preview => decode(&bytes, PhotoFormat::Jpeg),
         Rendition::Full => decode_upright(&bytes, request.format, max_side),
@@ -336,6 +333,7 @@ mod tests {
                     key: (PhotoId(i as i64), Rendition::Thumbnail),
                     path,
                     format: PhotoFormat::Jpeg,
+                    files: crate::library::Files::default(),
                 }
             })
             .collect();
@@ -378,6 +376,7 @@ mod tests {
             key: (PhotoId(1), Rendition::Preview),
             path: PathBuf::from("/nonexistent/preview.jpg"),
             format: PhotoFormat::Jpeg,
+            files: crate::library::Files::default(),
         };
         assert!(cache.get(&request).is_none());
         for _ in 0..2000 {

@@ -169,10 +169,13 @@ impl AppState {
         self.env.ctx.request_repaint();
     }
 
-    /// Runs the queued commands now.
+    /// Runs the queued commands now; what each changed (with its follow-ups) is one undo
+    /// step.
     pub fn run_queued(&mut self) {
         for command in std::mem::take(&mut self.queue) {
+            self.history.begin();
             self.run(command);
+            self.history.end();
         }
     }
 
@@ -206,6 +209,7 @@ impl AppState {
             key: (item_id, rendition),
             path,
             format,
+            files: library.files(),
         })
     }
 

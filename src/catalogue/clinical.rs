@@ -4,28 +4,28 @@
 use super::{Catalogue, CatalogueError, Result, all_rows};
 use crate::model::clinical::{
     ConsentScope, Contraindication, DeviceKind, GradeScale, Mode, SideEffectKind, mmasi,
-    parse_mmasi, validate_needle_depth, validate_severity,
+    parse_mmasi, validate_severity,
 };
-use crate::model::{Keyed, PersonId, PhotoId, SeriesId, SeriesStatus, SessionId, SessionKind};
+use crate::model::rules::{self, consent_check, contraindication_check, session_kind};
+pub use crate::model::rules::{ConsentRow, ContraindicationRow, SeriesPlan};
+use crate::model::{Keyed, PersonId, PhotoId, SeriesId, SessionId, SessionKind};
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> CatalogueError {
-    CatalogueError::Invalid {
-        field,
-        reason: reason.into(),
-    }
-}
-
-/// A series' plan, as edited.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SeriesPlan {
-    pub title: String,
-    pub planned_sessions: Option<u32>,
-    pub interval_days: Option<u32>,
-    pub start_date: Option<NaiveDate>,
-    pub status: SeriesStatus,
-    pub notes: String,
+    let reason: String = reason.into();
+    // The rules in `model` name their field already ("needle depth: 4 mm is outside…"):
+    // say it once.
+    let rest = reason
+        .get(..field.len())
+        .filter(|head| head.eq_ignore_ascii_case(field))
+        .and_then(|_| reason.get(field.len()..))
+        .filter(|rest| rest.starts_with([':', ' ']));
+    let reason = match rest {
+        Some(rest) => rest.trim_start_matches([':', ' ']).to_owned(),
+        None => reason.clone(),
+    };
+    CatalogueError::Invalid { field, reason }
 }
 
 /// A session to add.
@@ -91,55 +91,14 @@ pub struct SideEffectRow {
     pub notes: String,
 }
 
-/// A noted contraindication, active until resolved.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ContraindicationRow {
-    pub kind: Contraindication,
-    pub noted_on: NaiveDate,
-    pub resolved_on: Option<NaiveDate>,
-    pub notes: String,
-}
-
-impl ContraindicationRow {
-    pub fn active_on(&self, day: NaiveDate) -> bool {
-        self.noted_on <= day && self.resolved_on.is_none_or(|r| r > day)
-    }
-}
-
-/// Consent to one use, with when it was given and withdrawn.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ConsentRow {
-    pub scope: ConsentScope,
-    pub given_on: NaiveDate,
-    pub note: String,
-    pub withdrawn_on: Option<NaiveDate>,
-}
-
 /// Checks a session's bounded fields; returns its currency code, upper case.
 fn check_session_fields(s: &NewSession) -> Result<Option<String>> {
-    if let Some(depth) = s.needle_depth_mm {
-        validate_needle_depth(depth).map_err(|e| invalid("needle depth", e))?;
-    }
-    if let Some(p) = s.passes
-        && p > 100
-    {
-        return Err(invalid("passes", format!("{p} is outside 0–100")));
-    }
-    if let Some(c) = s.cost_cents
-        && c < 0
-    {
-        return Err(invalid("cost", "must not be negative"));
-    }
-    match &s.currency {
-        Some(c) if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
-            Ok(Some(c.to_ascii_uppercase()))
-        }
-        Some(c) => Err(invalid(
-            "currency",
-            format!("{c:?} is not a three-letter code such as EUR"),
-        )),
-        None => Ok(None),
-    }
+    Ok(rules::check_session_fields(
+        s.needle_depth_mm,
+        s.passes,
+        s.cost_cents,
+        s.currency.as_deref(),
+    )?)
 }
 
 impl Catalogue {
@@ -215,16 +174,7 @@ impl Catalogue {
 
     /// Personal (the default) or clinic.
     pub fn mode(&mut self) -> Result<Mode> {
-        self.read(|tx| {
-            let text: Option<String> = tx
-                .query_row("SELECT value FROM setting WHERE key = 'mode'", [], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            Ok(text
-                .and_then(|t| Mode::from_key(&t))
-                .unwrap_or(Mode::Personal))
-        })
+        self.read(mode_of)
     }
 
     pub fn set_mode(&mut self, mode: Mode) -> Result<()> {
@@ -238,51 +188,33 @@ impl Catalogue {
     }
 
     /// Whether `person`'s photos may be exported for `purpose` on `day`. In personal mode
-    /// consent is implied; in clinic mode it must be given and not withdrawn.
+    /// consent is implied; in clinic mode it must be given and not withdrawn. Mode, person
+    /// and consent are read in one transaction; the rule is `model::rules::consent_check`.
     pub fn check_consent(
         &mut self,
         person: PersonId,
         purpose: Option<ConsentScope>,
         day: NaiveDate,
     ) -> Result<()> {
-        if self.mode()? == Mode::Personal {
-            return Ok(());
-        }
-        let purpose = purpose.ok_or_else(|| {
-            invalid(
-                "purpose",
-                "in clinic mode every export says what it is for: clinical-record, education or marketing",
-            )
-        })?;
-        let name: String = self.read(|tx| {
-            Ok(
-                tx.query_row("SELECT name FROM person WHERE id = ?1", [person], |r| {
+        self.read(|tx| {
+            let mode = mode_of(tx)?;
+            let name: String = tx
+                .query_row("SELECT name FROM person WHERE id = ?1", [person], |r| {
                     r.get(0)
-                })?,
-            )
-        })?;
-        let consent = self
-            .consents(person)?
-            .into_iter()
-            .find(|c| c.scope == purpose);
-        match consent {
-            Some(c) if c.given_on <= day && c.withdrawn_on.is_none_or(|w| w > day) => Ok(()),
-            Some(c) if c.withdrawn_on.is_some() => Err(invalid(
-                "consent",
-                format!(
-                    "{name} withdrew consent to {} on {}: this export is refused",
-                    purpose.label().to_lowercase(),
-                    c.withdrawn_on.expect("checked")
-                ),
-            )),
-            _ => Err(invalid(
-                "consent",
-                format!(
-                    "{name} has not consented to {}: this export is refused",
-                    purpose.label().to_lowercase()
-                ),
-            )),
-        }
+                })
+                .optional()?
+                .ok_or(CatalogueError::NotFound {
+                    what: "person",
+                    id: person.0,
+                })?;
+            Ok(consent_check(
+                mode,
+                &name,
+                purpose,
+                &consents_of(tx, person)?,
+                day,
+            )?)
+        })
     }
 
     /// Sets or clears a person's Fitzpatrick skin type (1–6).
@@ -302,61 +234,32 @@ impl Catalogue {
 
     /// Changes a series' title and plan, checking each bounded field.
     pub fn update_series(&mut self, id: SeriesId, plan: &SeriesPlan) -> Result<()> {
-        if plan.title.trim().is_empty() {
-            return Err(invalid("title", "must not be empty"));
-        }
-        if let Some(n) = plan.planned_sessions
-            && !(1..=100).contains(&n)
-        {
-            return Err(invalid("planned sessions", format!("{n} is outside 1–100")));
-        }
-        if let Some(d) = plan.interval_days
-            && !(1..=3650).contains(&d)
-        {
-            return Err(invalid("interval", format!("{d} days is outside 1–3650")));
-        }
+        let plan = plan.checked()?;
+        self.write(|tx| update_plan(tx, id, &plan))
+    }
+
+    /// Starts a series with its plan for a person (created when new), all in one
+    /// transaction: a refused plan creates nothing.
+    pub fn add_series_with_plan(
+        &mut self,
+        person: &str,
+        plan: &SeriesPlan,
+    ) -> Result<(PersonId, SeriesId)> {
+        let plan = plan.checked()?;
         self.write(|tx| {
-            let n = tx.execute(
-                "UPDATE series SET title = ?2, planned_sessions = ?3, interval_days = ?4, \
-                 start_date = ?5, status = ?6, notes = ?7 WHERE id = ?1",
-                params![
-                    id,
-                    plan.title.trim(),
-                    plan.planned_sessions,
-                    plan.interval_days,
-                    plan.start_date,
-                    plan.status,
-                    plan.notes
-                ],
-            )?;
-            if n == 0 {
-                return Err(CatalogueError::NotFound {
-                    what: "series",
-                    id: id.0,
-                });
-            }
-            Ok(())
+            let person = match super::people::find_person(tx, person)? {
+                Some(p) => p.id,
+                None => super::people::insert_person(tx, person)?,
+            };
+            let series = super::series::insert_series(tx, person, &plan.title)?;
+            update_plan(tx, series, &plan)?;
+            Ok((person, series))
         })
     }
 
     /// A person's contraindications, active or resolved.
     pub fn contraindications(&mut self, person: PersonId) -> Result<Vec<ContraindicationRow>> {
-        self.read(|tx| {
-            all_rows(
-                tx,
-                "SELECT kind, noted_on, resolved_on, notes FROM contraindication \
-                 WHERE person_id = ?1 ORDER BY noted_on, kind",
-                [person],
-                |r| {
-                    Ok(ContraindicationRow {
-                        kind: r.get(0)?,
-                        noted_on: r.get(1)?,
-                        resolved_on: r.get(2)?,
-                        notes: r.get(3)?,
-                    })
-                },
-            )
-        })
+        self.read(|tx| contraindications_of(tx, person))
     }
 
     /// Notes a contraindication (again: from `noted_on`, active until resolved).
@@ -393,69 +296,42 @@ impl Catalogue {
     }
 
     /// Adds a session. A treatment for a person with an active contraindication is refused
-    /// unless acknowledged; the acknowledgement is recorded with the session.
+    /// unless acknowledged; the acknowledgement is recorded with the session. The check and
+    /// the insert are one transaction: a contraindication noted meanwhile cannot slip by.
     pub fn add_session(&mut self, s: &NewSession) -> Result<SessionId> {
         let series = s.series.ok_or_else(|| invalid("series", "is required"))?;
         let date = s.date.ok_or_else(|| invalid("date", "is required"))?;
         let currency = check_session_fields(s)?;
-        let person: PersonId = self.read(|tx| {
-            tx.query_row(
-                "SELECT person_id FROM series WHERE id = ?1",
-                [series],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or(CatalogueError::NotFound {
-                what: "series",
-                id: series.0,
-            })
-        })?;
-        let first = self.sessions_of(series)?.is_empty();
-        let kind = s.kind.unwrap_or(if first {
-            SessionKind::Baseline
-        } else {
-            SessionKind::Treatment
-        });
-        let mut acknowledged = None;
-        if kind != SessionKind::FollowUp {
-            let active: Vec<ContraindicationRow> = self
-                .contraindications(person)?
-                .into_iter()
-                .filter(|c| c.active_on(date))
-                .collect();
-            if !active.is_empty() {
-                let names: Vec<String> = active
-                    .iter()
-                    .map(|c| format!("{} (noted {})", c.kind.label(), c.noted_on))
-                    .collect();
-                if !s.acknowledge_contraindications {
-                    return Err(invalid(
-                        "contraindications",
-                        format!(
-                            "active on {date}: {}; acknowledge them to add the session",
-                            names.join(", ")
-                        ),
-                    ));
-                }
-                acknowledged = Some(format!(
-                    "{} acknowledged on {}",
-                    names.join(", "),
-                    chrono::Local::now().format("%Y-%m-%d %H:%M")
-                ));
-            }
-        }
+        let now = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
         self.write(|tx| {
-            let exists: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM session WHERE series_id = ?1 AND date = ?2)",
+            let person: PersonId = tx
+                .query_row(
+                    "SELECT person_id FROM series WHERE id = ?1",
+                    [series],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or(CatalogueError::NotFound {
+                    what: "series",
+                    id: series.0,
+                })?;
+            let (first, exists): (bool, bool) = tx.query_row(
+                "SELECT NOT EXISTS (SELECT 1 FROM session WHERE series_id = ?1), \
+                 EXISTS (SELECT 1 FROM session WHERE series_id = ?1 AND date = ?2)",
                 params![series, date],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             if exists {
-                return Err(invalid(
-                    "date",
-                    format!("the series already has a session on {date}"),
-                ));
+                return Err(rules::Refusal::SessionExists(date).into());
             }
+            let kind = session_kind(s.kind, first);
+            let acknowledged = contraindication_check(
+                kind,
+                date,
+                &contraindications_of(tx, person)?,
+                s.acknowledge_contraindications,
+                &now,
+            )?;
             tx.execute(
                 "INSERT INTO session (series_id, date, kind, device_kind, device, needle_depth_mm, \
                  passes, products, numbing, practitioner, cost_cents, currency, notes, \
@@ -651,15 +527,73 @@ impl Catalogue {
     }
 
     pub fn consents(&mut self, person: PersonId) -> Result<Vec<ConsentRow>> {
-        self.read(|tx| {
-            all_rows(tx, "SELECT scope, given_on, note, withdrawn_on FROM consent WHERE person_id = ?1 ORDER BY scope", [person], |r| {
-                Ok(ConsentRow {
-                    scope: r.get(0)?,
-                    given_on: r.get(1)?,
-                    note: r.get(2)?,
-                    withdrawn_on: r.get(3)?,
-                })
-            })
-        })
+        self.read(|tx| consents_of(tx, person))
     }
+}
+
+fn mode_of(conn: &Connection) -> Result<Mode> {
+    let text: Option<String> = conn
+        .query_row("SELECT value FROM setting WHERE key = 'mode'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(text
+        .and_then(|t| Mode::from_key(&t))
+        .unwrap_or(Mode::Personal))
+}
+
+fn consents_of(conn: &Connection, person: PersonId) -> Result<Vec<ConsentRow>> {
+    all_rows(
+        conn,
+        "SELECT scope, given_on, note, withdrawn_on FROM consent WHERE person_id = ?1 ORDER BY scope",
+        [person],
+        |r| {
+            Ok(ConsentRow {
+                scope: r.get(0)?,
+                given_on: r.get(1)?,
+                note: r.get(2)?,
+                withdrawn_on: r.get(3)?,
+            })
+        },
+    )
+}
+
+fn contraindications_of(conn: &Connection, person: PersonId) -> Result<Vec<ContraindicationRow>> {
+    all_rows(
+        conn,
+        "SELECT kind, noted_on, resolved_on, notes FROM contraindication \
+         WHERE person_id = ?1 ORDER BY noted_on, kind",
+        [person],
+        |r| {
+            Ok(ContraindicationRow {
+                kind: r.get(0)?,
+                noted_on: r.get(1)?,
+                resolved_on: r.get(2)?,
+                notes: r.get(3)?,
+            })
+        },
+    )
+}
+
+fn update_plan(conn: &Connection, id: SeriesId, plan: &SeriesPlan) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE series SET title = ?2, planned_sessions = ?3, interval_days = ?4, \
+         start_date = ?5, status = ?6, notes = ?7 WHERE id = ?1",
+        params![
+            id,
+            plan.title,
+            plan.planned_sessions,
+            plan.interval_days,
+            plan.start_date,
+            plan.status,
+            plan.notes
+        ],
+    )?;
+    if n == 0 {
+        return Err(CatalogueError::NotFound {
+            what: "series",
+            id: id.0,
+        });
+    }
+    Ok(())
 }

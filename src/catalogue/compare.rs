@@ -38,92 +38,101 @@ fn person_name(conn: &Connection, photo: &Photo) -> Result<Option<String>> {
 impl Catalogue {
     /// A photo with its areas and its person's name.
     pub fn compared_photo(&mut self, id: PhotoId) -> Result<ComparedPhoto> {
-        self.read(|tx| {
-            let photo = get_photo(tx, id)?;
-            Ok(ComparedPhoto {
-                areas: areas_of(tx, id)?,
-                person_name: person_name(tx, &photo)?,
-                card_corrected: tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM card_correction WHERE photo_id = ?1)",
-                    [id],
-                    |r| r.get(0),
-                )?,
-                photo,
-            })
-        })
+        self.read(|tx| compared_photo(tx, id))
     }
 
-    /// Two photos and the series they belong to, ready to compare.
+    /// Two photos and the series they belong to, ready to compare, read in one snapshot.
     pub fn compare_pair(&mut self, a: PhotoId, b: PhotoId) -> Result<Pair> {
-        let (a, b) = (self.compared_photo(a)?, self.compared_photo(b)?);
-        let mut series = Vec::new();
-        for id in [a.photo.series, b.photo.series].into_iter().flatten() {
-            if !series.iter().any(|s: &SeriesPhotos| s.series.id == id) {
-                series.push(self.series_photos(id)?);
+        self.read(|tx| {
+            let (a, b) = (compared_photo(tx, a)?, compared_photo(tx, b)?);
+            let mut series = Vec::new();
+            for id in [a.photo.series, b.photo.series].into_iter().flatten() {
+                if !series.iter().any(|s: &SeriesPhotos| s.series.id == id) {
+                    series.push(series_photos(tx, id)?);
+                }
             }
-        }
-        Ok(Pair { a, b, series })
+            Ok(Pair { a, b, series })
+        })
     }
 
     /// A series with its sessions (by date) and its photos not in the trash (by time taken).
     pub fn series_photos(&mut self, id: SeriesId) -> Result<SeriesPhotos> {
-        self.read(|tx| {
-            let series = tx
-                .query_row(
-                    &format!("SELECT {SERIES_COLUMNS} FROM series WHERE id = ?1"),
-                    [id],
-                    Series::from_row,
-                )
-                .optional()?
-                .ok_or(CatalogueError::NotFound {
-                    what: "series",
-                    id: id.0,
-                })?;
-            let person_name: String = tx.query_row(
-                "SELECT name FROM person WHERE id = ?1",
-                [series.person],
-                |r| r.get(0),
-            )?;
-            let sessions = tx
-                .prepare_cached(SESSIONS_OF_SQL)?
-                .query_map([id], Session::from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut areas: HashMap<PhotoId, Vec<crate::model::TermId>> = HashMap::new();
-            let mut stmt = tx.prepare_cached(SERIES_AREAS_SQL)?;
-            let mut rows = stmt.query([id])?;
-            while let Some(row) = rows.next()? {
-                areas.entry(row.get(0)?).or_default().push(row.get(1)?);
-            }
-            let corrected: std::collections::HashSet<PhotoId> = tx
-                .prepare_cached(
-                    "SELECT photo_id FROM card_correction WHERE photo_id IN \
-                     (SELECT id FROM photo WHERE series_id = ?1)",
-                )?
-                .query_map([id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            let photos = tx
-                .prepare_cached(&format!(
-                    "SELECT {PHOTO_COLUMNS} FROM photo {SERIES_PHOTOS_SQL}"
-                ))?
-                .query_map([id], Photo::from_row)?
-                .map(|photo| {
-                    let photo = photo?;
-                    Ok(ComparedPhoto {
-                        areas: areas.remove(&photo.id).unwrap_or_default(),
-                        person_name: Some(person_name.clone()),
-                        card_corrected: corrected.contains(&photo.id),
-                        photo,
-                    })
-                })
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(SeriesPhotos {
-                series,
-                person_name,
-                sessions,
-                photos,
+        self.read(|tx| series_photos(tx, id))
+    }
+}
+
+fn compared_photo(conn: &Connection, id: PhotoId) -> Result<ComparedPhoto> {
+    let photo = get_photo(conn, id)?;
+    Ok(ComparedPhoto {
+        areas: areas_of(conn, id)?,
+        person_name: person_name(conn, &photo)?,
+        face: super::face::landmarks_of(conn, id)?,
+        card_corrected: conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM card_correction WHERE photo_id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?,
+        photo,
+    })
+}
+
+fn series_photos(tx: &Connection, id: SeriesId) -> Result<SeriesPhotos> {
+    let series = tx
+        .query_row(
+            &format!("SELECT {SERIES_COLUMNS} FROM series WHERE id = ?1"),
+            [id],
+            Series::from_row,
+        )
+        .optional()?
+        .ok_or(CatalogueError::NotFound {
+            what: "series",
+            id: id.0,
+        })?;
+    let person_name: String = tx.query_row(
+        "SELECT name FROM person WHERE id = ?1",
+        [series.person],
+        |r| r.get(0),
+    )?;
+    let sessions = tx
+        .prepare_cached(SESSIONS_OF_SQL)?
+        .query_map([id], Session::from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut areas: HashMap<PhotoId, Vec<crate::model::TermId>> = HashMap::new();
+    let mut stmt = tx.prepare_cached(SERIES_AREAS_SQL)?;
+    let mut rows = stmt.query([id])?;
+    while let Some(row) = rows.next()? {
+        areas.entry(row.get(0)?).or_default().push(row.get(1)?);
+    }
+    let mut faces = super::face::series_landmarks(tx, id)?;
+    let corrected: std::collections::HashSet<PhotoId> = tx
+        .prepare_cached(
+            "SELECT photo_id FROM card_correction WHERE photo_id IN \
+             (SELECT id FROM photo WHERE series_id = ?1)",
+        )?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let photos = tx
+        .prepare_cached(&format!(
+            "SELECT {PHOTO_COLUMNS} FROM photo {SERIES_PHOTOS_SQL}"
+        ))?
+        .query_map([id], Photo::from_row)?
+        .map(|photo| {
+            let photo = photo?;
+            Ok(ComparedPhoto {
+                areas: areas.remove(&photo.id).unwrap_or_default(),
+                person_name: Some(person_name.clone()),
+                face: faces.remove(&photo.id),
+                card_corrected: corrected.contains(&photo.id),
+                photo,
             })
         })
-    }
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(SeriesPhotos {
+        series,
+        person_name,
+        sessions,
+        photos,
+    })
 }
 
 #[cfg(test)]
@@ -149,6 +158,7 @@ mod tests {
                 hash: ContentHash::of(&[day as u8, view as u8]),
                 format: PhotoFormat::Jpeg,
                 original_name: format!("{day}.jpg"),
+                original_name_raw: None,
                 file_size: 1,
                 width: 4,
                 height: 3,
@@ -160,6 +170,8 @@ mod tests {
                     None,
                 ),
                 camera: None,
+                colour_profile: None,
+                warnings: Vec::new(),
             };
             cat.insert_photos_bulk(&[(new, assignment.clone())])
                 .unwrap();

@@ -1,6 +1,7 @@
 //! People: patients, or "me".
 
 use super::{Catalogue, CatalogueError, Result};
+use crate::model::names::name_key;
 use crate::model::{Person, PersonId};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -19,37 +20,21 @@ impl Person {
     }
 }
 
-/// A trimmed, non-empty display name of sensible length.
 pub(super) const PEOPLE_SQL: &str =
     "SELECT id, name, birth_year, fitzpatrick, notes, archived FROM person ORDER BY name";
 
+/// A name checked and spelt the one way it is stored (`model::names`).
 pub(super) fn clean_name(field: &'static str, name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(CatalogueError::Invalid {
-            field,
-            reason: "must not be empty".into(),
-        });
-    }
-    if name.chars().count() > 200 {
-        return Err(CatalogueError::Invalid {
-            field,
-            reason: "is longer than 200 characters".into(),
-        });
-    }
-    if name.chars().any(char::is_control) {
-        return Err(CatalogueError::Invalid {
-            field,
-            reason: "contains control characters".into(),
-        });
-    }
-    Ok(name.to_owned())
+    crate::model::names::clean_name(name).map_err(|e| CatalogueError::Invalid {
+        field,
+        reason: e.to_string(),
+    })
 }
 
 pub(super) fn find_person(conn: &Connection, name: &str) -> Result<Option<Person>> {
     let sql = format!("SELECT {PERSON_COLUMNS} FROM person WHERE name = ?1");
     Ok(conn
-        .query_row(&sql, [name.trim()], Person::from_row)
+        .query_row(&sql, [name_key(name)], Person::from_row)
         .optional()?)
 }
 

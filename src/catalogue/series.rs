@@ -81,13 +81,13 @@ fn find_series(conn: &Connection, person: PersonId, title: &str) -> Result<Optio
     Ok(conn
         .query_row(
             "SELECT id FROM series WHERE person_id = ?1 AND title = ?2",
-            params![person, title.trim()],
+            params![person, crate::model::names::name_key(title)],
             |r| r.get(0),
         )
         .optional()?)
 }
 
-fn insert_series(conn: &Connection, person: PersonId, title: &str) -> Result<SeriesId> {
+pub(super) fn insert_series(conn: &Connection, person: PersonId, title: &str) -> Result<SeriesId> {
     let title = clean_name("series title", title)?;
     if find_series(conn, person, &title)?.is_some() {
         return Err(CatalogueError::Invalid {

@@ -6,7 +6,7 @@ use crate::model::clinical::{
 };
 use crate::model::{
     AlignMethod, ContentHash, Keyed, Lighting, PersonId, PhotoFormat, PhotoId, RegionId, SeriesId,
-    SeriesStatus, SessionId, SessionKind, TermId, View,
+    SeriesStatus, SessionId, SessionKind, TermId, TimeSource, View,
 };
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
@@ -56,30 +56,20 @@ sql_keyed!(
     SideEffectKind,
     Contraindication,
     ConsentScope,
-    CardKind
+    CardKind,
+    TimeSource
 );
-
-fn format_key(format: PhotoFormat) -> &'static str {
-    match format {
-        PhotoFormat::Jpeg => "jpeg",
-        PhotoFormat::Png => "png",
-        PhotoFormat::Webp => "webp",
-        PhotoFormat::Tiff => "tiff",
-    }
-}
 
 impl ToSql for PhotoFormat {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(format_key(*self)))
+        Ok(ToSqlOutput::from(self.key()))
     }
 }
 
 impl FromSql for PhotoFormat {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
         let text = value.as_str()?;
-        PhotoFormat::ALL
-            .into_iter()
-            .find(|f| format_key(*f) == text)
+        PhotoFormat::from_key(text)
             .ok_or_else(|| FromSqlError::Other(format!("unknown format {text:?}").into()))
     }
 }

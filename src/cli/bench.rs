@@ -22,6 +22,10 @@ pub enum BenchCommand {
     /// The PDF report of a 10-session, 3-view series, a 12-photo time-lapse at 1080 px, and
     /// measuring a region of a 12 MP photo.
     Report(super::bench_report::BenchReportArgs),
+    /// Face landmarks and face-aware alignment on ground truth made from public-domain
+    /// portraits, against the whole-frame method: acceptance, error at eye and mouth corners,
+    /// different-person pairs, real photos of one person, time.
+    Faces(super::bench_faces::BenchFacesArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -58,16 +62,26 @@ pub struct BenchImportArgs {
     /// Worker threads (default: one per core).
     #[arg(long, default_value_t = 0)]
     pub workers: usize,
+    /// Import into an encrypted library (and report how long unlocking takes).
+    #[arg(long)]
+    pub encrypted: bool,
+    /// Commit without syncing (as before imports were made durable): to measure what
+    /// durability costs. Never use it for a real library.
+    #[arg(long, hide = true)]
+    pub unsynced: bool,
     /// Files or folders to import instead of generated photos.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 }
+
+const BENCH_PASSPHRASE: &str = "benchmark passphrase";
 
 pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
     match command {
         BenchCommand::Import(args) => bench_import(&args),
         BenchCommand::Align(args) => Ok(super::bench_align::run(&args)),
         BenchCommand::Report(args) => super::bench_report::run(&args),
+        BenchCommand::Faces(args) => Ok(super::bench_faces::run(&args)),
         BenchCommand::Scale(args) => {
             if args.out.join(crate::library::CATALOGUE_FILE).exists() {
                 return Err(Failure::usage(format!(
@@ -160,7 +174,28 @@ fn bench_import(args: &BenchImportArgs) -> Result<ExitCode, Failure> {
     } else {
         args.paths.clone()
     };
-    let library = Library::open(&scratch.path().join("library"))?;
+    if args.unsynced {
+        crate::catalogue::relax_durability_for_benchmarks();
+    }
+    let root = scratch.path().join("library");
+    let library = if args.encrypted {
+        drop(Library::create(&root, Some(BENCH_PASSPHRASE))?);
+        let start = Instant::now();
+        let library = Library::open_with(
+            &root,
+            &crate::library::OpenOptions {
+                read_only: false,
+                passphrase: Some(zeroize::Zeroizing::new(BENCH_PASSPHRASE.into())),
+            },
+        )?;
+        println!(
+            "bench unlock: {:.0} ms to unlock (Argon2id 64 MiB, 3 passes) and open",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+        library
+    } else {
+        Library::open(&root)?
+    };
     let workers = if args.workers == 0 {
         worker_count()
     } else {
@@ -192,7 +227,12 @@ fn bench_import(args: &BenchImportArgs) -> Result<ExitCode, Failure> {
     let wall = start.elapsed();
     let n = imported;
     println!(
-        "bench import: {n} photos ({:.1} MP, {:.1} MB on average), {workers} workers",
+        "bench import{}: {n} photos ({:.1} MP, {:.1} MB on average), {workers} workers",
+        match (args.encrypted, args.unsynced) {
+            (true, _) => " (encrypted)",
+            (false, true) => " (commits not synced)",
+            (false, false) => "",
+        },
         megapixels / n.max(1) as f64,
         bytes as f64 / 1e6 / n.max(1) as f64
     );
@@ -203,7 +243,7 @@ fn bench_import(args: &BenchImportArgs) -> Result<ExitCode, Failure> {
         ms(wall, n)
     );
     let s = stages;
-    let total = s.read + s.hash + s.exif + s.decode + s.resize + s.encode + s.write;
+    let total = s.read + s.hash + s.exif + s.decode + s.resize + s.encode + s.write + s.face;
     println!("  per photo, ms of one worker's time by stage:");
     for (name, d) in [
         ("read", s.read),
@@ -213,6 +253,7 @@ fn bench_import(args: &BenchImportArgs) -> Result<ExitCode, Failure> {
         ("resize", s.resize),
         ("encode", s.encode),
         ("write", s.write),
+        ("face", s.face),
         ("total", total),
     ] {
         println!("    {name:<7}{:>8.1}", ms(d, n));

@@ -7,6 +7,7 @@ use crate::jobs::export::{
     DEFAULT_WIDTH, ExportError, ExportKind, ExportRequest, ExportSummary, run_export,
 };
 use crate::model::clinical::ConsentScope;
+use crate::model::deidentify::{Deidentify, NameStyle};
 use crate::model::{PhotoId, SeriesId, Severity};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,6 +40,38 @@ pub struct CsvArgs {
     /// What the export is for (required in clinic mode).
     #[arg(long, value_parser = purpose)]
     pub purpose: Option<ConsentScope>,
+}
+
+/// De-identification, shared by the image exports.
+#[derive(Debug, clap::Args)]
+pub struct DeidentifyArgs {
+    /// Cover the eyes with a band and replace the person's name, in the image and its title
+    /// (the default for education and marketing in clinic mode). The file name must not
+    /// contain the name either.
+    #[arg(long, conflicts_with = "identified")]
+    pub deidentify: bool,
+    /// Keep eyes and name even where de-identification is the default.
+    #[arg(long)]
+    pub identified: bool,
+    /// What replaces the name when de-identified: case-number or initials.
+    #[arg(long, value_parser = name_style, default_value = "case-number", value_name = "STYLE")]
+    pub name_as: NameStyle,
+}
+
+impl DeidentifyArgs {
+    fn choice(&self) -> Deidentify {
+        if self.deidentify {
+            Deidentify::Yes(self.name_as)
+        } else if self.identified {
+            Deidentify::No
+        } else {
+            Deidentify::ByPurpose
+        }
+    }
+}
+
+fn name_style(text: &str) -> Result<NameStyle, String> {
+    crate::model::parse_keyed(text).map_err(|e| e.to_string())
 }
 
 pub(super) fn purpose(text: &str) -> Result<ConsentScope, String> {
@@ -77,6 +110,8 @@ pub struct CompareArgs {
     /// mode, where the person must have consented to it).
     #[arg(long, value_parser = purpose)]
     pub purpose: Option<ConsentScope>,
+    #[command(flatten)]
+    pub deidentify: DeidentifyArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -97,6 +132,8 @@ pub struct SheetArgs {
     /// mode, where the person must have consented to it).
     #[arg(long, value_parser = purpose)]
     pub purpose: Option<ConsentScope>,
+    #[command(flatten)]
+    pub deidentify: DeidentifyArgs,
 }
 
 impl From<ExportError> for Failure {
@@ -105,8 +142,11 @@ impl From<ExportError> for Failure {
             ExportError::Format(_)
             | ExportError::Width(_)
             | ExportError::EmptySeries(_)
+            | ExportError::NameInFileName { .. }
             | ExportError::Catalogue(
-                CatalogueError::NotFound { .. } | CatalogueError::Invalid { .. },
+                CatalogueError::NotFound { .. }
+                | CatalogueError::Invalid { .. }
+                | CatalogueError::Refused(_),
             ) => Self::usage(e.to_string()),
             other => Self::runtime(other),
         }
@@ -119,6 +159,7 @@ pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode,
             let library = open_library(library)?;
             let mut cat = library.catalogue()?;
             let bytes = crate::jobs::record::export_series_csv(
+                &library,
                 &mut cat,
                 SeriesId(args.series),
                 args.purpose,
@@ -126,9 +167,12 @@ pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode,
             )
             .map_err(|e| match e {
                 crate::jobs::record::RecordError::Catalogue(c) => Failure::from(c),
-                write @ crate::jobs::record::RecordError::Write { .. } => Failure::runtime(write),
+                other => Failure::runtime(other),
             })?;
-            println!("wrote {} ({bytes} bytes)", args.out.display());
+            println!(
+                "wrote {} ({bytes} bytes)",
+                crate::model::printable::printable_path(&args.out)
+            );
             return Ok(ExitCode::SUCCESS);
         }
         ExportCommand::Report(args) => {
@@ -159,6 +203,7 @@ pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode,
                 width: args.width,
                 out: args.out,
                 purpose: args.purpose,
+                deidentify: args.deidentify.choice(),
             }
         }
         ExportCommand::Sheet(args) => ExportRequest {
@@ -169,6 +214,7 @@ pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode,
             width: args.width,
             out: args.out,
             purpose: args.purpose,
+            deidentify: args.deidentify.choice(),
         },
     };
     // Check the request before opening (and perhaps creating) a library.
@@ -182,7 +228,7 @@ pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode,
 fn report(summary: &ExportSummary) {
     println!(
         "wrote {} ({}×{} px, {} KiB, no metadata)",
-        summary.path.display(),
+        crate::model::printable::printable_path(&summary.path),
         summary.width,
         summary.height,
         summary.bytes.div_ceil(1024)

@@ -3,6 +3,7 @@
 use super::{Failure, open_library};
 use crate::catalogue::AssignmentSpec;
 use crate::jobs::{ImportEvent, ImportRequest, ImportSummary, Outcome, run_import};
+use crate::model::printable::{printable, printable_path};
 use crate::model::{Lighting, View};
 use chrono::NaiveDate;
 use std::fmt::Write;
@@ -62,20 +63,30 @@ pub fn run(library: Option<PathBuf>, args: ImportArgs) -> Result<ExitCode, Failu
         paths: args.paths,
         assignment,
         workers: args.workers,
+        session_date: args.session,
+        ..ImportRequest::default()
     };
     let cancel = AtomicBool::new(false);
     let summary = run_import(&library, &request, &cancel, |event| {
         if let ImportEvent::File(result) = event {
-            let path = result.path.display();
+            // A file name may hold escape sequences or newlines: never print it raw.
+            let path = printable_path(&result.path);
             match result.outcome {
-                Outcome::Imported { warnings, .. } => {
+                Outcome::Imported {
+                    warnings,
+                    date_mismatch,
+                    ..
+                } => {
                     println!("imported {path}");
+                    if let Some(m) = date_mismatch {
+                        eprintln!("warning {path}: {m}: check it belongs to this session");
+                    }
                     for w in warnings {
-                        eprintln!("warning {path}: {w}");
+                        eprintln!("warning {path}: {}", printable(&w));
                     }
                 }
                 Outcome::Duplicate { .. } => println!("duplicate {path}"),
-                Outcome::Failed(e) => println!("error {path}: {e}"),
+                Outcome::Failed(e) => println!("error {path}: {}", printable(&e.to_string())),
             }
         }
     });
@@ -94,6 +105,9 @@ pub fn describe(s: &ImportSummary) -> String {
     );
     if s.skipped > 0 {
         let _ = write!(text, " ({} non-image files skipped)", s.skipped);
+    }
+    if s.library_skipped {
+        text.push_str(" (the library's own folder was left out)");
     }
     if s.cancelled {
         let _ = write!(text, "; cancelled with {} not started", s.not_started);

@@ -2,19 +2,23 @@
 //! Exit codes: 0 success, 1 something failed (the rest was done), 2 usage errors.
 
 mod align;
+mod backup;
 mod bench;
 mod bench_align;
+mod bench_faces;
 mod bench_report;
 mod demo;
 mod export;
+mod faces;
 mod import;
 mod list;
 mod measure;
 mod record;
 mod report;
+mod secure;
 mod verify;
 
-use crate::library::Library;
+use crate::library::{Conversion, Library};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,16 +34,35 @@ use std::process::ExitCode;
 Exit status: 0 success, 1 some files or checks failed, 2 usage error."
 )]
 pub struct Cli {
-    /// Library folder (created if missing). Default: the platform data folder; the app
-    /// without --library reopens the library used last.
+    /// Library folder (a new library is made in a missing or empty folder, never in one
+    /// with other files). Default: the platform data folder; the app without --library
+    /// reopens the library used last.
     #[arg(long, global = true, value_name = "DIR", env = "SKINLAPSE_LIBRARY")]
     pub library: Option<PathBuf>,
+    /// An encrypted library's passphrase, read from this file (else `SKINLAPSE_PASSPHRASE`,
+    /// else you are asked).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Make a new library in an empty or new folder (--encrypted: under a passphrase).
+    Create(secure::CreateArgs),
+    /// Encrypt the library in place (catalogue and every photo file), with progress; safe
+    /// to interrupt and run again.
+    Encrypt,
+    /// Decrypt an encrypted library in place, with progress; safe to interrupt and run again.
+    Decrypt,
+    /// Change an encrypted library's passphrase.
+    ChangePassphrase(secure::ChangePassphraseArgs),
+    /// Back the library up (a consistent moment, while it is in use) to one archive file or
+    /// a backup folder; or `backup verify FILE`.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into a new library: skinlapse restore FILE --library NEWDIR.
+    Restore(backup::RestoreArgs),
     /// Import photos (files, or folders walked recursively).
     Import(import::ImportArgs),
     /// List the photos in the library.
@@ -69,8 +92,13 @@ pub enum Command {
     /// series' record as CSV.
     #[command(subcommand)]
     Export(export::ExportCommand),
-    /// Report settings: the clinic's name and logo printed on PDF reports.
-    Clinic(report::ClinicArgs),
+    /// The clinic: `settings` sets the name and logo printed on PDF reports.
+    #[command(subcommand)]
+    Clinic(report::ClinicCommand),
+    /// Faces: find them on photos imported before faces were found at import (`scan`), or
+    /// show pose, expression, suggested view and facial regions of one photo (`show`).
+    #[command(subcommand)]
+    Faces(faces::FacesCommand),
     /// Measure speed.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -110,6 +138,7 @@ impl From<crate::catalogue::CatalogueError> for Failure {
         match e {
             crate::catalogue::CatalogueError::UnknownTerm(_)
             | crate::catalogue::CatalogueError::Invalid { .. }
+            | crate::catalogue::CatalogueError::Refused(_)
             | crate::catalogue::CatalogueError::NotFound { .. } => Self::usage(e.to_string()),
             other => Self::runtime(other),
         }
@@ -123,10 +152,22 @@ pub fn library_root(cli_choice: Option<PathBuf>) -> Result<PathBuf, Failure> {
     })
 }
 
+/// Opens the library for reading and writing; what opening did that the user should know
+/// (modes tightened) goes to stderr.
 pub fn open_library(cli_choice: Option<PathBuf>) -> Result<Library, Failure> {
     let root = library_root(cli_choice)?;
-    Library::open(&root)
-        .map_err(|e| Failure::runtime(format!("cannot open library {}: {e}", root.display())))
+    let library = secure::open(&root, false)?;
+    for notice in library.notices() {
+        eprintln!("skinlapse: {notice}");
+    }
+    Ok(library)
+}
+
+/// Opens the library for commands that only read: nothing is written, so this works on a
+/// read-only or full disk and does not wait behind another process's write.
+pub fn open_library_for_reading(cli_choice: Option<PathBuf>) -> Result<Library, Failure> {
+    let root = library_root(cli_choice)?;
+    secure::open(&root, true)
 }
 
 /// Parses the arguments, runs the command, and turns the outcome into an exit code.
@@ -135,14 +176,25 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(failure) => {
-            eprintln!("skinlapse: {}", failure.message);
+            // Messages name files, whose names may hold escape sequences or newlines.
+            eprintln!(
+                "skinlapse: {}",
+                crate::model::printable::printable(&failure.message)
+            );
             ExitCode::from(failure.code)
         }
     }
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    secure::set_passphrase_file(cli.passphrase_file);
     match cli.command {
+        Some(Command::Create(args)) => secure::run_create(cli.library, &args),
+        Some(Command::Encrypt) => secure::run_convert(cli.library, Conversion::Encrypt),
+        Some(Command::Decrypt) => secure::run_convert(cli.library, Conversion::Decrypt),
+        Some(Command::ChangePassphrase(args)) => secure::run_change_passphrase(cli.library, &args),
+        Some(Command::Backup(args)) => backup::run_backup(cli.library, args),
+        Some(Command::Restore(args)) => backup::run_restore(cli.library, &args),
         Some(Command::Import(args)) => import::run(cli.library, args),
         Some(Command::List(args)) => list::run(cli.library, &args),
         Some(Command::Verify(args)) => verify::run(cli.library, &args),
@@ -155,6 +207,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Session(cmd)) => record::run_session(cli.library, cmd),
         Some(Command::Grade(cmd)) => record::run_grade(cli.library, cmd),
         Some(Command::Clinic(args)) => report::run_clinic(cli.library, &args),
+        Some(Command::Faces(cmd)) => faces::run(cli.library, cmd),
         Some(Command::Bench(cmd)) => bench::run(cmd),
         None => open_app(cli.library),
     }

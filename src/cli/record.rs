@@ -1,7 +1,7 @@
 //! `skinlapse series|session|grade`: scripting the clinical record. Validation errors name
 //! the field and the allowed range (exit 2).
 
-use super::{Failure, open_library};
+use super::{Failure, open_library, open_library_for_reading};
 use crate::catalogue::{Catalogue, NewGrade, NewSession, SeriesPlan};
 use crate::model::clinical::{DeviceKind, GradeScale, next_due, overdue_days};
 use crate::model::{Keyed, PhotoId, SeriesId, SeriesStatus, SessionId, SessionKind, parse_keyed};
@@ -142,17 +142,16 @@ fn person_id(cat: &mut Catalogue, name: &str) -> Result<crate::model::PersonId, 
 }
 
 pub fn run_series(library: Option<PathBuf>, command: SeriesCommand) -> Result<ExitCode, Failure> {
-    let library = open_library(library)?;
+    let library = match command {
+        SeriesCommand::List(_) => open_library_for_reading(library)?,
+        SeriesCommand::Add(_) => open_library(library)?,
+    };
     let mut cat = library.catalogue()?;
     match command {
         SeriesCommand::Add(args) => {
-            let person = match cat.person_by_name(&args.person)? {
-                Some(p) => p.id,
-                None => cat.add_person(&args.person)?,
-            };
-            let id = cat.add_series(person, &args.title)?;
-            cat.update_series(
-                id,
+            // One transaction: a refused plan creates neither the person nor the series.
+            let (_, id) = cat.add_series_with_plan(
+                &args.person,
                 &SeriesPlan {
                     title: args.title,
                     planned_sessions: args.planned,
@@ -204,7 +203,10 @@ pub fn run_series(library: Option<PathBuf>, command: SeriesCommand) -> Result<Ex
 }
 
 pub fn run_session(library: Option<PathBuf>, command: SessionCommand) -> Result<ExitCode, Failure> {
-    let library = open_library(library)?;
+    let library = match command {
+        SessionCommand::List(_) => open_library_for_reading(library)?,
+        SessionCommand::Add(_) => open_library(library)?,
+    };
     let mut cat = library.catalogue()?;
     match command {
         SessionCommand::Add(a) => {

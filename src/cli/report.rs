@@ -78,6 +78,14 @@ pub fn run_report_command(library: Option<PathBuf>, args: ReportArgs) -> Result<
     Ok(ExitCode::SUCCESS)
 }
 
+/// `skinlapse clinic …`.
+#[derive(Debug, clap::Subcommand)]
+pub enum ClinicCommand {
+    /// The clinic's name and logo printed at the top of PDF reports (shown when given no
+    /// options).
+    Settings(ClinicArgs),
+}
+
 #[derive(Debug, clap::Args)]
 pub struct ClinicArgs {
     /// The clinic's name, printed at the top of reports ("" removes it).
@@ -92,7 +100,8 @@ pub struct ClinicArgs {
 }
 
 /// Report settings: the clinic's name and logo.
-pub fn run_clinic(library: Option<PathBuf>, args: &ClinicArgs) -> Result<ExitCode, Failure> {
+pub fn run_clinic(library: Option<PathBuf>, command: &ClinicCommand) -> Result<ExitCode, Failure> {
+    let ClinicCommand::Settings(args) = command;
     let logo = match &args.logo {
         Some(path) => {
             let bytes = std::fs::read(path)

@@ -1,7 +1,8 @@
 //! `skinlapse verify`
 
-use super::{Failure, open_library};
+use super::{Failure, open_library, open_library_for_reading};
 use crate::jobs::{VerifyOptions, verify};
+use crate::model::printable::printable_path;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,7 +14,12 @@ pub struct VerifyArgs {
 }
 
 pub fn run(library: Option<PathBuf>, args: &VerifyArgs) -> Result<ExitCode, Failure> {
-    let library = open_library(library)?;
+    // Only repairing writes; a plain check reads, so it works on a read-only library too.
+    let library = if args.repair_cache {
+        open_library(library)?
+    } else {
+        open_library_for_reading(library)?
+    };
     let report = verify(
         &library,
         VerifyOptions {
@@ -22,7 +28,7 @@ pub fn run(library: Option<PathBuf>, args: &VerifyArgs) -> Result<ExitCode, Fail
         &|_, _| {},
     )?;
     for path in &report.repaired {
-        println!("repaired {}", path.display());
+        println!("repaired {}", printable_path(path));
     }
     for problem in &report.problems {
         println!("problem {problem}");

@@ -9,6 +9,7 @@ pub use super::colour::lab;
 use super::derive::resize_to_fit;
 use crate::model::Similarity;
 use crate::model::compare::PairQuality;
+use crate::model::fairest::PhotoTraits;
 use crate::model::transform::{from_normalised, to_normalised};
 use image::RgbImage;
 
@@ -75,6 +76,41 @@ pub fn pair_quality(a: &RgbImage, b: &RgbImage, transform: &Similarity) -> PairQ
         sharpness_a: laplacian_variance(&Gray::from_rgb(&a), &inside),
         sharpness_b: laplacian_variance(&Gray::from_rgb(&warped), &inside),
         overlap: n / f64::from(aw * ah),
+    }
+}
+
+/// Mean L*a*b* and sharpness of one photo at 512 px, inside `region` (a polygon in normalised
+/// coordinates, e.g. the face's outline) when given, else over the whole photo: what the
+/// fairest-pair ranking compares photos by.
+pub fn photo_traits(image: &RgbImage, region: Option<&[[f64; 2]]>) -> PhotoTraits {
+    let small = resize_to_fit(image, EDGE);
+    let (w, h) = small.dimensions();
+    let inside: Vec<bool> = match region {
+        Some(polygon) => {
+            let px: Vec<[f64; 2]> = polygon
+                .iter()
+                .map(|p| {
+                    let [x, y] = from_normalised(*p, w, h);
+                    [x - 0.5, y - 0.5]
+                })
+                .collect();
+            super::align::fill_polygon(&px, w as usize, h as usize)
+        }
+        None => vec![true; (w * h) as usize],
+    };
+    let (mut sum, mut n) = ([0.0f64; 3], 0.0f64);
+    for (i, p) in small.pixels().enumerate() {
+        if inside[i] {
+            let l = lab(p.0);
+            for c in 0..3 {
+                sum[c] += l[c];
+            }
+            n += 1.0;
+        }
+    }
+    PhotoTraits {
+        lab: (n > 0.0).then(|| sum.map(|v| v / n)),
+        sharpness: (n > 0.0).then(|| laplacian_variance(&Gray::from_rgb(&small), &inside)),
     }
 }
 

@@ -6,10 +6,14 @@ use super::failpoint::failpoint;
 use super::worker_count;
 use crate::catalogue::{Assignment, Catalogue, CatalogueError, Claim, NewPhoto};
 use crate::imaging::decode::DecodeError;
-use crate::imaging::metadata::Orientation;
-use crate::imaging::{decode, derive_previews, read_metadata, sniff};
+use crate::imaging::metadata::{Orientation, PhotoMetadata, read_metadata_of};
+use crate::imaging::{Derived, Picture, decode_picture, derive_previews};
 use crate::library::{Library, LibraryError};
-use crate::model::{ContentHash, PhotoFormat, PhotoId, TakenAt};
+use crate::model::filing::{DateMismatch, PhotoTags, date_mismatch};
+use crate::model::printable::stored_name;
+use crate::model::{ContentHash, PhotoFormat, PhotoId, TakenAt, TimeSource};
+use chrono::NaiveDate;
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -18,13 +22,14 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Files larger than this are refused before they are read into memory.
-pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+pub use super::source::MAX_FILE_BYTES;
+use super::source::read_source;
 
 /// Extensions a folder walk picks up, and the file picker offers. Explicitly named files are
 /// always tried; in folders, other files (sidecars, videos, documents) are skipped and counted.
 pub const IMAGE_EXTENSIONS: &[&str] = &[
-    "jpg", "jpeg", "jpe", "png", "webp", "tif", "tiff", "heic", "heif", "avif", "gif", "bmp", "dng",
+    "jpg", "jpeg", "jpe", "png", "webp", "tif", "tiff", "heic", "heif", "hif", "avif", "gif",
+    "bmp", "dng", "cr2", "cr3", "nef", "arw",
 ];
 
 #[derive(Clone, Debug, Default)]
@@ -35,6 +40,23 @@ pub struct ImportRequest {
     pub assignment: Assignment,
     /// Worker threads; 0 means one per core.
     pub workers: usize,
+    /// View and lighting per file, overriding the assignment's (a session has several views).
+    pub per_photo: HashMap<PathBuf, PhotoTags>,
+    /// The date of the session the photos are filed under: photos taken more than two days
+    /// away from it are flagged.
+    pub session_date: Option<NaiveDate>,
+}
+
+impl ImportRequest {
+    /// The assignment for one file: the common one with its own view and lighting.
+    fn assignment_for(&self, path: &Path) -> Assignment {
+        let mut assignment = self.assignment.clone();
+        if let Some(tags) = self.per_photo.get(path) {
+            assignment.view = tags.view.or(assignment.view);
+            assignment.lighting = tags.lighting.or(assignment.lighting);
+        }
+        assignment
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +65,10 @@ pub enum ImportError {
     Read(#[source] io::Error),
     #[error("is a folder that cannot be read: {0}")]
     Walk(#[source] io::Error),
+    #[error("is {0}, not a regular file: only files are imported")]
+    NotAFile(&'static str),
+    #[error("is inside the library folder {}: the library's own files are never imported", .0.display())]
+    InsideLibrary(PathBuf),
     #[error("file is {size} bytes, more than the {limit} MiB limit")]
     TooBig { size: u64, limit: u64 },
     #[error("{0}")]
@@ -59,6 +85,8 @@ pub enum Outcome {
     Imported {
         id: PhotoId,
         warnings: Vec<String>,
+        /// Set when the photo was taken more than two days from the session it was filed under.
+        date_mismatch: Option<DateMismatch>,
     },
     /// The same bytes are in the library already (or are being imported by another process).
     Duplicate {
@@ -77,6 +105,7 @@ pub struct StageTimes {
     pub resize: Duration,
     pub encode: Duration,
     pub write: Duration,
+    pub face: Duration,
 }
 
 impl std::ops::AddAssign for StageTimes {
@@ -88,6 +117,7 @@ impl std::ops::AddAssign for StageTimes {
         self.resize += o.resize;
         self.encode += o.encode;
         self.write += o.write;
+        self.face += o.face;
     }
 }
 
@@ -125,34 +155,66 @@ pub struct ImportSummary {
     pub skipped: usize,
     /// Files never started because the import was cancelled.
     pub not_started: usize,
+    /// A folder walked held the library itself, which was left out.
+    pub library_skipped: bool,
     pub cancelled: bool,
+}
+
+/// What walking the paths found.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub files: Vec<PathBuf>,
+    pub failures: Vec<(PathBuf, ImportError)>,
+    /// Non-image files in folders.
+    pub skipped: usize,
+    /// A folder walked held the library itself, which was left out.
+    pub library_skipped: bool,
+}
+
+/// The identity of a folder, to recognise the library however it is reached.
+#[cfg(unix)]
+fn folder_id(meta: &fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn folder_id(_meta: &fs::Metadata) -> (u64, u64) {
+    (0, 0)
 }
 
 /// The files `paths` name: files as given, folders walked recursively in name order (hidden
 /// entries and non-image files skipped). Paths that cannot be read come back as failures.
-pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, ImportError)>, usize) {
-    let mut files = Vec::new();
-    let mut failures = Vec::new();
-    let mut skipped = 0;
+/// Nothing inside `library` (the library imported into) is ever collected: a path inside it
+/// is a failure, and a folder walked that holds it leaves it out.
+pub fn collect_files(paths: &[PathBuf], library: Option<&Path>) -> Collected {
+    let library = library.and_then(|root| {
+        let meta = fs::metadata(root).ok()?;
+        Some((root.canonicalize().ok()?, folder_id(&meta)))
+    });
+    let mut found = Collected::default();
     for path in paths {
+        if let Some((root, _)) = &library
+            && path.canonicalize().is_ok_and(|p| p.starts_with(root))
+        {
+            found
+                .failures
+                .push((path.clone(), ImportError::InsideLibrary(root.clone())));
+            continue;
+        }
         match fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut failures, &mut skipped),
-            Ok(_) => files.push(path.clone()),
-            Err(e) => failures.push((path.clone(), ImportError::Read(e))),
+            Ok(meta) if meta.is_dir() => walk(path, library.as_ref().map(|l| l.1), &mut found),
+            Ok(_) => found.files.push(path.clone()),
+            Err(e) => found.failures.push((path.clone(), ImportError::Read(e))),
         }
     }
-    (files, failures, skipped)
+    found
 }
 
-fn walk(
-    dir: &Path,
-    files: &mut Vec<PathBuf>,
-    failures: &mut Vec<(PathBuf, ImportError)>,
-    skipped: &mut usize,
-) {
+fn walk(dir: &Path, library: Option<(u64, u64)>, found: &mut Collected) {
     let mut entries: Vec<_> = match fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(Result::ok).collect(),
-        Err(e) => return failures.push((dir.to_owned(), ImportError::Walk(e))),
+        Err(e) => return found.failures.push((dir.to_owned(), ImportError::Walk(e))),
     };
     entries.sort_by_key(fs::DirEntry::file_name);
     for entry in entries {
@@ -162,18 +224,28 @@ fn walk(
         }
         // Do not follow links to folders: they can loop.
         match entry.file_type() {
-            Ok(t) if t.is_dir() => walk(&path, files, failures, skipped),
+            Ok(t) if t.is_dir() => {
+                let is_library = library.is_some()
+                    && entry
+                        .metadata()
+                        .is_ok_and(|m| Some(folder_id(&m)) == library);
+                if is_library {
+                    found.library_skipped = true;
+                } else {
+                    walk(&path, library, found);
+                }
+            }
             Ok(_) => {
                 let ext = path
                     .extension()
                     .map(|e| e.to_string_lossy().to_ascii_lowercase());
                 if ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) {
-                    files.push(path);
+                    found.files.push(path);
                 } else {
-                    *skipped += 1;
+                    found.skipped += 1;
                 }
             }
-            Err(e) => failures.push((path, ImportError::Read(e))),
+            Err(e) => found.failures.push((path, ImportError::Read(e))),
         }
     }
 }
@@ -186,11 +258,17 @@ pub fn run_import(
     cancel: &AtomicBool,
     mut on_event: impl FnMut(ImportEvent),
 ) -> ImportSummary {
-    let (files, failures, skipped) = collect_files(&request.paths);
+    let Collected {
+        files,
+        failures,
+        skipped,
+        library_skipped,
+    } = collect_files(&request.paths, Some(library.root()));
     let total = files.len() + failures.len();
     let mut summary = ImportSummary {
         total,
         skipped,
+        library_skipped,
         ..ImportSummary::default()
     };
     on_event(ImportEvent::Started { total, skipped });
@@ -229,7 +307,7 @@ pub fn run_import(
             std::thread::Builder::new()
                 .name(format!("import-{n}"))
                 .spawn_scoped(scope, move || {
-                    worker(library, &request.assignment, &job_rx, &result_tx, cancel);
+                    worker(library, request, &job_rx, &result_tx, cancel);
                 })
                 .expect("spawning an import worker");
         }
@@ -268,7 +346,7 @@ fn feed(
 
 fn worker(
     library: &Library,
-    assignment: &Assignment,
+    request: &ImportRequest,
     jobs: &Mutex<Receiver<(usize, PathBuf)>>,
     results: &SyncSender<ImportEvent>,
     cancel: &AtomicBool,
@@ -283,7 +361,7 @@ fn worker(
         let _ = results.send(ImportEvent::Working { path: path.clone() });
         let mut stages = StageTimes::default();
         let outcome = match &mut catalogue {
-            Ok(cat) => import_one(library, cat, &path, assignment, &mut stages),
+            Ok(cat) => import_one(library, cat, &path, request, &mut stages),
             Err(e) => Outcome::Failed(ImportError::Catalogue(CatalogueError::Invalid {
                 field: "catalogue",
                 reason: e.to_string(),
@@ -315,20 +393,17 @@ fn import_one(
     library: &Library,
     cat: &mut Catalogue,
     path: &Path,
-    assignment: &Assignment,
+    request: &ImportRequest,
     st: &mut StageTimes,
 ) -> Outcome {
-    let read = timed(&mut st.read, || read_file(path));
-    let (bytes, file_time) = match read {
-        Ok(read) => read,
+    let assignment = &request.assignment_for(path);
+    let source = match timed(&mut st.read, || read_source(path)) {
+        Ok(source) => source,
         Err(e) => return Outcome::Failed(e),
     };
+    let (bytes, format, file_time) = (source.bytes, source.format, source.modified);
     let hash = timed(&mut st.hash, || ContentHash::of(&bytes));
     failpoint("hashed");
-    let format = match sniff(&bytes) {
-        Ok(format) => format,
-        Err(e) => return Outcome::Failed(e.into()),
-    };
     match cat.claim_import(&hash, library.owner(), format.extension()) {
         Ok(Claim::Claimed) => {}
         Ok(Claim::Duplicate(id)) => return Outcome::Duplicate { existing: Some(id) },
@@ -336,18 +411,17 @@ fn import_one(
         Err(e) => return Outcome::Failed(e.into()),
     }
     failpoint("claimed");
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map(stored_name).unwrap_or_default();
     match store(
         library, cat, &bytes, &hash, format, name, file_time, assignment, st,
     ) {
-        Ok((id, mut warnings)) => {
-            if let Some(w) = extension_warning(path, format) {
-                warnings.insert(0, w);
-            }
-            Outcome::Imported { id, warnings }
-        }
+        Ok((id, warnings, taken_at)) => Outcome::Imported {
+            id,
+            warnings,
+            date_mismatch: request
+                .session_date
+                .and_then(|session| date_mismatch(&taken_at, session)),
+        },
         Err(e) => {
             // Undo: nothing of a failed file may stay behind.
             let _ = library.remove_photo_files(&hash, format.extension());
@@ -357,24 +431,6 @@ fn import_one(
     }
 }
 
-fn read_file(path: &Path) -> Result<(Vec<u8>, Option<std::time::SystemTime>), ImportError> {
-    let meta = fs::metadata(path).map_err(ImportError::Read)?;
-    if meta.is_dir() {
-        return Err(ImportError::Read(io::Error::new(
-            io::ErrorKind::IsADirectory,
-            "is a folder",
-        )));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(ImportError::TooBig {
-            size: meta.len(),
-            limit: MAX_FILE_BYTES >> 20,
-        });
-    }
-    let bytes = fs::read(path).map_err(ImportError::Read)?;
-    Ok((bytes, meta.modified().ok()))
-}
-
 #[allow(clippy::too_many_arguments)]
 fn store(
     library: &Library,
@@ -382,19 +438,15 @@ fn store(
     bytes: &[u8],
     hash: &ContentHash,
     format: PhotoFormat,
-    original_name: String,
+    (original_name, original_name_raw): (String, Option<Vec<u8>>),
     file_time: Option<std::time::SystemTime>,
     assignment: &Assignment,
     st: &mut StageTimes,
-) -> Result<(PhotoId, Vec<String>), ImportError> {
+) -> Result<(PhotoId, Vec<String>, TakenAt), ImportError> {
     let temp = timed(&mut st.write, || library.write_temp(bytes))?;
     failpoint("temp_written");
-    let meta = timed(&mut st.exif, || read_metadata(bytes));
-    let decoded = timed(&mut st.decode, || decode(bytes, format))?;
-    let derived = derive_previews(&decoded, meta.orientation.unwrap_or(Orientation::AS_STORED));
-    drop(decoded);
-    st.resize += derived.resize_time;
-    st.encode += derived.encode_time;
+    let meta = timed(&mut st.exif, || read_metadata_of(bytes, format));
+    let (picture, derived) = decode_and_derive(bytes, format, &meta, st)?;
     timed(&mut st.write, || {
         library.write_atomic(&library.preview_path(hash), &derived.preview_jpeg)
     })?;
@@ -407,29 +459,23 @@ fn store(
         library.commit_temp(temp, &library.original_path(hash, format))
     })?;
     failpoint("original_stored");
-    let mut warnings = meta.warnings;
-    let taken_at = match (meta.taken_at, file_time) {
-        (Some((local, offset)), _) => TakenAt::exact(local, offset),
-        (None, Some(time)) => {
-            warnings.push(
-                "no capture date in EXIF; using the file's modification time (estimated)".into(),
-            );
-            TakenAt::estimated_from(time.into())
-        }
-        (None, None) => {
-            warnings.push("no capture date in EXIF and no file time; using now (estimated)".into());
-            TakenAt::estimated_from(chrono::Local::now())
-        }
-    };
+    let mut warnings = Vec::new();
+    warnings.extend(extension_warning(Path::new(&original_name), format));
+    warnings.extend(picture.warnings);
+    warnings.extend(meta.warnings);
+    let taken_at = capture_time(meta.taken_at, meta.modified_at, file_time, &mut warnings);
     let new = NewPhoto {
         hash: hash.clone(),
         format,
         original_name,
+        original_name_raw,
         file_size: bytes.len() as u64,
         width: derived.width,
         height: derived.height,
         taken_at,
         camera: meta.camera,
+        colour_profile: picture.colour.profile,
+        warnings: warnings.clone(),
     };
     let id = timed(&mut st.write, || {
         cat.finish_import(&new, assignment, library.owner(), || {
@@ -437,7 +483,67 @@ fn store(
         })
     })?;
     failpoint("committed");
-    Ok((id, warnings))
+    warnings.extend(timed(&mut st.face, || {
+        super::faces::record_face(cat, id, &derived.preview)
+    }));
+    Ok((id, warnings, taken_at))
+}
+
+/// Decodes once (to sRGB) and derives the upright preview and thumbnail: the file's own
+/// transformations (HEIF) or else its EXIF/XMP orientation.
+fn decode_and_derive(
+    bytes: &[u8],
+    format: PhotoFormat,
+    meta: &PhotoMetadata,
+    st: &mut StageTimes,
+) -> Result<(Picture, Derived), ImportError> {
+    let mut picture = timed(&mut st.decode, || decode_picture(bytes, format))?;
+    let orientation = if picture.upright {
+        Orientation::AS_STORED
+    } else {
+        meta.orientation.unwrap_or(Orientation::AS_STORED)
+    };
+    let derived = derive_previews(&picture.image, orientation);
+    // Only the previews are kept: free the full-size pixels now.
+    picture.image = image::RgbImage::new(0, 0);
+    st.resize += derived.resize_time;
+    st.encode += derived.encode_time;
+    Ok((picture, derived))
+}
+
+/// The photo's time by the documented order: a capture time when the file records one, else
+/// EXIF `DateTime` or the file's time labelled as what they are (estimated), else now.
+fn capture_time(
+    captured: Option<crate::imaging::metadata::FoundTime>,
+    modified: Option<crate::imaging::metadata::FoundTime>,
+    file_time: Option<std::time::SystemTime>,
+    warnings: &mut Vec<String>,
+) -> TakenAt {
+    if let Some(t) = captured {
+        return TakenAt::from_source(t.local, t.offset, t.source);
+    }
+    // A file time beyond the calendar (a damaged or hostile file system) is no time.
+    let beyond_calendar = file_time.is_some_and(|t| TakenAt::from_file_time(t).is_none());
+    let taken = if let Some(t) = modified {
+        TakenAt::from_source(t.local, t.offset, TimeSource::ExifModified)
+    } else if let Some(taken) = file_time.and_then(TakenAt::from_file_time) {
+        taken
+    } else {
+        let mut now = TakenAt::estimated_from(chrono::Local::now());
+        now.source = TimeSource::Imported;
+        now
+    };
+    let why = if beyond_calendar && taken.source == TimeSource::Imported {
+        " (the file's modification time is outside the calendar)"
+    } else {
+        ""
+    };
+    warnings.push(format!(
+        "no capture date in the file (EXIF DateTimeOriginal, DateTimeDigitized or XMP); filed as {} ({}){why}",
+        taken.label(),
+        crate::model::Keyed::label(taken.source)
+    ));
+    taken
 }
 
 /// A file whose name says one format but whose content is another is still imported (it is

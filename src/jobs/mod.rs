@@ -1,14 +1,19 @@
 //! Long-running work on worker threads: import and verify. Each reports progress through a
 //! callback on the calling thread and can be cancelled between files.
 
+pub mod backup;
 pub mod demo;
 pub mod export;
+pub mod faces;
 pub mod failpoint;
+pub mod fairest;
 pub mod import;
+pub mod import_scan;
 pub mod measure;
 pub mod record;
 pub mod report;
 pub mod scale;
+pub mod source;
 pub mod timelapse;
 pub mod verify;
 
@@ -16,6 +21,7 @@ pub use import::{
     FileResult, ImportError, ImportEvent, ImportRequest, ImportSummary, Outcome, StageTimes,
     run_import,
 };
+pub use import_scan::{ScannedFile, proposed_session_date, scan_files};
 pub use verify::{Problem, VerifyOptions, VerifyReport, verify};
 
 /// A photo's file could not be read or decoded.

@@ -2,7 +2,6 @@
 //! effect, in date order, for a spreadsheet or the patient file.
 
 use crate::catalogue::{Catalogue, CatalogueError};
-use crate::library::write_file_atomic;
 use crate::model::{Keyed, SeriesId};
 use std::path::Path;
 
@@ -60,6 +59,8 @@ pub enum RecordError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Library(#[from] crate::library::LibraryError),
 }
 
 /// The series' sessions, grades and side effects as CSV bytes.
@@ -179,6 +180,7 @@ fn measurement_cells(
 /// Writes the series' record to `out` atomically, after checking consent for `purpose`
 /// (clinic mode).
 pub fn export_series_csv(
+    library: &crate::library::Library,
     catalogue: &mut Catalogue,
     id: SeriesId,
     purpose: Option<crate::model::clinical::ConsentScope>,
@@ -187,9 +189,15 @@ pub fn export_series_csv(
     let person = catalogue.series_photos(id)?.series.person;
     catalogue.check_consent(person, purpose, chrono::Local::now().date_naive())?;
     let bytes = series_csv(catalogue, id)?;
-    write_file_atomic(out, &bytes).map_err(|source| RecordError::Write {
-        path: out.to_owned(),
-        source,
+    crate::jobs::export::write_export(library, out, &bytes).map_err(|e| match e {
+        crate::jobs::export::ExportError::Write { path, source } => {
+            RecordError::Write { path, source }
+        }
+        crate::jobs::export::ExportError::Library(e) => RecordError::Library(e),
+        other => RecordError::Catalogue(CatalogueError::Invalid {
+            field: "csv",
+            reason: other.to_string(),
+        }),
     })?;
     Ok(bytes.len())
 }

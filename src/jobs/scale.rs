@@ -5,7 +5,7 @@
 use crate::catalogue::{Assignment, AssignmentSpec, NewPhoto};
 use crate::imaging::derive::encode_jpeg_with_segments;
 use crate::imaging::synth::{SkinScene, render_skin};
-use crate::library::{Library, LibraryError, io_at};
+use crate::library::{Library, LibraryError};
 use crate::model::{ContentHash, Keyed, PhotoFormat, TakenAt, View, VocabKind};
 use chrono::{Duration, NaiveDate};
 use std::path::Path;
@@ -96,9 +96,8 @@ pub fn generate_scale_library(
                 library.preview_path(&hash),
                 library.thumbnail_path(&hash),
             ] {
-                let dir = path.parent().expect("library paths have a parent");
-                std::fs::create_dir_all(dir).map_err(io_at(dir))?;
-                std::fs::write(&path, &bytes).map_err(io_at(&path))?;
+                // Unsynced and not atomic: a benchmark library is thrown away, not trusted.
+                library.write_unsynced(&path, &bytes)?;
             }
             let local = sessions[s]
                 .and_hms_opt(9 + (k % 8) as u32, (k % 60) as u32, 0)
@@ -110,11 +109,14 @@ pub fn generate_scale_library(
                     hash,
                     format: PhotoFormat::Jpeg,
                     original_name: format!("IMG_{n:06}.jpg"),
+                    original_name_raw: None,
                     file_size: bytes.len() as u64,
                     width: 128,
                     height: 96,
                     taken_at: TakenAt::exact(local, chrono::FixedOffset::east_opt(3600)),
                     camera: None,
+                    colour_profile: None,
+                    warnings: Vec::new(),
                 },
                 assignment,
             ));

@@ -3,8 +3,10 @@
 
 use super::worker_count;
 use crate::imaging::metadata::Orientation;
-use crate::imaging::{decode, derive_previews, read_metadata};
+use crate::imaging::metadata::read_metadata_of;
+use crate::imaging::{decode_picture, derive_previews};
 use crate::library::{Library, LibraryError};
+use crate::model::printable::{printable, printable_path};
 use crate::model::{ContentHash, PhotoFormat, PhotoId};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -30,9 +32,10 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = printable_path(&self.path);
         match self.photo {
-            Some(id) => write!(f, "photo {id}: {} ({})", self.what, self.path.display()),
-            None => write!(f, "{} ({})", self.what, self.path.display()),
+            Some(id) => write!(f, "photo {id}: {} ({path})", printable(&self.what)),
+            None => write!(f, "{} ({path})", printable(&self.what)),
         }
     }
 }
@@ -69,23 +72,6 @@ pub fn verify(
         });
     }
     let rows = catalogue.photo_files()?;
-    // Hashes being imported right now by live processes: their files may be mid-way.
-    let mut in_progress = HashSet::new();
-    for owner in catalogue.claim_owners()? {
-        in_progress.extend(
-            catalogue
-                .claims_of(&owner)?
-                .into_iter()
-                .map(|(hash, _, _)| hash),
-        );
-    }
-    // Files of a trash being emptied right now: their rows are gone, the files go next.
-    in_progress.extend(
-        catalogue
-            .pending_purges()?
-            .into_iter()
-            .map(|(hash, _)| hash),
-    );
     report.photos = rows.len();
     let next = AtomicUsize::new(0);
     let found = Mutex::new((Vec::new(), Vec::new()));
@@ -116,9 +102,36 @@ pub fn verify(
     problems.sort_by_key(|p| p.photo);
     report.problems.extend(problems);
     report.repaired = repaired;
-    let known: HashMap<&ContentHash, PhotoFormat> = rows.iter().map(|(_, h, f)| (h, *f)).collect();
-    check_orphans(library, &known, &in_progress, options, &mut report);
+    check_orphans(library, &mut catalogue, options, &mut report)?;
     Ok(report)
+}
+
+/// The photos the catalogue knows, and the hashes being imported or purged right now (their
+/// files may be mid-way).
+fn owned_hashes(
+    catalogue: &mut crate::catalogue::Catalogue,
+) -> Result<(HashMap<ContentHash, PhotoFormat>, HashSet<ContentHash>), LibraryError> {
+    let known = catalogue
+        .photo_files()?
+        .into_iter()
+        .map(|(_, hash, format)| (hash, format))
+        .collect();
+    let mut in_progress = HashSet::new();
+    for owner in catalogue.claim_owners()? {
+        in_progress.extend(
+            catalogue
+                .claims_of(&owner)?
+                .into_iter()
+                .map(|(hash, _, _)| hash),
+        );
+    }
+    in_progress.extend(
+        catalogue
+            .pending_purges()?
+            .into_iter()
+            .map(|(hash, _)| hash),
+    );
+    Ok((known, in_progress))
 }
 
 fn check_photo(
@@ -136,13 +149,28 @@ fn check_photo(
         what,
     };
     let original = library.original_path(hash, format);
-    let bytes = match fs::read(&original) {
+    let bytes = match library.read_file(&original) {
         Ok(bytes) => bytes,
         Err(e) => {
             problems.push(problem(&original, format!("original cannot be read: {e}")));
             return (problems, repaired);
         }
     };
+    if library.key_state() == Some(crate::library::crypto::KeyState::Encrypted) {
+        for path in [
+            original.clone(),
+            library.preview_path(hash),
+            library.thumbnail_path(hash),
+        ] {
+            if library.stored_plain(&path) {
+                problems.push(problem(
+                    &path,
+                    "stored unencrypted in an encrypted library (run skinlapse encrypt to seal it)"
+                        .into(),
+                ));
+            }
+        }
+    }
     let actual = ContentHash::of(&bytes);
     if actual != *hash {
         problems.push(problem(
@@ -152,7 +180,10 @@ fn check_photo(
         return (problems, repaired);
     }
     let caches = [library.preview_path(hash), library.thumbnail_path(hash)];
-    let bad: Vec<&PathBuf> = caches.iter().filter(|p| !looks_like_jpeg(p)).collect();
+    let bad: Vec<&PathBuf> = caches
+        .iter()
+        .filter(|p| !looks_like_jpeg(library, p))
+        .collect();
     if bad.is_empty() {
         return (problems, repaired);
     }
@@ -172,13 +203,20 @@ fn check_photo(
     (problems, repaired)
 }
 
-fn looks_like_jpeg(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 3];
-    fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok()
-        && head == [0xFF, 0xD8, 0xFF]
+/// Whether a cache file is there and reads as a JPEG (opened, in an encrypted library,
+/// which also checks it was not damaged).
+fn looks_like_jpeg(library: &Library, path: &Path) -> bool {
+    const SOI: [u8; 3] = [0xFF, 0xD8, 0xFF];
+    if !library.is_encrypted() {
+        use std::io::Read;
+        let mut head = [0u8; 3];
+        return fs::File::open(path)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .is_ok_and(|()| head == SOI);
+    }
+    library
+        .read_file(path)
+        .is_ok_and(|bytes| bytes.starts_with(&SOI))
 }
 
 /// Regenerates the preview and thumbnail of one original.
@@ -188,11 +226,15 @@ pub fn rebuild_cache(
     format: PhotoFormat,
     bytes: &[u8],
 ) -> Result<(), String> {
-    let orientation = read_metadata(bytes)
-        .orientation
-        .unwrap_or(Orientation::AS_STORED);
-    let decoded = decode(bytes, format).map_err(|e| e.to_string())?;
-    let derived = derive_previews(&decoded, orientation);
+    let picture = decode_picture(bytes, format).map_err(|e| e.to_string())?;
+    let orientation = if picture.upright {
+        Orientation::AS_STORED
+    } else {
+        read_metadata_of(bytes, format)
+            .orientation
+            .unwrap_or(Orientation::AS_STORED)
+    };
+    let derived = derive_previews(&picture.image, orientation);
     library
         .write_atomic(&library.preview_path(hash), &derived.preview_jpeg)
         .map_err(|e| e.to_string())?;
@@ -202,16 +244,23 @@ pub fn rebuild_cache(
     Ok(())
 }
 
-/// Files under `originals/` and `cache/` that belong to no photo.
+/// Files under `originals/` and `cache/` that belong to no photo. The files are listed
+/// first and the catalogue read after: a file an import wrote was written under a claim made
+/// before it, so the claim (or the photo row that replaced it) is seen, and the caches of a
+/// photo being imported are never taken for orphans.
 fn check_orphans(
     library: &Library,
-    known: &HashMap<&ContentHash, PhotoFormat>,
-    in_progress: &HashSet<ContentHash>,
+    catalogue: &mut crate::catalogue::Catalogue,
     options: VerifyOptions,
     report: &mut VerifyReport,
-) {
-    let originals = library.originals_dir();
-    for path in files_below(&originals) {
+) -> Result<(), LibraryError> {
+    let originals = files_below(&library.originals_dir());
+    let caches: Vec<PathBuf> = ["cache/previews", "cache/thumbs"]
+        .iter()
+        .flat_map(|dir| files_below(&library.root().join(dir)))
+        .collect();
+    let (known, in_progress) = owned_hashes(catalogue)?;
+    for path in originals {
         let parsed = parse_library_name(&path);
         let ok = match &parsed {
             Some((hash, ext)) => {
@@ -230,24 +279,23 @@ fn check_orphans(
             });
         }
     }
-    for dir in ["cache/previews", "cache/thumbs"] {
-        for path in files_below(&library.root().join(dir)) {
-            let owned = parse_library_name(&path)
-                .is_some_and(|(h, _)| known.contains_key(&h) || in_progress.contains(&h));
-            if owned {
-                continue;
-            }
-            if options.repair_cache && fs::remove_file(&path).is_ok() {
-                report.repaired.push(path);
-            } else {
-                report.problems.push(Problem {
-                    photo: None,
-                    path,
-                    what: "cache file without a photo".into(),
-                });
-            }
+    for path in caches {
+        let owned = parse_library_name(&path)
+            .is_some_and(|(h, _)| known.contains_key(&h) || in_progress.contains(&h));
+        if owned {
+            continue;
+        }
+        if options.repair_cache && fs::remove_file(&path).is_ok() {
+            report.repaired.push(path);
+        } else {
+            report.problems.push(Problem {
+                photo: None,
+                path,
+                what: "cache file without a photo".into(),
+            });
         }
     }
+    Ok(())
 }
 
 /// `<shard>/<hash>.<ext>` → hash and extension, when the name is one the library writes.

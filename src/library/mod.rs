@@ -10,20 +10,38 @@
 //! <library>/tmp/<owner>/                  that process's files being written
 //! ```
 
+mod convert;
+mod copy;
+pub mod crypto;
+mod folder;
+pub mod modes;
+mod outside;
 mod owner;
 mod recovery;
 
+pub use convert::Conversion;
+pub use outside::Outside;
 pub use recovery::RecoveryReport;
 
-use crate::catalogue::{Catalogue, CatalogueError};
+use crate::catalogue::{Access, Catalogue, CatalogueError};
 use crate::model::{ContentHash, PhotoFormat};
+use crypto::{CryptoError, KeyFile, KeyState, Keys};
+use folder::Found;
+use modes::{create_private_dir_all, create_private_file};
 use owner::Owner;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use zeroize::Zeroizing;
 
 pub const CATALOGUE_FILE: &str = "catalog.sqlite";
+/// The wrapped key of an encrypted library.
+pub const KEY_FILE: &str = "library.key";
+
+/// The folders every library has.
+const FOLDERS: &[&str] = &["originals", "cache/previews", "cache/thumbs", "tmp"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum LibraryError {
@@ -35,6 +53,51 @@ pub enum LibraryError {
     },
     #[error("{path} is a file, not a library folder")]
     NotAFolder { path: PathBuf },
+    #[error(
+        "{path} is not empty and holds no Skinlapse catalogue: a new library is made only in an empty or new folder"
+    )]
+    NotALibrary { path: PathBuf },
+    #[error(
+        "the catalogue {}/catalog.sqlite is {} but the library holds {originals} photo files in originals/: the people, series, sessions and grades were in that file. Nothing was changed. To recover, put catalog.sqlite back from a copy, or restore your last backup into a new folder (skinlapse restore BACKUP --library NEWDIR); to keep only the photos, import them into a new library (skinlapse --library NEWDIR import {}/originals)",
+        .root.display(),
+        if *.empty { "empty (0 bytes)" } else { "missing" },
+        .root.display()
+    )]
+    CatalogueMissing {
+        root: PathBuf,
+        /// The file is there but holds nothing (else it is gone).
+        empty: bool,
+        originals: usize,
+    },
+    #[error(
+        "the disk holding the library {} is full: free some space and try again (nothing was half-written; the library can still be listed)",
+        .root.display()
+    )]
+    DiskFull { root: PathBuf },
+    #[error("the library {} is open read-only: it can be listed and exported from, not changed", .root.display())]
+    ReadOnly { root: PathBuf },
+    #[error(
+        "the library {} is encrypted: give its passphrase (you are asked for it, or use --passphrase-file FILE or SKINLAPSE_PASSPHRASE)",
+        .root.display()
+    )]
+    Locked { root: PathBuf },
+    #[error("wrong passphrase for the library {}: nothing was opened or changed", .root.display())]
+    WrongPassphrase { root: PathBuf },
+    #[error("{path}: {source}")]
+    Crypto {
+        path: PathBuf,
+        #[source]
+        source: CryptoError,
+    },
+    #[error(
+        "the library {} is in use by another Skinlapse window or command; close it and try again",
+        .root.display()
+    )]
+    InUse { root: PathBuf },
+    #[error("{} is a library already", .root.display())]
+    AlreadyALibrary { root: PathBuf },
+    #[error("the library {} is not encrypted", .root.display())]
+    NotEncrypted { root: PathBuf },
     #[error(transparent)]
     Catalogue(#[from] CatalogueError),
 }
@@ -49,13 +112,125 @@ pub(crate) fn io_at(path: &Path) -> impl FnOnce(io::Error) -> LibraryError + '_ 
     }
 }
 
-/// An open library. Holding it holds this process's owner lock, which tells other processes
-/// that our unfinished imports are alive and not debris.
+/// How to open a library.
+#[derive(Clone, Debug, Default)]
+pub struct OpenOptions {
+    /// Never write: no recovery, no lock file, a read-only catalogue. Works on a read-only
+    /// or full disk, and never waits behind another process's write.
+    pub read_only: bool,
+    /// The passphrase of an encrypted library.
+    pub passphrase: Option<Zeroizing<String>>,
+}
+
+/// An open library. Holding it (read-write) holds this process's owner lock, which tells
+/// other processes that our unfinished imports are alive and not debris.
 #[derive(Debug)]
 pub struct Library {
     root: PathBuf,
-    owner: Owner,
+    /// None when opened read-only.
+    owner: Option<Owner>,
     temp_counter: AtomicU64,
+    /// Things the user should be told about opening (modes tightened, say).
+    notices: Vec<String>,
+    /// The keys of an encrypted library, unlocked.
+    keys: Option<Arc<Keys>>,
+    /// Where an encrypted library's conversion stands.
+    key_state: Option<KeyState>,
+    /// Held shared while the library is open; a conversion needs it exclusively.
+    in_use: Option<File>,
+}
+
+/// Reads the library's files, opening sealed ones: a cheap handle for loader threads.
+#[derive(Clone, Debug, Default)]
+pub struct Files {
+    keys: Option<Arc<Keys>>,
+}
+
+impl Files {
+    /// The plaintext of a library file (an original, a preview, a thumbnail).
+    pub fn read(&self, path: &Path) -> Result<Vec<u8>> {
+        let bytes = fs::read(path).map_err(io_at(path))?;
+        self.open(path, bytes)
+    }
+
+    fn open(&self, path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>> {
+        if !crypto::is_sealed(&bytes) {
+            return Ok(bytes);
+        }
+        let crypto_err = |source| LibraryError::Crypto {
+            path: path.to_owned(),
+            source,
+        };
+        let keys = self.keys.as_ref().ok_or(crypto_err(CryptoError::Damaged))?;
+        keys.open(&bytes).map_err(crypto_err)
+    }
+}
+
+/// What every plaintext SQLite file starts with.
+pub const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Reads an encrypted library's key file and unwraps its keys.
+fn unlock(root: &Path, passphrase: Option<&str>) -> Result<Option<(Arc<Keys>, KeyState)>> {
+    let path = root.join(KEY_FILE);
+    let bytes = match fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_at(&path)(e)),
+    };
+    let file = KeyFile::parse(&bytes).map_err(|source| LibraryError::Crypto {
+        path: path.clone(),
+        source,
+    })?;
+    let passphrase = passphrase.ok_or_else(|| LibraryError::Locked {
+        root: root.to_owned(),
+    })?;
+    match file.unwrap_keys(passphrase) {
+        Ok(keys) => Ok(Some((Arc::new(keys), file.state))),
+        Err(CryptoError::WrongPassphrase) => Err(LibraryError::WrongPassphrase {
+            root: root.to_owned(),
+        }),
+        Err(source) => Err(LibraryError::Crypto { path, source }),
+    }
+}
+
+/// Takes the library's in-use lock shared: many users at once, none while it is converted.
+/// Read-only (where the lock file may not be creatable) it is best effort.
+fn hold_in_use(root: &Path, read_only: bool) -> Result<Option<File>> {
+    let path = root.join("tmp/in-use");
+    let file = if read_only {
+        match File::open(&path) {
+            Ok(f) => f,
+            Err(_) => return Ok(None),
+        }
+    } else {
+        modes::private_options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io_at(&path))?
+    };
+    match file.try_lock_shared() {
+        Ok(()) => Ok(Some(file)),
+        Err(fs::TryLockError::WouldBlock) => Err(LibraryError::InUse {
+            root: root.to_owned(),
+        }),
+        Err(fs::TryLockError::Error(e)) if read_only => {
+            let _ = e;
+            Ok(None)
+        }
+        Err(fs::TryLockError::Error(e)) => Err(io_at(&path)(e)),
+    }
+}
+
+/// Whether the catalogue file is (still) plain SQLite.
+fn catalogue_is_plain(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| &head == SQLITE_HEADER)
 }
 
 /// A file written and synced in this process's temporary folder, not yet in place.
@@ -77,33 +252,122 @@ impl Drop for TempFile {
     }
 }
 
+/// Makes a new library's folders and its empty catalogue file, all private.
+fn create_skeleton(root: &Path) -> io::Result<()> {
+    create_private_dir_all(root)?;
+    for dir in FOLDERS {
+        create_private_dir_all(&root.join(dir))?;
+    }
+    // SQLite gives the WAL and shared-memory files the catalogue's own mode.
+    let catalogue = root.join(CATALOGUE_FILE);
+    if !catalogue.exists() {
+        create_private_file(&catalogue)?;
+    }
+    sync_dir(root);
+    Ok(())
+}
+
 impl Library {
     /// The library in the platform data folder (e.g. `~/.local/share/skinlapse`).
     pub fn default_root() -> Option<PathBuf> {
         directories::ProjectDirs::from("", "", "Skinlapse").map(|d| d.data_dir().to_owned())
     }
 
-    /// Opens the library at `root`, creating the folder and catalogue when missing, and rolls
-    /// back any import a dead process left unfinished.
+    /// Opens the library at `root` for reading and writing, making a new one when the folder
+    /// is new or empty, and rolls back any import a dead process left unfinished.
     pub fn open(root: &Path) -> Result<Self> {
-        if root.is_file() {
-            return Err(LibraryError::NotAFolder {
-                path: root.to_owned(),
-            });
+        Self::open_with(root, &OpenOptions::default())
+    }
+
+    /// Opens an existing library without writing anything when it can (falling back to a
+    /// writing open for a new library or a catalogue that needs upgrading): for listing.
+    pub fn open_for_reading(root: &Path, options: &OpenOptions) -> Result<Self> {
+        if folder::inspect(root)? == Found::Library {
+            let read_only = OpenOptions {
+                read_only: true,
+                ..options.clone()
+            };
+            match Self::open_with(root, &read_only) {
+                Err(LibraryError::Catalogue(CatalogueError::NeedsUpgrade { .. })) => {}
+                other => return other,
+            }
         }
-        for dir in ["originals", "cache/previews", "cache/thumbs", "tmp"] {
-            let path = root.join(dir);
-            fs::create_dir_all(&path).map_err(io_at(&path))?;
+        Self::open_with(
+            root,
+            &OpenOptions {
+                read_only: false,
+                ..options.clone()
+            },
+        )
+    }
+
+    pub fn open_with(root: &Path, options: &OpenOptions) -> Result<Self> {
+        let found = folder::inspect(root)?;
+        let full = |e: io::Error, path: &Path| {
+            if is_disk_full(&e) {
+                LibraryError::DiskFull {
+                    root: root.to_owned(),
+                }
+            } else {
+                io_at(path)(e)
+            }
+        };
+        let mut notices = Vec::new();
+        // Unlock before anything is touched: a wrong passphrase changes nothing.
+        let unlocked = unlock(root, options.passphrase.as_deref().map(String::as_str))?;
+        let (keys, key_state) = match unlocked {
+            Some((keys, state)) => (Some(keys), Some(state)),
+            None => (None, None),
+        };
+        if found == Found::New {
+            if options.read_only {
+                return Err(io_at(&root.join(CATALOGUE_FILE))(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    "no library here yet",
+                )));
+            }
+            create_skeleton(root).map_err(|e| full(e, root))?;
         }
         let root = root.canonicalize().map_err(io_at(root))?;
-        // Create (or migrate) the catalogue before anything else touches it.
-        Catalogue::open(&root.join(CATALOGUE_FILE))?;
-        let owner = Owner::acquire(&root.join("tmp"))?;
-        let library = Self {
+        let mut library = Self {
             root,
-            owner,
+            owner: None,
             temp_counter: AtomicU64::new(0),
+            notices: Vec::new(),
+            keys,
+            key_state,
+            in_use: None,
         };
+        library.in_use = hold_in_use(&library.root, options.read_only)?;
+        if options.read_only {
+            library.catalogue_as(Access::ReadOnly)?;
+            outside::remove_dead_leftovers(&library.root.join("tmp"));
+            return Ok(library);
+        }
+        let root = library.root.clone();
+        if let Some(n) = tighten_if_loose(&root).map_err(|e| full(e, &root))? {
+            notices.push(format!(
+                "the library {} was readable by other users: {n} files and folders are now private to you (0700 folders, 0600 files)",
+                root.display()
+            ));
+        }
+        for dir in FOLDERS {
+            let path = root.join(dir);
+            create_private_dir_all(&path).map_err(|e| full(e, &path))?;
+        }
+        // Create (or migrate) the catalogue before anything else touches it.
+        let access = if found == Found::New {
+            Access::Create
+        } else {
+            Access::ReadWrite
+        };
+        library.catalogue_as(access)?;
+        let owner = Owner::acquire(&root.join("tmp")).map_err(|e| match e {
+            LibraryError::Io { source, path } => full(source, &path),
+            e => e,
+        })?;
+        library.owner = Some(owner);
+        library.notices = notices;
         library.recover()?;
         Ok(library)
     }
@@ -112,14 +376,149 @@ impl Library {
         &self.root
     }
 
-    /// This process's owner token, which import claims are made under.
+    /// Whether this library was opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.owner.is_none()
+    }
+
+    /// What the user should be told about opening the library.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    /// This process's owner token, which import claims are made under (empty read-only).
     pub fn owner(&self) -> &str {
-        self.owner.token()
+        self.owner.as_ref().map_or("", Owner::token)
     }
 
     /// A new connection to the catalogue (one per thread).
     pub fn catalogue(&self) -> Result<Catalogue> {
-        Ok(Catalogue::open(&self.root.join(CATALOGUE_FILE))?)
+        let access = if self.is_read_only() {
+            Access::ReadOnly
+        } else {
+            Access::ReadWrite
+        };
+        self.catalogue_as(access)
+    }
+
+    fn catalogue_as(&self, access: Access) -> Result<Catalogue> {
+        let path = self.root.join(CATALOGUE_FILE);
+        let key = self.catalogue_key(&path);
+        Catalogue::open_keyed(&path, access, key.as_deref().map(String::as_str)).map_err(
+            |e| match e {
+                CatalogueError::DiskFull => LibraryError::DiskFull {
+                    root: self.root.clone(),
+                },
+                e => e.into(),
+            },
+        )
+    }
+
+    /// The catalogue's key when it is encrypted (in a library being encrypted it may still
+    /// be plain until its turn comes).
+    fn catalogue_key(&self, path: &Path) -> Option<Zeroizing<String>> {
+        let keys = self.keys.as_ref()?;
+        (!catalogue_is_plain(path)).then(|| keys.catalogue_pragma())
+    }
+
+    /// A consistent copy of the catalogue as of now, in the new private file `dest` (still
+    /// encrypted in an encrypted library), while others go on using the library.
+    pub fn snapshot_catalogue(&self, dest: &Path) -> Result<()> {
+        create_private_file(dest).map_err(self.write_error(dest))?;
+        let key = self.catalogue_key(&self.root.join(CATALOGUE_FILE));
+        self.catalogue()?
+            .snapshot_to(dest, key.as_deref().map(String::as_str))
+            .map_err(|e| match e {
+                CatalogueError::DiskFull => LibraryError::DiskFull {
+                    root: self.root.clone(),
+                },
+                e => e.into(),
+            })?;
+        File::open(dest)
+            .and_then(|f| f.sync_all())
+            .map_err(io_at(dest))
+    }
+
+    /// Opens a copy of the catalogue (a snapshot) read-only, with this library's key when
+    /// the copy is encrypted.
+    pub fn open_catalogue_copy(&self, path: &Path) -> Result<Catalogue> {
+        let key = self.catalogue_key(path);
+        Ok(Catalogue::open_keyed(
+            path,
+            Access::ReadOnly,
+            key.as_deref().map(String::as_str),
+        )?)
+    }
+
+    /// This process's private temporary folder inside the library.
+    pub fn private_temp_dir(&self) -> Result<&Path> {
+        self.temp_dir()
+    }
+
+    /// Whether the library is encrypted (or being encrypted or decrypted).
+    pub fn is_encrypted(&self) -> bool {
+        self.keys.is_some()
+    }
+
+    /// Where an encrypted library's conversion stands.
+    pub fn key_state(&self) -> Option<KeyState> {
+        self.key_state
+    }
+
+    /// A handle that reads (and opens sealed) library files, for loader threads.
+    pub fn files(&self) -> Files {
+        Files {
+            keys: self.keys.clone(),
+        }
+    }
+
+    /// Whether a library file exists and is not sealed.
+    pub fn stored_plain(&self, path: &Path) -> bool {
+        use std::io::Read;
+        let mut head = [0u8; 8];
+        File::open(path)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .is_ok_and(|()| !crypto::is_sealed(&head))
+    }
+
+    /// The plaintext of a library file.
+    pub fn read_file(&self, path: &Path) -> Result<Vec<u8>> {
+        self.files().read(path)
+    }
+
+    /// What is written for `plain`: sealed in an encrypted library (not while it is being
+    /// decrypted).
+    fn stored_form<'a>(&self, plain: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+        match &self.keys {
+            Some(keys) if self.key_state != Some(KeyState::Decrypting) => {
+                std::borrow::Cow::Owned(keys.seal(plain))
+            }
+            _ => std::borrow::Cow::Borrowed(plain),
+        }
+    }
+
+    /// An I/O error met writing into the library, naming the disk when it is full (not the
+    /// temporary file that happened to be written).
+    fn write_error(&self, path: &Path) -> impl FnOnce(io::Error) -> LibraryError + '_ {
+        let path = path.to_owned();
+        move |source| {
+            if is_disk_full(&source) {
+                LibraryError::DiskFull {
+                    root: self.root.clone(),
+                }
+            } else {
+                LibraryError::Io { path, source }
+            }
+        }
+    }
+
+    fn temp_dir(&self) -> Result<&Path> {
+        self.owner
+            .as_ref()
+            .map(Owner::temp_dir)
+            .ok_or_else(|| LibraryError::ReadOnly {
+                root: self.root.clone(),
+            })
     }
 
     pub fn originals_dir(&self) -> PathBuf {
@@ -151,26 +550,41 @@ impl Library {
             .join(format!("{hash}.jpg"))
     }
 
-    /// Writes `bytes` to a synced temporary file in this process's temporary folder.
+    /// Writes `bytes` to a synced, private temporary file in this process's temporary folder.
     pub fn write_temp(&self, bytes: &[u8]) -> Result<TempFile> {
         let n = self.temp_counter.fetch_add(1, Ordering::Relaxed);
-        let path = self.owner.temp_dir().join(format!("{n}.part"));
+        let path = self.temp_dir()?.join(format!("{n}.part"));
         let temp = TempFile { path };
-        let mut file = File::create(&temp.path).map_err(io_at(&temp.path))?;
-        file.write_all(bytes).map_err(io_at(&temp.path))?;
-        file.sync_all().map_err(io_at(&temp.path))?;
+        let mut file = create_private_file(&temp.path).map_err(self.write_error(&temp.path))?;
+        file.write_all(&self.stored_form(bytes))
+            .map_err(self.write_error(&temp.path))?;
+        file.sync_all().map_err(self.write_error(&temp.path))?;
         Ok(temp)
     }
 
     /// Moves a temporary file into place atomically: readers see the old state or the whole
-    /// new file, never a part.
+    /// new file, never a part. The rename is synced, and so is a folder it had to create.
     pub fn commit_temp(&self, temp: TempFile, dest: &Path) -> Result<()> {
         let dir = dest.parent().expect("library paths have a parent");
-        fs::create_dir_all(dir).map_err(io_at(dir))?;
-        fs::rename(&temp.path, dest).map_err(io_at(dest))?;
+        if !dir.is_dir() {
+            create_private_dir_all(dir).map_err(self.write_error(dir))?;
+            if let Some(parent) = dir.parent() {
+                sync_dir(parent);
+            }
+        }
+        fs::rename(&temp.path, dest).map_err(self.write_error(dest))?;
         sync_dir(dir);
         drop(temp);
         Ok(())
+    }
+
+    /// Writes a file in place without syncing: for generated benchmark libraries only.
+    pub fn write_unsynced(&self, dest: &Path, bytes: &[u8]) -> Result<()> {
+        let dir = dest.parent().expect("library paths have a parent");
+        create_private_dir_all(dir).map_err(self.write_error(dir))?;
+        let mut file = create_private_file(dest).map_err(self.write_error(dest))?;
+        file.write_all(&self.stored_form(bytes))
+            .map_err(self.write_error(dest))
     }
 
     /// `write_temp` then `commit_temp`.
@@ -193,6 +607,26 @@ impl Library {
         }
         Ok(())
     }
+}
+
+/// Whether an I/O error means the disk (or the user's quota) is full.
+fn is_disk_full(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+    )
+}
+
+/// Tightens a library that others can read: checked on the folder, the catalogue and the
+/// top folders at every open (cheap); the whole tree is walked only when one of them is
+/// loose, as it is in a library made before modes were private, copied or restored loosely.
+fn tighten_if_loose(root: &Path) -> io::Result<Option<usize>> {
+    let mut probes = vec![root.to_owned(), root.join(CATALOGUE_FILE)];
+    probes.extend(["originals", "cache", "tmp"].map(|d| root.join(d)));
+    if !probes.iter().any(|p| modes::is_loose(p)) {
+        return Ok(None);
+    }
+    modes::tighten_below(root).map(Some)
 }
 
 impl Library {

@@ -19,12 +19,12 @@ impl Owner {
         // Lock under a name recovery ignores, then rename: a lock file under its final name is
         // always already locked while its owner lives.
         let pending = tmp.join(format!("{token}.lock.new"));
-        let file = File::create(&pending).map_err(io_at(&pending))?;
+        let file = super::modes::create_private_file(&pending).map_err(io_at(&pending))?;
         file.lock().map_err(io_at(&pending))?;
         let path = tmp.join(format!("{token}.lock"));
         fs::rename(&pending, &path).map_err(io_at(&path))?;
         let temp_dir = tmp.join(&token);
-        fs::create_dir_all(&temp_dir).map_err(io_at(&temp_dir))?;
+        super::modes::create_private_dir_all(&temp_dir).map_err(io_at(&temp_dir))?;
         Ok(Self {
             token,
             temp_dir,

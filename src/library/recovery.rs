@@ -63,14 +63,20 @@ impl Library {
             ..RecoveryReport::default()
         };
         for (owner, lock) in dead {
-            for (hash, extension, has_row) in catalogue.claims_of(&owner)? {
+            let claims = catalogue.claims_of(&owner)?;
+            for (hash, extension, has_row) in &claims {
                 if !has_row {
-                    self.remove_photo_files(&hash, &extension)?;
-                    report.rolled_back.push(hash);
+                    self.remove_photo_files(hash, extension)?;
+                    report.rolled_back.push(hash.clone());
                 }
             }
-            catalogue.drop_claims_of(&owner)?;
+            // Only a write when there is something to forget: opening must not queue behind
+            // another process's write for nothing.
+            if !claims.is_empty() {
+                catalogue.drop_claims_of(&owner)?;
+            }
             let dir = tmp.join(&owner);
+            super::outside::remove_leftovers(&dir);
             remove_if_present(fs::remove_dir_all(&dir)).map_err(io_at(&dir))?;
             let lock_path = tmp.join(format!("{owner}.lock"));
             remove_if_present(fs::remove_file(&lock_path)).map_err(io_at(&lock_path))?;
@@ -92,6 +98,7 @@ impl Library {
                 && name != self.owner()
                 && !tmp.join(format!("{name}.lock")).exists()
             {
+                super::outside::remove_leftovers(&entry.path());
                 remove_if_present(fs::remove_dir_all(entry.path()))
                     .map_err(io_at(&entry.path()))?;
             }

@@ -163,20 +163,24 @@ impl ViewerPanel {
             .grid
             .position(screen.photo)
             .map_or(0, |i| i + 1);
-        ui.horizontal_wrapped(|ui| {
+        // Two rows, each kept together: stepping; then zoom (its buttons beside the figure
+        // they change) and what the photo is, cut short when the window is narrow.
+        ui.horizontal(|ui| {
             super::action_button(ui, Action::Back, true, commands);
             super::action_button(ui, Action::PreviousPhoto, position > 1, commands);
             super::action_button(ui, Action::NextPhoto, position < count, commands);
             ui.label(RichText::new(format!("{position} / {count}")).weak());
-            ui.separator();
-            ui.label(RichText::new(&photo.original_name).strong());
-            ui.label(photo.taken_at.to_string());
-            ui.separator();
+        });
+        ui.horizontal(|ui| {
             super::action_button(ui, Action::ZoomFit, true, commands);
             super::action_button(ui, Action::ZoomActual, true, commands);
             ui.label(format!("{:.0} %", self.zoom.scale() * 100.0));
             ui.separator();
             super::measure::viewer_buttons(ui, state, commands);
+            ui.separator();
+            let text = format!("{} · {}", photo.original_name, photo.taken_at);
+            ui.add(egui::Label::new(RichText::new(&text).strong()).truncate())
+                .on_hover_text(&text);
         });
     }
 }

@@ -163,3 +163,52 @@ fn an_interrupted_empty_trash_is_finished_on_the_next_open() {
     assert_eq!(t.originals().len(), 1);
     t.assert_clean();
 }
+
+/// kill -9 while an export is written would leave a hidden `.part` file — a whole patient
+/// image — in the user's folder; the next use of the library removes it.
+#[test]
+fn a_crash_while_exporting_leaves_nothing_in_the_export_folder_after_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    write(&inbox, "a.jpg", &jpeg(71));
+    write(&inbox, "b.jpg", &jpeg(72));
+    let lib = dir.path().join("lib");
+    assert!(
+        skinlapse(dir.path(), &lib, &["import", inbox.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let out_dir = dir.path().join("exports");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    // The next use may only read (list) or also write (series add).
+    for reopen in [
+        &["list"][..],
+        &["series", "add", "--person", "P", "--title", "T"],
+    ] {
+        let out_file = out_dir.join("pair.png");
+        let crashed = Command::new(env!("CARGO_BIN_EXE_skinlapse"))
+            .env(ENV, "export_written")
+            .arg("--library")
+            .arg(&lib)
+            .args([
+                "export", "compare", "--before", "1", "--after", "2", "--width", "400",
+            ])
+            .arg("--out")
+            .arg(&out_file)
+            .output()
+            .unwrap();
+        assert!(
+            stderr(&crashed).contains("failpoint export_written"),
+            "{}",
+            stderr(&crashed)
+        );
+        let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().flatten().collect();
+        assert_eq!(left.len(), 1, "the crash left its hidden temporary file");
+        assert!(left[0].file_name().to_string_lossy().ends_with(".part"));
+        let next = skinlapse(dir.path(), &lib, reopen);
+        assert!(next.status.success(), "{}", stderr(&next));
+        let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().flatten().collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+}

@@ -4,19 +4,33 @@
 #![allow(clippy::many_single_char_names)]
 
 mod app;
+mod atomic;
+mod backup;
+mod chrome;
 mod cli;
 mod compare;
 mod concurrency;
 mod corruption;
 mod crash;
+mod durability;
+mod encryption;
+mod faces;
+mod formats;
+mod grid;
+mod hostile;
 mod import;
 mod measure;
 mod measuring;
 mod migrations;
 mod navigation;
+mod opening;
+#[cfg(unix)]
+mod privacy;
 mod query_plans;
 mod record;
 mod report;
 mod scale;
+mod series_page;
 mod support;
+mod undo;
 mod verify;

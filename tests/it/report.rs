@@ -53,7 +53,7 @@ fn the_report_has_searchable_text_jpeg_photos_and_the_verification_footer() {
     let o = skinlapse(
         dir.path(),
         &lib,
-        &["clinic", "--name", "Rue Verte Dermatology"],
+        &["clinic", "settings", "--name", "Rue Verte Dermatology"],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let pdf = dir.path().join("report.pdf");

@@ -98,3 +98,38 @@ fn missing_caches_are_reported_and_repaired() {
     assert!(!orphan.exists());
     t.assert_clean();
 }
+
+/// An import claims a photo and writes its caches while `verify --repair-cache` runs: those
+/// caches are not orphans and must survive.
+#[test]
+fn repairing_never_deletes_the_caches_of_a_photo_being_imported() {
+    let (t, _, _) = library_with_two_photos();
+    let arriving = jpeg(77);
+    let hash = ContentHash::of(&arriving);
+    let once = std::sync::Once::new();
+    // The claim lands after verify started (while it checks the first photos).
+    let claim_midway = |_: usize, _: usize| {
+        once.call_once(|| {
+            let mut cat = t.library.catalogue().unwrap();
+            let claim = cat.claim_import(&hash, t.library.owner(), "jpg").unwrap();
+            assert_eq!(claim, skinlapse::catalogue::Claim::Claimed);
+            t.library
+                .write_atomic(&t.library.preview_path(&hash), &arriving)
+                .unwrap();
+            t.library
+                .write_atomic(&t.library.thumbnail_path(&hash), &arriving)
+                .unwrap();
+        });
+    };
+    let report = verify(
+        &t.library,
+        VerifyOptions { repair_cache: true },
+        &claim_midway,
+    )
+    .unwrap();
+    assert!(once.is_completed());
+    assert!(report.is_clean(), "{:#?}", report.problems);
+    assert!(report.repaired.is_empty(), "{:#?}", report.repaired);
+    assert!(t.library.preview_path(&hash).exists());
+    assert!(t.library.thumbnail_path(&hash).exists());
+}

@@ -457,6 +457,20 @@ fn load(a: PhotoId, b: PhotoId, opened: u64, cx: &mut Cx) -> Option<Comparison> 
     Some(c)
 }
 
+/// Re-reads the pair's landmarks (an undo or redo changed them).
+pub(in crate::app) fn reload_landmarks(cx: &mut Cx) {
+    let Some((a, b)) = cx.nav.comparison().map(|c| (c.pair.a.id(), c.pair.b.id())) else {
+        return;
+    };
+    let read = cx.catalogue("Read landmarks", |cat| cat.landmarks(b, a));
+    if let (Some(landmarks), Some(c)) = (read, cx.nav.comparison_mut()) {
+        c.align.fit =
+            (!landmarks.is_empty()).then(|| crate::model::transform::fit_similarity(&landmarks));
+        c.align.landmarks = landmarks;
+        c.align.pending = None;
+    }
+}
+
 /// Re-reads the pair's transform (and the sheet's) after the catalogue changed.
 pub(in crate::app) fn reload_alignment(cx: &mut Cx) {
     let Some(c) = cx.nav.comparison() else {

@@ -108,7 +108,7 @@ fn toolbar(
             let action = mode.action();
             let shortcut = action
                 .shortcut()
-                .map(|s| ui.ctx().format_shortcut(&s))
+                .map(|s| super::shortcut_text(&s))
                 .unwrap_or_default();
             if ui
                 .selectable_label(settings.mode == mode, action.label())
@@ -296,7 +296,7 @@ fn strip(
         return;
     };
     if c.timeline.len() >= 2 {
-        ui.horizontal(|ui| timeline(ui, c, series, commands));
+        ui.horizontal_wrapped(|ui| timeline(ui, c, series, commands));
     }
     egui::ScrollArea::horizontal().show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -314,6 +314,7 @@ fn timeline(
     series: &crate::model::compare::SeriesPhotos,
     commands: &mut Commands,
 ) {
+    let title = ui.label("Timeline");
     super::action_button(ui, Action::PreviousPhoto, true, commands);
     let last = c.timeline.len() - 1;
     let mut at = c.timeline_position().unwrap_or(last);
@@ -332,11 +333,9 @@ fn timeline(
             )
         })
     };
-    let response = ui.add(
-        egui::Slider::new(&mut at, 0..=last)
-            .text("Timeline")
-            .custom_formatter(|v, _| label(v as usize)),
-    );
+    let response = ui
+        .add(egui::Slider::new(&mut at, 0..=last).custom_formatter(|v, _| label(v as usize)))
+        .labelled_by(title.id);
     if response.changed() {
         commands.push(CompareCommand::Step(at).into());
     }

@@ -44,6 +44,7 @@ pub(super) fn charts(ui: &mut Ui, r: &SeriesRecord) {
         ui.label(RichText::new("No grades yet: add one below to see it charted.").weak());
         return;
     }
+    legend(ui, r);
     for line in lines {
         ui.label(&line.name);
         let low = line
@@ -84,4 +85,37 @@ pub(super) fn charts(ui: &mut Ui, r: &SeriesRecord) {
                 }
             });
     }
+}
+
+/// What the marks on the charts mean: the sessions' lines and the side effects' diamonds.
+fn legend(ui: &mut Ui, r: &SeriesRecord) {
+    let colours = palette(ui);
+    ui.horizontal_wrapped(|ui| {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 14.0), egui::Sense::hover());
+        ui.painter().vline(
+            rect.center().x,
+            rect.y_range(),
+            egui::Stroke::new(1.5, colours.chart_session),
+        );
+        ui.label("a session");
+        if !r.side_effects.is_empty() {
+            ui.add_space(12.0);
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 14.0), egui::Sense::hover());
+            let c = rect.center();
+            let d = 4.5;
+            ui.painter().add(egui::Shape::convex_polygon(
+                vec![
+                    c + egui::vec2(0.0, -d),
+                    c + egui::vec2(d, 0.0),
+                    c + egui::vec2(0.0, d),
+                    c + egui::vec2(-d, 0.0),
+                ],
+                colours.side_effect_mark,
+                egui::Stroke::NONE,
+            ));
+            ui.label(
+                "a side effect, on its day after the session, below the line (lower: more severe)",
+            );
+        }
+    });
 }
