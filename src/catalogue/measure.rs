@@ -578,6 +578,9 @@ mod tests {
                 None,
             ),
             camera: None,
+            original_name_raw: None,
+            colour_profile: None,
+            warnings: Vec::new(),
         };
         cat.insert_photos_bulk(&[(new, assignment)]).unwrap();
         cat.list_photos(None)

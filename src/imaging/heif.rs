@@ -2,8 +2,8 @@
 //! file's own transformations (`irot`, `imir`, `clap`) applied, the colour description, and the
 //! EXIF and XMP blocks attached to the primary image.
 
-use super::profile::Embedded;
 use super::decode::{DecodeError, MAX_PIXELS, MAX_SIDE};
+use super::profile::Embedded;
 use crate::model::PhotoFormat;
 use image::RgbImage;
 use libheif_rs::{

@@ -1,7 +1,7 @@
 //! Finding faces: once per photo at import, and for photos imported before that by a
 //! background job with progress and cancel (the app's button and `skinlapse faces scan`).
 
-use super::export::{ExportError, load_pixels};
+use super::export::load_pixels;
 use crate::catalogue::{Catalogue, CatalogueError};
 use crate::imaging::derive::PREVIEW_EDGE;
 use crate::imaging::face::find_face;
@@ -76,10 +76,9 @@ pub fn scan_faces(
                 cat.save_face(*id, found.as_ref(), FACE_MODEL)?;
                 summary.scanned += 1;
             }
-            Err(ExportError::Read { path, reason }) => summary
+            Err(crate::jobs::ReadError { path, reason }) => summary
                 .failed
                 .push((*id, format!("{}: {reason}", path.display()))),
-            Err(other) => summary.failed.push((*id, other.to_string())),
         }
         progress(done + 1, total);
     }

@@ -149,7 +149,7 @@ impl CardWork {
                     fit.max_residual()
                 );
                 let edit = MeasureEdit::Card(photo, Some(Box::new(correction.clone())));
-                if cx.edit(edit.into()).is_some() {
+                if cx.edit(edit).is_some() {
                     self.corners.clear();
                     self.fit = None;
                     cx.notices.info(words);
@@ -157,7 +157,7 @@ impl CardWork {
             }
             CardCommand::Remove => {
                 if let Some(photo) = photo
-                    && cx.edit(MeasureEdit::Card(photo, None).into()).is_some()
+                    && cx.edit(MeasureEdit::Card(photo, None)).is_some()
                 {
                     cx.notices
                         .info("Reference card correction removed from this photo.");

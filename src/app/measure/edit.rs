@@ -3,7 +3,7 @@
 //! edit that undoes it, read in the same transaction as the change.
 
 use crate::app::cx::Stale;
-use crate::app::edit::{Applied, Edit, Made};
+use crate::app::edit::{Applied, Made};
 use crate::catalogue::{Catalogue, MeasurementChange, RegionBackup, Result};
 use crate::model::card::CardCorrection;
 use crate::model::measure::{Measurement, Region};
@@ -29,12 +29,6 @@ pub enum MeasureEdit {
     },
     /// A photo's card correction set, or removed (`None`).
     Card(PhotoId, Option<Box<CardCorrection>>),
-}
-
-impl From<MeasureEdit> for Edit {
-    fn from(edit: MeasureEdit) -> Self {
-        Self::Measure(edit)
-    }
 }
 
 impl MeasureEdit {

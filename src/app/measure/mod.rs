@@ -211,7 +211,7 @@ impl MeasureFeature {
             MeasureCommand::Save(name) => self.save(&name, cx),
             MeasureCommand::Store => self.store(cx),
             MeasureCommand::Delete(id) => {
-                if cx.edit(MeasureEdit::DeleteRegion(id).into()).is_some()
+                if cx.edit(MeasureEdit::DeleteRegion(id)).is_some()
                     && self.subject == Some(Subject::Saved(id))
                 {
                     self.subject = None;
@@ -259,7 +259,7 @@ impl MeasureFeature {
             region,
             measurements,
         };
-        if let Some(Made::Region(id)) = cx.edit(edit.into()) {
+        if let Some(Made::Region(id)) = cx.edit(edit) {
             let subject = Subject::Saved(id);
             // What was read is what the saved region reads: not read again after the
             // reload the edit causes.
@@ -288,14 +288,11 @@ impl MeasureFeature {
                 .error("Store: nothing was measured in the photos on screen.");
             return;
         }
-        cx.edit(
-            MeasureEdit::Measurements {
-                region: id,
-                name,
-                changes,
-            }
-            .into(),
-        );
+        cx.edit(MeasureEdit::Measurements {
+            region: id,
+            name,
+            changes,
+        });
     }
 
     /// The catalogue changed (an edit, an undo): what is shown is read again.

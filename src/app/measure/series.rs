@@ -100,7 +100,7 @@ impl MeasureFeature {
                         name: job.name.clone(),
                         changes,
                     };
-                    cx.edit(edit.into());
+                    cx.edit(edit);
                 }
                 cx.notices.info(format!(
                     "Measured region \"{}\" in {} of {} photos of the series.",
