@@ -34,7 +34,9 @@ impl From<ReportError> for Failure {
         match e {
             ReportError::Extension(_)
             | ReportError::Catalogue(
-                CatalogueError::NotFound { .. } | CatalogueError::Invalid { .. },
+                CatalogueError::NotFound { .. }
+                | CatalogueError::Invalid { .. }
+                | CatalogueError::Refused(_),
             ) => Self::usage(e.to_string()),
             other => Self::runtime(other),
         }
@@ -184,7 +186,11 @@ impl From<crate::jobs::timelapse::TimelapseError> for Failure {
             | E::Fade(_)
             | E::Fps(_)
             | E::TooFew { .. }
-            | E::Catalogue(CatalogueError::NotFound { .. } | CatalogueError::Invalid { .. }) => {
+            | E::Catalogue(
+                CatalogueError::NotFound { .. }
+                | CatalogueError::Invalid { .. }
+                | CatalogueError::Refused(_),
+            ) => {
                 Self::usage(e.to_string())
             }
             other => Self::runtime(other),
