@@ -23,8 +23,17 @@ pub enum WorkError {
     /// Reading or writing photos' pixels (previews, originals, exports).
     #[error(transparent)]
     Pixels(#[from] ExportError),
+    /// Boxed: it is the largest, and every task's error would grow with it.
+    #[error(transparent)]
+    Backup(Box<crate::jobs::backup::BackupError>),
     #[error("could not make a temporary folder for the demo library: {0}")]
     TempDir(#[source] std::io::Error),
+}
+
+impl From<crate::jobs::backup::BackupError> for WorkError {
+    fn from(e: crate::jobs::backup::BackupError) -> Self {
+        Self::Backup(Box::new(e))
+    }
 }
 
 /// How far a [`Task`] has got: a fraction and the step it is on.

@@ -2,6 +2,7 @@
 //! the next frame, each in the feature it belongs to. Actions without arguments describe themselves once (label,
 //! tooltip, shortcut): menus, buttons, shortcuts and the help overlay all come from here.
 
+use super::backup::BackupCommand;
 use super::browse::BrowseCommand;
 use super::compare::CompareCommand;
 use super::compare::align::AlignCommand;
@@ -11,6 +12,7 @@ use super::library::LibraryCommand;
 use super::overview::PeopleCommand;
 use super::prefs::Theme;
 use super::record::{PersonCommand, RecordCommand};
+use super::secure::SecureCommand;
 use super::trash::TrashCommand;
 use egui::{Key, KeyboardShortcut, Modifiers};
 
@@ -253,6 +255,9 @@ commands! {
         Record(RecordCommand),
         /// The person record window.
         Person(PersonCommand),
+        /// The encrypted library's lock and passphrase.
+        Secure(SecureCommand),
+        Backup(BackupCommand),
     }
     own {
         DismissNotice(usize),

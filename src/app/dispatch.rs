@@ -2,6 +2,7 @@
 //! goes to the feature it belongs to; what the feature made stale is then read again once,
 //! and its follow-up commands run.
 
+use super::backup::BackupState;
 use super::browse::{BrowseCommand, BrowseState};
 use super::command::{Action, Command};
 use super::compare::{CompareFeature, align, work};
@@ -14,6 +15,7 @@ use super::nav::{Modal, Screen, ZoomStep};
 use super::overview::Overview;
 use super::prefs::Prefs;
 use super::{AppState, dialogs, record};
+use crate::library::LibraryError;
 use crate::model::{Keyed, VocabTerm};
 use std::path::Path;
 
@@ -25,6 +27,7 @@ struct Features<'a> {
     import: &'a mut ImportState,
     compare: &'a mut CompareFeature,
     prefs: &'a mut Prefs,
+    backup: &'a mut BackupState,
 }
 
 impl AppState {
@@ -46,16 +49,24 @@ impl AppState {
                 import: &mut self.import,
                 compare: &mut self.compare,
                 prefs: &mut self.prefs,
+                backup: &mut self.backup,
             },
         )
     }
 
     /// Runs one command, then reloads what it made stale and runs its follow-ups.
     pub(super) fn run(&mut self, command: Command) {
-        if let Command::Library(LibraryCommand::OpenAt(path)) = command {
-            self.open_library(&path, None);
-            return;
-        }
+        let command = match command {
+            Command::Library(LibraryCommand::OpenAt(path)) => {
+                self.open_library(&path, None);
+                return;
+            }
+            Command::Secure(c) => {
+                self.run_secure(c);
+                return;
+            }
+            other => other,
+        };
         let (mut cx, f) = self.split();
         match command {
             Command::Action(action) => f.action(action, &mut cx),
@@ -64,7 +75,10 @@ impl AppState {
                     cx.library.mode = mode;
                 }
             }
-            Command::Library(LibraryCommand::OpenAt(_)) => unreachable!("opened above"),
+            Command::Library(LibraryCommand::OpenAt(_)) | Command::Secure(_) => {
+                unreachable!("run above")
+            }
+            Command::Backup(c) => f.backup.run(c, &mut f.prefs.backup_reminder_days, &mut cx),
             Command::People(c) => Overview::run(c, &mut cx),
             Command::Browse(c) => f.browse.run(c, &mut cx),
             Command::Photos(c) => f.inspector.run(c, f.browse.selection.ids(), &mut cx),
@@ -131,19 +145,9 @@ impl AppState {
     /// everything shown starts over.
     pub(super) fn open_library(&mut self, root: &Path, demo_dir: Option<tempfile::TempDir>) {
         let demo = demo_dir.is_some();
-        match self.library.open(root, demo_dir, &self.env.ctx) {
-            Ok(()) => {
-                if !demo {
-                    self.prefs.last_library = self.library.library().map(|l| l.root().to_owned());
-                }
-                self.nav.reset();
-                self.history.clear();
-                self.browse.reset();
-                self.inspector.clear();
-                self.refresh(Stale::PEOPLE);
-                self.apply_filter_prefs();
-                self.refresh(Stale::SERIES | Stale::GRID | Stale::DETAILS);
-            }
+        match self.library.open(root, demo_dir, None, &self.env.ctx) {
+            Ok(()) => self.library_opened(demo),
+            Err(LibraryError::Locked { .. }) => self.ask_passphrase(root.to_owned()),
             Err(e) => {
                 let message = format!("Could not open the library {}: {e}", root.display());
                 if self.library.loaded.is_some() {
@@ -152,6 +156,25 @@ impl AppState {
                     self.library.error = Some(message);
                 }
             }
+        }
+    }
+
+    /// Everything shown starts over on the library just opened.
+    pub(super) fn library_opened(&mut self, demo: bool) {
+        if !demo {
+            self.prefs.last_library = self.library.library().map(|l| l.root().to_owned());
+        }
+        self.secure.locked = None;
+        self.nav.reset();
+        self.history.clear();
+        self.browse.reset();
+        self.inspector.clear();
+        self.refresh(Stale::PEOPLE);
+        self.apply_filter_prefs();
+        self.refresh(Stale::SERIES | Stale::GRID | Stale::DETAILS);
+        if let Some(loaded) = self.library.loaded.as_mut() {
+            self.backup
+                .check_reminder(&mut loaded.catalogue, self.prefs.backup_reminder_days);
         }
     }
 
@@ -181,6 +204,7 @@ impl AppState {
             f.inspector.take(answer, &mut cx);
         }
         f.import.poll(&mut cx);
+        f.backup.poll(f.prefs.backup_reminder_days, &mut cx);
         f.compare.poll_export(cx.notices);
         let aligned_series = f.compare.poll_series_alignment(cx.notices);
         if let (Some(library), Some(c)) = (cx.library.library().cloned(), cx.nav.comparison_mut()) {
@@ -194,6 +218,7 @@ impl AppState {
         }
         let after = cx_after(&mut cx);
         self.after(after);
+        self.lock_when_idle();
     }
 
     /// Applies filter choices saved in the preferences (by key) to this library's terms.

@@ -141,6 +141,10 @@ pub enum Modal {
     Export,
     /// A person's record: skin type, contraindications, consent.
     Person(Box<PersonRecord>),
+    /// The form that changes an encrypted library's passphrase.
+    ChangePassphrase,
+    /// The restore form: which backup, into which new folder.
+    Restore(super::backup::RestoreForm),
 }
 
 /// The screens open, front last, and the window over them.

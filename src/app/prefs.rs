@@ -41,6 +41,10 @@ pub struct Prefs {
     pub filter_concern: Option<String>,
     pub show_archived: bool,
     pub theme: Theme,
+    /// Lock an encrypted library after this many seconds without input (`None`: never).
+    pub lock_after_secs: Option<u64>,
+    /// Remind when the last backup is older than this many days (`None`: never).
+    pub backup_reminder_days: Option<u32>,
 }
 
 impl Default for Prefs {
@@ -57,6 +61,8 @@ impl Default for Prefs {
             filter_concern: None,
             show_archived: false,
             theme: Theme::Dark,
+            lock_after_secs: Some(10 * 60),
+            backup_reminder_days: Some(7),
         }
     }
 }

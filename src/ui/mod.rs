@@ -2,6 +2,7 @@
 //! catalogue, and nothing in `app` reaches into them. Each panel is a struct owning its own
 //! view state (zoom, edit buffers, scroll), which reacts to what the state says.
 
+mod backup;
 mod chrome;
 mod compare;
 mod grid;
@@ -9,6 +10,7 @@ mod import_dialog;
 mod inspector;
 mod people;
 mod record;
+mod secure;
 mod shell;
 pub mod theme;
 mod viewer;
@@ -37,6 +39,7 @@ pub struct Panels {
     pub compare: ComparePanel,
     pub record: record::RecordPanel,
     pub import: ImportDialog,
+    pub secure: secure::SecurePanel,
     /// Widths the side panels were last drawn at (the user may have dragged them), to be
     /// remembered in the preferences.
     pub left_width: Option<f32>,
@@ -105,8 +108,13 @@ pub fn draw(
     egui::Panel::top("menu").show(ui, |ui| chrome::menu_bar(ui, state, commands));
     egui::Panel::bottom("status").show(ui, |ui| chrome::status_bar(ui, state, commands));
     if state.library.loaded.is_none() {
-        egui::CentralPanel::default().show(ui, |ui| chrome::no_library(ui, state, commands));
+        // Locked: the unlock window is all there is.
+        egui::CentralPanel::default().show(ui, |ui| match &state.secure.locked {
+            Some(locked) => panels.secure.unlock_screen(ui, locked, commands),
+            None => chrome::no_library(ui, state, commands),
+        });
         chrome::help_window(ui.ctx(), state, commands);
+        library_free_windows(ui.ctx(), state, commands);
         return;
     }
     let left = egui::Panel::left("people")
@@ -146,8 +154,11 @@ fn windows(ctx: &egui::Context, state: &AppState, panels: &mut Panels, commands:
         Some(Modal::Export) => panels.compare.export.ui(ctx, state, commands),
         Some(Modal::Person(r)) => record::person_window(ctx, state, r, commands),
         Some(Modal::ConfirmEmptyTrash) => chrome::confirm_empty_trash(ctx, state, commands),
-        Some(Modal::Help) | None => {}
+        Some(Modal::ChangePassphrase) => panels.secure.change_window(ctx, state, commands),
+        Some(Modal::Restore(_) | Modal::Help) | None => {}
     }
+    panels.secure.forget(state);
+    library_free_windows(ctx, state, commands);
     chrome::help_window(ctx, state, commands);
     if !matches!(state.nav.modal(), Some(Modal::Export)) {
         panels.compare.export.forget();
@@ -155,4 +166,13 @@ fn windows(ctx: &egui::Context, state: &AppState, panels: &mut Panels, commands:
     import_dialog::progress_window(ctx, state, commands);
     compare::export_progress_window(ctx, state, commands);
     compare::series_window(ctx, state, commands);
+}
+
+/// The windows that need no open library: the restore form and a backup's or restore's
+/// progress.
+fn library_free_windows(ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
+    if let Some(Modal::Restore(form)) = state.nav.modal() {
+        backup::restore_form(ctx, form, commands);
+    }
+    backup::progress_window(ctx, state, commands);
 }

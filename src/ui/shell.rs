@@ -108,6 +108,9 @@ impl Drop for App {
 impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.images.begin_frame(ctx);
+        if ctx.input(|i| !i.events.is_empty() || i.pointer.delta() != egui::Vec2::ZERO) {
+            self.state.note_input();
+        }
         self.state.poll();
         self.state.run_queued();
         self.react(ctx);
