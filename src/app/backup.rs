@@ -211,13 +211,18 @@ impl BackupState {
                 summary,
                 encrypted,
             }) => {
+                // A backup folder copies only what it lacks; an archive holds everything.
+                let new = if backup::is_folder_target(&to) {
+                    format!(", {} of them new", summary.written)
+                } else {
+                    String::new()
+                };
                 cx.notices.info(format!(
-                    "Backed up {} photos to {}: {} files, {:.1} MB, {} of them new{}.",
+                    "Backed up {} photos to {}: {} files, {:.1} MB{new}{}.",
                     summary.photos,
                     printable_path(&to),
                     summary.files,
                     summary.bytes as f64 / 1e6,
-                    summary.written,
                     if encrypted { ", encrypted" } else { "" }
                 ));
                 if let Some(loaded) = cx.library.loaded.as_mut() {

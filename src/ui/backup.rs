@@ -68,6 +68,7 @@ pub(super) fn restore_form(ctx: &egui::Context, form: &RestoreForm, commands: &m
         None => ui.label(RichText::new("not chosen yet").weak()),
     };
     egui::Window::new("Restore a backup")
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .open(&mut open)
         .collapsible(false)
         .resizable(false)
@@ -133,6 +134,7 @@ pub(super) fn progress_window(ctx: &egui::Context, state: &AppState, commands: &
         "Backing up"
     };
     egui::Window::new(title)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .collapsible(false)
         .default_width(480.0)
         .show(ctx, |ui| {

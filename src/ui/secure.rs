@@ -15,8 +15,8 @@ const IDLE_CHOICES: [u64; 4] = [1, 5, 15, 60];
 #[derive(Debug, Default)]
 pub struct SecurePanel {
     unlock: Zeroizing<String>,
-    /// The attempt the unlock field was last cleared for.
-    attempts_seen: u64,
+    /// The attempt the unlock field was last cleared and focused for.
+    attempts_seen: Option<u64>,
     old: Zeroizing<String>,
     new: Zeroizing<String>,
     repeat: Zeroizing<String>,
@@ -46,8 +46,9 @@ impl SecurePanel {
     /// The whole window while an encrypted library is locked: its folder, the passphrase
     /// field, why the last attempt failed. Nothing of the library itself.
     pub fn unlock_screen(&mut self, ui: &mut Ui, locked: &Locked, commands: &mut Commands) {
-        if locked.attempts != self.attempts_seen {
-            self.attempts_seen = locked.attempts;
+        let fresh = self.attempts_seen != Some(locked.attempts);
+        if fresh {
+            self.attempts_seen = Some(locked.attempts);
             self.unlock.clear();
         }
         ui.vertical_centered(|ui| {
@@ -59,8 +60,16 @@ impl SecurePanel {
                 locked.root.display()
             ));
             ui.add_space(16.0);
-            let field = password_field(ui, "Passphrase", &mut self.unlock);
-            if locked.error.is_none() && self.unlock.is_empty() && !field.has_focus() {
+            let label = ui.label("Passphrase");
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut *self.unlock)
+                        .password(true)
+                        .desired_width(280.0),
+                )
+                .labelled_by(label.id);
+            // Ready to type into, first and after each failed attempt.
+            if fresh {
                 field.request_focus();
             }
             let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
@@ -90,6 +99,7 @@ impl SecurePanel {
     ) {
         let mut open = true;
         egui::Window::new("Change the passphrase")
+            .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
