@@ -13,7 +13,6 @@ use skinlapse::jobs::backup::{self, BackupError};
 use skinlapse::jobs::{ImportRequest, run_import};
 use skinlapse::library::Library;
 use skinlapse::ui::App;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
@@ -38,17 +37,6 @@ fn library_with_photos(dir: &Path, n: u64, encrypted: bool) -> PathBuf {
     let summary = run_import(&library, &request, &AtomicBool::new(false), |_| {});
     assert_eq!(summary.imported, n as usize, "{summary:?}");
     root
-}
-
-/// Every file below `root` with its bytes.
-fn contents(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    files_below(root)
-        .into_iter()
-        .map(|p| {
-            let bytes = std::fs::read(&p).unwrap();
-            (p, bytes)
-        })
-        .collect()
 }
 
 fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
