@@ -57,6 +57,7 @@ fn generate(root: &Path) {
             paths,
             assignment,
             workers: 0,
+            ..ImportRequest::default()
         },
         &AtomicBool::new(false),
         |_| {},

@@ -23,6 +23,16 @@ pub enum WorkError {
     /// Reading or writing photos' pixels (previews, originals, exports).
     #[error(transparent)]
     Pixels(#[from] ExportError),
+    /// A photo's file could not be read or decoded.
+    #[error(transparent)]
+    Read(#[from] crate::jobs::ReadError),
+    /// Measuring, the report and the time-lapse (boxed: their errors are large).
+    #[error(transparent)]
+    Measure(Box<crate::jobs::measure::MeasureError>),
+    #[error(transparent)]
+    Report(Box<crate::jobs::report::ReportError>),
+    #[error(transparent)]
+    Timelapse(Box<crate::jobs::timelapse::TimelapseError>),
     /// Boxed: it is the largest, and every task's error would grow with it.
     #[error(transparent)]
     Backup(Box<crate::jobs::backup::BackupError>),
@@ -30,11 +40,22 @@ pub enum WorkError {
     TempDir(#[source] std::io::Error),
 }
 
-impl From<crate::jobs::backup::BackupError> for WorkError {
-    fn from(e: crate::jobs::backup::BackupError) -> Self {
-        Self::Backup(Box::new(e))
-    }
+macro_rules! boxed_from {
+    ($($variant:ident($error:ty)),+) => {$(
+        impl From<$error> for WorkError {
+            fn from(e: $error) -> Self {
+                Self::$variant(Box::new(e))
+            }
+        }
+    )+};
 }
+
+boxed_from!(
+    Measure(crate::jobs::measure::MeasureError),
+    Report(crate::jobs::report::ReportError),
+    Timelapse(crate::jobs::timelapse::TimelapseError),
+    Backup(crate::jobs::backup::BackupError)
+);
 
 /// How far a [`Task`] has got: a fraction and the step it is on.
 #[derive(Clone, Debug)]

@@ -6,8 +6,9 @@ use super::cx::{Cx, Stale};
 use super::library::LibraryState;
 use super::nav::{Requests, Screen, ScreenKind};
 use super::selection::{SelectMode, Selection};
-use crate::catalogue::{GridItem, PhotoFilter, SortOrder};
-use crate::model::{PersonId, PhotoId, SeriesId};
+use crate::catalogue::{GridItem, GridPage, PhotoFilter, SessionFacts, SortOrder};
+use crate::model::{PersonId, PhotoId, SeriesId, SessionId};
+use std::collections::HashMap;
 use std::time::Duration;
 
 /// A grid query for the query thread.
@@ -21,6 +22,8 @@ pub struct GridQuery {
 #[derive(Debug, Default)]
 pub struct Grid {
     pub items: Vec<GridItem>,
+    /// What the grid says about the sessions of its photos (number, days, protocol).
+    pub sessions: HashMap<SessionId, SessionFacts>,
     /// Changes whenever the items are replaced (panels cache their layout by it).
     pub serial: u64,
     /// How long the last query took on its thread.
@@ -41,6 +44,43 @@ impl Grid {
     pub fn position(&self, id: PhotoId) -> Option<usize> {
         self.items.iter().position(|i| i.id == id)
     }
+
+    /// The grid's rows for `columns` photos a row: a heading over each group (the photos of
+    /// one date, person and session), then its photos.
+    pub fn rows(&self, columns: usize) -> Vec<GridRow> {
+        let columns = columns.max(1);
+        let items = &self.items;
+        let mut rows = Vec::new();
+        let mut i = 0;
+        while i < items.len() {
+            let key = group_key(&items[i]);
+            let end = i + items[i..]
+                .iter()
+                .take_while(|g| group_key(g) == key)
+                .count();
+            rows.push(GridRow::Heading { start: i, end });
+            let mut start = i;
+            while start < end {
+                let stop = (start + columns).min(end);
+                rows.push(GridRow::Photos { start, end: stop });
+                start = stop;
+            }
+            i = end;
+        }
+        rows
+    }
+}
+
+/// Photos under one heading share this.
+fn group_key(item: &GridItem) -> (chrono::NaiveDate, Option<PersonId>, Option<SessionId>) {
+    (item.group_date, item.person, item.session)
+}
+
+/// One row of the grid: a heading over the photos `start..end`, or those photos.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GridRow {
+    Heading { start: usize, end: usize },
+    Photos { start: usize, end: usize },
 }
 
 /// What the grid shows and what is selected in it.
@@ -52,6 +92,8 @@ pub struct BrowseState {
     pub selection: Selection,
     /// Photos the grid should scroll into view (the keyboard moved to them).
     pub scroll_to: Requests<PhotoId>,
+    /// How many photos a row of the grid holds, as last drawn (Up and Down move by rows).
+    pub columns: usize,
 }
 
 /// Everything browsing can be asked to do.
@@ -68,6 +110,8 @@ pub enum BrowseCommand {
     ClickPhoto(PhotoId, SelectMode),
     /// Select a photo and open it in the viewer.
     OpenPhoto(PhotoId),
+    /// The grid was drawn this many photos wide.
+    Columns(usize),
 }
 
 impl BrowseState {
@@ -110,6 +154,7 @@ impl BrowseState {
                 cx.stale(Stale::DETAILS);
                 cx.nav.open_viewer(id);
             }
+            BrowseCommand::Columns(n) => self.columns = n.max(1),
         }
     }
 
@@ -144,7 +189,42 @@ impl BrowseState {
             Some(i) => i.saturating_add_signed(delta).min(order.len() - 1),
             None => 0,
         };
-        let id = order[next];
+        self.go_to(order[next], cx);
+    }
+
+    /// Moves the selection a row up or down the grid as drawn, keeping the column where the
+    /// row is long enough (headings are skipped).
+    pub(super) fn step_rows(&mut self, delta: isize, cx: &mut Cx) {
+        if self.grid.items.is_empty() {
+            return;
+        }
+        let rows: Vec<(usize, usize)> = self
+            .grid
+            .rows(self.columns)
+            .into_iter()
+            .filter_map(|r| match r {
+                GridRow::Photos { start, end } => Some((start, end)),
+                GridRow::Heading { .. } => None,
+            })
+            .collect();
+        let current = self.selection.primary().and_then(|p| self.grid.position(p));
+        let index = match current {
+            Some(i) => {
+                let row = rows
+                    .iter()
+                    .position(|(s, e)| (*s..*e).contains(&i))
+                    .unwrap_or(0);
+                let column = i - rows[row].0;
+                let (start, end) = rows[row.saturating_add_signed(delta).min(rows.len() - 1)];
+                (start + column).min(end - 1)
+            }
+            None => 0,
+        };
+        self.go_to(self.grid.items[index].id, cx);
+    }
+
+    /// Selects `id` only, follows it in the viewer and scrolls the grid to it.
+    fn go_to(&mut self, id: PhotoId, cx: &mut Cx) {
         self.selection.set_only(id);
         if let Screen::Viewer(_) = cx.nav.screen() {
             cx.nav.open_viewer(id);
@@ -167,12 +247,13 @@ impl BrowseState {
 
     /// Takes in the query thread's answer: the photos no longer there leave the selection
     /// and the viewer.
-    pub(super) fn take_grid(&mut self, answer: Answer<Vec<GridItem>>, cx: &mut Cx) {
+    pub(super) fn take_grid(&mut self, answer: Answer<GridPage>, cx: &mut Cx) {
         self.grid.loading = false;
         self.grid.last_query = answer.elapsed;
         match answer.result {
-            Ok(items) => {
-                self.grid.items = items;
+            Ok(page) => {
+                self.grid.items = page.items;
+                self.grid.sessions = page.sessions;
                 self.grid.serial += 1;
                 let present = self.grid.items.iter().map(|i| i.id).collect();
                 self.selection.retain(&present);
@@ -190,6 +271,7 @@ impl BrowseState {
         self.filter = PhotoFilter::default();
         self.selection.clear();
         self.grid.items.clear();
+        self.grid.sessions.clear();
         self.grid.serial += 1;
         self.grid.loading = false;
     }

@@ -6,9 +6,11 @@ use super::backup::BackupCommand;
 use super::browse::BrowseCommand;
 use super::compare::CompareCommand;
 use super::compare::align::AlignCommand;
+use super::document::DocumentCommand;
 use super::import::ImportCommand;
 use super::inspector::PhotoCommand;
 use super::library::LibraryCommand;
+use super::measure::MeasureCommand;
 use super::overview::PeopleCommand;
 use super::prefs::Theme;
 use super::record::{PersonCommand, RecordCommand};
@@ -22,17 +24,23 @@ pub enum Action {
     ImportFiles,
     ImportFolder,
     OpenDemo,
+    KeepDemo,
     OpenLibrary,
+    Quit,
+    About,
     AddPerson,
     SelectAll,
     MoveToTrash,
     Undo,
+    Redo,
     ShowTrash,
     EmptyTrash,
     OpenViewer,
     Back,
     NextPhoto,
     PreviousPhoto,
+    PhotoAbove,
+    PhotoBelow,
     ZoomIn,
     ZoomOut,
     ZoomFit,
@@ -48,6 +56,7 @@ pub enum Action {
     ModeFlicker,
     ModeSheet,
     ModeAlign,
+    ModeMeasure,
     FlipDivider,
     DividerBack,
     DividerForward,
@@ -60,17 +69,23 @@ impl Action {
         Self::ImportFiles,
         Self::ImportFolder,
         Self::OpenDemo,
+        Self::KeepDemo,
         Self::OpenLibrary,
+        Self::Quit,
+        Self::About,
         Self::AddPerson,
         Self::SelectAll,
         Self::MoveToTrash,
         Self::Undo,
+        Self::Redo,
         Self::ShowTrash,
         Self::EmptyTrash,
         Self::OpenViewer,
         Self::Back,
         Self::NextPhoto,
         Self::PreviousPhoto,
+        Self::PhotoAbove,
+        Self::PhotoBelow,
         Self::ZoomIn,
         Self::ZoomOut,
         Self::ZoomFit,
@@ -86,6 +101,7 @@ impl Action {
         Self::ModeFlicker,
         Self::ModeSheet,
         Self::ModeAlign,
+        Self::ModeMeasure,
         Self::FlipDivider,
         Self::DividerBack,
         Self::DividerForward,
@@ -98,17 +114,23 @@ impl Action {
             Self::ImportFiles => "Import photos…",
             Self::ImportFolder => "Import folder…",
             Self::OpenDemo => "Open demo library",
+            Self::KeepDemo => "Keep it as a library…",
+            Self::Quit => "Quit",
+            Self::About => "About Skinlapse",
             Self::OpenLibrary => "Open library…",
             Self::AddPerson => "Add person",
             Self::SelectAll => "Select all",
             Self::MoveToTrash => "Move to trash",
             Self::Undo => "Undo",
+            Self::Redo => "Redo",
             Self::ShowTrash => "Trash",
             Self::EmptyTrash => "Empty trash…",
             Self::OpenViewer => "Open viewer",
             Self::Back => "Back to the grid",
             Self::NextPhoto => "Next photo",
             Self::PreviousPhoto => "Previous photo",
+            Self::PhotoAbove => "Photo above",
+            Self::PhotoBelow => "Photo below",
             Self::ZoomIn => "Zoom in",
             Self::ZoomOut => "Zoom out",
             Self::ZoomFit => "Fit to window",
@@ -124,6 +146,7 @@ impl Action {
             Self::ModeFlicker => "Flicker",
             Self::ModeSheet => "Series sheet",
             Self::ModeAlign => "Align",
+            Self::ModeMeasure => "Measure",
             Self::FlipDivider => "Turn the divider",
             Self::DividerBack => "Divider left / up",
             Self::DividerForward => "Divider right / down",
@@ -140,16 +163,24 @@ impl Action {
                 "Generate a demo library with people, series and changing skin, in a temporary folder"
             }
             Self::OpenLibrary => "Open another library folder",
+            Self::KeepDemo => {
+                "Copy the demo library, with what you changed in it, into a folder of your own and go on there"
+            }
+            Self::Quit => "Close Skinlapse (everything is saved as you go)",
+            Self::About => "Version, licence, where the library is",
             Self::AddPerson => "Add a patient, or yourself",
             Self::SelectAll => "Select every photo in the grid",
             Self::MoveToTrash => "Move the selected photos to the trash (restorable)",
-            Self::Undo => "Undo the last move to trash",
+            Self::Undo => "Undo the last change",
+            Self::Redo => "Redo what was undone last",
             Self::ShowTrash => "Show the photos in the trash",
             Self::EmptyTrash => "Delete the photos in the trash for good, originals included",
             Self::OpenViewer => "Open the selected photo large",
             Self::Back => "Close the viewer or the comparison",
             Self::NextPhoto => "Next photo in the grid",
             Self::PreviousPhoto => "Previous photo in the grid",
+            Self::PhotoAbove => "The photo a row up in the grid",
+            Self::PhotoBelow => "The photo a row down in the grid",
             Self::ZoomIn => "Zoom in",
             Self::ZoomOut => "Zoom out",
             Self::ZoomFit => "Fit the photo to the window",
@@ -169,6 +200,9 @@ impl Action {
             Self::ModeAlign => {
                 "Place matching points on A and B, or auto-align, so the views show skin, not movement"
             }
+            Self::ModeMeasure => {
+                "Draw a region on A: its colour, ITA°, redness and melanin in A and, through the alignment, in B"
+            }
             Self::FlipDivider => "Split left and right, or top and bottom",
             Self::DividerBack => "Move the slider's divider left (or up)",
             Self::DividerForward => "Move the slider's divider right (or down)",
@@ -184,14 +218,18 @@ impl Action {
             Self::ImportFiles => (Modifiers::COMMAND, Key::I),
             Self::ImportFolder => (Modifiers::COMMAND | Modifiers::SHIFT, Key::I),
             Self::OpenLibrary => (Modifiers::COMMAND, Key::O),
+            Self::Quit => (Modifiers::COMMAND, Key::Q),
             Self::AddPerson => (Modifiers::COMMAND, Key::N),
             Self::SelectAll => (Modifiers::COMMAND, Key::A),
             Self::MoveToTrash => (Modifiers::NONE, Key::Delete),
             Self::Undo => (Modifiers::COMMAND, Key::Z),
+            Self::Redo => (Modifiers::COMMAND | Modifiers::SHIFT, Key::Z),
             Self::OpenViewer => (Modifiers::NONE, Key::Enter),
             Self::Back => (Modifiers::NONE, Key::Escape),
             Self::NextPhoto => (Modifiers::NONE, Key::ArrowRight),
             Self::PreviousPhoto => (Modifiers::NONE, Key::ArrowLeft),
+            Self::PhotoAbove => (Modifiers::NONE, Key::ArrowUp),
+            Self::PhotoBelow => (Modifiers::NONE, Key::ArrowDown),
             Self::ZoomIn => (Modifiers::NONE, Key::Plus),
             Self::ZoomOut => (Modifiers::NONE, Key::Minus),
             Self::ZoomFit => (Modifiers::NONE, Key::Num0),
@@ -206,12 +244,18 @@ impl Action {
             Self::ModeFlicker => (Modifiers::NONE, Key::F),
             Self::ModeSheet => (Modifiers::NONE, Key::G),
             Self::ModeAlign => (Modifiers::NONE, Key::M),
+            Self::ModeMeasure => (Modifiers::NONE, Key::R),
             Self::FlipDivider => (Modifiers::NONE, Key::H),
             Self::DividerBack => (Modifiers::NONE, Key::OpenBracket),
             Self::DividerForward => (Modifiers::NONE, Key::CloseBracket),
             Self::ToggleLink => (Modifiers::NONE, Key::L),
             Self::ExportComparison => (Modifiers::COMMAND, Key::E),
-            Self::OpenDemo | Self::ShowTrash | Self::EmptyTrash | Self::ToggleSort => return None,
+            Self::OpenDemo
+            | Self::KeepDemo
+            | Self::About
+            | Self::ShowTrash
+            | Self::EmptyTrash
+            | Self::ToggleSort => return None,
         };
         Some(KeyboardShortcut::new(mods, key))
     }
@@ -255,6 +299,10 @@ commands! {
         Record(RecordCommand),
         /// The person record window.
         Person(PersonCommand),
+        /// Regions, measurements, reference cards.
+        Measure(MeasureCommand),
+        /// The PDF report and the time-lapse.
+        Document(DocumentCommand),
         /// The encrypted library's lock and passphrase.
         Secure(SecureCommand),
         Backup(BackupCommand),

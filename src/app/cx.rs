@@ -5,7 +5,7 @@
 
 use super::command::Command;
 use super::dialogs::MainThreadToken;
-use super::edit::{Edit, History, Made};
+use super::edit::{Edit, History, Made, Step};
 use super::library::LibraryState;
 use super::nav::Navigation;
 use super::notices::Notices;
@@ -26,6 +26,10 @@ impl Stale {
     pub const DETAILS: Self = Self(8);
     /// The open series page, person record and comparison.
     pub const PAGES: Self = Self(16);
+    /// The library's own settings (personal or clinic mode).
+    pub const LIBRARY: Self = Self(32);
+    /// The landmarks of the pair being compared (an undo put others back).
+    pub const LANDMARKS: Self = Self(64);
 
     pub fn contains(self, other: Self) -> bool {
         self.0 & other.0 == other.0
@@ -85,27 +89,67 @@ impl Cx<'_> {
 
     /// Applies an edit: the one place the app changes the catalogue. On success what it
     /// made stale is reloaded after the command, and its undo is kept.
-    pub fn edit(&mut self, edit: Edit) -> Option<Made> {
+    pub fn edit(&mut self, edit: impl Into<Edit>) -> Option<Made> {
+        let edit = edit.into();
         let applied = self.catalogue(edit.failure(), |cat| edit.apply(cat))?;
         self.stale |= edit.stale();
+        self.library.demo_changed |= self.library.is_demo();
         if let Some(undo) = applied.undo {
-            self.history.push(&edit, undo);
+            self.history.record(&edit, undo);
         }
         Some(applied.made)
     }
 
-    /// Undoes the newest undoable edit.
+    /// Undoes the newest step, and keeps how to redo it.
     pub fn undo(&mut self) {
-        let Some(edit) = self.history.pop_undo() else {
-            return;
-        };
-        match (self.edit(edit.clone()), edit) {
-            (Some(Made::Photos(n)), Edit::Restore(_)) => {
-                self.notices.info(format!("Restored {n} photos."));
+        if let Some(step) = self.history.take_undo() {
+            match self.apply_step(&step, "Undo") {
+                Some(redo) => {
+                    self.notices.forget_step(step.serial);
+                    self.notices.info(format!("Undone: {}.", step.what));
+                    self.history.push_redo(Step {
+                        edits: redo,
+                        ..step
+                    });
+                }
+                None => self.history.push_undo(step),
             }
-            (Some(_), edit) => self.notices.info(format!("Undone: {}.", edit.describe())),
-            (None, _) => {}
         }
+    }
+
+    /// Redoes the newest undone step.
+    pub fn redo(&mut self) {
+        if let Some(step) = self.history.take_redo() {
+            match self.apply_step(&step, "Redo") {
+                Some(undo) => {
+                    self.notices.info(format!("Redone: {}.", step.what));
+                    self.history.push_undo(Step {
+                        edits: undo,
+                        ..step
+                    });
+                }
+                None => self.history.push_redo(step),
+            }
+        }
+    }
+
+    /// Applies a step's edits in one transaction; returns the edits that take it back, or
+    /// `None` (nothing changed) when the catalogue refused.
+    fn apply_step(&mut self, step: &Step, what: &str) -> Option<Vec<Edit>> {
+        let failure = format!("{what} \u{201c}{}\u{201d}", step.what);
+        let applied = self.catalogue(&failure, |cat| {
+            cat.atomically(|cat| {
+                step.edits
+                    .iter()
+                    .map(|e| e.apply(cat))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+        })?;
+        for edit in &step.edits {
+            self.stale |= edit.stale();
+        }
+        // The last edit applied is the first to take back.
+        Some(applied.into_iter().rev().filter_map(|a| a.undo).collect())
     }
 
     /// Marks what has to be read again after this command.

@@ -36,6 +36,20 @@ pub fn save_image(_: &MainThreadToken, default_name: &str) -> Option<PathBuf> {
         .save_file()
 }
 
+/// Where to save a file of one type: `filter` is its name and extensions.
+pub fn save_as(
+    _: &MainThreadToken,
+    title: &str,
+    default_name: &str,
+    (name, extensions): (&str, &[&str]),
+) -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .set_title(title)
+        .set_file_name(default_name)
+        .add_filter(name, extensions)
+        .save_file()
+}
+
 /// Where to save a CSV file; `default_name` is offered.
 pub fn save_csv(_: &MainThreadToken, default_name: &str) -> Option<PathBuf> {
     rfd::FileDialog::new()

@@ -7,10 +7,12 @@ use super::browse::{BrowseCommand, BrowseState};
 use super::command::{Action, Command};
 use super::compare::{CompareFeature, align, work};
 use super::cx::{Cx, Stale};
-use super::edit::Edit;
+use super::document::DocumentFeature;
+use super::edit::PeopleEdit;
 use super::import::{ImportCommand, ImportState};
 use super::inspector::InspectorState;
 use super::library::LibraryCommand;
+use super::measure::MeasureFeature;
 use super::nav::{Modal, Screen, ZoomStep};
 use super::overview::Overview;
 use super::prefs::Prefs;
@@ -26,6 +28,8 @@ struct Features<'a> {
     inspector: &'a mut InspectorState,
     import: &'a mut ImportState,
     compare: &'a mut CompareFeature,
+    measure: &'a mut MeasureFeature,
+    documents: &'a mut DocumentFeature,
     prefs: &'a mut Prefs,
     backup: &'a mut BackupState,
 }
@@ -48,6 +52,8 @@ impl AppState {
                 inspector: &mut self.inspector,
                 import: &mut self.import,
                 compare: &mut self.compare,
+                measure: &mut self.measure,
+                documents: &mut self.documents,
                 prefs: &mut self.prefs,
                 backup: &mut self.backup,
             },
@@ -61,6 +67,10 @@ impl AppState {
                 self.open_library(&path, None);
                 return;
             }
+            Command::Library(LibraryCommand::KeepDemoAt(path)) => {
+                self.keep_demo(&path);
+                return;
+            }
             Command::Secure(c) => {
                 self.run_secure(c);
                 return;
@@ -71,12 +81,15 @@ impl AppState {
         match command {
             Command::Action(action) => f.action(action, &mut cx),
             Command::Library(LibraryCommand::SetMode(mode)) => {
-                if cx.edit(Edit::Mode(mode)).is_some() {
-                    cx.library.mode = mode;
-                }
+                cx.edit(PeopleEdit::Mode(mode));
             }
-            Command::Library(LibraryCommand::OpenAt(_)) | Command::Secure(_) => {
+            Command::Library(LibraryCommand::OpenAt(_) | LibraryCommand::KeepDemoAt(_))
+            | Command::Secure(_) => {
                 unreachable!("run above")
+            }
+            Command::Library(LibraryCommand::QuitAnyway) => {
+                cx.library.quit_confirmed = true;
+                cx.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
             }
             Command::Backup(c) => f.backup.run(c, &mut f.prefs.backup_reminder_days, &mut cx),
             Command::People(c) => Overview::run(c, &mut cx),
@@ -86,7 +99,14 @@ impl AppState {
             Command::Import(c) => f.import.run(c, &mut cx),
             Command::Compare(c) => f.compare.run(c, &mut cx),
             Command::Record(c) => record::run_record(c, &mut cx),
-            Command::Person(c) => record::run_person(c, &mut cx),
+            Command::Person(c) => {
+                if let record::PersonCommand::Consent { staff, .. } = &c {
+                    f.prefs.staff_name.clone_from(staff);
+                }
+                record::run_person(c, &mut cx);
+            }
+            Command::Measure(c) => f.measure.run(c, f.compare.settings.mode, &mut cx),
+            Command::Document(c) => f.documents.run(c, &mut cx),
             Command::DismissNotice(i) => cx.notices.dismiss(i),
             Command::SetTheme(theme) => f.prefs.theme = theme,
         }
@@ -118,6 +138,12 @@ impl AppState {
             {
                 self.notices.error(format!("Could not read series: {e}"));
             }
+            if stale.contains(Stale::LIBRARY) {
+                match cat.mode() {
+                    Ok(mode) => self.library.mode = mode,
+                    Err(e) => self.notices.error(format!("Could not read the mode: {e}")),
+                }
+            }
         }
         if stale.contains(Stale::PEOPLE)
             && person.is_some_and(|p| self.overview.person(p).is_none())
@@ -135,9 +161,13 @@ impl AppState {
             self.inspector.request(ids, &mut self.library);
         }
         if stale.contains(Stale::PAGES) {
-            let (mut cx, _) = self.split();
+            let (mut cx, f) = self.split();
             record::reload(&mut cx);
+            if stale.contains(Stale::LANDMARKS) {
+                super::compare::reload_landmarks(&mut cx);
+            }
             super::compare::reload_alignment(&mut cx);
+            f.measure.reload(&mut cx);
         }
     }
 
@@ -179,7 +209,42 @@ impl AppState {
     }
 
     /// Takes in what background threads finished. Call at the start of every frame.
+
+    /// Copies the demo library to `dest` and goes on there: it is the user's library now.
+    fn keep_demo(&mut self, dest: &Path) {
+        let Some(library) = self
+            .library
+            .library()
+            .filter(|_| self.library.is_demo())
+            .cloned()
+        else {
+            return;
+        };
+        match library.save_copy(dest) {
+            Ok(()) => {
+                self.open_library(dest, None);
+                if self.library.loaded.is_some() && !self.library.is_demo() {
+                    self.notices.info(format!(
+                        "The demo library is kept in {}: it is your library now.",
+                        dest.display()
+                    ));
+                }
+            }
+            Err(e) => self
+                .notices
+                .error(format!("Could not keep the demo library: {e}")),
+        }
+    }
+
+    /// Takes in what background threads finished. Call at the start of every frame. What it
+    /// changes (a series' alignment) is one undo step.
     pub fn poll(&mut self) {
+        self.history.begin();
+        self.poll_work();
+        self.history.end();
+    }
+
+    fn poll_work(&mut self) {
         if let Some(result) = self.library.poll_demo() {
             match result {
                 Ok((dir, root)) => {
@@ -206,15 +271,14 @@ impl AppState {
         f.import.poll(&mut cx);
         f.backup.poll(f.prefs.backup_reminder_days, &mut cx);
         f.compare.poll_export(cx.notices);
-        let aligned_series = f.compare.poll_series_alignment(cx.notices);
+        f.documents.poll(cx.notices);
+        f.measure.poll(f.compare.settings.mode, &mut cx);
+        f.compare.poll_series_alignment(&mut cx);
         if let (Some(library), Some(c)) = (cx.library.library().cloned(), cx.nav.comparison_mut()) {
             let settings = f.compare.settings;
             let wanted = c.wanted_difference(&settings);
             work::poll_difference(c, settings.mode, wanted, &library, &cx.env.ctx, cx.notices);
             align::poll_pair(c, &library, &cx.env.ctx);
-        }
-        if aligned_series {
-            cx.stale(Stale::PAGES);
         }
         let after = cx_after(&mut cx);
         self.after(after);
@@ -228,15 +292,17 @@ impl AppState {
                 .and_then(|k| list.iter().find(|t| &t.key == k).map(|t| t.id))
         };
         let filter = &mut self.browse.filter;
-        filter.area = term(&self.overview.areas, &self.prefs.filter_area);
-        filter.concern = term(&self.overview.concerns, &self.prefs.filter_concern);
+        filter.area = term(&self.overview.areas, &self.prefs.filters.filter_area);
+        filter.concern = term(&self.overview.concerns, &self.prefs.filters.filter_concern);
         filter.view = self
             .prefs
+            .filters
             .filter_view
             .as_deref()
             .and_then(crate::model::View::from_key);
         filter.lighting = self
             .prefs
+            .filters
             .filter_lighting
             .as_deref()
             .and_then(crate::model::Lighting::from_key);
@@ -250,10 +316,10 @@ impl AppState {
                 .map(|t| t.key.clone())
         };
         let filter = &self.browse.filter;
-        self.prefs.filter_area = key(&self.overview.areas, filter.area);
-        self.prefs.filter_concern = key(&self.overview.concerns, filter.concern);
-        self.prefs.filter_view = filter.view.map(|v| v.key().to_owned());
-        self.prefs.filter_lighting = filter.lighting.map(|l| l.key().to_owned());
+        self.prefs.filters.filter_area = key(&self.overview.areas, filter.area);
+        self.prefs.filters.filter_concern = key(&self.overview.concerns, filter.concern);
+        self.prefs.filters.filter_view = filter.view.map(|v| v.key().to_owned());
+        self.prefs.filters.filter_lighting = filter.lighting.map(|l| l.key().to_owned());
         self.prefs.sort = self.browse.sort;
     }
 }
@@ -288,10 +354,27 @@ impl Features<'_> {
                 }
             }
             Action::OpenDemo => cx.library.start_demo(&cx.env.options.demo, &cx.env.ctx),
+            Action::KeepDemo => {
+                if let Some(path) = dialogs::pick_folder(
+                    &cx.env.main_thread,
+                    "Keep the demo library in a new or empty folder",
+                ) {
+                    cx.then(LibraryCommand::KeepDemoAt(path));
+                }
+            }
+            Action::Quit => {
+                if cx.library.must_ask_before_quitting() {
+                    cx.nav.show(Modal::QuitDemo);
+                } else {
+                    cx.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            }
+            Action::About => cx.nav.show(Modal::About),
             Action::AddPerson => self.overview.add_person.push(()),
             Action::SelectAll => self.browse.select_all(cx),
             Action::MoveToTrash => self.browse.move_to_trash(cx),
             Action::Undo => cx.undo(),
+            Action::Redo => cx.redo(),
             Action::ShowTrash => self.browse.show_trash(cx),
             Action::EmptyTrash => {
                 if self.overview.trash_count > 0 {
@@ -307,6 +390,10 @@ impl Features<'_> {
             Action::NextPhoto | Action::PreviousPhoto if screen != super::ScreenKind::Compare => {
                 self.browse
                     .step(if action == Action::NextPhoto { 1 } else { -1 }, cx);
+            }
+            Action::PhotoAbove | Action::PhotoBelow => {
+                self.browse
+                    .step_rows(if action == Action::PhotoBelow { 1 } else { -1 }, cx);
             }
             Action::ZoomIn | Action::ZoomOut | Action::ZoomFit | Action::ZoomActual => {
                 let step = ZoomStep::of(action).expect("a zoom action");

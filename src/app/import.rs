@@ -58,10 +58,12 @@ impl ImportState {
                 let Some(library) = cx.library.library().cloned() else {
                     return;
                 };
+                cx.library.demo_changed |= cx.library.is_demo();
                 let request = ImportRequest {
                     paths,
                     assignment,
-                    workers: 0,
+                    session_date: spec.session,
+                    ..ImportRequest::default()
                 };
                 self.job = Some(ImportJob::start(library, request, cx.ctx().clone()));
                 cx.stale(Stale::PEOPLE | Stale::SERIES | Stale::GRID);
@@ -181,8 +183,23 @@ impl ImportJob {
                         ImportEvent::File(result) => {
                             p.done += 1;
                             let entry = match result.outcome {
-                                Outcome::Imported { warnings, .. } if warnings.is_empty() => None,
-                                Outcome::Imported { warnings, .. } => {
+                                Outcome::Imported {
+                                    warnings,
+                                    date_mismatch: None,
+                                    ..
+                                } if warnings.is_empty() => None,
+                                Outcome::Imported {
+                                    mut warnings,
+                                    date_mismatch,
+                                    ..
+                                } => {
+                                    // A photo filed under the wrong session comes first.
+                                    if let Some(m) = date_mismatch {
+                                        warnings.insert(
+                                            0,
+                                            format!("{m}: check it belongs to this session"),
+                                        );
+                                    }
                                     Some((FileStatus::Imported, warnings))
                                 }
                                 Outcome::Duplicate { existing: Some(id) } => Some((

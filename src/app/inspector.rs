@@ -3,12 +3,17 @@
 
 use super::background::Answer;
 use super::cx::Cx;
-use super::edit::{Edit, Made};
+use super::edit::{Made, PeopleEdit, PhotoEdit, RecordEdit};
 use super::library::LibraryState;
-use crate::catalogue::{Catalogue, CatalogueError, PhotoDetails, SelectionSummary, TermChange};
+use super::nav::Modal;
+use crate::catalogue::{
+    Catalogue, CatalogueError, PhotoDetails, PhotoValue, SelectionSummary, TakenAtChange,
+    TakenSpan, TermChange,
+};
 use crate::model::{
     Lighting, PersonId, PhotoId, Series, SeriesId, Session, SessionId, View, VocabKind,
 };
+use chrono::{FixedOffset, NaiveDateTime};
 
 /// What the inspector shows of a selection.
 #[derive(Clone, Debug)]
@@ -52,8 +57,12 @@ pub struct InspectorState {
 /// Edits of the selected photos.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PhotoCommand {
-    /// "2025-03-31 14:05" or ISO 8601 with an offset.
+    /// Typed into the taken-at field: "2025-03-31 14:05" or ISO 8601 with an offset. When
+    /// the selected photos were taken at different times, first asks whether to set them all
+    /// to that time or shift them all by the same amount.
     SetTakenAt(String),
+    /// Change when these photos were taken (the answer to that question).
+    ChangeTakenAt(Vec<PhotoId>, TakenAtChange),
     SetView(Option<View>),
     SetLighting(Option<Lighting>),
     ChangeTerm(TermChange),
@@ -67,6 +76,59 @@ pub enum PhotoCommand {
     /// Add a session to the series on a day and put the selection in it.
     AddSessionOn(SeriesId, chrono::NaiveDate),
     SetNotes(PhotoId, String),
+}
+
+/// The question asked when a time is typed for photos taken at different times: set them
+/// all to it, or shift them all so the earliest lands on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TakenAtQuestion {
+    pub photos: Vec<PhotoId>,
+    /// The time typed, and its time zone if one was typed.
+    pub local: NaiveDateTime,
+    pub offset: Option<FixedOffset>,
+    pub span: TakenSpan,
+}
+
+impl TakenAtQuestion {
+    /// Setting every photo to the typed time (each keeps its time zone unless one was typed).
+    pub fn set(&self) -> TakenAtChange {
+        TakenAtChange::Set {
+            local: self.local,
+            offset: self.offset,
+        }
+    }
+
+    /// Shifting every photo by what moves the earliest to the typed time.
+    pub fn shift(&self) -> TakenAtChange {
+        TakenAtChange::Shift(self.local - self.span.earliest)
+    }
+
+    /// The shift in words: "+2 days 3 h 5 min", "−1 h".
+    pub fn shift_text(&self) -> String {
+        shift_text(self.local - self.span.earliest)
+    }
+}
+
+/// A shift of time in words: "+2 days 3 h 5 min", "−1 h", "0 min".
+pub fn shift_text(delta: chrono::TimeDelta) -> String {
+    let sign = if delta < chrono::TimeDelta::zero() {
+        "−"
+    } else {
+        "+"
+    };
+    let minutes = delta.num_minutes().unsigned_abs();
+    let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    let mut parts = Vec::new();
+    if days > 0 {
+        parts.push(crate::model::count(days as usize, "day", "days"));
+    }
+    if hours > 0 {
+        parts.push(format!("{hours} h"));
+    }
+    if mins > 0 || parts.is_empty() {
+        parts.push(format!("{mins} min"));
+    }
+    format!("{sign}{}", parts.join(" "))
 }
 
 impl InspectorState {
@@ -110,28 +172,24 @@ impl InspectorState {
 
     /// Runs an edit of the selected photos (`selected`).
     pub(super) fn run(&self, command: PhotoCommand, selected: Vec<PhotoId>, cx: &mut Cx) {
+        let value = |v| PhotoEdit::Set(selected.clone(), v);
         let edit = match command {
             PhotoCommand::SetTakenAt(text) => {
-                let Some((local, offset)) = crate::model::TakenAt::parse_iso(&text) else {
-                    cx.notices.error(format!(
-                        "Taken at: {text:?} is not a date and time like 2025-03-31 14:05 or 2025-03-31T14:05:00+01:00"
-                    ));
-                    return;
-                };
-                Edit::TakenAt {
-                    photos: selected,
-                    local,
-                    offset,
-                }
+                self.taken_at_typed(&text, selected, cx);
+                return;
             }
-            PhotoCommand::SetView(view) => Edit::View(selected, view),
-            PhotoCommand::SetLighting(lighting) => Edit::Lighting(selected, lighting),
-            PhotoCommand::ChangeTerm(change) => Edit::Terms(selected, change),
+            PhotoCommand::ChangeTakenAt(photos, change) => {
+                cx.nav.dismiss(|m| matches!(m, Modal::TakenAt(_)));
+                PhotoEdit::TakenAt(photos, change)
+            }
+            PhotoCommand::SetView(view) => value(PhotoValue::View(view)),
+            PhotoCommand::SetLighting(lighting) => value(PhotoValue::Lighting(lighting)),
+            PhotoCommand::ChangeTerm(change) => PhotoEdit::Terms(selected, change),
             PhotoCommand::AddTerm(kind, name) => {
-                if let Some(Made::Term(id)) = cx.edit(Edit::AddTerm(kind, name))
+                if let Some(Made::Term(id)) = cx.edit(PeopleEdit::AddTerm(kind, name))
                     && !selected.is_empty()
                 {
-                    cx.edit(Edit::Terms(selected, TermChange::Add(id)));
+                    cx.edit(PhotoEdit::Terms(selected, TermChange::Add(id)));
                 }
                 return;
             }
@@ -139,15 +197,14 @@ impl InspectorState {
                 person,
                 series,
                 session,
-            } => Edit::Assign {
-                photos: selected,
+            } => value(PhotoValue::Assignment {
                 person,
                 series,
                 session,
-            },
+            }),
             PhotoCommand::AddSessionOn(series, day) => {
                 let person = self.shown.as_ref().and_then(|s| s.details.photo.person);
-                if let Some(Made::Session(session)) = cx.edit(Edit::SessionOn(series, day)) {
+                if let Some(Made::Session(session)) = cx.edit(RecordEdit::SessionOn(series, day)) {
                     cx.then(PhotoCommand::Assign {
                         person,
                         series: Some(series),
@@ -156,8 +213,61 @@ impl InspectorState {
                 }
                 return;
             }
-            PhotoCommand::SetNotes(id, text) => Edit::Notes(id, text),
+            PhotoCommand::SetNotes(id, text) => PhotoEdit::Set(vec![id], PhotoValue::Notes(text)),
         };
         cx.edit(edit);
+    }
+
+    /// A time typed for the selection: set at once, or ask when they were taken at different
+    /// times.
+    fn taken_at_typed(&self, text: &str, selected: Vec<PhotoId>, cx: &mut Cx) {
+        let Some((local, offset)) = crate::model::TakenAt::parse_iso(text) else {
+            cx.notices.error(format!(
+                "Taken at: {text:?} is not a date and time like 2025-03-31 14:05 or 2025-03-31T14:05:00+01:00"
+            ));
+            return;
+        };
+        let mut wanted = selected.clone();
+        wanted.sort();
+        let span = self
+            .shown
+            .as_ref()
+            .filter(|s| {
+                let mut ids = s.ids.clone();
+                ids.sort();
+                ids == wanted
+            })
+            .map(|s| s.summary.taken);
+        match span {
+            Some(span) if span.is_mixed() => {
+                cx.nav.show(Modal::TakenAt(Box::new(TakenAtQuestion {
+                    photos: selected,
+                    local,
+                    offset,
+                    span,
+                })));
+            }
+            _ => {
+                cx.edit(PhotoEdit::TakenAt(
+                    selected,
+                    TakenAtChange::Set { local, offset },
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shifts_read_like_people_say_them() {
+        use chrono::TimeDelta;
+        assert_eq!(
+            super::shift_text(TimeDelta::minutes(2 * 1440 + 3 * 60 + 5)),
+            "+2 days 3 h 5 min"
+        );
+        assert_eq!(super::shift_text(TimeDelta::hours(-1)), "−1 h");
+        assert_eq!(super::shift_text(TimeDelta::days(1)), "+1 day");
+        assert_eq!(super::shift_text(TimeDelta::zero()), "+0 min");
     }
 }

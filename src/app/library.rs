@@ -4,7 +4,7 @@
 use super::background::{QueryThread, WorkError};
 use super::browse::GridQuery;
 use super::inspector::Inspected;
-use crate::catalogue::{Catalogue, GridItem};
+use crate::catalogue::{Catalogue, GridPage};
 use crate::jobs::demo::{DemoOptions, generate_demo};
 use crate::library::Library;
 use crate::model::PhotoId;
@@ -28,6 +28,10 @@ pub struct LibraryState {
     pub mode: Mode,
     /// Changes whenever another library is opened: what is cached by photo id starts over.
     pub opened: u64,
+    /// Something was changed in the demo library (quitting would lose it: ask first).
+    pub demo_changed: bool,
+    /// The user said to quit anyway (the demo library and its changes go).
+    pub quit_confirmed: bool,
 }
 
 impl Default for LibraryState {
@@ -38,6 +42,8 @@ impl Default for LibraryState {
             demo: None,
             mode: Mode::Personal,
             opened: 0,
+            demo_changed: false,
+            quit_confirmed: false,
         }
     }
 }
@@ -46,7 +52,7 @@ impl Default for LibraryState {
 pub struct LoadedLibrary {
     pub library: Arc<Library>,
     pub catalogue: Catalogue,
-    pub(super) grid: QueryThread<GridQuery, Vec<GridItem>>,
+    pub(super) grid: QueryThread<GridQuery, GridPage>,
     pub(super) details: QueryThread<Vec<PhotoId>, Inspected>,
     /// Keeps a generated demo library alive; it is deleted when the app closes.
     pub demo_dir: Option<tempfile::TempDir>,
@@ -66,6 +72,10 @@ pub enum LibraryCommand {
     OpenAt(PathBuf),
     /// Personal or clinic.
     SetMode(Mode),
+    /// Copy the demo library into this new or empty folder and go on there.
+    KeepDemoAt(PathBuf),
+    /// Quit, and let the demo library and its changes go.
+    QuitAnyway,
 }
 
 impl LibraryState {
@@ -75,6 +85,11 @@ impl LibraryState {
 
     pub fn is_demo(&self) -> bool {
         self.loaded.as_ref().is_some_and(|l| l.demo_dir.is_some())
+    }
+
+    /// Quitting now would delete changes made in the demo library: ask first.
+    pub fn must_ask_before_quitting(&self) -> bool {
+        self.is_demo() && self.demo_changed && !self.quit_confirmed
     }
 
     /// Opens the library at `root` (creating it when missing) in place of the current one;
@@ -98,7 +113,7 @@ impl LibraryState {
             "grid-query",
             Arc::clone(&library),
             ctx.clone(),
-            |cat, q: GridQuery| cat.grid_items(&q.filter, q.order),
+            |cat, q: GridQuery| cat.grid_page(&q.filter, q.order),
         );
         let details = QueryThread::spawn(
             "details-query",
@@ -115,6 +130,7 @@ impl LibraryState {
         });
         self.error = None;
         self.opened += 1;
+        self.demo_changed = false;
         Ok(())
     }
 
@@ -149,7 +165,8 @@ pub struct DemoJob {
 
 impl DemoJob {
     fn start(options: DemoOptions, ctx: egui::Context) -> Self {
-        let progress = Arc::new(Mutex::new((0, crate::jobs::demo::demo_photo_count())));
+        // Each photo is drawn, then imported: two steps each.
+        let progress = Arc::new(Mutex::new((0, 2 * crate::jobs::demo::demo_photo_count())));
         let (tx, result) = sync_channel(1);
         let p = Arc::clone(&progress);
         std::thread::Builder::new()
@@ -183,8 +200,45 @@ impl DemoJob {
         }
     }
 
-    /// Photos generated so far, and how many there will be.
+    /// Steps done so far (each photo is drawn, then imported), and how many there are.
     pub fn counts(&self) -> (usize, usize) {
         *self.progress.lock().expect("demo progress poisoned")
+    }
+
+    /// How far along it is, 0–1.
+    pub fn fraction(&self) -> f32 {
+        let (done, total) = self.counts();
+        done as f32 / total.max(1) as f32
+    }
+
+    /// "Demo: drawing photo 12 of 41", then "Demo: importing photo 5 of 41".
+    pub fn progress_text(&self) -> String {
+        let (done, total) = self.counts();
+        demo_progress_text(done, total)
+    }
+}
+
+/// The demo's progress in words; `total` counts each photo twice (drawn, then imported).
+fn demo_progress_text(done: usize, total: usize) -> String {
+    format!("Demo: {}", crate::jobs::demo::progress_words(done, total))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn demo_progress_counts_photos_not_steps() {
+        // It once counted to "82/41".
+        assert_eq!(
+            super::demo_progress_text(0, 82),
+            "Demo: drawing photo 0 of 41"
+        );
+        assert_eq!(
+            super::demo_progress_text(41, 82),
+            "Demo: drawing photo 41 of 41"
+        );
+        assert_eq!(
+            super::demo_progress_text(82, 82),
+            "Demo: importing photo 41 of 41"
+        );
     }
 }

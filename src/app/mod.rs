@@ -21,11 +21,13 @@ pub mod compare;
 pub mod cx;
 pub mod dialogs;
 mod dispatch;
+pub mod document;
 pub mod edit;
 pub mod images;
 pub mod import;
 pub mod inspector;
 pub mod library;
+pub mod measure;
 pub mod nav;
 pub mod notices;
 pub mod overview;
@@ -39,9 +41,11 @@ pub use backup::BackupCommand;
 pub use browse::BrowseCommand;
 pub use command::{Action, Command, Commands};
 pub use compare::{CompareCommand, CompareMode, CompareSettings};
+pub use document::DocumentCommand;
 pub use import::{FileStatus, ImportCommand, ImportProgress};
 pub use inspector::PhotoCommand;
 pub use library::LibraryCommand;
+pub use measure::MeasureCommand;
 pub use nav::{Modal, Screen, ScreenKind};
 pub use notices::{Notice, NoticeLevel};
 pub use overview::PeopleCommand;
@@ -92,6 +96,8 @@ pub struct AppState {
     pub inspector: inspector::InspectorState,
     pub import: import::ImportState,
     pub compare: compare::CompareFeature,
+    pub measure: measure::MeasureFeature,
+    pub documents: document::DocumentFeature,
     pub history: edit::History,
     pub notices: notices::Notices,
     pub prefs: Prefs,
@@ -120,6 +126,8 @@ impl AppState {
             inspector: inspector::InspectorState::default(),
             import: import::ImportState::default(),
             compare: compare::CompareFeature::default(),
+            measure: measure::MeasureFeature::default(),
+            documents: document::DocumentFeature::default(),
             history: edit::History::default(),
             notices: notices::Notices::default(),
             prefs,
@@ -169,10 +177,13 @@ impl AppState {
         self.env.ctx.request_repaint();
     }
 
-    /// Runs the queued commands now.
+    /// Runs the queued commands now; what each changed (with its follow-ups) is one undo
+    /// step.
     pub fn run_queued(&mut self) {
         for command in std::mem::take(&mut self.queue) {
+            self.history.begin();
             self.run(command);
+            self.history.end();
         }
     }
 
@@ -185,6 +196,8 @@ impl AppState {
             || self.import.is_busy()
             || self.backup.job.is_some()
             || self.compare.is_busy(&self.nav)
+            || self.measure.is_busy()
+            || self.documents.is_busy()
     }
 
     /// Where a photo's rendition is on disk.

@@ -4,6 +4,7 @@
 
 use super::command::Action;
 use super::compare::Comparison;
+use super::inspector::TakenAtQuestion;
 use super::record::{PersonRecord, SeriesRecord};
 use crate::model::PhotoId;
 use std::collections::VecDeque;
@@ -141,6 +142,15 @@ pub enum Modal {
     Export,
     /// A person's record: skin type, contraindications, consent.
     Person(Box<PersonRecord>),
+    /// The PDF report's form for a series.
+    Report(crate::model::SeriesId),
+    /// The time-lapse's form for a series' view.
+    Timelapse(crate::model::SeriesId, Option<crate::model::View>),
+    /// A time typed for photos taken at different times: set them all, or shift them all?
+    TakenAt(Box<TakenAtQuestion>),
+    /// Quitting would delete the changed demo library: keep it, quit anyway, or stay?
+    QuitDemo,
+    About,
     /// The form that changes an encrypted library's passphrase.
     ChangePassphrase,
     /// The restore form: which backup, into which new folder.
@@ -316,12 +326,18 @@ impl Navigation {
             | A::ImportFolder
             | A::OpenLibrary
             | A::OpenDemo
+            | A::KeepDemo
+            | A::Quit
+            | A::About
             | A::AddPerson
             | A::Undo
+            | A::Redo
             | A::ShowTrash
             | A::EmptyTrash
             | A::ToggleSort => true,
-            A::SelectAll | A::OpenViewer => free && front == S::Browse,
+            A::SelectAll | A::OpenViewer | A::PhotoAbove | A::PhotoBelow => {
+                free && front == S::Browse
+            }
             A::MoveToTrash | A::Compare => free && matches!(front, S::Browse | S::Viewer),
             A::NextPhoto | A::PreviousPhoto => {
                 free && matches!(front, S::Browse | S::Viewer | S::Compare)
@@ -337,6 +353,7 @@ impl Navigation {
             | A::ModeFlicker
             | A::ModeSheet
             | A::ModeAlign
+            | A::ModeMeasure
             | A::FlipDivider
             | A::DividerBack
             | A::DividerForward

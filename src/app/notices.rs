@@ -11,6 +11,9 @@ pub enum NoticeLevel {
 pub struct Notice {
     pub level: NoticeLevel,
     pub text: String,
+    /// The undo step the message offers to undo ("Undo with Ctrl+Z"): it goes when that step
+    /// is undone.
+    pub step: Option<u64>,
 }
 
 impl<'a> IntoIterator for &'a Notices {
@@ -31,6 +34,7 @@ impl Notices {
         self.0.push(Notice {
             level: NoticeLevel::Error,
             text: text.into(),
+            step: None,
         });
     }
 
@@ -38,7 +42,23 @@ impl Notices {
         self.0.push(Notice {
             level: NoticeLevel::Info,
             text: text.into(),
+            step: None,
         });
+    }
+
+    /// A message about what an undo step did, offering its undo; it goes when the step is
+    /// undone.
+    pub fn undoable(&mut self, text: impl Into<String>, step: Option<u64>) {
+        self.0.push(Notice {
+            level: NoticeLevel::Info,
+            text: text.into(),
+            step,
+        });
+    }
+
+    /// Drops the messages that offered to undo `step` (it has been undone).
+    pub fn forget_step(&mut self, step: u64) {
+        self.0.retain(|n| n.step != Some(step));
     }
 
     pub fn dismiss(&mut self, index: usize) {

@@ -4,7 +4,7 @@
 
 use super::browse::BrowseCommand;
 use super::cx::Cx;
-use super::edit::{Edit, Made};
+use super::edit::{Made, PeopleEdit};
 use super::nav::Requests;
 use crate::catalogue::{Catalogue, CatalogueError};
 use crate::model::{Person, PersonId, Series, SeriesId, Session, VocabKind, VocabTerm};
@@ -41,18 +41,18 @@ impl Overview {
     pub(super) fn run(command: PeopleCommand, cx: &mut Cx) {
         match command {
             PeopleCommand::Add(name) => {
-                if let Some(Made::Person(id)) = cx.edit(Edit::AddPerson(name)) {
+                if let Some(Made::Person(id)) = cx.edit(PeopleEdit::AddPerson(name)) {
                     cx.then(BrowseCommand::SelectPerson(Some(id)));
                 }
             }
             PeopleCommand::Rename(id, name) => {
-                cx.edit(Edit::RenamePerson(id, name));
+                cx.edit(PeopleEdit::Rename(id, name));
             }
             PeopleCommand::SetArchived(id, archived) => {
-                cx.edit(Edit::ArchivePerson(id, archived));
+                cx.edit(PeopleEdit::Archive(id, archived));
             }
             PeopleCommand::AddSeries(person, title) => {
-                if let Some(Made::Series(id)) = cx.edit(Edit::AddSeries(person, title)) {
+                if let Some(Made::Series(id)) = cx.edit(PeopleEdit::AddSeries(person, title)) {
                     cx.then(BrowseCommand::SelectSeries(Some(id)));
                 }
             }

@@ -35,16 +35,26 @@ pub struct Prefs {
     pub thumbnail_size: f32,
     pub sort: SortOrder,
     /// Filter choices, by stable key so they survive across libraries.
-    pub filter_view: Option<String>,
-    pub filter_lighting: Option<String>,
-    pub filter_area: Option<String>,
-    pub filter_concern: Option<String>,
+    #[serde(flatten)]
+    pub filters: FilterPrefs,
     pub show_archived: bool,
     pub theme: Theme,
+    /// The name consent is recorded under (the staff member at this workstation).
+    pub staff_name: String,
     /// Lock an encrypted library after this many seconds without input (`None`: never).
     pub lock_after_secs: Option<u64>,
     /// Remind when the last backup is older than this many days (`None`: never).
     pub backup_reminder_days: Option<u32>,
+}
+
+/// The grid's filter choices, by stable key.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FilterPrefs {
+    pub filter_view: Option<String>,
+    pub filter_lighting: Option<String>,
+    pub filter_area: Option<String>,
+    pub filter_concern: Option<String>,
 }
 
 impl Default for Prefs {
@@ -55,12 +65,10 @@ impl Default for Prefs {
             right_panel_width: 300.0,
             thumbnail_size: 160.0,
             sort: SortOrder::NewestFirst,
-            filter_view: None,
-            filter_lighting: None,
-            filter_area: None,
-            filter_concern: None,
+            filters: FilterPrefs::default(),
             show_archived: false,
             theme: Theme::Dark,
+            staff_name: String::new(),
             lock_after_secs: Some(10 * 60),
             backup_reminder_days: Some(7),
         }
@@ -114,12 +122,18 @@ mod tests {
         let path = dir.path().join("sub/prefs.json");
         let prefs = Prefs {
             thumbnail_size: 99.0,
-            filter_area: Some("chin".into()),
+            filters: FilterPrefs {
+                filter_area: Some("chin".into()),
+                ..FilterPrefs::default()
+            },
             theme: Theme::Light,
             ..Prefs::default()
         };
         prefs.save(&path).unwrap();
         assert_eq!(Prefs::load(&path), (prefs, None));
+        // The filters are stored flat, as before they were grouped.
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("\"filter_area\": \"chin\""), "{text}");
         std::fs::write(&path, b"{ not json").unwrap();
         let (loaded, warning) = Prefs::load(&path);
         assert_eq!(loaded, Prefs::default());

@@ -3,13 +3,13 @@
 //! open exactly when they are on screen.
 
 use super::cx::Cx;
-use super::edit::{Edit, NewSideEffect};
+use super::edit::{Edit, NewSideEffect, PatientEdit, RecordEdit};
 use super::nav::{Modal, Screen};
 use crate::catalogue::{
-    ContraindicationRow, GradeRow, NewGrade, NewSession, SeriesPlan, SideEffectRow,
+    ConsentChange, ContraindicationRow, GradeRow, NewGrade, NewSession, SeriesPlan, SideEffectRow,
 };
 use crate::model::clinical::{ConsentScope, GradeScale, next_due};
-use crate::model::{Keyed, Person, Series, SeriesId, Session, SessionId};
+use crate::model::{Completeness, Keyed, Person, Series, SeriesId, Session, SessionId};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -33,6 +33,8 @@ pub struct SeriesRecord {
     pub photos: Vec<crate::model::Photo>,
     /// The areas and concerns the series is about.
     pub terms: Vec<crate::model::TermId>,
+    /// The views every session needs (its protocol), in clinical order.
+    pub views: Vec<crate::model::View>,
 }
 
 impl SeriesRecord {
@@ -46,6 +48,24 @@ impl SeriesRecord {
             .iter()
             .filter(|c| c.active_on(day))
             .collect()
+    }
+
+    /// How a session measures up to the protocol (its photos not in the trash).
+    pub fn completeness(&self, session: SessionId) -> Completeness {
+        let present = self
+            .photos
+            .iter()
+            .filter(|p| p.session == Some(session))
+            .map(|p| p.view);
+        Completeness::of(&self.views, present)
+    }
+
+    /// The sessions that lack a view the protocol asks for.
+    pub fn incomplete_sessions(&self) -> usize {
+        self.sessions
+            .iter()
+            .filter(|s| self.completeness(s.id).is_incomplete())
+            .count()
     }
 
     /// One line per scale (own scales by name), in date order.
@@ -77,6 +97,8 @@ pub struct PersonRecord {
     pub person: Person,
     pub contraindications: Vec<ContraindicationRow>,
     pub consents: Vec<crate::catalogue::ConsentRow>,
+    /// Every giving and withdrawal, oldest first.
+    pub consent_history: Vec<crate::catalogue::ConsentEvent>,
 }
 
 /// Everything the person record can be asked to do.
@@ -87,8 +109,15 @@ pub enum PersonCommand {
     SkinType(Option<u8>),
     /// Note (true) or resolve (false) a contraindication, today.
     Contraindication(crate::model::clinical::Contraindication, bool),
-    /// Give (true) or withdraw (false) consent to a use, today.
-    Consent(ConsentScope, bool),
+    /// Give (true) or withdraw (false) consent to a use, on a day, recorded by someone, with
+    /// a note.
+    Consent {
+        scope: ConsentScope,
+        given: bool,
+        on: NaiveDate,
+        staff: String,
+        note: String,
+    },
 }
 
 /// Everything the series page can be asked to do.
@@ -98,10 +127,16 @@ pub enum RecordCommand {
     Close,
     SavePlan(SeriesId, SeriesPlan),
     SetTerms(SeriesId, Vec<crate::model::TermId>),
+    /// The views every session of the series needs (its protocol).
+    SetViews(SeriesId, Vec<crate::model::View>),
     AddSession(NewSession),
     UpdateSession(SessionId, NewSession),
+    /// Delete a session with its grades and side effects (its photos stay in the series).
+    DeleteSession(SessionId),
     AddGrade(NewGrade),
+    DeleteGrade(i64),
     AddSideEffect(NewSideEffect),
+    DeleteSideEffect(i64),
     /// Ask where to save the series' CSV, then write it (for a purpose, in clinic mode).
     ChooseCsvFile(SeriesId, Option<ConsentScope>),
     ExportCsv(SeriesId, Option<ConsentScope>, PathBuf),
@@ -121,11 +156,24 @@ pub(super) fn run_person(command: PersonCommand, cx: &mut Cx) {
     };
     let edit = match command {
         PersonCommand::Open(_) | PersonCommand::Close => None,
-        PersonCommand::SkinType(t) => Some(Edit::SkinType(person, t)),
+        PersonCommand::SkinType(t) => Some(PatientEdit::SkinType(person, t).into()),
         PersonCommand::Contraindication(kind, active) => {
-            Some(Edit::Contraindication(person, kind, active, today))
+            Some(PatientEdit::Contraindication(person, kind, active, today).into())
         }
-        PersonCommand::Consent(scope, given) => Some(Edit::Consent(person, scope, given, today)),
+        PersonCommand::Consent {
+            scope,
+            given,
+            on,
+            staff,
+            note,
+        } => Some(Edit::from(PatientEdit::Consent(ConsentChange {
+            person,
+            scope,
+            given,
+            on,
+            staff,
+            note,
+        }))),
     };
     match edit {
         Some(edit) => {
@@ -169,14 +217,31 @@ pub(super) fn run_record(command: RecordCommand, cx: &mut Cx) {
             export_csv(id, purpose, &path, cx);
             return;
         }
-        RecordCommand::SavePlan(id, plan) => Edit::SeriesPlan(id, plan),
-        RecordCommand::SetTerms(id, terms) => Edit::SeriesTerms(id, terms),
-        RecordCommand::AddSession(session) => Edit::AddSession(session),
-        RecordCommand::UpdateSession(id, session) => Edit::UpdateSession(id, session),
-        RecordCommand::AddGrade(grade) => Edit::AddGrade(grade),
-        RecordCommand::AddSideEffect(effect) => Edit::AddSideEffect(effect),
+        RecordCommand::SavePlan(id, plan) => RecordEdit::Plan(id, plan),
+        RecordCommand::SetTerms(id, terms) => RecordEdit::Terms(id, terms),
+        RecordCommand::SetViews(id, views) => RecordEdit::Views(id, views),
+        RecordCommand::DeleteSession(id) => RecordEdit::DeleteSession(id),
+        RecordCommand::DeleteGrade(id) => RecordEdit::DeleteGrade(id),
+        RecordCommand::DeleteSideEffect(id) => RecordEdit::DeleteSideEffect(id),
+        RecordCommand::AddSession(session) => RecordEdit::AddSession(session),
+        RecordCommand::UpdateSession(id, session) => RecordEdit::UpdateSession(id, session),
+        RecordCommand::AddGrade(grade) => RecordEdit::AddGrade(grade),
+        RecordCommand::AddSideEffect(effect) => RecordEdit::AddSideEffect(effect),
     };
-    cx.edit(edit);
+    let deleted = match &edit {
+        RecordEdit::DeleteSession(_) => Some("the session"),
+        RecordEdit::DeleteGrade(_) => Some("the grade"),
+        RecordEdit::DeleteSideEffect(_) => Some("the side effect"),
+        _ => None,
+    };
+    if cx.edit(edit).is_some()
+        && let Some(what) = deleted
+    {
+        cx.notices.undoable(
+            format!("Deleted {what}. Undo with Ctrl+Z."),
+            cx.history.current(),
+        );
+    }
 }
 
 fn export_csv(id: SeriesId, purpose: Option<ConsentScope>, path: &std::path::Path, cx: &mut Cx) {
@@ -218,6 +283,7 @@ fn load_person(person: crate::model::PersonId, cx: &mut Cx) -> Option<PersonReco
         Ok(PersonRecord {
             contraindications: cat.contraindications(person)?,
             consents: cat.consents(person)?,
+            consent_history: cat.consent_history(person)?,
             person: cat.person(person)?,
         })
     })
@@ -232,6 +298,7 @@ fn load_record(id: SeriesId, cx: &mut Cx) -> Option<SeriesRecord> {
             grades: cat.grades_of_series(id)?,
             side_effects: cat.side_effects_of_series(id)?,
             terms: cat.series_terms(id)?,
+            views: cat.required_views(id)?,
             photos: photos.photos.into_iter().map(|p| p.photo).collect(),
             sessions: photos.sessions,
             series: photos.series,

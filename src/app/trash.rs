@@ -3,7 +3,7 @@
 
 use super::browse::BrowseState;
 use super::cx::{Cx, Stale};
-use super::edit::{Edit, Made};
+use super::edit::{Made, PhotoEdit};
 use super::nav::{Modal, ScreenKind};
 
 /// Everything the trash can be asked to do (besides its actions: move, undo, show, empty).
@@ -20,8 +20,11 @@ impl BrowseState {
     pub(super) fn run_trash(&mut self, command: TrashCommand, cx: &mut Cx) {
         match command {
             TrashCommand::RestoreSelected => {
-                if let Some(Made::Photos(n)) = cx.edit(Edit::Restore(self.selection.ids())) {
-                    cx.notices.info(format!("Restored {n} photos."));
+                if let Some(Made::Photos(n)) = cx.edit(PhotoEdit::Restore(self.selection.ids())) {
+                    cx.notices.undoable(
+                        format!("Restored {}. Undo with Ctrl+Z.", super::edit::photos(n)),
+                        cx.history.current(),
+                    );
                     self.selection.clear();
                 }
             }
@@ -31,7 +34,9 @@ impl BrowseState {
                     return;
                 };
                 match library.empty_trash() {
-                    Ok(n) => cx.notices.info(format!("Deleted {n} photos for good.")),
+                    Ok(n) => cx
+                        .notices
+                        .info(format!("Deleted {} for good.", super::edit::photos(n))),
                     Err(e) => cx.notices.error(format!("Emptying the trash failed: {e}")),
                 }
                 self.selection.clear();
@@ -49,9 +54,14 @@ impl BrowseState {
         if ids.is_empty() || self.filter.trashed {
             return;
         }
-        if let Some(Made::Photos(n)) = cx.edit(Edit::Trash(ids)) {
-            cx.notices
-                .info(format!("Moved {n} photos to the trash. Undo with Ctrl+Z."));
+        if let Some(Made::Photos(n)) = cx.edit(PhotoEdit::Trash(ids)) {
+            cx.notices.undoable(
+                format!(
+                    "Moved {} to the trash. Undo with Ctrl+Z.",
+                    super::edit::photos(n)
+                ),
+                cx.history.current(),
+            );
             self.selection.clear();
             cx.nav.close(ScreenKind::Viewer);
         }

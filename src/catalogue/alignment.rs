@@ -10,10 +10,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 /// and on the photo being aligned (B).
 pub type LandmarkPair = crate::model::transform::PointPair;
 
-const ALIGNMENT_COLUMNS: &str =
+pub(super) const ALIGNMENT_COLUMNS: &str =
     "photo_id, reference_id, scale, angle, tx, ty, method, confidence FROM alignment";
 
-fn alignment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Alignment> {
+pub(super) fn alignment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Alignment> {
     Ok(Alignment {
         photo: r.get(0)?,
         reference: r.get(1)?,
@@ -28,7 +28,7 @@ fn alignment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Alignment> {
     })
 }
 
-fn read_alignment(conn: &Connection, photo: PhotoId) -> Result<Option<Alignment>> {
+pub(super) fn read_alignment(conn: &Connection, photo: PhotoId) -> Result<Option<Alignment>> {
     Ok(conn
         .query_row(
             &format!("SELECT {ALIGNMENT_COLUMNS} WHERE photo_id = ?1"),
@@ -38,7 +38,7 @@ fn read_alignment(conn: &Connection, photo: PhotoId) -> Result<Option<Alignment>
         .optional()?)
 }
 
-fn write_alignment(conn: &Connection, al: &Alignment) -> Result<()> {
+pub(super) fn write_alignment(conn: &Connection, al: &Alignment) -> Result<()> {
     conn.execute(
         "INSERT OR REPLACE INTO alignment \
          (photo_id, reference_id, scale, angle, tx, ty, method, confidence, updated_at) \
@@ -210,6 +210,8 @@ mod tests {
                             None,
                         ),
                         camera: None,
+                        colour_profile: None,
+                        warnings: Vec::new(),
                     },
                     assignment.clone(),
                 )

@@ -41,9 +41,18 @@ pub struct GridItem {
     /// else the day it was taken.
     pub group_date: NaiveDate,
     pub person: Option<PersonId>,
+    pub series: Option<SeriesId>,
     pub session: Option<SessionId>,
+    pub view: Option<View>,
     pub width: u32,
     pub height: u32,
+}
+
+/// What the grid shows: its photos in order, and what it says about their sessions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GridPage {
+    pub items: Vec<GridItem>,
+    pub sessions: std::collections::HashMap<SessionId, super::SessionFacts>,
 }
 
 /// `Same(value)` when a field has at most one distinct value over a set of photos.
@@ -73,6 +82,23 @@ pub struct SelectionSummary {
     pub session: Common<Option<SessionId>>,
     /// How many of the photos carry each area or concern.
     pub terms: std::collections::HashMap<TermId, usize>,
+    pub taken: TakenSpan,
+}
+
+/// When a set of photos was taken: how many different times (with their time zones), the
+/// earliest and the latest (local times).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TakenSpan {
+    pub distinct: usize,
+    pub earliest: chrono::NaiveDateTime,
+    pub latest: chrono::NaiveDateTime,
+}
+
+impl TakenSpan {
+    /// The photos were taken at different times.
+    pub fn is_mixed(&self) -> bool {
+        self.distinct > 1
+    }
 }
 
 /// A photo with its tags and the names of what it belongs to, for the inspector.
@@ -84,6 +110,8 @@ pub struct PhotoDetails {
     pub person_name: Option<String>,
     pub series_title: Option<String>,
     pub session_date: Option<NaiveDate>,
+    /// What went wrong reading the file when it was imported (damaged data, broken EXIF).
+    pub warnings: Vec<String>,
 }
 
 const COUNTS_BY_PERSON_SQL: &str = "SELECT person_id, count(*) FROM photo WHERE trashed_at IS NULL AND person_id IS NOT NULL GROUP BY person_id";
@@ -95,7 +123,8 @@ const SELECTION_COMMON_SQL: &str = "SELECT count(*), \
      count(DISTINCT coalesce(lighting, '')), max(lighting), \
      count(DISTINCT coalesce(person_id, 0)), max(person_id), \
      count(DISTINCT coalesce(series_id, 0)), max(series_id), \
-     count(DISTINCT coalesce(session_id, 0)), max(session_id) \
+     count(DISTINCT coalesce(session_id, 0)), max(session_id), \
+     count(DISTINCT taken_at || '|' || coalesce(taken_at_offset_min, '')), min(taken_at), max(taken_at) \
      FROM photo WHERE id IN (SELECT value FROM json_each(?1))";
 
 /// The `WHERE` clause and parameters of a filter. Every condition can use an index:
@@ -155,7 +184,8 @@ pub(super) fn grid_sql(filter: &PhotoFilter) -> (String, Vec<Value>) {
     let (condition, values) = filter_sql(filter);
     let sql = format!(
         "SELECT photo.id, photo.hash, photo.taken_at, photo.taken_at_offset_min, photo.taken_at_estimated,
-                photo.person_id, photo.session_id, photo.width, photo.height, session.date
+                photo.person_id, photo.session_id, photo.width, photo.height, session.date,
+                photo.series_id, photo.view, photo.taken_at_source
          FROM photo LEFT JOIN session ON session.id = photo.session_id
          WHERE {condition} ORDER BY {order}photo.taken_at, photo.id",
         // The trash is small: find it by its partial index and sort it, rather than walking
@@ -184,6 +214,7 @@ fn grid_items(conn: &Connection, filter: &PhotoFilter, order: SortOrder) -> Resu
             local,
             offset,
             estimated: row.get(4)?,
+            source: row.get(12)?,
         };
         let session_date: Option<NaiveDate> = row.get(9)?;
         Ok(GridItem {
@@ -195,18 +226,29 @@ fn grid_items(conn: &Connection, filter: &PhotoFilter, order: SortOrder) -> Resu
             session: row.get(6)?,
             width: row.get(7)?,
             height: row.get(8)?,
+            series: row.get(10)?,
+            view: row.get(11)?,
         })
     })?;
     let mut items: Vec<GridItem> = rows.collect::<rusqlite::Result<_>>()?;
-    // Rows come in capture order straight from the index; grouping under session dates is a
-    // stable sort that keeps that order within each group.
-    match order {
-        SortOrder::OldestFirst => items.sort_by_key(|i| i.group_date),
-        SortOrder::NewestFirst => {
-            items.reverse();
-            items.sort_by_key(|i| std::cmp::Reverse(i.group_date));
-        }
+    // Rows come in capture order straight from the index. Grouped under dates (a session's
+    // date, else the day taken), then by person and session; within a session the views come
+    // in clinical order (frontal, left 45°, right 45°, profiles, close-up), and photos of one
+    // view or of no session in the order taken (newest first for "newest first").
+    let newest = order == SortOrder::NewestFirst;
+    if newest {
+        items.reverse();
     }
+    items.sort_by(|a, b| {
+        let date = if newest {
+            b.group_date.cmp(&a.group_date)
+        } else {
+            a.group_date.cmp(&b.group_date)
+        };
+        date.then(a.person.cmp(&b.person))
+            .then(a.session.cmp(&b.session))
+            .then(View::rank(a.view).cmp(&View::rank(b.view)))
+    });
     Ok(items)
 }
 
@@ -214,6 +256,18 @@ impl Catalogue {
     /// The photos matching `filter`, grouped by date heading in `order`.
     pub fn grid_items(&mut self, filter: &PhotoFilter, order: SortOrder) -> Result<Vec<GridItem>> {
         self.read(|tx| grid_items(tx, filter, order))
+    }
+
+    /// The grid's photos and what it says about their sessions, in one snapshot.
+    pub fn grid_page(&mut self, filter: &PhotoFilter, order: SortOrder) -> Result<GridPage> {
+        self.read(|tx| {
+            let items = grid_items(tx, filter, order)?;
+            let mut sessions: Vec<SessionId> = items.iter().filter_map(|i| i.session).collect();
+            sessions.sort_unstable();
+            sessions.dedup();
+            let sessions = super::protocol::session_facts(tx, &sessions)?;
+            Ok(GridPage { items, sessions })
+        })
     }
 
     /// `EXPLAIN QUERY PLAN` of the grid query for `filter`.
@@ -357,6 +411,12 @@ impl Catalogue {
                 }
                 None => None,
             };
+            let warnings = super::all_rows(
+                tx,
+                "SELECT text FROM photo_warning WHERE photo_id = ?1 ORDER BY n",
+                [id],
+                |r| r.get(0),
+            )?;
             Ok(PhotoDetails {
                 photo,
                 areas,
@@ -364,6 +424,7 @@ impl Catalogue {
                 person_name,
                 series_title,
                 session_date,
+                warnings,
             })
         })
     }
@@ -380,7 +441,22 @@ impl Catalogue {
                 })?
                 .collect::<rusqlite::Result<_>>()?;
             let summary = tx.query_row(SELECTION_COMMON_SQL, [&list], |r| {
+                let time = |i: usize| -> rusqlite::Result<chrono::NaiveDateTime> {
+                    let text: String = r.get(i)?;
+                    TakenAt::parse_local_text(&text).ok_or_else(|| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            i,
+                            rusqlite::types::Type::Text,
+                            format!("bad taken_at {text:?}").into(),
+                        )
+                    })
+                };
                 Ok(SelectionSummary {
+                    taken: TakenSpan {
+                        distinct: r.get(11)?,
+                        earliest: time(12)?,
+                        latest: time(13)?,
+                    },
                     count: r.get(0)?,
                     view: common(r.get(1)?, r.get(2)?),
                     lighting: common(r.get(3)?, r.get(4)?),

@@ -13,10 +13,19 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> CatalogueError {
-    CatalogueError::Invalid {
-        field,
-        reason: reason.into(),
-    }
+    let reason: String = reason.into();
+    // The rules in `model` name their field already ("needle depth: 4 mm is outside…"):
+    // say it once.
+    let rest = reason
+        .get(..field.len())
+        .filter(|head| head.eq_ignore_ascii_case(field))
+        .and_then(|_| reason.get(field.len()..))
+        .filter(|rest| rest.starts_with([':', ' ']));
+    let reason = match rest {
+        Some(rest) => rest.trim_start_matches([':', ' ']).to_owned(),
+        None => reason.clone(),
+    };
+    CatalogueError::Invalid { field, reason }
 }
 
 /// A session to add.
@@ -165,7 +174,7 @@ impl Catalogue {
 
     /// Personal (the default) or clinic.
     pub fn mode(&mut self) -> Result<Mode> {
-        self.read(|tx| mode_of(tx))
+        self.read(mode_of)
     }
 
     pub fn set_mode(&mut self, mode: Mode) -> Result<()> {

@@ -66,6 +66,12 @@ fn compared_photo(conn: &Connection, id: PhotoId) -> Result<ComparedPhoto> {
     Ok(ComparedPhoto {
         areas: areas_of(conn, id)?,
         person_name: person_name(conn, &photo)?,
+        face: super::face::landmarks_of(conn, id)?,
+        card_corrected: conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM card_correction WHERE photo_id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?,
         photo,
     })
 }
@@ -97,6 +103,14 @@ fn series_photos(tx: &Connection, id: SeriesId) -> Result<SeriesPhotos> {
     while let Some(row) = rows.next()? {
         areas.entry(row.get(0)?).or_default().push(row.get(1)?);
     }
+    let mut faces = super::face::series_landmarks(tx, id)?;
+    let corrected: std::collections::HashSet<PhotoId> = tx
+        .prepare_cached(
+            "SELECT photo_id FROM card_correction WHERE photo_id IN \
+             (SELECT id FROM photo WHERE series_id = ?1)",
+        )?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     let photos = tx
         .prepare_cached(&format!(
             "SELECT {PHOTO_COLUMNS} FROM photo {SERIES_PHOTOS_SQL}"
@@ -107,6 +121,8 @@ fn series_photos(tx: &Connection, id: SeriesId) -> Result<SeriesPhotos> {
             Ok(ComparedPhoto {
                 areas: areas.remove(&photo.id).unwrap_or_default(),
                 person_name: Some(person_name.clone()),
+                face: faces.remove(&photo.id),
+                card_corrected: corrected.contains(&photo.id),
                 photo,
             })
         })
@@ -154,6 +170,8 @@ mod tests {
                     None,
                 ),
                 camera: None,
+                colour_profile: None,
+                warnings: Vec::new(),
             };
             cat.insert_photos_bulk(&[(new, assignment.clone())])
                 .unwrap();

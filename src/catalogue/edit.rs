@@ -1,11 +1,12 @@
-//! Edits from the inspector: one photo or many at once, each edit one transaction.
+//! Edits from the inspector: one photo or many at once, each edit one transaction that
+//! returns what it overwrote, so the app can undo it.
 
 use super::browse::require_photos;
+use super::photos::get_photo;
 use super::{Catalogue, CatalogueError, Result};
-use crate::model::{Lighting, PersonId, PhotoId, SeriesId, SessionId, TermId, View};
-use chrono::{FixedOffset, NaiveDateTime};
-use rusqlite::types::ToSql;
-use rusqlite::{OptionalExtension, params};
+use crate::model::{Lighting, PersonId, PhotoId, SeriesId, SessionId, TakenAt, TermId, View};
+use chrono::{FixedOffset, NaiveDateTime, TimeDelta};
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// Adding or removing one area or concern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,50 +15,210 @@ pub enum TermChange {
     Remove(TermId),
 }
 
+impl TermChange {
+    pub fn term(self) -> TermId {
+        let (Self::Add(term) | Self::Remove(term)) = self;
+        term
+    }
+
+    /// The change that takes this one back.
+    #[must_use]
+    pub fn reversed(self) -> Self {
+        match self {
+            Self::Add(t) => Self::Remove(t),
+            Self::Remove(t) => Self::Add(t),
+        }
+    }
+}
+
+/// One editable field of a photo with its value: what an edit sets, and what it overwrote.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PhotoValue {
+    TakenAt(TakenAt),
+    View(Option<View>),
+    Lighting(Option<Lighting>),
+    Notes(String),
+    /// Person, series and session together (a session implies its series, a series its
+    /// person).
+    Assignment {
+        person: Option<PersonId>,
+        series: Option<SeriesId>,
+        session: Option<SessionId>,
+    },
+}
+
+/// Photos and a value of each.
+pub type PhotoValues = Vec<(PhotoId, PhotoValue)>;
+
+/// How to change when photos were taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TakenAtChange {
+    /// Every photo to this local time; with no offset given, each photo keeps its own time
+    /// zone. The time is no longer an estimate.
+    Set {
+        local: NaiveDateTime,
+        offset: Option<FixedOffset>,
+    },
+    /// Every photo by the same amount, each in its own time zone (a camera clock that was
+    /// off). An estimate stays an estimate.
+    Shift(TimeDelta),
+}
+
+impl TakenAtChange {
+    /// The time `before` becomes.
+    pub fn apply(self, before: TakenAt) -> Option<TakenAt> {
+        match self {
+            Self::Set { local, offset } => Some(TakenAt::exact(local, offset.or(before.offset))),
+            Self::Shift(delta) => Some(TakenAt {
+                local: before.local.checked_add_signed(delta)?,
+                ..before
+            }),
+        }
+    }
+}
+
+/// The value of the same field as `like`, as `photo` has it now.
+fn value_of(conn: &Connection, photo: PhotoId, like: &PhotoValue) -> Result<PhotoValue> {
+    let p = get_photo(conn, photo)?;
+    Ok(match like {
+        PhotoValue::TakenAt(_) => PhotoValue::TakenAt(p.taken_at),
+        PhotoValue::View(_) => PhotoValue::View(p.view),
+        PhotoValue::Lighting(_) => PhotoValue::Lighting(p.lighting),
+        PhotoValue::Notes(_) => PhotoValue::Notes(p.notes),
+        PhotoValue::Assignment { .. } => PhotoValue::Assignment {
+            person: p.person,
+            series: p.series,
+            session: p.session,
+        },
+    })
+}
+
+fn write_value(conn: &Connection, photo: PhotoId, value: &PhotoValue) -> Result<()> {
+    match value {
+        PhotoValue::TakenAt(t) => conn.execute(
+            "UPDATE photo SET taken_at = ?2, taken_at_offset_min = ?3, taken_at_estimated = ?4, \
+             taken_at_source = ?5 WHERE id = ?1",
+            params![
+                photo,
+                t.local_text(),
+                t.offset_minutes(),
+                t.estimated,
+                t.source
+            ],
+        ),
+        PhotoValue::View(v) => conn.execute(
+            "UPDATE photo SET view = ?2 WHERE id = ?1",
+            params![photo, v],
+        ),
+        PhotoValue::Lighting(l) => conn.execute(
+            "UPDATE photo SET lighting = ?2 WHERE id = ?1",
+            params![photo, l],
+        ),
+        PhotoValue::Notes(n) => conn.execute(
+            "UPDATE photo SET notes = ?2 WHERE id = ?1",
+            params![photo, n],
+        ),
+        PhotoValue::Assignment {
+            person,
+            series,
+            session,
+        } => {
+            check_assignment(conn, *person, *series, *session)?;
+            conn.execute(
+                "UPDATE photo SET person_id = ?2, series_id = ?3, session_id = ?4 WHERE id = ?1",
+                params![photo, person, series, session],
+            )
+        }
+    }?;
+    Ok(())
+}
+
+/// A session must belong to the chosen series, the series to the chosen person.
+fn check_assignment(
+    conn: &Connection,
+    person: Option<PersonId>,
+    series: Option<SeriesId>,
+    session: Option<SessionId>,
+) -> Result<()> {
+    let invalid = |field, reason: &str| CatalogueError::Invalid {
+        field,
+        reason: reason.into(),
+    };
+    if session.is_some() && series.is_none() {
+        return Err(invalid("session", "needs a series"));
+    }
+    if series.is_some() && person.is_none() {
+        return Err(invalid("series", "needs a person"));
+    }
+    let owner_of = |sql: &str, id: i64| -> Result<Option<i64>> {
+        Ok(conn.query_row(sql, [id], |r| r.get(0)).optional()?)
+    };
+    if let Some(session) = session
+        && owner_of("SELECT series_id FROM session WHERE id = ?1", session.0)?
+            != series.map(|s| s.0)
+    {
+        return Err(invalid("session", "is not part of the chosen series"));
+    }
+    if let Some(series) = series
+        && owner_of("SELECT person_id FROM series WHERE id = ?1", series.0)? != person.map(|p| p.0)
+    {
+        return Err(invalid("series", "belongs to another person"));
+    }
+    if let Some(person) = person
+        && owner_of("SELECT id FROM person WHERE id = ?1", person.0)?.is_none()
+    {
+        return Err(CatalogueError::NotFound {
+            what: "person",
+            id: person.0,
+        });
+    }
+    Ok(())
+}
+
 impl Catalogue {
-    /// Runs `sql` (photo id as `?1`, then `values` as `?2`…) for every photo, after checking
-    /// they all exist, in one transaction.
-    fn update_photos(&mut self, ids: &[PhotoId], sql: &str, values: &[&dyn ToSql]) -> Result<()> {
+    /// Gives each photo its value, in one transaction; returns the values they had before
+    /// (the same fields, in the same order), which undo the change.
+    pub fn set_photo_values(&mut self, values: &[(PhotoId, PhotoValue)]) -> Result<PhotoValues> {
         self.write(|tx| {
-            require_photos(tx, ids)?;
-            let mut stmt = tx.prepare_cached(sql)?;
-            for id in ids {
-                let mut params: Vec<&dyn ToSql> = vec![id];
-                params.extend_from_slice(values);
-                stmt.execute(params.as_slice())?;
+            let mut before = Vec::with_capacity(values.len());
+            for (photo, value) in values {
+                before.push((*photo, value_of(tx, *photo, value)?));
+                write_value(tx, *photo, value)?;
             }
-            Ok(())
+            Ok(before)
         })
     }
 
-    /// Sets the capture time by hand: no longer an estimate.
-    pub fn set_taken_at(
+    /// Sets one value on every photo in `ids`; returns what each had before.
+    pub fn set_photos(&mut self, ids: &[PhotoId], value: &PhotoValue) -> Result<PhotoValues> {
+        let values: PhotoValues = ids.iter().map(|id| (*id, value.clone())).collect();
+        self.set_photo_values(&values)
+    }
+
+    /// Changes when photos were taken (by hand); returns their times before.
+    pub fn change_taken_at(
         &mut self,
         ids: &[PhotoId],
-        local: NaiveDateTime,
-        offset: Option<FixedOffset>,
-    ) -> Result<()> {
-        let taken = crate::model::TakenAt::exact(local, offset);
-        self.update_photos(
-            ids,
-            "UPDATE photo SET taken_at = ?2, taken_at_offset_min = ?3, taken_at_estimated = 0 WHERE id = ?1",
-            &[&taken.local_text(), &taken.offset_minutes()],
-        )
+        change: TakenAtChange,
+    ) -> Result<PhotoValues> {
+        self.write(|tx| {
+            let mut before = Vec::with_capacity(ids.len());
+            for id in ids {
+                let was = get_photo(tx, *id)?.taken_at;
+                let now = change.apply(was).ok_or_else(|| CatalogueError::Invalid {
+                    field: "taken at",
+                    reason: format!("photo {id} would leave the calendar"),
+                })?;
+                write_value(tx, *id, &PhotoValue::TakenAt(now))?;
+                before.push((*id, PhotoValue::TakenAt(was)));
+            }
+            Ok(before)
+        })
     }
 
-    pub fn set_view(&mut self, ids: &[PhotoId], view: Option<View>) -> Result<()> {
-        self.update_photos(ids, "UPDATE photo SET view = ?2 WHERE id = ?1", &[&view])
-    }
-
-    pub fn set_lighting(&mut self, ids: &[PhotoId], lighting: Option<Lighting>) -> Result<()> {
-        self.update_photos(
-            ids,
-            "UPDATE photo SET lighting = ?2 WHERE id = ?1",
-            &[&lighting],
-        )
-    }
-
-    pub fn change_term(&mut self, ids: &[PhotoId], change: TermChange) -> Result<()> {
+    /// Adds or removes a term on every photo; returns the photos it changed (those that did
+    /// not have it, or did).
+    pub fn change_term(&mut self, ids: &[PhotoId], change: TermChange) -> Result<Vec<PhotoId>> {
         self.write(|tx| {
             require_photos(tx, ids)?;
             let sql = match change {
@@ -68,7 +229,7 @@ impl Catalogue {
                     "DELETE FROM photo_term WHERE photo_id = ?1 AND term_id = ?2"
                 }
             };
-            let (TermChange::Add(term) | TermChange::Remove(term)) = change;
+            let term = change.term();
             let known: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM term WHERE id = ?1)",
                 [term],
@@ -81,92 +242,19 @@ impl Catalogue {
                 });
             }
             let mut stmt = tx.prepare_cached(sql)?;
+            let mut changed = Vec::new();
             for id in ids {
-                stmt.execute(params![id, term])?;
-            }
-            Ok(())
-        })
-    }
-
-    /// Moves photos to a person, series and session. A session implies its series and a
-    /// series its person; the combination must be consistent.
-    pub fn assign(
-        &mut self,
-        ids: &[PhotoId],
-        person: Option<PersonId>,
-        series: Option<SeriesId>,
-        session: Option<SessionId>,
-    ) -> Result<()> {
-        self.write(|tx| {
-            require_photos(tx, ids)?;
-            if session.is_some() && series.is_none() {
-                return Err(CatalogueError::Invalid {
-                    field: "session",
-                    reason: "needs a series".into(),
-                });
-            }
-            if series.is_some() && person.is_none() {
-                return Err(CatalogueError::Invalid {
-                    field: "series",
-                    reason: "needs a person".into(),
-                });
-            }
-            // A session must belong to the chosen series, the series to the chosen person.
-            let owner_of = |sql: &str, id: i64| -> Result<Option<i64>> {
-                Ok(tx.query_row(sql, [id], |r| r.get(0)).optional()?)
-            };
-            if let Some(session) = session
-                && owner_of("SELECT series_id FROM session WHERE id = ?1", session.0)?
-                    != series.map(|s| s.0)
-            {
-                return Err(CatalogueError::Invalid {
-                    field: "session",
-                    reason: "is not part of the chosen series".into(),
-                });
-            }
-            if let Some(series) = series
-                && owner_of("SELECT person_id FROM series WHERE id = ?1", series.0)?
-                    != person.map(|p| p.0)
-            {
-                return Err(CatalogueError::Invalid {
-                    field: "series",
-                    reason: "belongs to another person".into(),
-                });
-            }
-            if let Some(person) = person {
-                let exists: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM person WHERE id = ?1)",
-                    [person],
-                    |r| r.get(0),
-                )?;
-                if !exists {
-                    return Err(CatalogueError::NotFound {
-                        what: "person",
-                        id: person.0,
-                    });
+                if stmt.execute(params![id, term])? > 0 {
+                    changed.push(*id);
                 }
             }
-            let mut stmt = tx.prepare_cached(
-                "UPDATE photo SET person_id = ?2, series_id = ?3, session_id = ?4 WHERE id = ?1",
-            )?;
-            for id in ids {
-                stmt.execute(params![id, person, series, session])?;
-            }
-            Ok(())
+            Ok(changed)
         })
-    }
-
-    pub fn set_notes(&mut self, id: PhotoId, notes: &str) -> Result<()> {
-        self.update_photos(
-            &[id],
-            "UPDATE photo SET notes = ?2 WHERE id = ?1",
-            &[&notes],
-        )
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::catalogue::{AssignmentSpec, NewPhoto};
     use crate::model::{ContentHash, PhotoFormat, TakenAt, VocabKind};
@@ -186,6 +274,8 @@ mod tests {
                 None,
             ),
             camera: None,
+            colour_profile: None,
+            warnings: Vec::new(),
         };
         cat.claim_import(&new.hash, "t", "jpg").unwrap();
         cat.finish_import(&new, &a, "t", || {}).unwrap()
@@ -211,7 +301,8 @@ mod tests {
             .unwrap()
             .id;
         cat.change_term(&ids, TermChange::Add(chin)).unwrap();
-        cat.set_view(&ids, Some(View::Frontal)).unwrap();
+        cat.set_photos(&ids, &PhotoValue::View(Some(View::Frontal)))
+            .unwrap();
         for id in ids {
             let d = cat.photo_details(id).unwrap();
             assert_eq!(d.areas, vec![chin]);
@@ -221,7 +312,7 @@ mod tests {
             .unwrap();
         assert!(cat.photo_details(ids[0]).unwrap().areas.is_empty());
         assert!(matches!(
-            cat.set_view(&[PhotoId(99)], None),
+            cat.set_photos(&[PhotoId(99)], &PhotoValue::View(None)),
             Err(CatalogueError::NotFound { .. })
         ));
     }
@@ -239,7 +330,8 @@ mod tests {
             add_photo(&mut cat, "b", &spec),
             add_photo(&mut cat, "c", &spec),
         ];
-        cat.set_view(&ids[..1], Some(View::Frontal)).unwrap();
+        cat.set_photos(&ids[..1], &PhotoValue::View(Some(View::Frontal)))
+            .unwrap();
         let chin = cat
             .terms(VocabKind::Area)
             .unwrap()
@@ -271,12 +363,101 @@ mod tests {
             .unwrap();
         let b = cat.add_person("B").unwrap();
         let id = add_photo(&mut cat, "x", &AssignmentSpec::default());
-        assert!(cat.assign(&[id], Some(b), a.series, None).is_err());
-        assert!(cat.assign(&[id], a.person, None, a.session).is_err());
-        cat.assign(&[id], a.person, a.series, a.session).unwrap();
+        let assign = |person, series, session| PhotoValue::Assignment {
+            person,
+            series,
+            session,
+        };
+        assert!(
+            cat.set_photos(&[id], &assign(Some(b), a.series, None))
+                .is_err()
+        );
+        assert!(
+            cat.set_photos(&[id], &assign(a.person, None, a.session))
+                .is_err()
+        );
+        cat.set_photos(&[id], &assign(a.person, a.series, a.session))
+            .unwrap();
         let d = cat.photo_details(id).unwrap();
         assert_eq!(d.person_name.as_deref(), Some("A"));
         assert_eq!(d.series_title.as_deref(), Some("S"));
         assert_eq!(d.session_date, chrono::NaiveDate::from_ymd_opt(2025, 1, 1));
+    }
+
+    #[test]
+    fn edits_return_what_they_overwrote_so_it_can_be_put_back() {
+        let mut cat = Catalogue::open_in_memory().unwrap();
+        let spec = AssignmentSpec::default();
+        let ids = [
+            add_photo(&mut cat, "a", &spec),
+            add_photo(&mut cat, "b", &spec),
+        ];
+        let plus_two = FixedOffset::east_opt(7200).unwrap();
+        let at = |h| {
+            chrono::NaiveDate::from_ymd_opt(2025, 3, 1)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap()
+        };
+        // Two photos at different times, one with a time zone and estimated.
+        cat.set_photo_values(&[
+            (ids[0], PhotoValue::TakenAt(TakenAt::exact(at(9), None))),
+            (
+                ids[1],
+                PhotoValue::TakenAt(TakenAt {
+                    local: at(11),
+                    offset: Some(plus_two),
+                    estimated: true,
+                    source: crate::model::TimeSource::FileModified,
+                }),
+            ),
+        ])
+        .unwrap();
+        let taken = |cat: &mut Catalogue, id| cat.photo(id).unwrap().taken_at;
+        // Shift by an hour: each keeps its zone and the estimate stays one.
+        let before = cat
+            .change_taken_at(&ids, TakenAtChange::Shift(TimeDelta::hours(1)))
+            .unwrap();
+        assert_eq!(taken(&mut cat, ids[0]).local, at(10));
+        let second = taken(&mut cat, ids[1]);
+        assert_eq!(
+            (second.local, second.offset, second.estimated),
+            (at(12), Some(plus_two), true)
+        );
+        // Set one time without a zone: the zone of each photo is kept; no longer estimated.
+        cat.change_taken_at(
+            &ids,
+            TakenAtChange::Set {
+                local: at(8),
+                offset: None,
+            },
+        )
+        .unwrap();
+        let second = taken(&mut cat, ids[1]);
+        assert_eq!(
+            (second.local, second.offset, second.estimated),
+            (at(8), Some(plus_two), false)
+        );
+        assert_eq!(taken(&mut cat, ids[0]).offset, None);
+        // Putting back the first change's "before" restores the originals exactly.
+        cat.set_photo_values(&before).unwrap();
+        assert_eq!(taken(&mut cat, ids[0]), TakenAt::exact(at(9), None));
+        assert!(taken(&mut cat, ids[1]).estimated);
+        // Tags: only the photos that changed are reported.
+        let chin = cat.terms(VocabKind::Area).unwrap()[0].id;
+        cat.change_term(&ids[..1], TermChange::Add(chin)).unwrap();
+        assert_eq!(
+            cat.change_term(&ids, TermChange::Add(chin)).unwrap(),
+            vec![ids[1]]
+        );
+        // A failing edit changes nothing.
+        assert!(
+            cat.set_photo_values(&[
+                (ids[0], PhotoValue::Notes("kept?".into())),
+                (PhotoId(99), PhotoValue::Notes("x".into())),
+            ])
+            .is_err()
+        );
+        assert_eq!(cat.photo(ids[0]).unwrap().notes, "");
     }
 }

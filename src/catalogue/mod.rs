@@ -1,31 +1,48 @@
 //! The catalogue: the only module that speaks SQL.
 //!
 //! Every public operation owns its transaction; the SQL of each lives in a function taking
-//! a `&Transaction` (or `&Connection` for plain reads) so operations compose.
+//! a `&Connection` (the transaction it runs in) so operations compose, and
+//! [`Catalogue::atomically`] joins several public operations into one transaction.
 
+mod align_undo;
 mod alignment;
 mod browse;
 mod clinical;
 mod compare;
+mod consent;
 mod edit;
+mod face;
 mod journal;
+mod measure;
 mod people;
 mod photos;
+mod protocol;
 mod series;
+mod settings;
 mod snapshot;
 mod terms;
 mod trash;
 mod types;
+mod undo;
 
+pub use align_undo::AlignmentSnapshot;
 pub use alignment::LandmarkPair;
-pub use browse::{Common, GridItem, PhotoDetails, PhotoFilter, SelectionSummary, SortOrder};
+pub use browse::{
+    Common, GridItem, GridPage, PhotoDetails, PhotoFilter, SelectionSummary, SortOrder, TakenSpan,
+};
 pub use clinical::{
     ConsentRow, ContraindicationRow, GradeRow, NewGrade, NewSession, SeriesPlan, SideEffectRow,
 };
-pub use edit::TermChange;
+pub use consent::{ConsentChange, ConsentEvent, ConsentState};
+pub use edit::{PhotoValue, PhotoValues, TakenAtChange, TermChange};
+pub use face::{FaceRecord, FaceScan};
 pub use journal::Claim;
+pub use measure::{MeasurementChange, RegionBackup};
 pub use photos::{NewPhoto, PhotoListing};
+pub use protocol::SessionFacts;
 pub use series::{Assignment, AssignmentSpec};
+pub use settings::{CLINIC_LOGO, CLINIC_NAME};
+pub use undo::{DeletedPerson, DeletedSeries, DeletedSession, GradeRecord};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
@@ -43,11 +60,17 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/003_alignment.sql"),
     include_str!("migrations/004_clinical_record.sql"),
     NAMES_MIGRATION,
+    include_str!("migrations/006_formats.sql"),
+    include_str!("migrations/009_protocol_consent.sql"),
+    include_str!("migrations/007_face.sql"),
+    include_str!("migrations/008_measurement.sql"),
 ];
 
 const NAMES_MIGRATION: &str = include_str!("migrations/005_names.sql");
 
-/// The numbered schema migrations, applied in order on open.
+/// The numbered schema migrations, applied in order on open. A migration that drops a table
+/// (to rebuild it: foreign keys are off while migrations run) ends with a foreign-key check,
+/// so a rebuild can never leave a dangling reference behind.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(
         MIGRATION_SQL
@@ -55,6 +78,8 @@ pub fn migrations() -> Migrations<'static> {
             .map(|sql| {
                 if *sql == NAMES_MIGRATION {
                     M::up_with_hook(sql, respell_names)
+                } else if sql.contains("DROP TABLE") {
+                    M::up(sql).foreign_key_check()
                 } else {
                     M::up(sql)
                 }
@@ -283,8 +308,13 @@ impl Catalogue {
     }
 
     /// Runs `f` in a write transaction that takes the write lock up front, so two writers
-    /// queue on the busy timeout instead of failing on a lock upgrade.
-    fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    /// queue on the busy timeout instead of failing on a lock upgrade. Inside
+    /// [`Catalogue::atomically`] it runs in that transaction. A full disk or an I/O error
+    /// is explained in words.
+    fn write<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return f(&self.conn);
+        }
         let result = (|| {
             let tx = self
                 .conn
@@ -297,13 +327,35 @@ impl Catalogue {
     }
 
     /// Runs `f` in a read transaction: one consistent snapshot even while others write.
-    fn read<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    fn read<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return f(&self.conn);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)?;
         let value = f(&tx)?;
         tx.finish()?;
         Ok(value)
+    }
+
+    /// Runs several operations as one transaction: all of them happen, or none (an edit that
+    /// reads what it overwrites, to undo it; an undo step of several edits). Nested calls
+    /// join the outer transaction.
+    pub fn atomically<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return f(self);
+        }
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let outcome = f(self).and_then(|value| {
+            self.conn.execute_batch("COMMIT")?;
+            Ok(value)
+        });
+        if outcome.is_err() && !self.conn.is_autocommit() {
+            // Nothing of it stays; a failed rollback leaves SQLite to roll back itself.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        outcome
     }
 
     /// How long this connection waits for another writer. The app's own connection waits
@@ -363,6 +415,16 @@ impl Catalogue {
         Ok(self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Writes a consistent copy of the catalogue to `path` (a new file), while it stays open.
+    pub fn copy_into(&self, path: &Path) -> Result<()> {
+        let path = path.to_str().ok_or_else(|| CatalogueError::Invalid {
+            field: "copy",
+            reason: format!("{} is not a path SQLite can write to", path.display()),
+        })?;
+        self.conn.execute("VACUUM INTO ?1", [path])?;
+        Ok(())
     }
 
     /// `EXPLAIN QUERY PLAN` of a statement, one line per step, for tests that check indexes.
@@ -485,7 +547,11 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         return Ok(());
     }
     conn.set_transaction_behavior(TransactionBehavior::Immediate);
+    // A table rebuild drops the old table; with foreign keys on that would cascade into every
+    // table pointing at it. The pragma only works outside a transaction, hence here.
+    conn.pragma_update(None, "foreign_keys", false)?;
     let result = migrations().to_latest(conn);
+    conn.pragma_update(None, "foreign_keys", true)?;
     conn.set_transaction_behavior(TransactionBehavior::Deferred);
     if let Err(source) = result {
         // Another process may have migrated between our version check and our write lock.

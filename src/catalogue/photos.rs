@@ -12,7 +12,10 @@ use std::collections::HashMap;
 pub(super) const PHOTO_COLUMNS: &str = "photo.id, photo.hash, photo.format, photo.original_name, photo.file_size, \
      photo.width, photo.height, photo.taken_at, photo.taken_at_offset_min, photo.taken_at_estimated, \
      photo.camera, photo.view, photo.lighting, photo.person_id, photo.series_id, photo.session_id, \
-     photo.notes, photo.imported_at, photo.trashed_at";
+     photo.notes, photo.imported_at, photo.trashed_at, photo.taken_at_source, photo.colour_profile";
+
+/// How many columns [`PHOTO_COLUMNS`] selects: joined columns follow from here.
+pub(super) const PHOTO_COLUMN_COUNT: usize = 21;
 
 impl Photo {
     pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
@@ -39,6 +42,7 @@ impl Photo {
                 local,
                 offset,
                 estimated: row.get(9)?,
+                source: row.get(19)?,
             },
             camera: row.get(10)?,
             view: row.get(11)?,
@@ -49,6 +53,7 @@ impl Photo {
             notes: row.get(16)?,
             imported_at: row.get(17)?,
             trashed_at: row.get(18)?,
+            colour_profile: row.get(20)?,
         })
     }
 }
@@ -71,6 +76,10 @@ pub struct NewPhoto {
     pub height: u32,
     pub taken_at: TakenAt,
     pub camera: Option<String>,
+    /// The embedded colour profile the previews were converted from (None: sRGB assumed).
+    pub colour_profile: Option<String>,
+    /// What went wrong reading the file, though it was imported (shown by the inspector).
+    pub warnings: Vec<String>,
 }
 
 /// A photo with the names of what it belongs to and its tags, as listed.
@@ -90,8 +99,9 @@ fn insert_photo(conn: &Connection, new: &NewPhoto, a: &Assignment) -> Result<Pho
     conn.prepare_cached(
         "INSERT INTO photo (hash, format, original_name, file_size, width, height, taken_at,
              taken_at_offset_min, taken_at_estimated, camera, view, lighting, person_id, series_id,
-             session_id, imported_at, original_name_raw)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+             session_id, imported_at, taken_at_source, colour_profile, original_name_raw)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19)",
     )?
     .execute(params![
         new.hash,
@@ -110,11 +120,23 @@ fn insert_photo(conn: &Connection, new: &NewPhoto, a: &Assignment) -> Result<Pho
         a.series,
         a.session,
         chrono::Utc::now(),
+        new.taken_at.source,
+        new.colour_profile,
         new.original_name_raw,
     ])?;
     let id = PhotoId(conn.last_insert_rowid());
     add_terms(conn, id, &a.terms)?;
+    add_warnings(conn, id, &new.warnings)?;
     Ok(id)
+}
+
+fn add_warnings(conn: &Connection, photo: PhotoId, warnings: &[String]) -> Result<()> {
+    let mut stmt =
+        conn.prepare_cached("INSERT INTO photo_warning (photo_id, n, text) VALUES (?1, ?2, ?3)")?;
+    for (n, text) in warnings.iter().enumerate() {
+        stmt.execute(params![photo, n as i64, text])?;
+    }
+    Ok(())
 }
 
 fn add_terms(conn: &Connection, photo: PhotoId, terms: &[TermId]) -> Result<()> {
@@ -222,6 +244,11 @@ impl Catalogue {
         })
     }
 
+    /// What went wrong reading a photo's file when it was imported, in order.
+    pub fn photo_warnings(&mut self, id: PhotoId) -> Result<Vec<String>> {
+        Ok(self.photo_details(id)?.warnings)
+    }
+
     /// The ids of a photo's areas or concerns.
     pub fn photo_terms(&mut self, id: PhotoId, kind: VocabKind) -> Result<Vec<TermId>> {
         self.read(|tx| {
@@ -255,9 +282,9 @@ impl Catalogue {
             let rows = stmt.query_map(params![person], |row| {
                 Ok((
                     Photo::from_row(row)?,
-                    row.get(19)?,
-                    row.get(20)?,
-                    row.get(21)?,
+                    row.get(PHOTO_COLUMN_COUNT)?,
+                    row.get(PHOTO_COLUMN_COUNT + 1)?,
+                    row.get(PHOTO_COLUMN_COUNT + 2)?,
                 ))
             })?;
             let mut out = Vec::new();
@@ -301,10 +328,18 @@ impl Catalogue {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::catalogue::{AssignmentSpec, Claim};
     use chrono::NaiveDateTime;
+
+    /// A photo row with no person, for tests of tables that hang off photos.
+    pub(crate) fn insert_photo(cat: &mut Catalogue, seed: &str) -> PhotoId {
+        let new = new_photo(seed.as_bytes());
+        let a = cat.resolve_assignment(&AssignmentSpec::default()).unwrap();
+        cat.claim_import(&new.hash, "test", "jpg").unwrap();
+        cat.finish_import(&new, &a, "test", || {}).unwrap()
+    }
 
     fn new_photo(bytes: &[u8]) -> NewPhoto {
         NewPhoto {
@@ -320,6 +355,8 @@ mod tests {
                 chrono::FixedOffset::east_opt(-3600),
             ),
             camera: Some("Phone".into()),
+            colour_profile: Some("Display P3".into()),
+            warnings: vec!["damaged data skipped".into()],
         }
     }
 
@@ -354,5 +391,10 @@ mod tests {
         assert_eq!(photo.taken_at, new.taken_at);
         assert_eq!(photo.view, Some(crate::model::View::Frontal));
         assert!(cat.list_photos(Some(PersonId(999))).unwrap().is_empty());
+        assert_eq!(photo.colour_profile.as_deref(), Some("Display P3"));
+        assert_eq!(
+            cat.photo_warnings(id).unwrap(),
+            vec!["damaged data skipped"]
+        );
     }
 }

@@ -66,7 +66,7 @@ impl Catalogue {
 
     /// Files whose rows are gone but which may still be on disk.
     pub fn pending_purges(&mut self) -> Result<Vec<(ContentHash, String)>> {
-        self.read(|tx| pending_purges(tx))
+        self.read(pending_purges)
     }
 
     /// Last half of emptying the trash: forgets files that have been deleted.

@@ -1,11 +1,12 @@
 //! How model types are stored: ids as integers, enums as their stable keys.
 
+use crate::model::card::CardKind;
 use crate::model::clinical::{
     ConsentScope, Contraindication, DeviceKind, GradeScale, SideEffectKind,
 };
 use crate::model::{
-    AlignMethod, ContentHash, Keyed, Lighting, PersonId, PhotoFormat, PhotoId, SeriesId,
-    SeriesStatus, SessionId, SessionKind, TermId, View,
+    AlignMethod, ContentHash, Keyed, Lighting, PersonId, PhotoFormat, PhotoId, RegionId, SeriesId,
+    SeriesStatus, SessionId, SessionKind, TermId, TimeSource, View,
 };
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
@@ -23,7 +24,7 @@ macro_rules! sql_id {
         }
     )+};
 }
-sql_id!(PersonId, SeriesId, SessionId, PhotoId, TermId);
+sql_id!(PersonId, SeriesId, SessionId, PhotoId, TermId, RegionId);
 
 macro_rules! sql_keyed {
     ($($ty:ident),+) => {$(
@@ -54,30 +55,21 @@ sql_keyed!(
     GradeScale,
     SideEffectKind,
     Contraindication,
-    ConsentScope
+    ConsentScope,
+    CardKind,
+    TimeSource
 );
-
-fn format_key(format: PhotoFormat) -> &'static str {
-    match format {
-        PhotoFormat::Jpeg => "jpeg",
-        PhotoFormat::Png => "png",
-        PhotoFormat::Webp => "webp",
-        PhotoFormat::Tiff => "tiff",
-    }
-}
 
 impl ToSql for PhotoFormat {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(format_key(*self)))
+        Ok(ToSqlOutput::from(self.key()))
     }
 }
 
 impl FromSql for PhotoFormat {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
         let text = value.as_str()?;
-        PhotoFormat::ALL
-            .into_iter()
-            .find(|f| format_key(*f) == text)
+        PhotoFormat::from_key(text)
             .ok_or_else(|| FromSqlError::Other(format!("unknown format {text:?}").into()))
     }
 }

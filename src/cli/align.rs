@@ -3,10 +3,10 @@
 
 use super::{Failure, open_library};
 use crate::catalogue::CatalogueError;
-use crate::imaging::align::auto_align;
+use crate::imaging::align::align;
 use crate::imaging::derive::PREVIEW_EDGE;
 use crate::jobs::export::{all_findings, load_pixels};
-use crate::model::{AlignMethod, Keyed, PhotoId, Severity, Similarity};
+use crate::model::{Keyed, PhotoId, Severity, Similarity};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,6 +37,8 @@ struct AlignJson {
     method: Option<&'static str>,
     confidence: Option<f64>,
     declined: Option<String>,
+    /// Face alignment: the expected error at the face, in pixels of a 2048-pixel preview.
+    expected_error_px: Option<f64>,
     transform: TransformJson,
     findings: Vec<FindingJson>,
 }
@@ -76,15 +78,18 @@ pub fn run(library: Option<PathBuf>, args: &AlignArgs) -> Result<ExitCode, Failu
     let pixels = |p| load_pixels(&library, p, PREVIEW_EDGE).map_err(Failure::runtime);
     let (pa, pb) = (pixels(&pair.a.photo)?, pixels(&pair.b.photo)?);
     let mut declined = None;
+    let mut expected_error_px = None;
     if args.auto {
-        let found = auto_align(&pa, &pb);
+        // Face-aware when both photos show a face, else from the whole frame.
+        let found = align(&pa, &pb, pair.a.face.as_ref(), pair.b.face.as_ref());
+        expected_error_px = found.expected_error_px;
         match &found.verdict {
             Ok(()) => {
                 catalogue.save_alignment(
                     b,
                     a,
                     found.transform,
-                    AlignMethod::Auto,
+                    found.method,
                     Some(found.confidence),
                     None,
                 )?;
@@ -112,6 +117,7 @@ pub fn run(library: Option<PathBuf>, args: &AlignArgs) -> Result<ExitCode, Failu
             method: method.map(Keyed::key),
             confidence,
             declined: declined.clone(),
+            expected_error_px,
             transform: TransformJson {
                 scale: transform.scale,
                 rotation_deg: transform.degrees(),
@@ -138,7 +144,10 @@ pub fn run(library: Option<PathBuf>, args: &AlignArgs) -> Result<ExitCode, Failu
             Some(t) => println!(
                 "aligned ({}{}): scale {:.4}, rotation {:+.3}°, shift ({:+.4}, {:+.4}) long edges",
                 method.map_or("through a shared reference", Keyed::label),
-                confidence.map_or(String::new(), |c| format!(", confidence {c:.2}")),
+                confidence.map_or(String::new(), |c| format!(", confidence {c:.2}"))
+                    + &expected_error_px.map_or(String::new(), |e| format!(
+                        ", expected error {e:.1} px at the face on a 2048-px preview"
+                    )),
                 t.scale,
                 t.degrees(),
                 t.tx,

@@ -19,6 +19,13 @@ pub enum BenchCommand {
     Scale(BenchScaleArgs),
     /// Automatic alignment on generated pairs with known transforms: accuracy and time.
     Align(super::bench_align::BenchAlignArgs),
+    /// The PDF report of a 10-session, 3-view series, a 12-photo time-lapse at 1080 px, and
+    /// measuring a region of a 12 MP photo.
+    Report(super::bench_report::BenchReportArgs),
+    /// Face landmarks and face-aware alignment on ground truth made from public-domain
+    /// portraits, against the whole-frame method: acceptance, error at eye and mouth corners,
+    /// different-person pairs, real photos of one person, time.
+    Faces(super::bench_faces::BenchFacesArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -73,6 +80,8 @@ pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
     match command {
         BenchCommand::Import(args) => bench_import(&args),
         BenchCommand::Align(args) => Ok(super::bench_align::run(&args)),
+        BenchCommand::Report(args) => super::bench_report::run(&args),
+        BenchCommand::Faces(args) => Ok(super::bench_faces::run(&args)),
         BenchCommand::Scale(args) => {
             if args.out.join(crate::library::CATALOGUE_FILE).exists() {
                 return Err(Failure::usage(format!(
@@ -234,7 +243,7 @@ fn bench_import(args: &BenchImportArgs) -> Result<ExitCode, Failure> {
         ms(wall, n)
     );
     let s = stages;
-    let total = s.read + s.hash + s.exif + s.decode + s.resize + s.encode + s.write;
+    let total = s.read + s.hash + s.exif + s.decode + s.resize + s.encode + s.write + s.face;
     println!("  per photo, ms of one worker's time by stage:");
     for (name, d) in [
         ("read", s.read),
@@ -244,6 +253,7 @@ fn bench_import(args: &BenchImportArgs) -> Result<ExitCode, Failure> {
         ("resize", s.resize),
         ("encode", s.encode),
         ("write", s.write),
+        ("face", s.face),
         ("total", total),
     ] {
         println!("    {name:<7}{:>8.1}", ms(d, n));

@@ -1,7 +1,7 @@
 //! `skinlapse demo`
 
 use super::Failure;
-use crate::jobs::demo::{DemoOptions, demo_photo_count, generate_demo};
+use crate::jobs::demo::{DemoOptions, generate_demo, progress_words};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,9 +27,8 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode, Failure> {
             out.display()
         )));
     }
-    let total = demo_photo_count();
-    generate_demo(&out, &DemoOptions::default(), &mut |done, _| {
-        eprint!("\rgenerating demo library: {done}/{total}");
+    generate_demo(&out, &DemoOptions::default(), &mut |done, total| {
+        eprint!("\rdemo library: {}", progress_words(done, total));
     })?;
     eprintln!();
     println!("demo library: {}", out.display());

@@ -7,6 +7,7 @@ use crate::jobs::export::{
     DEFAULT_WIDTH, ExportError, ExportKind, ExportRequest, ExportSummary, run_export,
 };
 use crate::model::clinical::ConsentScope;
+use crate::model::deidentify::{Deidentify, NameStyle};
 use crate::model::{PhotoId, SeriesId, Severity};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,8 +19,14 @@ pub enum ExportCommand {
     Compare(CompareArgs),
     /// One photo per session of a series in date order, labelled.
     Sheet(SheetArgs),
-    /// A series' sessions, grades and side effects as CSV (RFC 4180).
+    /// A series' sessions, grades, side effects and measurements as CSV (RFC 4180).
     Csv(CsvArgs),
+    /// A series as a PDF report: plan, sessions, grades, charts, baseline and latest per
+    /// view (aligned) with findings, the contact sheet, and the originals' verification.
+    Report(super::report::ReportArgs),
+    /// One view of a series aligned to the baseline as an animated GIF or WebP, or an
+    /// H.264 MP4, with dates burnt in and cross-fades.
+    Timelapse(super::report::TimelapseArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -35,7 +42,39 @@ pub struct CsvArgs {
     pub purpose: Option<ConsentScope>,
 }
 
-fn purpose(text: &str) -> Result<ConsentScope, String> {
+/// De-identification, shared by the image exports.
+#[derive(Debug, clap::Args)]
+pub struct DeidentifyArgs {
+    /// Cover the eyes with a band and replace the person's name, in the image and its title
+    /// (the default for education and marketing in clinic mode). The file name must not
+    /// contain the name either.
+    #[arg(long, conflicts_with = "identified")]
+    pub deidentify: bool,
+    /// Keep eyes and name even where de-identification is the default.
+    #[arg(long)]
+    pub identified: bool,
+    /// What replaces the name when de-identified: case-number or initials.
+    #[arg(long, value_parser = name_style, default_value = "case-number", value_name = "STYLE")]
+    pub name_as: NameStyle,
+}
+
+impl DeidentifyArgs {
+    fn choice(&self) -> Deidentify {
+        if self.deidentify {
+            Deidentify::Yes(self.name_as)
+        } else if self.identified {
+            Deidentify::No
+        } else {
+            Deidentify::ByPurpose
+        }
+    }
+}
+
+fn name_style(text: &str) -> Result<NameStyle, String> {
+    crate::model::parse_keyed(text).map_err(|e| e.to_string())
+}
+
+pub(super) fn purpose(text: &str) -> Result<ConsentScope, String> {
     crate::model::parse_keyed(text).map_err(|e| e.to_string())
 }
 
@@ -71,6 +110,8 @@ pub struct CompareArgs {
     /// mode, where the person must have consented to it).
     #[arg(long, value_parser = purpose)]
     pub purpose: Option<ConsentScope>,
+    #[command(flatten)]
+    pub deidentify: DeidentifyArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -91,6 +132,8 @@ pub struct SheetArgs {
     /// mode, where the person must have consented to it).
     #[arg(long, value_parser = purpose)]
     pub purpose: Option<ConsentScope>,
+    #[command(flatten)]
+    pub deidentify: DeidentifyArgs,
 }
 
 impl From<ExportError> for Failure {
@@ -99,6 +142,7 @@ impl From<ExportError> for Failure {
             ExportError::Format(_)
             | ExportError::Width(_)
             | ExportError::EmptySeries(_)
+            | ExportError::NameInFileName { .. }
             | ExportError::Catalogue(
                 CatalogueError::NotFound { .. }
                 | CatalogueError::Invalid { .. }
@@ -131,6 +175,12 @@ pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode,
             );
             return Ok(ExitCode::SUCCESS);
         }
+        ExportCommand::Report(args) => {
+            return super::report::run_report_command(library, args);
+        }
+        ExportCommand::Timelapse(args) => {
+            return super::report::run_timelapse_command(library, args);
+        }
         ExportCommand::Compare(args) => {
             if !(0.0..=1.0).contains(&args.split) {
                 return Err(Failure::usage(format!(
@@ -153,6 +203,7 @@ pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode,
                 width: args.width,
                 out: args.out,
                 purpose: args.purpose,
+                deidentify: args.deidentify.choice(),
             }
         }
         ExportCommand::Sheet(args) => ExportRequest {
@@ -163,6 +214,7 @@ pub fn run(library: Option<PathBuf>, command: ExportCommand) -> Result<ExitCode,
             width: args.width,
             out: args.out,
             purpose: args.purpose,
+            deidentify: args.deidentify.choice(),
         },
     };
     // Check the request before opening (and perhaps creating) a library.

@@ -63,6 +63,8 @@ pub fn run(library: Option<PathBuf>, args: ImportArgs) -> Result<ExitCode, Failu
         paths: args.paths,
         assignment,
         workers: args.workers,
+        session_date: args.session,
+        ..ImportRequest::default()
     };
     let cancel = AtomicBool::new(false);
     let summary = run_import(&library, &request, &cancel, |event| {
@@ -70,8 +72,15 @@ pub fn run(library: Option<PathBuf>, args: ImportArgs) -> Result<ExitCode, Failu
             // A file name may hold escape sequences or newlines: never print it raw.
             let path = printable_path(&result.path);
             match result.outcome {
-                Outcome::Imported { warnings, .. } => {
+                Outcome::Imported {
+                    warnings,
+                    date_mismatch,
+                    ..
+                } => {
                     println!("imported {path}");
+                    if let Some(m) = date_mismatch {
+                        eprintln!("warning {path}: {m}: check it belongs to this session");
+                    }
                     for w in warnings {
                         eprintln!("warning {path}: {}", printable(&w));
                     }

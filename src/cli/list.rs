@@ -43,6 +43,13 @@ pub struct PhotoJson<'a> {
     pub view: Option<&'static str>,
     pub lighting: Option<&'static str>,
     pub camera: Option<&'a str>,
+    /// Where `taken_at` came from: exif-original, exif-digitized, xmp (capture times),
+    /// exif-modified, file-modified, imported (not capture times), manual.
+    pub taken_at_source: &'static str,
+    /// `taken_at` as a person should read it ("modified 2021-03-04 — capture time unknown").
+    pub taken_at_label: String,
+    /// The embedded colour profile previews were converted to sRGB from (null: none).
+    pub colour_profile: Option<&'a str>,
 }
 
 impl<'a> From<&'a PhotoListing> for PhotoJson<'a> {
@@ -69,6 +76,9 @@ impl<'a> From<&'a PhotoListing> for PhotoJson<'a> {
             view: p.view.map(Keyed::key),
             lighting: p.lighting.map(Keyed::key),
             camera: p.camera.as_deref(),
+            taken_at_source: p.taken_at.source.key(),
+            taken_at_label: p.taken_at.label(),
+            colour_profile: p.colour_profile.as_deref(),
         }
     }
 }

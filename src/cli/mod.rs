@@ -5,11 +5,16 @@ mod align;
 mod backup;
 mod bench;
 mod bench_align;
+mod bench_faces;
+mod bench_report;
 mod demo;
 mod export;
+mod faces;
 mod import;
 mod list;
+mod measure;
 mod record;
+mod report;
 mod secure;
 mod verify;
 
@@ -78,10 +83,22 @@ pub enum Command {
     /// Show how a pair of photos is aligned, or align it automatically (--auto), with the
     /// pair's findings (view, light, colour, sharpness, healing).
     Align(align::AlignArgs),
+    /// Measure colour and tone in a region of a photo: CIELAB, ITA° and its category,
+    /// erythema and melanin indices (corrected by the photo's reference card, if marked).
+    Measure(measure::MeasureArgs),
+    /// Fit a colour correction to a grey card or `ColorChecker` in a photo (or --remove it).
+    Card(measure::CardArgs),
     /// Export a labelled comparison or contact sheet as PNG or JPEG (no metadata), or a
     /// series' record as CSV.
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// The clinic: `settings` sets the name and logo printed on PDF reports.
+    #[command(subcommand)]
+    Clinic(report::ClinicCommand),
+    /// Faces: find them on photos imported before faces were found at import (`scan`), or
+    /// show pose, expression, suggested view and facial regions of one photo (`show`).
+    #[command(subcommand)]
+    Faces(faces::FacesCommand),
     /// Measure speed.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -184,9 +201,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Demo(args)) => demo::run(&args),
         Some(Command::Export(cmd)) => export::run(cli.library, cmd),
         Some(Command::Align(args)) => align::run(cli.library, &args),
+        Some(Command::Measure(args)) => measure::run_measure(cli.library, &args),
+        Some(Command::Card(args)) => measure::run_card(cli.library, &args),
         Some(Command::Series(cmd)) => record::run_series(cli.library, cmd),
         Some(Command::Session(cmd)) => record::run_session(cli.library, cmd),
         Some(Command::Grade(cmd)) => record::run_grade(cli.library, cmd),
+        Some(Command::Clinic(args)) => report::run_clinic(cli.library, &args),
+        Some(Command::Faces(cmd)) => faces::run(cli.library, cmd),
         Some(Command::Bench(cmd)) => bench::run(cmd),
         None => open_app(cli.library),
     }

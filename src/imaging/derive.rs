@@ -17,6 +17,8 @@ const THUMBNAIL_QUALITY: u8 = 82;
 /// Encoded preview and thumbnail of one photo, and the photo's size after orientation.
 #[derive(Debug)]
 pub struct Derived {
+    /// The upright preview's pixels, for work at import that reads them (faces).
+    pub preview: RgbImage,
     pub preview_jpeg: Vec<u8>,
     pub thumbnail_jpeg: Vec<u8>,
     pub width: u32,
@@ -46,30 +48,42 @@ pub fn resize_to_fit(src: &RgbImage, edge: u32) -> RgbImage {
 
 /// Resizes to exactly `w`×`h` (Lanczos3), or returns a copy when it is that size already.
 pub fn resize_exact(src: &RgbImage, w: u32, h: u32) -> RgbImage {
+    resize_exact_with(src, w, h, FilterType::Lanczos3)
+}
+
+/// Resizes to exactly `w`×`h` with `filter` (widened when shrinking, so no aliasing), or
+/// returns a copy when it is that size already.
+pub fn resize_exact_with(src: &RgbImage, w: u32, h: u32, filter: FilterType) -> RgbImage {
     if (w, h) == src.dimensions() {
         return src.clone();
     }
     let src_view = ImageRef::new(src.width(), src.height(), src.as_raw(), PixelType::U8x3)
         .expect("an RgbImage buffer always matches its size");
     let mut dst = Image::new(w, h, PixelType::U8x3);
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(filter));
     Resizer::new()
         .resize(&src_view, &mut dst, &options)
         .expect("source and destination are both U8x3");
     RgbImage::from_raw(w, h, dst.into_vec()).expect("resized buffer matches its size")
 }
 
-/// Decodes an original and turns it upright by its EXIF orientation, first scaling it to
-/// fit `max_edge` when it is larger.
+/// Decodes an original (to sRGB) and turns it upright by its EXIF orientation unless the
+/// container's own transformations did already, first scaling it to fit `max_edge` when it
+/// is larger.
 pub fn decode_upright(
     bytes: &[u8],
     format: crate::model::PhotoFormat,
     max_edge: u32,
 ) -> Result<RgbImage, super::DecodeError> {
-    let decoded = super::decode(bytes, format)?;
-    let orientation = super::read_metadata(bytes)
-        .orientation
-        .unwrap_or(Orientation::AS_STORED);
+    let picture = super::decode_picture(bytes, format)?;
+    let orientation = if picture.upright {
+        Orientation::AS_STORED
+    } else {
+        super::read_metadata(bytes)
+            .orientation
+            .unwrap_or(Orientation::AS_STORED)
+    };
+    let decoded = picture.image;
     let fitted = if decoded.width().max(decoded.height()) > max_edge {
         resize_to_fit(&decoded, max_edge)
     } else {
@@ -133,6 +147,7 @@ pub fn derive_previews(decoded: &RgbImage, orientation: Orientation) -> Derived 
         decoded.dimensions()
     };
     Derived {
+        preview,
         preview_jpeg,
         thumbnail_jpeg,
         width,

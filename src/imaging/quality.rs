@@ -5,40 +5,16 @@
 #![allow(clippy::many_single_char_names)]
 
 use super::align::Gray;
+pub use super::colour::lab;
 use super::derive::resize_to_fit;
 use crate::model::Similarity;
 use crate::model::compare::PairQuality;
+use crate::model::fairest::PhotoTraits;
 use crate::model::transform::{from_normalised, to_normalised};
 use image::RgbImage;
 
 /// Long edge the measurements are taken at.
 const EDGE: u32 = 512;
-
-fn linear(c: u8) -> f64 {
-    let v = f64::from(c) / 255.0;
-    if v <= 0.040_45 {
-        v / 12.92
-    } else {
-        ((v + 0.055) / 1.055).powf(2.4)
-    }
-}
-
-/// sRGB (D65) to CIE L*a*b*.
-pub fn lab(rgb: [u8; 3]) -> [f64; 3] {
-    let [r, g, b] = rgb.map(linear);
-    let x = (0.412_456_4 * r + 0.357_576_1 * g + 0.180_437_5 * b) / 0.950_47;
-    let y = 0.212_672_9 * r + 0.715_152_2 * g + 0.072_175 * b;
-    let z = (0.019_333_9 * r + 0.119_192 * g + 0.950_304_1 * b) / 1.088_83;
-    let f = |t: f64| {
-        if t > 216.0 / 24_389.0 {
-            t.cbrt()
-        } else {
-            (24_389.0 / 27.0 * t + 16.0) / 116.0
-        }
-    };
-    let (fx, fy, fz) = (f(x), f(y), f(z));
-    [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
-}
 
 /// Variance of the 4-neighbour Laplacian over the pixels where `inside`.
 fn laplacian_variance(g: &Gray, inside: &[bool]) -> f64 {
@@ -100,6 +76,41 @@ pub fn pair_quality(a: &RgbImage, b: &RgbImage, transform: &Similarity) -> PairQ
         sharpness_a: laplacian_variance(&Gray::from_rgb(&a), &inside),
         sharpness_b: laplacian_variance(&Gray::from_rgb(&warped), &inside),
         overlap: n / f64::from(aw * ah),
+    }
+}
+
+/// Mean L*a*b* and sharpness of one photo at 512 px, inside `region` (a polygon in normalised
+/// coordinates, e.g. the face's outline) when given, else over the whole photo: what the
+/// fairest-pair ranking compares photos by.
+pub fn photo_traits(image: &RgbImage, region: Option<&[[f64; 2]]>) -> PhotoTraits {
+    let small = resize_to_fit(image, EDGE);
+    let (w, h) = small.dimensions();
+    let inside: Vec<bool> = match region {
+        Some(polygon) => {
+            let px: Vec<[f64; 2]> = polygon
+                .iter()
+                .map(|p| {
+                    let [x, y] = from_normalised(*p, w, h);
+                    [x - 0.5, y - 0.5]
+                })
+                .collect();
+            super::align::fill_polygon(&px, w as usize, h as usize)
+        }
+        None => vec![true; (w * h) as usize],
+    };
+    let (mut sum, mut n) = ([0.0f64; 3], 0.0f64);
+    for (i, p) in small.pixels().enumerate() {
+        if inside[i] {
+            let l = lab(p.0);
+            for c in 0..3 {
+                sum[c] += l[c];
+            }
+            n += 1.0;
+        }
+    }
+    PhotoTraits {
+        lab: (n > 0.0).then(|| sum.map(|v| v / n)),
+        sharpness: (n > 0.0).then(|| laplacian_variance(&Gray::from_rgb(&small), &inside)),
     }
 }
 

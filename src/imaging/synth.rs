@@ -246,7 +246,8 @@ pub fn jpeg_with_exif(image: &RgbImage, quality: u8, exif: Option<&ExifSpec>) ->
     crate::imaging::derive::encode_jpeg_with_segments(image, quality, &segments)
 }
 
-/// `image` encoded as PNG, WebP (lossless) or TIFF with the `image` crate.
+/// `image` encoded as PNG, WebP (lossless) or TIFF with the `image` crate, or as a RAW file
+/// embedding it as a JPEG preview. HEIF and AVIF cannot be encoded here: tests use real files.
 pub fn encode_as(image: &RgbImage, format: crate::model::PhotoFormat) -> Vec<u8> {
     use crate::model::PhotoFormat;
     let format = match format {
@@ -254,6 +255,19 @@ pub fn encode_as(image: &RgbImage, format: crate::model::PhotoFormat) -> Vec<u8>
         PhotoFormat::Png => image::ImageFormat::Png,
         PhotoFormat::Webp => image::ImageFormat::WebP,
         PhotoFormat::Tiff => image::ImageFormat::Tiff,
+        PhotoFormat::Heif | PhotoFormat::Avif => {
+            panic!("{} cannot be encoded here: use a real file", format.name())
+        }
+        raw => {
+            let preview = jpeg_with_exif(image, 90, None);
+            return super::synth_raw::raw_with_preview(&super::synth_raw::RawSpec {
+                format: raw,
+                preview_jpeg: &preview,
+                orientation: 1,
+                date_time_original: "2024:05:06 07:08:09",
+                offset_time_original: "+02:00",
+            });
+        }
     };
     let mut out = Cursor::new(Vec::new());
     image
@@ -295,9 +309,9 @@ mod tests {
         let jpeg = jpeg_with_exif(&render_skin(&SkinScene::new(32, 16, 1)), 90, Some(&spec));
         let meta = read_metadata(&jpeg);
         assert!(meta.warnings.is_empty(), "{:?}", meta.warnings);
-        let (local, offset) = meta.taken_at.unwrap();
-        assert_eq!(local.to_string(), "2025-06-01 09:15:00");
-        assert_eq!(offset.unwrap().local_minus_utc(), 7200);
+        let taken = meta.taken_at.unwrap();
+        assert_eq!(taken.local.to_string(), "2025-06-01 09:15:00");
+        assert_eq!(taken.offset.unwrap().local_minus_utc(), 7200);
         assert_eq!(meta.orientation.unwrap().exif_value(), 6);
         assert_eq!(meta.camera.as_deref(), Some("Acme Phone 3"));
     }

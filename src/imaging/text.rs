@@ -28,6 +28,24 @@ pub fn text_width(text: &str, size: f32) -> f32 {
     width
 }
 
+/// Width of `text` set at an em size of `size` (points in a PDF, say), from the font's own
+/// advances and kerning.
+pub fn em_width(text: &str, size: f32) -> f32 {
+    let f = font();
+    let per_unit = size / f.units_per_em().unwrap_or(1000.0);
+    let mut width = 0.0;
+    let mut previous = None;
+    for c in text.chars() {
+        let id = f.glyph_id(c);
+        if let Some(p) = previous {
+            width += f.kern_unscaled(p, id);
+        }
+        width += f.h_advance_unscaled(id);
+        previous = Some(id);
+    }
+    width * per_unit
+}
+
 /// Height of one line of text at `size` pixels.
 pub fn line_height(size: f32) -> f32 {
     let scaled = font().as_scaled(PxScale::from(size));

@@ -10,12 +10,14 @@ use crate::imaging::decode;
 use crate::imaging::derive::{PREVIEW_EDGE, decode_upright};
 use crate::library::{Library, LibraryError};
 use crate::model::Keyed;
+use crate::model::deidentify::{Deidentify, NameStyle, check_file_name, pseudonym, scrub};
+use crate::model::face::FaceLandmarks;
 use crate::model::{
     Finding, Photo, PhotoFormat, PhotoId, SeriesId, SeriesPhotos, Severity, Similarity,
 };
 use image::RgbImage;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 pub const DEFAULT_WIDTH: u32 = 2400;
 pub const MIN_WIDTH: u32 = 200;
@@ -47,6 +49,9 @@ pub struct ExportRequest {
     pub out: PathBuf,
     /// What the export is for; in clinic mode the person must have consented to it.
     pub purpose: Option<crate::model::clinical::ConsentScope>,
+    /// Eyes covered and the name replaced (by default for education and marketing in
+    /// clinic mode).
+    pub deidentify: Deidentify,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,8 +64,8 @@ pub enum ExportError {
     Catalogue(#[from] CatalogueError),
     #[error(transparent)]
     Library(#[from] LibraryError),
-    #[error("{path}: {reason}")]
-    Read { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Read(#[from] super::ReadError),
     #[error("series {0} has no photos to put on a contact sheet")]
     EmptySeries(SeriesId),
     #[error("{path}: could not write the export: {source}")]
@@ -68,6 +73,8 @@ pub enum ExportError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{path}: {reason}")]
+    NameInFileName { path: PathBuf, reason: String },
     #[error("export cancelled")]
     Cancelled,
 }
@@ -93,8 +100,12 @@ pub fn check_request(request: &ExportRequest) -> Result<ExportFormat, ExportErro
 
 /// The photo's pixels, upright, at least `edge` pixels on the long side when the original
 /// has them: from the preview when that is enough, else from the original.
-pub fn load_pixels(library: &Library, photo: &Photo, edge: u32) -> Result<RgbImage, ExportError> {
-    let failed = |path: &Path, e: &dyn std::fmt::Display| ExportError::Read {
+pub fn load_pixels(
+    library: &Library,
+    photo: &Photo,
+    edge: u32,
+) -> Result<RgbImage, super::ReadError> {
+    let failed = |path: &Path, e: &dyn std::fmt::Display| super::ReadError {
         path: path.to_owned(),
         reason: e.to_string(),
     };
@@ -127,11 +138,7 @@ pub fn write_export(library: &Library, out: &Path, bytes: &[u8]) -> Result<(), E
 }
 
 fn checkpoint(cancel: &AtomicBool) -> Result<(), ExportError> {
-    if cancel.load(Ordering::Relaxed) {
-        Err(ExportError::Cancelled)
-    } else {
-        Ok(())
-    }
+    super::checkpoint(cancel, ExportError::Cancelled)
 }
 
 /// The footer of an export: findings in plain words, then where it came from.
@@ -178,6 +185,14 @@ pub fn run_export(
             {
                 catalogue.check_consent(person, request.purpose, today)?;
             }
+            let style = request
+                .deidentify
+                .resolve(catalogue.mode()?, request.purpose);
+            let people = [&pair.a, &pair.b].map(|p| (p.photo.person, p.person_name.clone()));
+            let names = style.map(|s| names_for(&people, s));
+            if let Some(names) = &names {
+                check_out_name(&request.out, names)?;
+            }
             let aligned = catalogue.pair_transform(*before, *after)?;
             let transform = &aligned.unwrap_or(Similarity::IDENTITY);
             let panel_w = match layout {
@@ -186,21 +201,29 @@ pub fn run_export(
             };
             let aspect = f64::from(pair.a.photo.height) / f64::from(pair.a.photo.width);
             let edge = (f64::from(panel_w) * aspect.max(1.0)).ceil() as u32;
-            let a = load_pixels(library, &pair.a.photo, edge)?;
+            let mut a = load_pixels(library, &pair.a.photo, edge)?;
             checkpoint(cancel)?;
             progress(0.3, "Reading the photos");
             let b_edge = (f64::from(edge) * transform.scale.max(0.05)).ceil() as u32;
-            let b = load_pixels(library, &pair.b.photo, b_edge)?;
+            let mut b = load_pixels(library, &pair.b.photo, b_edge)?;
             checkpoint(cancel)?;
             progress(0.6, "Composing");
-            let findings = all_findings(&pair, aligned.as_ref(), &a, &b);
+            let mut findings = all_findings(&pair, aligned.as_ref(), &a, &b);
+            let mut title = pair.title();
+            if let Some(names) = &names {
+                title = scrub_names(&title, names);
+                findings.extend(cover_faces(&mut [
+                    ("A", &mut a, pair.a.face.as_ref()),
+                    ("B", &mut b, pair.b.face.as_ref()),
+                ]));
+            }
             let image = compose_pair(&PairExport {
                 a: &a,
                 b: &b,
                 transform: *transform,
                 a_label: pair.label_lines(crate::model::Side::A),
                 b_label: pair.label_lines(crate::model::Side::B),
-                title: pair.title(),
+                title,
                 footer: footer(
                     &findings,
                     &format!(
@@ -221,23 +244,44 @@ pub fn run_export(
                 request.purpose,
                 chrono::Local::now().date_naive(),
             )?;
+            let style = request
+                .deidentify
+                .resolve(catalogue.mode()?, request.purpose);
+            let names = style.map(|s| {
+                names_for(
+                    &[(Some(series.series.person), Some(series.person_name.clone()))],
+                    s,
+                )
+            });
+            if let Some(names) = &names {
+                check_out_name(&request.out, names)?;
+            }
             let line =
                 sheet_photos(&series, *like).ok_or(ExportError::EmptySeries(series.series.id))?;
+            let mut uncovered = Vec::new();
             let columns = crate::imaging::compose::sheet_columns(line.len()) as u32;
             let edge = request.width / columns;
             let mut cells: Vec<SheetCell> = Vec::new();
             for (i, id) in line.iter().enumerate() {
                 checkpoint(cancel)?;
                 progress(0.9 * i as f32 / line.len() as f32, "Reading the photos");
-                let photo = &series
+                let compared = series
                     .photo(*id)
-                    .expect("timeline photos are in the series")
-                    .photo;
+                    .expect("timeline photos are in the series");
+                let photo = &compared.photo;
                 let aligned = match cells.first() {
                     Some(_) => catalogue.pair_transform(line[0], *id)?,
                     None => None,
                 };
                 let mut image = load_pixels(library, photo, edge)?;
+                if names.is_some() {
+                    let date = compared.date().format("%Y-%m-%d").to_string();
+                    uncovered.extend(cover_faces(&mut [(
+                        date.as_str(),
+                        &mut image,
+                        compared.face.as_ref(),
+                    )]));
+                }
                 // Aligned photos are shown in the first photo's frame, like a comparison.
                 if let (Some(t), Some(first)) = (aligned, cells.first()) {
                     image = crate::imaging::compose::warp_into(
@@ -253,14 +297,18 @@ pub fn run_export(
                     label: series.label(photo).lines(),
                 });
             }
-            let findings = sheet_findings(&series, &line);
+            let mut findings = sheet_findings(&series, &line);
+            findings.extend(uncovered);
             let first = &series.photo(line[0]).expect("in the series").photo;
-            let title = format!(
+            let mut title = format!(
                 "{} · {} · {} · contact sheet",
                 series.person_name,
                 series.series.title,
                 first.view.map_or("view not recorded", Keyed::label)
             );
+            if let Some(names) = &names {
+                title = scrub_names(&title, names);
+            }
             (
                 compose_sheet(
                     &title,
@@ -284,6 +332,53 @@ pub fn run_export(
         bytes: bytes.len(),
         findings,
     })
+}
+
+/// Each person's name with what replaces it in a de-identified export.
+fn names_for(
+    people: &[(Option<crate::model::PersonId>, Option<String>)],
+    style: NameStyle,
+) -> Vec<(String, String)> {
+    people
+        .iter()
+        .filter_map(|(id, name)| Some((name.clone()?, pseudonym(name.as_deref()?, (*id)?, style))))
+        .collect()
+}
+
+fn scrub_names(text: &str, names: &[(String, String)]) -> String {
+    names
+        .iter()
+        .fold(text.to_owned(), |t, (name, alias)| scrub(&t, name, alias))
+}
+
+/// A de-identified export's file name must not name the person.
+fn check_out_name(out: &Path, names: &[(String, String)]) -> Result<(), ExportError> {
+    let file_name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for (name, _) in names {
+        check_file_name(&file_name, name).map_err(|reason| ExportError::NameInFileName {
+            path: out.to_owned(),
+            reason,
+        })?;
+    }
+    Ok(())
+}
+
+/// Covers the eyes on each photo that has a face; a warning for each that has none (a face
+/// the finder missed would show).
+fn cover_faces(photos: &mut [(&str, &mut RgbImage, Option<&FaceLandmarks>)]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (name, image, face) in photos.iter_mut() {
+        match face {
+            Some(face) => crate::imaging::deidentify::cover_eyes(image, face),
+            None => out.push(Finding::warning(format!(
+                "De-identified, but no face was found on {name}, so nothing was covered on it: check that it shows no one recognisable."
+            ))),
+        }
+    }
+    out
 }
 
 /// The photos a contact sheet shows: the timeline of `like`, else the longest one, else

@@ -6,11 +6,14 @@ use super::failpoint::failpoint;
 use super::worker_count;
 use crate::catalogue::{Assignment, Catalogue, CatalogueError, Claim, NewPhoto};
 use crate::imaging::decode::DecodeError;
-use crate::imaging::metadata::Orientation;
-use crate::imaging::{decode, derive_previews, read_metadata};
+use crate::imaging::metadata::{Orientation, PhotoMetadata, read_metadata_of};
+use crate::imaging::{Derived, Picture, decode_picture, derive_previews};
 use crate::library::{Library, LibraryError};
+use crate::model::filing::{DateMismatch, PhotoTags, date_mismatch};
 use crate::model::printable::stored_name;
-use crate::model::{ContentHash, PhotoFormat, PhotoId, TakenAt};
+use crate::model::{ContentHash, PhotoFormat, PhotoId, TakenAt, TimeSource};
+use chrono::NaiveDate;
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -25,7 +28,8 @@ use super::source::read_source;
 /// Extensions a folder walk picks up, and the file picker offers. Explicitly named files are
 /// always tried; in folders, other files (sidecars, videos, documents) are skipped and counted.
 pub const IMAGE_EXTENSIONS: &[&str] = &[
-    "jpg", "jpeg", "jpe", "png", "webp", "tif", "tiff", "heic", "heif", "avif", "gif", "bmp", "dng",
+    "jpg", "jpeg", "jpe", "png", "webp", "tif", "tiff", "heic", "heif", "hif", "avif", "gif",
+    "bmp", "dng", "cr2", "cr3", "nef", "arw",
 ];
 
 #[derive(Clone, Debug, Default)]
@@ -36,6 +40,23 @@ pub struct ImportRequest {
     pub assignment: Assignment,
     /// Worker threads; 0 means one per core.
     pub workers: usize,
+    /// View and lighting per file, overriding the assignment's (a session has several views).
+    pub per_photo: HashMap<PathBuf, PhotoTags>,
+    /// The date of the session the photos are filed under: photos taken more than two days
+    /// away from it are flagged.
+    pub session_date: Option<NaiveDate>,
+}
+
+impl ImportRequest {
+    /// The assignment for one file: the common one with its own view and lighting.
+    fn assignment_for(&self, path: &Path) -> Assignment {
+        let mut assignment = self.assignment.clone();
+        if let Some(tags) = self.per_photo.get(path) {
+            assignment.view = tags.view.or(assignment.view);
+            assignment.lighting = tags.lighting.or(assignment.lighting);
+        }
+        assignment
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +85,8 @@ pub enum Outcome {
     Imported {
         id: PhotoId,
         warnings: Vec<String>,
+        /// Set when the photo was taken more than two days from the session it was filed under.
+        date_mismatch: Option<DateMismatch>,
     },
     /// The same bytes are in the library already (or are being imported by another process).
     Duplicate {
@@ -82,6 +105,7 @@ pub struct StageTimes {
     pub resize: Duration,
     pub encode: Duration,
     pub write: Duration,
+    pub face: Duration,
 }
 
 impl std::ops::AddAssign for StageTimes {
@@ -93,6 +117,7 @@ impl std::ops::AddAssign for StageTimes {
         self.resize += o.resize;
         self.encode += o.encode;
         self.write += o.write;
+        self.face += o.face;
     }
 }
 
@@ -282,7 +307,7 @@ pub fn run_import(
             std::thread::Builder::new()
                 .name(format!("import-{n}"))
                 .spawn_scoped(scope, move || {
-                    worker(library, &request.assignment, &job_rx, &result_tx, cancel);
+                    worker(library, request, &job_rx, &result_tx, cancel);
                 })
                 .expect("spawning an import worker");
         }
@@ -321,7 +346,7 @@ fn feed(
 
 fn worker(
     library: &Library,
-    assignment: &Assignment,
+    request: &ImportRequest,
     jobs: &Mutex<Receiver<(usize, PathBuf)>>,
     results: &SyncSender<ImportEvent>,
     cancel: &AtomicBool,
@@ -336,7 +361,7 @@ fn worker(
         let _ = results.send(ImportEvent::Working { path: path.clone() });
         let mut stages = StageTimes::default();
         let outcome = match &mut catalogue {
-            Ok(cat) => import_one(library, cat, &path, assignment, &mut stages),
+            Ok(cat) => import_one(library, cat, &path, request, &mut stages),
             Err(e) => Outcome::Failed(ImportError::Catalogue(CatalogueError::Invalid {
                 field: "catalogue",
                 reason: e.to_string(),
@@ -368,9 +393,10 @@ fn import_one(
     library: &Library,
     cat: &mut Catalogue,
     path: &Path,
-    assignment: &Assignment,
+    request: &ImportRequest,
     st: &mut StageTimes,
 ) -> Outcome {
+    let assignment = &request.assignment_for(path);
     let source = match timed(&mut st.read, || read_source(path)) {
         Ok(source) => source,
         Err(e) => return Outcome::Failed(e),
@@ -389,12 +415,13 @@ fn import_one(
     match store(
         library, cat, &bytes, &hash, format, name, file_time, assignment, st,
     ) {
-        Ok((id, mut warnings)) => {
-            if let Some(w) = extension_warning(path, format) {
-                warnings.insert(0, w);
-            }
-            Outcome::Imported { id, warnings }
-        }
+        Ok((id, warnings, taken_at)) => Outcome::Imported {
+            id,
+            warnings,
+            date_mismatch: request
+                .session_date
+                .and_then(|session| date_mismatch(&taken_at, session)),
+        },
         Err(e) => {
             // Undo: nothing of a failed file may stay behind.
             let _ = library.remove_photo_files(&hash, format.extension());
@@ -415,15 +442,11 @@ fn store(
     file_time: Option<std::time::SystemTime>,
     assignment: &Assignment,
     st: &mut StageTimes,
-) -> Result<(PhotoId, Vec<String>), ImportError> {
+) -> Result<(PhotoId, Vec<String>, TakenAt), ImportError> {
     let temp = timed(&mut st.write, || library.write_temp(bytes))?;
     failpoint("temp_written");
-    let meta = timed(&mut st.exif, || read_metadata(bytes));
-    let decoded = timed(&mut st.decode, || decode(bytes, format))?;
-    let derived = derive_previews(&decoded, meta.orientation.unwrap_or(Orientation::AS_STORED));
-    drop(decoded);
-    st.resize += derived.resize_time;
-    st.encode += derived.encode_time;
+    let meta = timed(&mut st.exif, || read_metadata_of(bytes, format));
+    let (picture, derived) = decode_and_derive(bytes, format, &meta, st)?;
     timed(&mut st.write, || {
         library.write_atomic(&library.preview_path(hash), &derived.preview_jpeg)
     })?;
@@ -436,8 +459,11 @@ fn store(
         library.commit_temp(temp, &library.original_path(hash, format))
     })?;
     failpoint("original_stored");
-    let mut warnings = meta.warnings;
-    let taken_at = capture_time(meta.taken_at, file_time, &mut warnings);
+    let mut warnings = Vec::new();
+    warnings.extend(extension_warning(Path::new(&original_name), format));
+    warnings.extend(picture.warnings);
+    warnings.extend(meta.warnings);
+    let taken_at = capture_time(meta.taken_at, meta.modified_at, file_time, &mut warnings);
     let new = NewPhoto {
         hash: hash.clone(),
         format,
@@ -448,6 +474,8 @@ fn store(
         height: derived.height,
         taken_at,
         camera: meta.camera,
+        colour_profile: picture.colour.profile,
+        warnings: warnings.clone(),
     };
     let id = timed(&mut st.write, || {
         cat.finish_import(&new, assignment, library.owner(), || {
@@ -455,39 +483,67 @@ fn store(
         })
     })?;
     failpoint("committed");
-    Ok((id, warnings))
+    warnings.extend(timed(&mut st.face, || {
+        super::faces::record_face(cat, id, &derived.preview)
+    }));
+    Ok((id, warnings, taken_at))
 }
 
-/// When the photo was taken: EXIF's capture time, else the file's modification time (an
-/// estimate; a time beyond the calendar, which a damaged or hostile file system can hold, is
-/// no time), else now.
+/// Decodes once (to sRGB) and derives the upright preview and thumbnail: the file's own
+/// transformations (HEIF) or else its EXIF/XMP orientation.
+fn decode_and_derive(
+    bytes: &[u8],
+    format: PhotoFormat,
+    meta: &PhotoMetadata,
+    st: &mut StageTimes,
+) -> Result<(Picture, Derived), ImportError> {
+    let mut picture = timed(&mut st.decode, || decode_picture(bytes, format))?;
+    let orientation = if picture.upright {
+        Orientation::AS_STORED
+    } else {
+        meta.orientation.unwrap_or(Orientation::AS_STORED)
+    };
+    let derived = derive_previews(&picture.image, orientation);
+    // Only the previews are kept: free the full-size pixels now.
+    picture.image = image::RgbImage::new(0, 0);
+    st.resize += derived.resize_time;
+    st.encode += derived.encode_time;
+    Ok((picture, derived))
+}
+
+/// The photo's time by the documented order: a capture time when the file records one, else
+/// EXIF `DateTime` or the file's time labelled as what they are (estimated), else now.
 fn capture_time(
-    exif: Option<(chrono::NaiveDateTime, Option<chrono::FixedOffset>)>,
+    captured: Option<crate::imaging::metadata::FoundTime>,
+    modified: Option<crate::imaging::metadata::FoundTime>,
     file_time: Option<std::time::SystemTime>,
     warnings: &mut Vec<String>,
 ) -> TakenAt {
-    if let Some((local, offset)) = exif {
-        return TakenAt::exact(local, offset);
+    if let Some(t) = captured {
+        return TakenAt::from_source(t.local, t.offset, t.source);
     }
-    match file_time.map(TakenAt::from_file_time) {
-        Some(Some(taken_at)) => {
-            warnings.push(
-                "no capture date in EXIF; using the file's modification time (estimated)".into(),
-            );
-            taken_at
-        }
-        Some(None) => {
-            warnings.push(
-                "no capture date in EXIF and the file's modification time is outside the calendar; using now (estimated)"
-                    .into(),
-            );
-            TakenAt::estimated_from(chrono::Local::now())
-        }
-        None => {
-            warnings.push("no capture date in EXIF and no file time; using now (estimated)".into());
-            TakenAt::estimated_from(chrono::Local::now())
-        }
-    }
+    // A file time beyond the calendar (a damaged or hostile file system) is no time.
+    let beyond_calendar = file_time.is_some_and(|t| TakenAt::from_file_time(t).is_none());
+    let taken = if let Some(t) = modified {
+        TakenAt::from_source(t.local, t.offset, TimeSource::ExifModified)
+    } else if let Some(taken) = file_time.and_then(TakenAt::from_file_time) {
+        taken
+    } else {
+        let mut now = TakenAt::estimated_from(chrono::Local::now());
+        now.source = TimeSource::Imported;
+        now
+    };
+    let why = if beyond_calendar && taken.source == TimeSource::Imported {
+        " (the file's modification time is outside the calendar)"
+    } else {
+        ""
+    };
+    warnings.push(format!(
+        "no capture date in the file (EXIF DateTimeOriginal, DateTimeDigitized or XMP); filed as {} ({}){why}",
+        taken.label(),
+        crate::model::Keyed::label(taken.source)
+    ));
+    taken
 }
 
 /// A file whose name says one format but whose content is another is still imported (it is

@@ -5,8 +5,11 @@ use crate::catalogue::{Catalogue, CatalogueError};
 use crate::model::{Keyed, SeriesId};
 use std::path::Path;
 
+/// How many columns the CSV has.
+const COLUMNS: usize = 37;
+
 /// The header of the CSV. Column names are a scripting interface: add, never rename.
-pub const CSV_COLUMNS: [&str; 23] = [
+pub const CSV_COLUMNS: [&str; COLUMNS] = [
     "record",
     "person",
     "series",
@@ -30,6 +33,21 @@ pub const CSV_COLUMNS: [&str; 23] = [
     "day_after",
     "notes",
     "contraindications_acknowledged",
+    // Measurements (record = measurement), appended by migration 008's issue.
+    "region",
+    "photo",
+    "l_mean",
+    "a_mean",
+    "b_mean",
+    "ita_deg",
+    "ita_category",
+    "erythema_index",
+    "melanin_index",
+    "delta_e2000",
+    "darker_share",
+    "redder_share",
+    "corrected",
+    "method_version",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +68,7 @@ pub fn series_csv(catalogue: &mut Catalogue, id: SeriesId) -> Result<Vec<u8>, Ca
     let series = catalogue.series_photos(id)?;
     let grades = catalogue.grades_of_series(id)?;
     let effects = catalogue.side_effects_of_series(id)?;
+    let measurements = catalogue.measurements_of_series(id)?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let csv_error = |e: csv::Error| CatalogueError::Invalid {
         field: "csv",
@@ -62,8 +81,8 @@ pub fn series_csv(catalogue: &mut Catalogue, id: SeriesId) -> Result<Vec<u8>, Ca
             .map_or(String::new(), |(n, _)| n.to_string())
     };
     let (person, title) = (series.person_name.as_str(), series.series.title.as_str());
-    let mut row = |fill: &mut dyn FnMut(&mut [String; 23])| {
-        let mut record: [String; 23] = Default::default();
+    let mut row = |fill: &mut dyn FnMut(&mut [String; COLUMNS])| {
+        let mut record: [String; COLUMNS] = std::array::from_fn(|_| String::new());
         person.clone_into(&mut record[1]);
         title.clone_into(&mut record[2]);
         fill(&mut record);
@@ -108,13 +127,16 @@ pub fn series_csv(catalogue: &mut Catalogue, id: SeriesId) -> Result<Vec<u8>, Ca
     for g in grades.iter().filter(|g| g.session.is_none()) {
         row(&mut |r| grade_cells(r, g, ""))?;
     }
+    for m in &measurements {
+        row(&mut |r| measurement_cells(r, m, &number(m.session)))?;
+    }
     out.into_inner().map_err(|e| CatalogueError::Invalid {
         field: "csv",
         reason: e.to_string(),
     })
 }
 
-fn grade_cells(r: &mut [String; 23], g: &crate::catalogue::GradeRow, session: &str) {
+fn grade_cells(r: &mut [String; COLUMNS], g: &crate::catalogue::GradeRow, session: &str) {
     r[0] = "grade".into();
     session.clone_into(&mut r[3]);
     r[4] = g.date.to_string();
@@ -125,6 +147,34 @@ fn grade_cells(r: &mut [String; 23], g: &crate::catalogue::GradeRow, session: &s
     r[16] = g.value.to_string();
     r[17].clone_from(&g.detail);
     r[21].clone_from(&g.notes);
+}
+
+fn measurement_cells(
+    r: &mut [String; COLUMNS],
+    m: &crate::model::measure::MeasurementRow,
+    session: &str,
+) {
+    let v = &m.measurement;
+    let s = &v.region;
+    r[0] = "measurement".into();
+    session.clone_into(&mut r[3]);
+    r[4] = m.date.to_string();
+    r[23].clone_from(&m.region_name);
+    r[24] = m.photo.to_string();
+    r[25] = format!("{:.3}", s.lab[0]);
+    r[26] = format!("{:.3}", s.lab[1]);
+    r[27] = format!("{:.3}", s.lab[2]);
+    r[28] = format!("{:.2}", s.ita_deg);
+    r[29] = s.ita_category().key().into();
+    r[30] = format!("{:.2}", s.erythema_index);
+    r[31] = format!("{:.2}", s.melanin_index);
+    if let Some(c) = &v.contrast {
+        r[32] = format!("{:.3}", c.delta_e2000);
+        r[33] = format!("{:.4}", c.darker_share);
+        r[34] = format!("{:.4}", c.redder_share);
+    }
+    r[35] = if v.corrected { "yes" } else { "no" }.into();
+    r[36] = v.method_version.to_string();
 }
 
 /// Writes the series' record to `out` atomically, after checking consent for `purpose`

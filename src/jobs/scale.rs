@@ -115,6 +115,8 @@ pub fn generate_scale_library(
                     height: 96,
                     taken_at: TakenAt::exact(local, chrono::FixedOffset::east_opt(3600)),
                     camera: None,
+                    colour_profile: None,
+                    warnings: Vec::new(),
                 },
                 assignment,
             ));

@@ -14,8 +14,9 @@ use std::time::SystemTime;
 /// Files larger than this are refused before they are read into memory.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
-/// How much of a file is read to tell its type.
-const HEAD_BYTES: usize = 64;
+/// How much of a file is read to tell its type before the rest is read (an ISO media file's
+/// brands or a TIFF's first directory fit; the whole file is looked at again once read).
+const HEAD_BYTES: usize = 4096;
 
 /// An import source read whole.
 #[derive(Debug)]
@@ -115,6 +116,8 @@ pub fn read_source(path: &Path) -> Result<Source, ImportError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_big(bytes.len() as u64));
     }
+    // A camera RAW names its maker in a TIFF directory that may lie past the head.
+    let format = sniff(&bytes).unwrap_or(format);
     Ok(Source {
         bytes,
         format,

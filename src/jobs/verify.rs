@@ -3,7 +3,8 @@
 
 use super::worker_count;
 use crate::imaging::metadata::Orientation;
-use crate::imaging::{decode, derive_previews, read_metadata};
+use crate::imaging::metadata::read_metadata_of;
+use crate::imaging::{decode_picture, derive_previews};
 use crate::library::{Library, LibraryError};
 use crate::model::printable::{printable, printable_path};
 use crate::model::{ContentHash, PhotoFormat, PhotoId};
@@ -225,11 +226,15 @@ pub fn rebuild_cache(
     format: PhotoFormat,
     bytes: &[u8],
 ) -> Result<(), String> {
-    let orientation = read_metadata(bytes)
-        .orientation
-        .unwrap_or(Orientation::AS_STORED);
-    let decoded = decode(bytes, format).map_err(|e| e.to_string())?;
-    let derived = derive_previews(&decoded, orientation);
+    let picture = decode_picture(bytes, format).map_err(|e| e.to_string())?;
+    let orientation = if picture.upright {
+        Orientation::AS_STORED
+    } else {
+        read_metadata_of(bytes, format)
+            .orientation
+            .unwrap_or(Orientation::AS_STORED)
+    };
+    let derived = derive_previews(&picture.image, orientation);
     library
         .write_atomic(&library.preview_path(hash), &derived.preview_jpeg)
         .map_err(|e| e.to_string())?;

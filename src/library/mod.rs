@@ -11,6 +11,7 @@
 //! ```
 
 mod convert;
+mod copy;
 pub mod crypto;
 mod folder;
 pub mod modes;

@@ -398,3 +398,97 @@ mod tests {
         assert_eq!(next_due(&series(None, Some(6), None), &done), None);
     }
 }
+
+/// Checks the day consent is given or withdrawn on: not in the future, and a withdrawal not
+/// before the consent it withdraws (`given_on`).
+pub fn check_consent_day(
+    on: NaiveDate,
+    today: NaiveDate,
+    withdrawing_from: Option<NaiveDate>,
+) -> Result<(), String> {
+    if on > today {
+        return Err(format!("{on} is in the future (today is {today})"));
+    }
+    if let Some(given) = withdrawing_from
+        && on < given
+    {
+        return Err(format!(
+            "{on} is before the consent it withdraws was given ({given})"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod consent_day_tests {
+    use super::*;
+
+    #[test]
+    fn consent_days_are_not_in_the_future_nor_withdrawn_before_given() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert!(check_consent_day(d("2026-01-02"), d("2026-01-02"), None).is_ok());
+        assert_eq!(
+            check_consent_day(d("2026-01-03"), d("2026-01-02"), None).unwrap_err(),
+            "2026-01-03 is in the future (today is 2026-01-02)"
+        );
+        assert!(
+            check_consent_day(d("2025-12-01"), d("2026-01-02"), Some(d("2025-12-05")))
+                .unwrap_err()
+                .contains("before the consent it withdraws")
+        );
+    }
+}
+
+impl GradeScale {
+    /// The scale's short name, as a grade is shown: "Goodman & Baron", "mMASI", "Glogau".
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Self::GoodmanBaron => "Goodman & Baron",
+            Self::Mmasi => "mMASI",
+            Self::Glogau => "Glogau",
+            Self::FitzpatrickWrinkle => "Fitzpatrick wrinkle class",
+            Self::Gais => "GAIS",
+            Self::Satisfaction => "Satisfaction",
+            Self::Custom => "Own scale",
+        }
+    }
+
+    /// A value on the scale as clinicians write it: "Goodman & Baron 3", "Glogau III",
+    /// "GAIS 2 (much improved)", "Satisfaction 7/10", "mMASI 10.2".
+    pub fn show(self, value: f64) -> String {
+        let whole = value.round() as i64;
+        let name = self.short_name();
+        match self {
+            Self::Glogau | Self::FitzpatrickWrinkle => {
+                format!("{name} {}", roman(u8::try_from(whole).unwrap_or(0)))
+            }
+            Self::Gais => {
+                let words = match whole {
+                    1 => "very much improved",
+                    2 => "much improved",
+                    3 => "improved",
+                    4 => "no change",
+                    _ => "worse",
+                };
+                format!("{name} {whole} ({words})")
+            }
+            Self::Satisfaction => format!("{name} {whole}/10"),
+            Self::GoodmanBaron => format!("{name} {whole}"),
+            Self::Mmasi | Self::Custom => format!("{name} {value}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod grade_words_tests {
+    use super::*;
+
+    #[test]
+    fn grades_read_as_clinicians_write_them() {
+        assert_eq!(GradeScale::GoodmanBaron.show(4.0), "Goodman & Baron 4");
+        assert_eq!(GradeScale::Glogau.show(3.0), "Glogau III");
+        assert_eq!(GradeScale::Gais.show(2.0), "GAIS 2 (much improved)");
+        assert_eq!(GradeScale::Satisfaction.show(7.0), "Satisfaction 7/10");
+        assert_eq!(GradeScale::Mmasi.show(10.2), "mMASI 10.2");
+    }
+}

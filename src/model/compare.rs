@@ -30,6 +30,10 @@ pub struct ComparedPhoto {
     /// Its areas (cheeks, forehead…), to match like with like.
     pub areas: Vec<TermId>,
     pub person_name: Option<String>,
+    /// A reference card's colour correction is stored for it.
+    pub card_corrected: bool,
+    /// The face found on it, if any (pose and expression findings, face-aware alignment).
+    pub face: Option<super::face::FaceLandmarks>,
 }
 
 impl ComparedPhoto {
@@ -394,16 +398,22 @@ impl Pair {
 
     /// Who and what: "Me · Home microneedling · Frontal".
     pub fn title(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(name) = &self.b.person_name {
-            parts.push(name.clone());
-        }
-        if let Some(s) = self.series_of(&self.b.photo) {
-            parts.push(s.series.title.clone());
-        }
-        if let Some(view) = self.b.photo.view {
-            parts.push(view.label().to_owned());
-        }
+        // Each fact once when A and B share it, both named when they differ.
+        let both = |a: Option<String>, b: Option<String>| match (a, b) {
+            (Some(a), Some(b)) if a != b => Some(format!("{a} (A) vs {b} (B)")),
+            (a, b) => b.or(a),
+        };
+        let series = |p: &ComparedPhoto| self.series_of(&p.photo).map(|s| s.series.title.clone());
+        let view = |p: &ComparedPhoto| p.photo.view.map(|v| v.label().to_owned());
+        let parts: Vec<String> = [
+            both(self.a.person_name.clone(), self.b.person_name.clone()),
+            both(series(&self.a), series(&self.b)),
+            both(view(&self.a), view(&self.b)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let mut parts = parts;
         if parts.is_empty() {
             parts.push(self.b.photo.original_name.clone());
         }
@@ -480,6 +490,10 @@ pub fn pair_findings<'s>(
             )));
         }
     }
+    findings.extend(super::card::correction_finding(
+        a.card_corrected,
+        b.card_corrected,
+    ));
     if pa.taken_at.local > pb.taken_at.local {
         findings.push(Finding::note(
             "A (before) was taken after B: swap the sides to see the change forward in time."
@@ -493,12 +507,13 @@ pub fn pair_findings<'s>(
             )));
         }
     }
+    findings.extend(super::face::face_findings(a.face.as_ref(), b.face.as_ref()));
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     findings
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::{ContentHash, PersonId, PhotoFormat, SeriesId, SeriesStatus, TakenAt};
 
@@ -506,7 +521,7 @@ mod tests {
         d.parse().unwrap()
     }
 
-    fn photo(id: i64, date: &str, session: Option<i64>, view: View) -> ComparedPhoto {
+    pub(crate) fn photo(id: i64, date: &str, session: Option<i64>, view: View) -> ComparedPhoto {
         ComparedPhoto {
             photo: Photo {
                 id: PhotoId(id),
@@ -518,6 +533,7 @@ mod tests {
                 height: 30,
                 taken_at: TakenAt::exact(day(date).and_hms_opt(10, 0, 0).unwrap(), None),
                 camera: None,
+                colour_profile: None,
                 view: Some(view),
                 lighting: Some(Lighting::Standard),
                 person: Some(PersonId(1)),
@@ -529,11 +545,27 @@ mod tests {
             },
             areas: vec![TermId(7)],
             person_name: Some("Me".into()),
+            card_corrected: false,
+            face: None,
         }
     }
 
     fn session(id: i64, date: &str, kind: SessionKind) -> Session {
         Session::bare(SessionId(id), SeriesId(1), day(date), kind)
+    }
+
+    /// A series with the given sessions (id, date, kind).
+    pub(crate) fn series_with(
+        photos: Vec<ComparedPhoto>,
+        sessions: &[(i64, &str, SessionKind)],
+    ) -> SeriesPhotos {
+        SeriesPhotos {
+            sessions: sessions
+                .iter()
+                .map(|&(id, date, kind)| session(id, date, kind))
+                .collect(),
+            ..series(photos)
+        }
     }
 
     fn series(photos: Vec<ComparedPhoto>) -> SeriesPhotos {
@@ -616,6 +648,23 @@ mod tests {
         assert!(texts[2].starts_with("Different light: A is standard, B is flash"));
         assert!(texts[3].starts_with("A (before) was taken after B"));
         assert_eq!(findings[3].severity, Severity::Note);
+    }
+
+    #[test]
+    fn a_card_correction_on_one_side_only_is_a_warning() {
+        let a = photo(1, "2026-01-05", None, View::Frontal);
+        let mut b = photo(2, "2026-03-05", None, View::Frontal);
+        b.card_corrected = true;
+        let findings = pair_findings(&a, &b, |_| None);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert!(
+            findings[0]
+                .text
+                .starts_with("Only B has a reference card correction")
+        );
+        let mut a = a;
+        a.card_corrected = true;
+        assert!(pair_findings(&a, &b, |_| None).is_empty());
     }
 
     #[test]

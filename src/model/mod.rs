@@ -1,15 +1,23 @@
 //! The domain model: typed ids, enums and plain structs. No I/O here.
 
 pub mod compare;
+pub mod deidentify;
+pub mod face;
+pub mod fairest;
+pub mod filing;
 pub mod names;
 pub mod printable;
+pub mod protocol;
+pub mod regions;
 pub mod rules;
 mod taken_at;
 pub mod transform;
 mod vocab;
 
 pub use compare::{ComparedPhoto, Finding, Pair, SeriesPhotos, Severity, Side, SideLabel};
-pub use taken_at::TakenAt;
+pub use protocol::{Completeness, count};
+pub use regions::FacialRegion;
+pub use taken_at::{TakenAt, TimeSource};
 pub use transform::{Alignment, Similarity};
 pub use vocab::{BUILTIN_AREAS, BUILTIN_CONCERNS, VocabKind, VocabTerm, vocab_key};
 
@@ -50,6 +58,10 @@ typed_id!(
 typed_id!(
     /// An area or concern in the vocabulary.
     TermId
+);
+typed_id!(
+    /// A region of interest drawn on a photo, measured across its series.
+    RegionId
 );
 
 /// An enum whose variants have a stable text key (stored in the catalogue and used on the
@@ -124,6 +136,8 @@ macro_rules! keyed_enum {
     };
 }
 
+pub(crate) use keyed_enum;
+
 keyed_enum!(
     /// The pose of a photo; only photos of the same view are comparable.
     View, "view" {
@@ -155,14 +169,17 @@ keyed_enum!(
     }
 );
 
-// The clinical record's enums use the macro above.
+// The clinical record's and measurement's enums use the macro above.
+pub mod card;
 pub mod clinical;
+pub mod measure;
 
 keyed_enum!(
     /// How a photo was aligned.
     AlignMethod, "alignment method" {
         Landmarks => "landmarks", "Landmarks";
         Auto => "auto", "Automatic";
+        Face => "face", "Face";
     }
 );
 
@@ -284,18 +301,64 @@ pub enum PhotoFormat {
     Png,
     Webp,
     Tiff,
+    /// HEIC/HEIF, including the compact `mif3` form.
+    Heif,
+    Avif,
+    /// Adobe Digital Negative (phones, some cameras).
+    Dng,
+    /// Canon RAW (TIFF-based).
+    Cr2,
+    /// Canon RAW (ISO media based).
+    Cr3,
+    /// Nikon RAW.
+    Nef,
+    /// Sony RAW.
+    Arw,
 }
 
 impl PhotoFormat {
-    pub const ALL: [Self; 4] = [Self::Jpeg, Self::Png, Self::Webp, Self::Tiff];
+    pub const ALL: [Self; 11] = [
+        Self::Jpeg,
+        Self::Png,
+        Self::Webp,
+        Self::Tiff,
+        Self::Heif,
+        Self::Avif,
+        Self::Dng,
+        Self::Cr2,
+        Self::Cr3,
+        Self::Nef,
+        Self::Arw,
+    ];
+
+    /// The stable key stored in the catalogue.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Jpeg => "jpeg",
+            Self::Png => "png",
+            Self::Webp => "webp",
+            Self::Tiff => "tiff",
+            Self::Heif => "heif",
+            Self::Avif => "avif",
+            Self::Dng => "dng",
+            Self::Cr2 => "cr2",
+            Self::Cr3 => "cr3",
+            Self::Nef => "nef",
+            Self::Arw => "arw",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.key() == key)
+    }
 
     /// The extension originals of this format are stored with.
     pub fn extension(self) -> &'static str {
         match self {
             Self::Jpeg => "jpg",
-            Self::Png => "png",
-            Self::Webp => "webp",
             Self::Tiff => "tif",
+            Self::Heif => "heic",
+            other => other.key(),
         }
     }
 
@@ -305,17 +368,46 @@ impl PhotoFormat {
             Self::Png => "PNG",
             Self::Webp => "WebP",
             Self::Tiff => "TIFF",
+            Self::Heif => "HEIF",
+            Self::Avif => "AVIF",
+            Self::Dng => "DNG",
+            Self::Cr2 => "Canon CR2",
+            Self::Cr3 => "Canon CR3",
+            Self::Nef => "Nikon NEF",
+            Self::Arw => "Sony ARW",
+        }
+    }
+
+    /// A camera RAW file: its pixels are shown through the JPEG preview embedded in it.
+    pub fn is_raw(self) -> bool {
+        matches!(
+            self,
+            Self::Dng | Self::Cr2 | Self::Cr3 | Self::Nef | Self::Arw
+        )
+    }
+
+    /// Every extension a file of this format may carry.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Self::Jpeg => &["jpg", "jpeg", "jpe"],
+            Self::Png => &["png"],
+            Self::Webp => &["webp"],
+            Self::Tiff => &["tif", "tiff"],
+            Self::Heif => &["heic", "heif", "hif"],
+            Self::Avif => &["avif"],
+            Self::Dng => &["dng"],
+            Self::Cr2 => &["cr2"],
+            Self::Cr3 => &["cr3"],
+            Self::Nef => &["nef"],
+            Self::Arw => &["arw"],
         }
     }
 
     pub fn from_extension(ext: &str) -> Option<Self> {
-        match ext.to_ascii_lowercase().as_str() {
-            "jpg" | "jpeg" | "jpe" => Some(Self::Jpeg),
-            "png" => Some(Self::Png),
-            "webp" => Some(Self::Webp),
-            "tif" | "tiff" => Some(Self::Tiff),
-            _ => None,
-        }
+        let ext = ext.to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|f| f.extensions().contains(&ext.as_str()))
     }
 }
 
@@ -340,6 +432,8 @@ pub struct Photo {
     pub notes: String,
     pub imported_at: chrono::DateTime<chrono::Utc>,
     pub trashed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The embedded colour profile previews were converted to sRGB from (None: sRGB assumed).
+    pub colour_profile: Option<String>,
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::app::{
     Action, AppState, Command, Commands, LibraryCommand, NoticeLevel, Theme, TrashCommand,
 };
 use crate::model::clinical::Mode;
+use crate::model::count;
 use egui::{RichText, Ui};
 
 pub(super) fn menu_bar(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
@@ -19,15 +20,21 @@ pub(super) fn menu_bar(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
             ui.separator();
             action_button(ui, Action::OpenLibrary, true, commands);
             action_button(ui, Action::OpenDemo, state.library.demo.is_none(), commands);
+            if state.library.is_demo() {
+                action_button(ui, Action::KeepDemo, true, commands);
+            }
             ui.separator();
             super::backup::file_menu_items(ui, state, commands);
             ui.separator();
             super::secure::file_menu_items(ui, state, commands);
+            ui.separator();
+            action_button(ui, Action::Quit, true, commands);
         });
         ui.menu_button("Edit", |ui| edit_menu(ui, state, commands));
         ui.menu_button("View", |ui| view_menu(ui, state, commands));
         ui.menu_button("Help", |ui| {
             action_button(ui, Action::ToggleHelp, true, commands);
+            action_button(ui, Action::About, true, commands);
         });
         ui.separator();
         if ui
@@ -38,22 +45,102 @@ pub(super) fn menu_bar(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
             commands.push(Action::ImportFiles.into());
         }
         if let Some(demo) = &state.library.demo {
-            let (done, total) = demo.counts();
             ui.add(
-                egui::ProgressBar::new(done as f32 / total.max(1) as f32)
-                    .desired_width(160.0)
-                    .text(format!("Demo {done}/{total}")),
+                egui::ProgressBar::new(demo.fraction())
+                    .desired_width(220.0)
+                    .text(demo.progress_text()),
             );
             ui.spinner();
         }
-        if state.library.is_demo() {
-            ui.label(
-                RichText::new("DEMO LIBRARY")
-                    .color(palette(ui).demo)
-                    .strong(),
-            );
-        }
+        mode_badges(ui, state);
     });
+}
+
+/// Always in sight: that this is the temporary demo library, and clinic mode when it is on.
+fn mode_badges(ui: &mut Ui, state: &AppState) {
+    if state.library.mode == Mode::Clinic {
+        ui.label(
+            RichText::new("CLINIC MODE")
+                .strong()
+                .color(palette(ui).side_a),
+        )
+        .on_hover_text(
+            "Consent is recorded per patient and checked on every export; switch it in the View menu",
+        );
+    }
+    if state.library.is_demo() {
+        ui.label(
+            RichText::new("DEMO LIBRARY")
+                .color(palette(ui).demo)
+                .strong(),
+        )
+        .on_hover_text("Generated people and photos in a temporary folder, deleted when you quit");
+    }
+}
+
+/// Over everything while the demo library is open: it is temporary, and how to keep it.
+pub(super) fn demo_banner(ui: &mut Ui, commands: &mut Commands) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            RichText::new(
+                "This demo library is temporary: it and everything you change in it are deleted when you quit.",
+            )
+            .color(palette(ui).demo),
+        );
+        action_button(ui, Action::KeepDemo, true, commands);
+    });
+}
+
+/// Quitting would delete the changed demo library.
+pub(super) fn quit_demo_window(ctx: &egui::Context, commands: &mut Commands) {
+    egui::Modal::new(egui::Id::unique("quit-demo")).show(ctx, |ui| {
+        ui.set_max_width(440.0);
+        ui.heading("Quit and delete the demo library?");
+        ui.label(
+            "You changed the demo library. It lives in a temporary folder: quitting deletes it with your changes.",
+        );
+        ui.add_space(8.0);
+        ui.horizontal_wrapped(|ui| {
+            action_button(ui, Action::KeepDemo, true, commands);
+            if ui
+                .add(destructive_button(ui, "Quit and delete it"))
+                .clicked()
+            {
+                commands.push(LibraryCommand::QuitAnyway.into());
+            }
+            if ui.button("Cancel").clicked() {
+                commands.push(Action::Back.into());
+            }
+        });
+    });
+}
+
+/// Help → About.
+pub(super) fn about_window(ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
+    let mut open = true;
+    egui::Window::new("About Skinlapse")
+        .open(&mut open)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ctx, |ui| {
+            ui.heading(format!("Skinlapse {}", env!("CARGO_PKG_VERSION")));
+            ui.label("A private, local catalogue of dated skin photos, and honest comparisons of how skin changes over a treatment series.");
+            ui.label("Nothing leaves this computer: no network access, exports only when you ask.");
+            if let Some(library) = state.library.library() {
+                ui.label(format!("Library: {}", library.root().display()));
+            }
+            ui.label(format!("Licence: {}", env!("CARGO_PKG_LICENSE")));
+        });
+    if !open {
+        commands.push(Action::Back.into());
+    }
+}
+
+/// A button for something that cannot be undone, in the error colour.
+pub(super) fn destructive_button<'a>(ui: &Ui, text: &'a str) -> egui::Button<'a> {
+    egui::Button::new(RichText::new(text).color(ui.visuals().strong_text_color()))
+        .fill(palette(ui).error.gamma_multiply(0.7))
 }
 
 fn edit_menu(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
@@ -67,7 +154,8 @@ fn edit_menu(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
         has_selection && !state.browse.filter.trashed,
         commands,
     );
-    action_button(ui, Action::Undo, state.history.can_undo(), commands);
+    undo_button(ui, Action::Undo, state.history.next_undo(), commands);
+    undo_button(ui, Action::Redo, state.history.next_redo(), commands);
     ui.separator();
     action_button(ui, Action::ShowTrash, open, commands);
     action_button(
@@ -76,6 +164,25 @@ fn edit_menu(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
         state.overview.trash_count > 0,
         commands,
     );
+}
+
+/// "Undo: change taken-at of 18 photos", or plain "Undo" (disabled) with nothing to undo.
+fn undo_button(ui: &mut Ui, action: Action, step: Option<&str>, commands: &mut Commands) {
+    let text = step.map_or_else(
+        || action.label().to_owned(),
+        |s| format!("{}: {s}", action.label()),
+    );
+    let mut button = egui::Button::new(text);
+    if let Some(s) = action.shortcut() {
+        button = button.shortcut_text(super::shortcut_text(&s));
+    }
+    if ui
+        .add_enabled(step.is_some(), button)
+        .on_hover_text(action.tooltip())
+        .clicked()
+    {
+        commands.push(action.into());
+    }
 }
 
 fn view_menu(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
@@ -137,9 +244,9 @@ pub(super) fn status_bar(ui: &mut Ui, state: &AppState, commands: &mut Commands)
     ui.horizontal(|ui| {
         if let Some(library) = state.library.library() {
             ui.label(format!(
-                "{} photos · {} people",
-                state.overview.total_photos,
-                state.overview.people.len()
+                "{} · {}",
+                count(state.overview.total_photos, "photo", "photos"),
+                count(state.overview.people.len(), "person", "people")
             ));
             ui.separator();
             ui.label(RichText::new(library.root().display().to_string()).weak());
@@ -169,11 +276,60 @@ pub(super) fn welcome(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
         ui.label("Bring in photos — or drop files and folders onto this window:");
         action_button(ui, Action::ImportFiles, true, commands);
         action_button(ui, Action::ImportFolder, true, commands);
-        ui.add_space(20.0);
-        ui.label("Or look around first, with generated people, series and photos:");
-        action_button(ui, Action::OpenDemo, state.library.demo.is_none(), commands);
+        ui.add_space(48.0);
+        ui.separator();
+        ui.add_space(8.0);
+        // Apart and quieter: the demo is somewhere else, not this library.
+        ui.label(
+            RichText::new(
+                "New here? Look around a demo first: generated people, series and photos in a temporary library, deleted when you quit.",
+            )
+            .weak(),
+        );
+        if ui
+            .add_enabled(
+                state.library.demo.is_none(),
+                egui::Button::new(RichText::new("Look around a demo library…").small()).frame(false),
+            )
+            .on_hover_text(Action::OpenDemo.tooltip())
+            .clicked()
+        {
+            commands.push(Action::OpenDemo.into());
+        }
     });
 }
+
+/// Keys and mouse gestures that are not actions of their own.
+const GESTURES: &[(&str, &str)] = &[
+    ("Space (held)", "Flicker: show B while held"),
+    ("Click", "Select a photo"),
+    ("Ctrl+click", "Add a photo to the selection, or take it out"),
+    (
+        "Shift+click",
+        "Select every photo from the last one clicked",
+    ),
+    (
+        "Double-click",
+        "Open a photo large; in the viewer: fit or 1:1",
+    ),
+    (
+        "Scroll wheel",
+        "Zoom the viewer or the comparison around the pointer",
+    ),
+    (
+        "Drag",
+        "Move a zoomed photo; in Align mode, move a landmark",
+    ),
+    (
+        "Right-click",
+        "A person's or series' menu; in Align mode, delete a landmark",
+    ),
+    ("Drop", "Drop files or folders on the window to import them"),
+    (
+        "Ctrl++ / Ctrl+−",
+        "Make everything larger or smaller (Ctrl+0: normal size)",
+    ),
+];
 
 /// Every shortcut, from the action list, while the help window is open.
 pub(super) fn help_window(ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
@@ -185,18 +341,24 @@ pub(super) fn help_window(ctx: &egui::Context, state: &AppState, commands: &mut 
         .open(&mut open)
         .collapsible(false)
         .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .max_height(ctx.content_rect().height() - 60.0)
         .show(ctx, |ui| {
-            egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-                for &action in Action::ALL {
-                    if let Some(s) = action.shortcut() {
-                        ui.label(RichText::new(ctx.format_shortcut(&s)).monospace());
-                        ui.label(action.label()).on_hover_text(action.tooltip());
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                    for &action in Action::ALL {
+                        if let Some(s) = action.shortcut() {
+                            ui.label(RichText::new(super::shortcut_text(&s)).monospace());
+                            ui.label(action.label()).on_hover_text(action.tooltip());
+                            ui.end_row();
+                        }
+                    }
+                    for (keys, what) in GESTURES {
+                        ui.label(RichText::new(*keys).monospace());
+                        ui.label(*what);
                         ui.end_row();
                     }
-                }
-                ui.label(RichText::new("Drop").monospace());
-                ui.label("Drop files or folders on the window to import them");
-                ui.end_row();
+                });
             });
         });
     if !open {
@@ -208,15 +370,15 @@ pub(super) fn confirm_empty_trash(ctx: &egui::Context, state: &AppState, command
     egui::Modal::new(egui::Id::unique("confirm-empty-trash")).show(ctx, |ui| {
         ui.heading("Empty the trash?");
         ui.label(format!(
-            "{} photos and their original files will be deleted for good. This cannot be undone.",
-            state.overview.trash_count
+            "{} and their original files will be deleted for good. This cannot be undone.",
+            count(state.overview.trash_count, "photo", "photos")
         ));
         ui.horizontal(|ui| {
-            if ui.button("Delete for good").clicked() {
-                commands.push(TrashCommand::ConfirmEmpty.into());
-            }
             if ui.button("Cancel").clicked() {
                 commands.push(TrashCommand::CancelEmpty.into());
+            }
+            if ui.add(destructive_button(ui, "Delete for good")).clicked() {
+                commands.push(TrashCommand::ConfirmEmpty.into());
             }
         });
     });

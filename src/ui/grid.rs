@@ -3,28 +3,25 @@
 
 use super::theme::{self, palette};
 use super::widgets::option_combo;
+use crate::app::browse::GridRow;
 use crate::app::images::{ImageCache, Rendition};
 use crate::app::{Action, AppState, BrowseCommand, Commands, SelectMode, TrashCommand};
-use crate::catalogue::{PhotoFilter, SortOrder};
-use crate::model::{Keyed, Lighting, PhotoFormat, View};
+use crate::catalogue::{GridItem, PhotoFilter, SessionFacts, SortOrder};
+use crate::model::{Keyed, Lighting, PhotoFormat, View, count};
 use chrono::NaiveDate;
 use egui::{Rect, RichText, Sense, Stroke, Ui, Vec2};
 
 const HEADING_HEIGHT: f32 = 30.0;
 const GAP: f32 = 6.0;
 
-/// One laid-out row: a date heading, or a run of photos (indexes into the grid).
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Row {
-    Heading { date: NaiveDate, count: usize },
-    Photos { start: usize, end: usize },
-}
+/// What a layout was made for: the grid (its serial), the column count, the cell size.
+type LayoutKey = (u64, usize, u32);
 
 #[derive(Debug)]
 pub struct GridPanel {
-    /// Rows and their top offsets, for the grid (its serial) and column count they were made
-    /// for.
-    layout: Option<(u64, usize, Vec<Row>, Vec<f32>)>,
+    /// Rows and their top offsets, and what they were made for: the grid (its serial), the
+    /// column count and the cell size.
+    layout: Option<(LayoutKey, Vec<GridRow>, Vec<f32>)>,
     /// The scroll requests taken so far.
     scroll_seen: u64,
     from_text: String,
@@ -73,22 +70,22 @@ impl GridPanel {
         let columns = ((ui.available_width() + GAP) / (self.cell + GAP))
             .floor()
             .max(1.0) as usize;
+        if columns != state.browse.columns {
+            // Up and Down move by the rows as drawn.
+            commands.push(BrowseCommand::Columns(columns).into());
+        }
         let (rows, tops) = self.layout(state, columns);
-        let row_height = |row: &Row| match row {
-            Row::Heading { .. } => HEADING_HEIGHT,
-            Row::Photos { .. } => self.cell + GAP,
-        };
         let total_height = tops
             .last()
             .zip(rows.last())
-            .map_or(0.0, |(t, r)| t + row_height(r));
+            .map_or(0.0, |(t, r)| t + self.row_height(r));
         let mut scroll = egui::ScrollArea::vertical()
             .id_salt("grid")
             .auto_shrink([false, false]);
         if let Some(&target) = state.browse.scroll_to.latest(&mut self.scroll_seen)
             && let Some(index) = grid.position(target)
             && let Some(row) = rows.iter().position(
-                |r| matches!(r, Row::Photos { start, end } if (*start..*end).contains(&index)),
+                |r| matches!(r, GridRow::Photos { start, end } if (*start..*end).contains(&index)),
             )
         {
             scroll = scroll.vertical_scroll_offset((tops[row] - HEADING_HEIGHT).max(0.0));
@@ -102,23 +99,21 @@ impl GridPanel {
                     break;
                 }
                 let y = origin.y + top;
-                match row {
-                    Row::Heading { date, count } => {
+                match *row {
+                    GridRow::Heading { start, end } => {
                         let rect = Rect::from_min_size(
                             egui::pos2(origin.x, y),
                             Vec2::new(ui.available_width(), HEADING_HEIGHT),
                         );
-                        let text = format!("{}  ·  {count} photos", date.format("%A %-d %B %Y"));
                         ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
-                            ui.add_space(8.0);
-                            ui.label(RichText::new(text).strong());
+                            heading_ui(ui, state, start, end);
                         });
                     }
-                    Row::Photos { start, end } => {
-                        for (col, index) in (*start..*end).enumerate() {
+                    GridRow::Photos { start, end } => {
+                        for (col, index) in (start..end).enumerate() {
                             let min = egui::pos2(origin.x + col as f32 * (self.cell + GAP), y);
                             let rect = Rect::from_min_size(min, Vec2::splat(self.cell));
-                            Self::cell_ui(ui, state, images, index, rect, commands);
+                            cell_ui(ui, state, images, index, rect, commands);
                         }
                     }
                 }
@@ -126,140 +121,29 @@ impl GridPanel {
         });
     }
 
-    fn layout(&mut self, state: &AppState, columns: usize) -> (Vec<Row>, Vec<f32>) {
-        let items = &state.browse.grid.items;
-        let key = (state.browse.grid.serial, columns);
-        if let Some((generation, cols, rows, tops)) = &self.layout
-            && (*generation, *cols) == key
-            && rows
-                .iter()
-                .map(|r| {
-                    if let Row::Photos { start, end } = r {
-                        end - start
-                    } else {
-                        0
-                    }
-                })
-                .sum::<usize>()
-                == items.len()
+    fn row_height(&self, row: &GridRow) -> f32 {
+        match row {
+            GridRow::Heading { .. } => HEADING_HEIGHT,
+            GridRow::Photos { .. } => self.cell + GAP,
+        }
+    }
+
+    fn layout(&mut self, state: &AppState, columns: usize) -> (Vec<GridRow>, Vec<f32>) {
+        let key = (state.browse.grid.serial, columns, self.cell.to_bits());
+        if let Some((made_for, rows, tops)) = &self.layout
+            && *made_for == key
         {
             return (rows.clone(), tops.clone());
         }
-        let mut rows = Vec::new();
-        let mut i = 0;
-        while i < items.len() {
-            let date = items[i].group_date;
-            let end = i + items[i..]
-                .iter()
-                .take_while(|g| g.group_date == date)
-                .count();
-            rows.push(Row::Heading {
-                date,
-                count: end - i,
-            });
-            let mut start = i;
-            while start < end {
-                let stop = (start + columns).min(end);
-                rows.push(Row::Photos { start, end: stop });
-                start = stop;
-            }
-            i = end;
-        }
+        let rows = state.browse.grid.rows(columns);
         let mut tops = Vec::with_capacity(rows.len());
         let mut y = 0.0;
         for row in &rows {
             tops.push(y);
-            y += match row {
-                Row::Heading { .. } => HEADING_HEIGHT,
-                Row::Photos { .. } => self.cell + GAP,
-            };
+            y += self.row_height(row);
         }
-        self.layout = Some((key.0, key.1, rows.clone(), tops.clone()));
+        self.layout = Some((key, rows.clone(), tops.clone()));
         (rows, tops)
-    }
-
-    fn cell_ui(
-        ui: &mut Ui,
-        state: &AppState,
-        images: &mut ImageCache,
-        index: usize,
-        rect: Rect,
-        commands: &mut Commands,
-    ) {
-        let item = &state.browse.grid.items[index];
-        let selected = state.browse.selection.contains(item.id);
-        let id = ui.scope_id().with(("photo", item.id));
-        let response = ui.interact(rect, id, Sense::click());
-        let label = format!(
-            "Photo #{} taken {}",
-            item.id,
-            item.taken_at.local.format("%Y-%m-%d %H:%M")
-        );
-        response
-            .widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, &label));
-        let painter = ui.painter_at(rect);
-        painter.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
-        let request =
-            state.image_request(item.id, &item.hash, PhotoFormat::Jpeg, Rendition::Thumbnail);
-        if let Some(texture) = request.as_ref().and_then(|r| images.get(r)) {
-            let size = texture.size_vec2();
-            let scale = (rect.width() / size.x).min(rect.height() / size.y);
-            let image_rect = Rect::from_center_size(rect.center(), size * scale);
-            painter.image(
-                texture.id(),
-                image_rect,
-                Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
-                theme::AS_IS,
-            );
-        } else {
-            let failed = images.error(&(item.id, Rendition::Thumbnail)).is_some();
-            let text = if failed { "no thumbnail" } else { "…" };
-            painter.text(
-                rect.center(),
-                egui::Align2::CENTER_CENTER,
-                text,
-                egui::FontId::proportional(14.0),
-                ui.visuals().weak_text_color(),
-            );
-        }
-        if item.taken_at.estimated {
-            painter.text(
-                rect.left_bottom() + Vec2::new(4.0, -4.0),
-                egui::Align2::LEFT_BOTTOM,
-                "~date",
-                egui::FontId::proportional(11.0),
-                palette(ui).caution,
-            );
-        }
-        if selected {
-            painter.rect_stroke(
-                rect.shrink(1.0),
-                4.0,
-                Stroke::new(3.0, ui.visuals().selection.stroke.color),
-                egui::StrokeKind::Inside,
-            );
-        } else if response.hovered() {
-            painter.rect_stroke(
-                rect,
-                4.0,
-                Stroke::new(1.0, ui.visuals().weak_text_color()),
-                egui::StrokeKind::Inside,
-            );
-        }
-        let response = response.on_hover_text(&label);
-        if response.double_clicked() {
-            commands.push(BrowseCommand::OpenPhoto(item.id).into());
-        } else if response.clicked() {
-            let mods = ui.input(|i| i.modifiers);
-            let mode = if mods.shift {
-                SelectMode::Range
-            } else if mods.command {
-                SelectMode::Toggle
-            } else {
-                SelectMode::Only
-            };
-            commands.push(BrowseCommand::ClickPhoto(item.id, mode).into());
-        }
     }
 
     fn toolbar(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Commands) {
@@ -267,7 +151,7 @@ impl GridPanel {
             ui.horizontal_wrapped(|ui| trash_header(ui, state, commands));
             return;
         }
-        ui.horizontal_wrapped(|ui| {
+        ui.horizontal(|ui| {
             let title = match state
                 .browse
                 .filter
@@ -281,78 +165,114 @@ impl GridPanel {
             let count = if state.browse.grid.is_loading() {
                 "…".to_owned()
             } else {
-                format!("{} photos", state.browse.grid.items.len())
+                count(state.browse.grid.items.len(), "photo", "photos")
             };
             ui.label(RichText::new(count).strong());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                self.view_controls(ui, state, commands);
+            });
         });
-        ui.horizontal_wrapped(|ui| {
-            filter_combos(ui, state, commands);
-            self.date_fields(ui, &state.browse.filter, commands);
-            let sort = match state.browse.sort {
-                SortOrder::NewestFirst => "Newest first",
-                SortOrder::OldestFirst => "Oldest first",
-            };
-            if ui
-                .button(sort)
-                .on_hover_text(Action::ToggleSort.tooltip())
-                .clicked()
-            {
-                commands.push(Action::ToggleSort.into());
-            }
-            let filter = &state.browse.filter;
-            let clear = PhotoFilter {
-                person: filter.person,
-                series: filter.series,
-                ..PhotoFilter::default()
-            };
-            if *filter != clear && ui.button("Clear filters").clicked() {
-                self.from_text.clear();
-                self.to_text.clear();
-                commands.push(BrowseCommand::SetFilter(clear).into());
-            }
-            ui.add(
-                egui::Slider::new(&mut self.cell, 96.0..=320.0)
-                    .text("Size")
-                    .show_value(false),
-            );
-        });
+        // As many filters a row as fit: at 1024 wide with the inspector open, two.
+        let per_row = ((ui.available_width() + 12.0) / 236.0)
+            .floor()
+            .clamp(1.0, 6.0) as usize;
+        let filter = state.browse.filter.clone();
+        egui::Grid::new("filters")
+            .spacing([12.0, 4.0])
+            .show(ui, |ui| {
+                let mut cells = 0;
+                let mut next = |ui: &mut Ui| {
+                    cells += 1;
+                    if cells % per_row == 0 {
+                        ui.end_row();
+                    }
+                };
+                filter_combos(ui, state, commands, &mut next);
+                self.date_fields(ui, &filter, commands, &mut next);
+            });
+    }
+
+    /// Right of the title: the thumbnails' size, the order, clearing the filters.
+    fn view_controls(&mut self, ui: &mut Ui, state: &AppState, commands: &mut Commands) {
+        let size = ui.add(
+            egui::Slider::new(&mut self.cell, 96.0..=320.0)
+                .show_value(false)
+                .clamping(egui::SliderClamping::Always),
+        );
+        let label = ui.label("Size");
+        size.labelled_by(label.id)
+            .on_hover_text("How large the thumbnails are");
+        let sort = match state.browse.sort {
+            SortOrder::NewestFirst => "Newest first",
+            SortOrder::OldestFirst => "Oldest first",
+        };
+        if ui
+            .button(sort)
+            .on_hover_text(Action::ToggleSort.tooltip())
+            .clicked()
+        {
+            commands.push(Action::ToggleSort.into());
+        }
+        let filter = &state.browse.filter;
+        let clear = PhotoFilter {
+            person: filter.person,
+            series: filter.series,
+            ..PhotoFilter::default()
+        };
+        if *filter != clear && ui.button("Clear filters").clicked() {
+            self.from_text.clear();
+            self.to_text.clear();
+            commands.push(BrowseCommand::SetFilter(clear).into());
+        }
     }
 
     /// The From and To date fields (YYYY-MM-DD; red while not a date).
-    fn date_fields(&mut self, ui: &mut Ui, filter: &PhotoFilter, commands: &mut Commands) {
+    fn date_fields(
+        &mut self,
+        ui: &mut Ui,
+        filter: &PhotoFilter,
+        commands: &mut Commands,
+        next: &mut dyn FnMut(&mut Ui),
+    ) {
         for (label, text, current, is_from) in [
             ("From", &mut self.from_text, filter.from, true),
             ("To", &mut self.to_text, filter.to, false),
         ] {
-            let l = ui.label(label);
-            let valid = text.trim().is_empty()
-                || NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").is_ok();
-            let mut edit = egui::TextEdit::singleline(text)
-                .hint_text("YYYY-MM-DD")
-                .desired_width(90.0);
-            if !valid {
-                edit = edit.text_color(ui.visuals().error_fg_color);
-            }
-            let response = ui.add(edit).labelled_by(l.id);
-            if response.lost_focus() && valid {
-                let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
-                if date != current {
-                    let mut f = filter.clone();
-                    if is_from {
-                        f.from = date;
-                    } else {
-                        f.to = date;
-                    }
-                    commands.push(BrowseCommand::SetFilter(f).into());
+            ui.horizontal(|ui| {
+                let l = ui.label(label);
+                let valid = text.trim().is_empty()
+                    || NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").is_ok();
+                let mut edit = egui::TextEdit::singleline(text)
+                    .hint_text("YYYY-MM-DD")
+                    .desired_width(96.0);
+                if !valid {
+                    edit = edit.text_color(ui.visuals().error_fg_color);
                 }
-            }
+                let response = ui.add(edit).labelled_by(l.id);
+                if response.lost_focus() && valid {
+                    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+                    if date != current {
+                        let mut f = filter.clone();
+                        if is_from {
+                            f.from = date;
+                        } else {
+                            f.to = date;
+                        }
+                        commands.push(BrowseCommand::SetFilter(f).into());
+                    }
+                }
+            });
+            next(ui);
         }
     }
 }
 
 /// The trash's title and its buttons.
 fn trash_header(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
-    ui.heading(format!("Trash · {} photos", state.browse.grid.items.len()));
+    ui.heading(format!(
+        "Trash · {}",
+        count(state.browse.grid.items.len(), "photo", "photos")
+    ));
     if ui
         .add_enabled(
             !state.browse.selection.is_empty(),
@@ -374,8 +294,14 @@ fn trash_header(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
     }
 }
 
-/// Area, concern, view and lighting: each narrows the grid.
-fn filter_combos(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
+/// Area, concern, view and lighting: each narrows the grid (`next` after each, to place the
+/// next one).
+fn filter_combos(
+    ui: &mut Ui,
+    state: &AppState,
+    commands: &mut Commands,
+    next: &mut dyn FnMut(&mut Ui),
+) {
     let filter = &state.browse.filter;
     let mut set = |f: PhotoFilter| commands.push(BrowseCommand::SetFilter(f).into());
     let terms = |list: &[crate::model::VocabTerm]| {
@@ -397,6 +323,7 @@ fn filter_combos(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
             ..filter.clone()
         });
     }
+    next(ui);
     if let Some(concern) = option_combo(
         ui,
         "filter-concern",
@@ -410,6 +337,7 @@ fn filter_combos(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
             ..filter.clone()
         });
     }
+    next(ui);
     let views = View::ALL.iter().map(|v| (*v, v.label().to_owned()));
     if let Some(view) = option_combo(ui, "filter-view", "View", "Any view", filter.view, views) {
         set(PhotoFilter {
@@ -417,6 +345,7 @@ fn filter_combos(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
             ..filter.clone()
         });
     }
+    next(ui);
     let lights = Lighting::ALL.iter().map(|l| (*l, l.label().to_owned()));
     if let Some(lighting) = option_combo(
         ui,
@@ -430,5 +359,241 @@ fn filter_combos(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
             lighting,
             ..filter.clone()
         });
+    }
+    next(ui);
+}
+
+/// A group's heading: the date, whose photos (in All photos), which session of which series
+/// and how long after the first, how many photos, and what the protocol says is missing.
+fn heading_ui(ui: &mut Ui, state: &AppState, start: usize, end: usize) {
+    let grid = &state.browse.grid;
+    let item = &grid.items[start];
+    let date = item.group_date.format("%a %-d %b %Y").to_string();
+    let mut parts = Vec::new();
+    if state.browse.filter.person.is_none() {
+        parts.push(person_name(state, item.person).to_owned());
+    }
+    let facts = item.session.and_then(|s| grid.sessions.get(&s));
+    if let Some(f) = facts {
+        parts.push(session_words(f));
+    }
+    parts.push(count(end - start, "photo", "photos"));
+    let text = parts.join("  ·  ");
+    ui.horizontal(|ui| {
+        ui.add_space(8.0);
+        ui.label(RichText::new(&date).strong());
+        ui.label("·");
+        // What the protocol says comes early: a long heading is cut at its end.
+        if let Some((missing, incomplete)) = facts.and_then(|f| {
+            f.completeness
+                .text()
+                .map(|t| (t, f.completeness.is_incomplete()))
+        }) {
+            let colour = if incomplete {
+                palette(ui).caution
+            } else {
+                palette(ui).good
+            };
+            ui.label(RichText::new(missing).color(colour));
+            ui.label("·");
+        }
+        ui.add(egui::Label::new(RichText::new(&text).strong()).truncate())
+            .on_hover_text(format!("{date} · {text}"));
+    });
+}
+
+/// "Microneedling, session 3, +56 days"; the first session is the baseline.
+fn session_words(f: &SessionFacts) -> String {
+    if f.number == 1 {
+        format!("{}, session 1", f.series_title)
+    } else {
+        format!(
+            "{}, session {}, +{}",
+            f.series_title,
+            f.number,
+            count(usize::try_from(f.days_in()).unwrap_or(0), "day", "days")
+        )
+    }
+}
+
+fn person_name(state: &AppState, person: Option<crate::model::PersonId>) -> &str {
+    person
+        .and_then(|p| state.overview.person(p))
+        .map_or("No person", |p| p.name.as_str())
+}
+
+/// The view as a caption: "Frontal", "Left 45°".
+fn view_caption(view: Option<View>) -> String {
+    view.map_or_else(
+        || "No view".to_owned(),
+        |v| {
+            let short = v.short();
+            let mut chars = short.chars();
+            chars.next().map_or_else(String::new, |c| {
+                c.to_uppercase().collect::<String>() + chars.as_str()
+            })
+        },
+    )
+}
+
+/// What a photo is, in words: its tooltip and its accessible name.
+fn describe(state: &AppState, item: &GridItem) -> String {
+    let mut parts = vec![
+        person_name(state, item.person).to_owned(),
+        item.view
+            .map_or("View not recorded", Keyed::label)
+            .to_owned(),
+    ];
+    if let Some(f) = item
+        .session
+        .and_then(|s| state.browse.grid.sessions.get(&s))
+    {
+        parts.push(session_words(f));
+    }
+    parts.push(format!(
+        "taken {}{}",
+        item.taken_at.to_iso().replace('T', " "),
+        if item.taken_at.estimated {
+            " (estimated from the file's time)"
+        } else {
+            ""
+        }
+    ));
+    parts.join(" · ")
+}
+
+fn cell_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    images: &mut ImageCache,
+    index: usize,
+    rect: Rect,
+    commands: &mut Commands,
+) {
+    let item = &state.browse.grid.items[index];
+    let selected = state.browse.selection.contains(item.id);
+    let id = ui.scope_id().with(("photo", item.id));
+    let response = ui.interact(rect, id, Sense::click());
+    let description = describe(state, item);
+    let lines = caption_lines(state, item);
+    let label = format!(
+        "Photo #{} taken {} · {} · {description}",
+        item.id,
+        item.taken_at.local.format("%Y-%m-%d %H:%M"),
+        lines.join(" · ")
+    );
+    response.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, &label));
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
+    thumbnail(ui, &painter, state, images, item, rect);
+    caption(ui, &painter, &lines, item, rect);
+    if selected {
+        painter.rect_stroke(
+            rect.shrink(1.0),
+            4.0,
+            Stroke::new(3.0, ui.visuals().selection.stroke.color),
+            egui::StrokeKind::Inside,
+        );
+    } else if response.hovered() {
+        painter.rect_stroke(
+            rect,
+            4.0,
+            Stroke::new(1.0, ui.visuals().weak_text_color()),
+            egui::StrokeKind::Inside,
+        );
+    }
+    let response = response.on_hover_text(format!(
+        "{description}\nClick to select (Ctrl-click: add, Shift-click: range), double-click to open"
+    ));
+    if response.double_clicked() {
+        commands.push(BrowseCommand::OpenPhoto(item.id).into());
+    } else if response.clicked() {
+        let mods = ui.input(|i| i.modifiers);
+        let mode = if mods.shift {
+            SelectMode::Range
+        } else if mods.command {
+            SelectMode::Toggle
+        } else {
+            SelectMode::Only
+        };
+        commands.push(BrowseCommand::ClickPhoto(item.id, mode).into());
+    }
+}
+
+fn thumbnail(
+    ui: &Ui,
+    painter: &egui::Painter,
+    state: &AppState,
+    images: &mut ImageCache,
+    item: &GridItem,
+    rect: Rect,
+) {
+    let request = state.image_request(item.id, &item.hash, PhotoFormat::Jpeg, Rendition::Thumbnail);
+    if let Some(texture) = request.as_ref().and_then(|r| images.get(r)) {
+        let size = texture.size_vec2();
+        let scale = (rect.width() / size.x).min(rect.height() / size.y);
+        let image_rect = Rect::from_center_size(rect.center(), size * scale);
+        painter.image(
+            texture.id(),
+            image_rect,
+            Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+            theme::AS_IS,
+        );
+    } else {
+        let failed = images.error(&(item.id, Rendition::Thumbnail)).is_some();
+        let text = if failed { "no thumbnail" } else { "…" };
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            text,
+            egui::FontId::proportional(14.0),
+            ui.visuals().weak_text_color(),
+        );
+    }
+}
+
+/// The caption of a cell: its view, session and days since the series' first session
+/// ("Left 45° · S3 · +56 d"); whose photo it is, the heading above says.
+fn caption_lines(state: &AppState, item: &GridItem) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = vec![view_caption(item.view)];
+    if let Some(f) = item
+        .session
+        .and_then(|s| state.browse.grid.sessions.get(&s))
+    {
+        line.push(format!("S{}", f.number));
+        if f.number > 1 {
+            line.push(format!("+{} d", f.days_in()));
+        }
+    }
+    lines.push(line.join(" · "));
+    lines
+}
+
+/// The caption over the bottom of a cell, and "~date" over its top when the time is an
+/// estimate.
+fn caption(ui: &Ui, painter: &egui::Painter, lines: &[String], item: &GridItem, rect: Rect) {
+    let font = egui::FontId::proportional(11.5);
+    let height = 15.0 * lines.len() as f32 + 4.0;
+    let band = Rect::from_min_max(egui::pos2(rect.min.x, rect.max.y - height), rect.max);
+    painter.rect_filled(band, 0.0, theme::on_photo::LABEL_BACKGROUND);
+    for (i, text) in lines.iter().enumerate() {
+        painter.text(
+            egui::pos2(band.min.x + 5.0, band.min.y + 2.0 + 15.0 * i as f32),
+            egui::Align2::LEFT_TOP,
+            text,
+            font.clone(),
+            theme::on_photo::TEXT,
+        );
+    }
+    if item.taken_at.estimated {
+        let galley = painter.layout_no_wrap("~date".to_owned(), font, palette(ui).caution);
+        let at = rect.left_top() + Vec2::new(4.0, 4.0);
+        painter.rect_filled(
+            Rect::from_min_size(at, galley.size()).expand(2.0),
+            2.0,
+            theme::on_photo::LABEL_BACKGROUND,
+        );
+        painter.galley(at, galley, palette(ui).caution);
     }
 }

@@ -48,6 +48,8 @@ impl ImportDialog {
                 .unwrap_or_default();
         }
         egui::Window::new("Import photos")
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
             .collapsible(false)
             .default_width(420.0)
             .show(ctx, |ui| self.form_ui(ui, state, commands));
@@ -201,6 +203,8 @@ pub(super) fn progress_window(ctx: &egui::Context, state: &AppState, commands: &
     let progress = job.snapshot();
     let running = job.is_running();
     egui::Window::new("Importing")
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(ctx.content_rect().center())
         .collapsible(false)
         .default_width(480.0)
         .show(ctx, |ui| {
@@ -210,9 +214,9 @@ pub(super) fn progress_window(ctx: &egui::Context, state: &AppState, commands: &
                 progress.done as f32 / progress.total as f32
             };
             ui.add(egui::ProgressBar::new(fraction).text(format!(
-                "{} of {} files · {:.1} per second",
+                "{} of {} · {:.1} per second",
                 progress.done,
-                progress.total,
+                crate::model::count(progress.total, "file", "files"),
                 progress.rate()
             )));
             if running {
@@ -220,9 +224,9 @@ pub(super) fn progress_window(ctx: &egui::Context, state: &AppState, commands: &
             } else if let Some(s) = &progress.summary {
                 ui.label(
                     RichText::new(format!(
-                        "{} imported · {} duplicates · {} failed{}",
+                        "{} imported · {} · {} failed{}",
                         s.imported,
-                        s.duplicates,
+                        crate::model::count(s.duplicates, "duplicate", "duplicates"),
                         s.failed,
                         if s.cancelled {
                             format!(" · cancelled, {} not started", s.not_started)

@@ -11,7 +11,8 @@ use egui::{RichText, Ui};
 
 #[derive(Debug, Default)]
 pub struct InspectorPanel {
-    /// Edit buffers, and the photo they were filled from (refilled when it changes).
+    /// Edit buffers, and what they were filled from (the primary photo, its time or "mixed",
+    /// its notes): refilled when that changes.
     for_photo: Option<(PhotoId, String, String)>,
     taken_text: String,
     notes_text: String,
@@ -25,7 +26,12 @@ impl InspectorPanel {
             return;
         };
         let photo = &inspected.details.photo;
-        let taken = photo.taken_at.to_iso();
+        let mixed = inspected.summary.taken.is_mixed();
+        let taken = if mixed {
+            String::new()
+        } else {
+            photo.taken_at.to_iso()
+        };
         let stale = self
             .for_photo
             .as_ref()
@@ -36,19 +42,30 @@ impl InspectorPanel {
             self.for_photo = Some((photo.id, taken, photo.notes.clone()));
         }
         let n = state.browse.selection.len();
+        // What to do with the selection, first and always in view.
+        ui.horizontal_wrapped(|ui| {
+            super::action_button(ui, Action::OpenViewer, true, commands);
+            if n <= 2 {
+                super::action_button(ui, Action::Compare, true, commands);
+            }
+            super::action_button(
+                ui,
+                Action::MoveToTrash,
+                !state.browse.filter.trashed,
+                commands,
+            );
+        });
+        if n > 1 {
+            ui.heading(format!("{n} photos selected"));
+            ui.label(RichText::new("Changes below apply to all of them.").weak());
+        } else {
+            ui.add(egui::Label::new(RichText::new(&photo.original_name).heading()).truncate())
+                .on_hover_text(&photo.original_name);
+        }
+        ui.separator();
         egui::ScrollArea::vertical()
             .id_salt("inspector")
             .show(ui, |ui| {
-                if n <= 2 {
-                    super::action_button(ui, Action::Compare, true, commands);
-                }
-                if n > 1 {
-                    ui.heading(format!("{n} photos selected"));
-                    ui.label(RichText::new("Changes below apply to all of them.").weak());
-                } else {
-                    ui.heading(&photo.original_name);
-                }
-                ui.separator();
                 self.taken_ui(ui, inspected, commands);
                 pose_ui(ui, inspected, commands);
                 ui.separator();
@@ -62,19 +79,10 @@ impl InspectorPanel {
                 }
                 ui.separator();
                 self.notes_ui(ui, inspected, n, commands);
-                ui.separator();
                 if n == 1 {
+                    ui.separator();
                     file_facts(ui, inspected);
                 }
-                ui.horizontal(|ui| {
-                    super::action_button(ui, Action::OpenViewer, true, commands);
-                    super::action_button(
-                        ui,
-                        Action::MoveToTrash,
-                        !state.browse.filter.trashed,
-                        commands,
-                    );
-                });
             });
     }
 
@@ -93,24 +101,49 @@ impl InspectorPanel {
 
     fn taken_ui(&mut self, ui: &mut Ui, inspected: &Inspected, commands: &mut Commands) {
         let taken = &inspected.details.photo.taken_at;
+        let span = inspected.summary.taken;
         ui.horizontal(|ui| {
             let label = ui.label("Taken at");
             let response = ui
-                .add(egui::TextEdit::singleline(&mut self.taken_text).desired_width(190.0))
+                .add(
+                    egui::TextEdit::singleline(&mut self.taken_text)
+                        .hint_text(if span.is_mixed() { "(mixed)" } else { "" })
+                        .desired_width(ui.available_width().clamp(120.0, 190.0)),
+                )
                 .labelled_by(label.id);
+            let typed = self.taken_text.trim();
             if response.lost_focus()
                 && ui.input(|i| i.key_pressed(egui::Key::Enter))
-                && self.taken_text.trim() != taken.to_iso()
+                && !typed.is_empty()
+                && (span.is_mixed() || typed != taken.to_iso())
             {
-                commands.push(PhotoCommand::SetTakenAt(self.taken_text.trim().to_owned()).into());
+                commands.push(PhotoCommand::SetTakenAt(typed.to_owned()).into());
+                if span.is_mixed() {
+                    // The question window holds the time now; the field stays "(mixed)".
+                    self.taken_text.clear();
+                }
             }
         });
-        let mut facts = Vec::new();
-        if taken.offset.is_none() {
-            facts.push("no time zone recorded".to_owned());
+        if span.is_mixed() {
+            ui.label(
+                RichText::new(format!(
+                    "(mixed) taken from {} to {}; type a time to set them all to it or shift them all",
+                    span.earliest.format("%Y-%m-%d %H:%M"),
+                    span.latest.format("%Y-%m-%d %H:%M")
+                ))
+                .weak(),
+            );
+            return;
         }
-        if taken.estimated {
-            facts.push("estimated from the file's time".to_owned());
+        let mut facts = Vec::new();
+        if taken.source.is_capture_time() {
+            if taken.offset.is_none() {
+                facts.push("no time zone recorded".to_owned());
+            }
+            facts.push(format!("from {}", taken.source.label()));
+        } else {
+            // Never passed off as the capture time: say what the time really is.
+            facts.push(format!("{} ({})", taken.label(), taken.source.label()));
         }
         if !facts.is_empty() {
             ui.label(RichText::new(facts.join(" · ")).color(palette(ui).caution));
@@ -210,11 +243,25 @@ fn file_facts(ui: &mut Ui, inspected: &Inspected) {
             ui.label(camera);
             ui.end_row();
         }
+        ui.label("Colour");
+        ui.label(
+            photo
+                .colour_profile
+                .as_deref()
+                .unwrap_or("no profile (taken as sRGB)"),
+        )
+        .on_hover_text(
+            "The embedded colour profile previews and measurements were converted to sRGB from",
+        );
+        ui.end_row();
         ui.label("Hash");
         ui.label(RichText::new(&photo.hash.as_str()[..16]).monospace())
             .on_hover_text(photo.hash.as_str());
         ui.end_row();
     });
+    for warning in &inspected.details.warnings {
+        ui.label(RichText::new(format!("On import: {warning}")).color(palette(ui).warning));
+    }
 }
 
 /// Person, series and session: series and sessions once the person is common.
@@ -295,4 +342,53 @@ fn assignment_ui(ui: &mut Ui, state: &AppState, inspected: &Inspected, commands:
     {
         commands.push(PhotoCommand::AddSessionOn(series, day).into());
     }
+}
+
+/// Photos taken at different times, a time typed: set them all to it, or shift them all?
+pub(super) fn taken_at_question(
+    ctx: &egui::Context,
+    q: &crate::app::inspector::TakenAtQuestion,
+    commands: &mut Commands,
+) {
+    let n = q.photos.len();
+    let typed = q.local.format("%Y-%m-%d %H:%M");
+    egui::Modal::new(egui::Id::unique("taken-at-question")).show(ctx, |ui| {
+        ui.set_max_width(460.0);
+        ui.heading(format!("Change when {n} photos were taken"));
+        ui.label(format!(
+            "They were taken at different times, from {} to {}.",
+            q.span.earliest.format("%Y-%m-%d %H:%M"),
+            q.span.latest.format("%Y-%m-%d %H:%M")
+        ));
+        ui.add_space(6.0);
+        let change = |c| PhotoCommand::ChangeTakenAt(q.photos.clone(), c).into();
+        if ui
+            .button(format!("Set all {n} to {typed}"))
+            .on_hover_text("Every photo gets this time; each keeps its own time zone unless you typed one")
+            .clicked()
+        {
+            commands.push(change(q.set()));
+        }
+        ui.label(
+            RichText::new("For photos of one moment whose times are wrong.").weak(),
+        );
+        ui.add_space(4.0);
+        if ui
+            .button(format!("Shift all by {}", q.shift_text()))
+            .on_hover_text("Every photo moves by the same amount, in its own time zone")
+            .clicked()
+        {
+            commands.push(change(q.shift()));
+        }
+        ui.label(
+            RichText::new(format!(
+                "The earliest moves to {typed}; the others keep their distance from it (a camera clock that was off)."
+            ))
+            .weak(),
+        );
+        ui.add_space(6.0);
+        if ui.button("Cancel").clicked() {
+            commands.push(Action::Back.into());
+        }
+    });
 }

@@ -5,9 +5,11 @@
 mod backup;
 mod chrome;
 mod compare;
+mod document;
 mod grid;
 mod import_dialog;
 mod inspector;
+mod measure;
 mod people;
 mod record;
 mod secure;
@@ -38,8 +40,10 @@ pub struct Panels {
     pub viewer: ViewerPanel,
     pub compare: ComparePanel,
     pub record: record::RecordPanel,
+    pub person: record::PersonPanel,
     pub import: ImportDialog,
     pub secure: secure::SecurePanel,
+    pub documents: document::DocumentForms,
     /// Widths the side panels were last drawn at (the user may have dragged them), to be
     /// remembered in the preferences.
     pub left_width: Option<f32>,
@@ -47,8 +51,8 @@ pub struct Panels {
 }
 
 /// Keyboard shortcuts of [`Action`]s, for what is in front (the navigation says which apply).
-/// While a text field has focus, only shortcuts with a modifier count, so typing never
-/// deletes photos.
+/// While a text field has focus, only shortcuts with a modifier count (and not the field's
+/// own Ctrl+A and Ctrl+Z), so typing never deletes or selects photos.
 pub fn shortcuts(ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
     let typing = ctx.egui_wants_keyboard_input();
     // Modifiers match loosely (Ctrl+I also matches Ctrl+Shift+I): try the most specific first.
@@ -60,7 +64,10 @@ pub fn shortcuts(ctx: &egui::Context, state: &AppState, commands: &mut Commands)
         std::cmp::Reverse(u8::from(s.modifiers.shift) + u8::from(s.modifiers.alt))
     });
     for (action, shortcut) in actions {
-        if typing && shortcut.modifiers.is_none() {
+        // Text fields keep their own editing keys: Ctrl+A selects the text, Ctrl+Z undoes
+        // typing.
+        let text_key = matches!(action, Action::SelectAll | Action::Undo | Action::Redo);
+        if typing && (shortcut.modifiers.is_none() || text_key) {
             continue;
         }
         let applies = state.nav.allows(action);
@@ -82,11 +89,51 @@ pub fn shortcuts(ctx: &egui::Context, state: &AppState, commands: &mut Commands)
     }
 }
 
+/// A key as people name it: "[" not `OpenBracket`, "−" not `Minus`, "Right" not
+/// `ArrowRight` (the window's font has no arrows).
+pub fn key_name(key: egui::Key) -> &'static str {
+    use egui::Key as K;
+    match key {
+        K::OpenBracket => "[",
+        K::CloseBracket => "]",
+        K::Plus => "+",
+        K::Minus => "−",
+        K::Equals => "=",
+        K::ArrowRight => "Right",
+        K::ArrowLeft => "Left",
+        K::ArrowUp => "Up",
+        K::ArrowDown => "Down",
+        K::Escape => "Esc",
+        K::Space => "Space",
+        other => other.name(),
+    }
+}
+
+/// A shortcut as people write it: "Ctrl+Shift+Z", "[", "+".
+pub fn shortcut_text(s: &egui::KeyboardShortcut) -> String {
+    let mut text = String::new();
+    if s.modifiers.command || s.modifiers.ctrl {
+        text.push_str(if cfg!(target_os = "macos") {
+            "⌘"
+        } else {
+            "Ctrl+"
+        });
+    }
+    if s.modifiers.shift {
+        text.push_str("Shift+");
+    }
+    if s.modifiers.alt {
+        text.push_str("Alt+");
+    }
+    text.push_str(key_name(s.logical_key));
+    text
+}
+
 /// A menu entry or button for an action, with its tooltip and shortcut.
 pub fn action_button(ui: &mut Ui, action: Action, enabled: bool, commands: &mut Commands) {
     let mut button = egui::Button::new(action.label());
     if let Some(s) = action.shortcut() {
-        button = button.shortcut_text(ui.ctx().format_shortcut(&s));
+        button = button.shortcut_text(shortcut_text(&s));
     }
     if ui
         .add_enabled(enabled, button)
@@ -106,6 +153,9 @@ pub fn draw(
     commands: &mut Commands,
 ) {
     egui::Panel::top("menu").show(ui, |ui| chrome::menu_bar(ui, state, commands));
+    if state.library.is_demo() {
+        egui::Panel::top("demo-banner").show(ui, |ui| chrome::demo_banner(ui, commands));
+    }
     egui::Panel::bottom("status").show(ui, |ui| chrome::status_bar(ui, state, commands));
     if state.library.loaded.is_none() {
         // Locked: the unlock window is all there is.
@@ -152,9 +202,18 @@ fn windows(ctx: &egui::Context, state: &AppState, panels: &mut Panels, commands:
     match state.nav.modal() {
         Some(Modal::Import(paths)) => panels.import.form(ctx, state, paths, commands),
         Some(Modal::Export) => panels.compare.export.ui(ctx, state, commands),
-        Some(Modal::Person(r)) => record::person_window(ctx, state, r, commands),
+        Some(Modal::Person(r)) => panels.person.ui(ctx, state, r, commands),
         Some(Modal::ConfirmEmptyTrash) => chrome::confirm_empty_trash(ctx, state, commands),
         Some(Modal::ChangePassphrase) => panels.secure.change_window(ctx, state, commands),
+        Some(Modal::Report(series)) => panels.documents.report(ctx, state, *series, commands),
+        Some(Modal::Timelapse(series, view)) => {
+            panels
+                .documents
+                .timelapse(ctx, state, (*series, *view), commands);
+        }
+        Some(Modal::TakenAt(q)) => inspector::taken_at_question(ctx, q, commands),
+        Some(Modal::QuitDemo) => chrome::quit_demo_window(ctx, commands),
+        Some(Modal::About) => chrome::about_window(ctx, state, commands),
         Some(Modal::Restore(_) | Modal::Help) | None => {}
     }
     panels.secure.forget(state);
@@ -166,6 +225,8 @@ fn windows(ctx: &egui::Context, state: &AppState, panels: &mut Panels, commands:
     import_dialog::progress_window(ctx, state, commands);
     compare::export_progress_window(ctx, state, commands);
     compare::series_window(ctx, state, commands);
+    document::progress_window(ctx, state, commands);
+    measure::series_window(ctx, state, commands);
 }
 
 /// The windows that need no open library: the restore form and a backup's or restore's

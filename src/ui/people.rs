@@ -189,7 +189,11 @@ impl PeoplePanel {
             }
             for series in &state.overview.series {
                 let sessions = state.overview.sessions.get(&series.id).map_or(0, Vec::len);
-                let text = format!("{} · {sessions} sessions", series.title);
+                let text = format!(
+                    "{} · {}",
+                    series.title,
+                    crate::model::count(sessions, "session", "sessions")
+                );
                 let selected = shown == Some(series.id);
                 let response = ui.selectable_label(selected, text);
                 if response.clicked() {

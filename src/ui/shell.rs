@@ -107,6 +107,13 @@ impl Drop for App {
 
 impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if ctx.input(|i| i.viewport().close_requested())
+            && self.state.library.must_ask_before_quitting()
+        {
+            // The window's close button: the changed demo library would go without a word.
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.state.send(crate::app::Action::Quit);
+        }
         self.images.begin_frame(ctx);
         if ctx.input(|i| !i.events.is_empty() || i.pointer.delta() != egui::Vec2::ZERO) {
             self.state.note_input();

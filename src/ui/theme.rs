@@ -38,6 +38,8 @@ pub struct Palette {
     pub placeholder: Color32,
     /// Sessions' lines on charts.
     pub chart_session: Color32,
+    /// Measurement charts' lines: ITA°, erythema index, melanin index, ΔE2000.
+    pub measure_lines: [Color32; 4],
 }
 
 const DARK: Palette = Palette {
@@ -57,6 +59,12 @@ const DARK: Palette = Palette {
     canvas_caption: Color32::LIGHT_GRAY,
     placeholder: Color32::from_gray(40),
     chart_session: Color32::from_gray(90),
+    measure_lines: [
+        Color32::from_rgb(210, 170, 120),
+        Color32::from_rgb(240, 100, 100),
+        Color32::from_rgb(150, 120, 230),
+        Color32::from_rgb(90, 190, 220),
+    ],
 };
 
 const LIGHT: Palette = Palette {
@@ -76,6 +84,12 @@ const LIGHT: Palette = Palette {
     canvas_caption: Color32::from_gray(40),
     placeholder: Color32::from_gray(215),
     chart_session: Color32::from_gray(170),
+    measure_lines: [
+        Color32::from_rgb(150, 100, 40),
+        Color32::from_rgb(200, 40, 40),
+        Color32::from_rgb(90, 60, 170),
+        Color32::from_rgb(20, 120, 160),
+    ],
 };
 
 /// Drawn over photos, so the same in both themes: label boxes, the slider's divider.
@@ -89,6 +103,15 @@ pub mod on_photo {
     pub const HANDLE_RING: Color32 = Color32::DARK_GRAY;
     /// A landmark placed on one side, waiting for its match.
     pub const PENDING: Color32 = Color32::WHITE;
+    /// The region being measured (drawn or picked), and the skin it is compared with.
+    pub const REGION: Color32 = Color32::from_rgb(255, 225, 60);
+    pub const SURROUND: Color32 = Color32::from_rgb(80, 220, 255);
+    /// Other saved regions of the series.
+    pub const REGION_OTHER: Color32 = Color32::from_rgba_premultiplied(200, 200, 200, 200);
+    /// A reference card's corners and patches.
+    pub const CARD: Color32 = Color32::from_rgb(120, 255, 140);
+    /// Something the eye must not miss against skin: the outline under a coloured line.
+    pub const SHADOW: Color32 = Color32::from_black_alpha(160);
 }
 
 /// A texture drawn as it is.

@@ -21,6 +21,8 @@ pub struct ViewerPanel {
     /// The photo last drawn, shown while the next one's details are read when stepping.
     last: Option<Photo>,
     last_frame: u64,
+    /// The measuring panel beside the photo.
+    measure: super::measure::MeasurePanel,
 }
 
 impl ViewerPanel {
@@ -65,20 +67,53 @@ impl ViewerPanel {
         };
         self.frames_shown = self.frames_shown.saturating_add(1);
         self.toolbar(ui, state, screen, &photo, commands);
+        let tab = state.measure.tab;
+        if let Some(tab) = tab {
+            let on_screen = [super::measure::OnScreen {
+                photo: photo.id,
+                title: photo.taken_at.local.format("%Y-%m-%d").to_string(),
+                colour: None,
+            }];
+            egui::Panel::right("viewer-measure")
+                .resizable(true)
+                .default_size(330.0)
+                .min_size(280.0)
+                .show(ui, |ui| {
+                    self.measure.ui(ui, state, &on_screen, tab, commands);
+                });
+        }
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
         let colours = palette(ui);
         ui.painter().rect_filled(rect, 0.0, colours.canvas);
         let full_size = Vec2::new(photo.width as f32, photo.height as f32);
-        self.zoom.update(ui, rect, full_size, &response, true);
-        if response.double_clicked() && self.frames_shown > 3 {
+        // While measuring, the left button draws; the right or middle button pans.
+        self.zoom
+            .update(ui, rect, full_size, &response, tab.is_none());
+        if tab.is_some()
+            && (response.dragged_by(egui::PointerButton::Secondary)
+                || response.dragged_by(egui::PointerButton::Middle))
+        {
+            self.zoom.pan += response.drag_delta();
+        }
+        if response.double_clicked() && self.frames_shown > 3 && tab.is_none() {
             self.zoom.toggle_actual_pixels();
         }
         let image_rect = self.zoom.image_rect(rect, full_size);
         let (texture, loading_full) = photo_texture(state, images, &photo, image_rect.size());
         let painter = ui.painter_at(rect);
         let uv = Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
-        if let Some(texture) = texture {
+        let corrected = state.measure.card.corrected_texture(photo.id);
+        if let Some(texture) = corrected.or(texture.as_ref()) {
             painter.image(texture.id(), image_rect, uv, theme::AS_IS);
+            if corrected.is_some() {
+                painter.text(
+                    rect.left_bottom() + Vec2::new(8.0, -8.0),
+                    egui::Align2::LEFT_BOTTOM,
+                    "Corrected with the reference card (preview resolution)",
+                    egui::FontId::proportional(13.0),
+                    colours.canvas_caption,
+                );
+            }
         } else {
             let text = images
                 .error(&(photo.id, Rendition::Preview))
@@ -89,6 +124,18 @@ impl ViewerPanel {
                 text,
                 egui::FontId::proportional(16.0),
                 colours.canvas_text,
+            );
+        }
+        if let Some(tab) = tab {
+            ui.interact(
+                image_rect.intersect(rect),
+                ui.scope_id().with("measured-photo"),
+                Sense::hover(),
+            )
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, "Photo to measure"));
+            let area = super::measure::overlay::PhotoArea { rect: image_rect };
+            self.measure.overlay(
+                ui, &painter, state, &area, photo.id, tab, &response, commands,
             );
         }
         if loading_full && images.is_loading() {
@@ -116,18 +163,24 @@ impl ViewerPanel {
             .grid
             .position(screen.photo)
             .map_or(0, |i| i + 1);
-        ui.horizontal_wrapped(|ui| {
+        // Two rows, each kept together: stepping; then zoom (its buttons beside the figure
+        // they change) and what the photo is, cut short when the window is narrow.
+        ui.horizontal(|ui| {
             super::action_button(ui, Action::Back, true, commands);
             super::action_button(ui, Action::PreviousPhoto, position > 1, commands);
             super::action_button(ui, Action::NextPhoto, position < count, commands);
             ui.label(RichText::new(format!("{position} / {count}")).weak());
-            ui.separator();
-            ui.label(RichText::new(&photo.original_name).strong());
-            ui.label(photo.taken_at.to_string());
-            ui.separator();
+        });
+        ui.horizontal(|ui| {
             super::action_button(ui, Action::ZoomFit, true, commands);
             super::action_button(ui, Action::ZoomActual, true, commands);
             ui.label(format!("{:.0} %", self.zoom.scale() * 100.0));
+            ui.separator();
+            super::measure::viewer_buttons(ui, state, commands);
+            ui.separator();
+            let text = format!("{} · {}", photo.original_name, photo.taken_at);
+            ui.add(egui::Label::new(RichText::new(&text).strong()).truncate())
+                .on_hover_text(&text);
         });
     }
 }

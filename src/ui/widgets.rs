@@ -3,6 +3,27 @@
 use crate::catalogue::Common;
 use egui::{Response, Ui};
 
+/// In a wrapping row, starts a new row when a label and its widget (`widget_width` wide)
+/// would not both fit on this one, so a label never ends a row without its widget.
+pub fn keep_together(ui: &mut Ui, label: &str, widget_width: f32) {
+    let label_width = ui
+        .fonts_mut(|f| {
+            f.layout_no_wrap(
+                label.to_owned(),
+                egui::TextStyle::Body.resolve(ui.style()),
+                egui::Color32::PLACEHOLDER,
+            )
+        })
+        .size()
+        .x;
+    let needed = label_width + ui.spacing().item_spacing.x * 2.0 + widget_width;
+    // A wrapping row reports its whole width as available: measure from the cursor.
+    let (cursor, row) = (ui.cursor().min.x, ui.max_rect());
+    if cursor > row.left() + 1.0 && row.right() - cursor < needed {
+        ui.end_row();
+    }
+}
+
 /// A single-line text field that reports the text when Enter is pressed (and keeps focus
 /// handling sane). Returns `Some(text)` on Enter with non-empty text.
 pub fn entry_field(

@@ -90,6 +90,21 @@ pub(crate) fn area(h: &Harness<'static, App>, key: &str) -> skinlapse::model::Te
     areas.iter().find(|t| t.key == key).expect(key).id
 }
 
+/// Replaces the text of the field labelled `label`, as a user would: bring it into view,
+/// click in, select all (Ctrl+A selects the text, not photos), type.
+pub(crate) fn type_into_field(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label)
+        .scroll_to_me();
+    settle(h);
+    h.get_by_role_and_label(Role::TextInput, label).focus();
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    h.run_steps(2);
+}
+
 pub(crate) fn photo_label(id: PhotoId) -> String {
     format!("Photo #{id} taken")
 }
@@ -387,7 +402,7 @@ fn the_demo_library_opens_with_its_people_and_series() {
         h.query_by_label("Welcome to Skinlapse").is_some(),
         "an empty library welcomes"
     );
-    h.get_by_label("Open demo library").click();
+    h.get_by_label("Look around a demo library…").click();
     settle(&mut h);
     let state = &h.state().state;
     assert!(state.library.is_demo());
@@ -402,7 +417,7 @@ fn the_demo_library_opens_with_its_people_and_series() {
         state.overview.total_photos,
         skinlapse::jobs::demo::demo_photo_count()
     );
-    h.get_by_label_contains("Alex Moreau").click();
+    h.get_by_label_contains("Alex Moreau (").click();
     settle(&mut h);
     let state = &h.state().state;
     assert_eq!(state.overview.series.len(), 1);
@@ -572,6 +587,26 @@ fn help_lists_every_shortcut() {
             );
         }
     }
+    // Keys as people name them, and what is done without a key of its own.
+    for shown in [
+        "[",
+        "Ctrl++ / Ctrl+−",
+        "Ctrl+Shift+Z",
+        "Space (held)",
+        "Scroll wheel",
+        "Drag",
+    ] {
+        assert!(
+            h.query_by_label(shown).is_some(),
+            "{shown} missing from help"
+        );
+    }
+    for raw in ["OpenBracket", "Plus", "Minus"] {
+        assert!(
+            h.query_by_label_contains(raw).is_none(),
+            "help names a key {raw}"
+        );
+    }
 }
 
 #[test]
@@ -628,9 +663,20 @@ fn bad_edits_are_refused_with_a_message() {
             .any(|n| n.text.contains("Taken at: \"31/02/2025\" is not a date")),
         "{notices:?}"
     );
+    let zone = h
+        .state()
+        .state
+        .inspector
+        .shown()
+        .unwrap()
+        .details
+        .photo
+        .taken_at
+        .offset;
     send(&mut h, PhotoCommand::SetTakenAt("2025-02-03 04:05".into()));
     let details = h.state().state.inspector.shown().unwrap().details.clone();
-    assert_eq!(details.photo.taken_at.to_iso(), "2025-02-03T04:05:00");
+    assert_eq!(details.photo.taken_at.local_text(), "2025-02-03T04:05:00");
+    assert_eq!(details.photo.taken_at.offset, zone, "its time zone is kept");
     assert!(!details.photo.taken_at.estimated);
     send(&mut h, PeopleCommand::Add("Me".into()));
     assert!(

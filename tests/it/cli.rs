@@ -438,6 +438,7 @@ fn align_reports_aligns_automatically_and_declines_with_exit_codes() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let json: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     assert_eq!(json["aligned"], true);
+    // At 320×240 the faces are too small for landmarks: aligned from the whole frame.
     assert_eq!(json["method"], "auto");
     assert!(json["confidence"].as_f64().unwrap() > 0.5);
     assert!(json["transform"]["rotation_deg"].as_f64().unwrap().abs() < 5.0);

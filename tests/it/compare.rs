@@ -37,7 +37,7 @@ pub(crate) fn compared(h: &Harness<'static, App>) -> (PhotoId, PhotoId) {
 
 /// Opens the baseline-and-latest comparison of Me's series through the series list.
 fn open_series_comparison(h: &mut Harness<'static, App>) {
-    h.get_by_label_contains("Home microneedling").click();
+    h.get_by_label_contains("Home microneedling ·").click();
     settle(h);
     h.get_by_label("Compare baseline and latest").click();
     settle(h);
@@ -328,6 +328,7 @@ fn export_from_the_app_writes_a_labelled_image_and_reports_a_bad_folder() {
         width: 800,
         out,
         purpose: None,
+        deidentify: skinlapse::model::deidentify::Deidentify::ByPurpose,
     };
     // What "Save as…" sends once a file is chosen.
     send(&mut h, CompareCommand::Export(request(out.clone())));
@@ -417,7 +418,11 @@ fn export_from_the_app_writes_a_labelled_image_and_reports_a_bad_folder() {
 }
 
 /// A click at a point of the window, as a mouse gives it.
-fn click_at(h: &mut Harness<'static, App>, pos: egui::Pos2, button: egui::PointerButton) {
+pub(crate) fn click_at(
+    h: &mut Harness<'static, App>,
+    pos: egui::Pos2,
+    button: egui::PointerButton,
+) {
     h.hover_at(pos);
     h.run_steps(1);
     for pressed in [true, false] {
@@ -533,10 +538,31 @@ fn landmarks_placed_by_clicking_align_b_live_and_are_stored() {
             .is_some()
     );
     // Reset goes back to the photos as taken, in the catalogue too.
+    let stored = cat.alignment(pb).unwrap();
     h.get_by_label("Reset alignment").click();
     settle(&mut h);
     assert_eq!(h.state().state.nav.comparison().unwrap().aligned, None);
     assert_eq!(cat.alignment(pb).unwrap(), None);
+    // Ctrl+Z brings the stored alignment back with its landmarks (the two of the last fit
+    // stored), on screen too.
+    assert_eq!(
+        h.state().state.history.next_undo(),
+        Some("reset the alignment")
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut h);
+    assert_eq!(cat.alignment(pb).unwrap(), stored);
+    assert_eq!(cat.landmarks(pb, pa).unwrap().len(), 2);
+    let c = h.state().state.nav.comparison().unwrap();
+    assert!(c.aligned.is_some());
+    assert_eq!(
+        c.align.landmarks.len(),
+        2,
+        "the points are back where they were"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    settle(&mut h);
+    assert_eq!(cat.alignment(pb).unwrap(), None, "redo resets again");
 }
 
 #[test]
@@ -566,6 +592,8 @@ fn auto_align_is_proposed_accepted_and_a_series_aligns_to_its_baseline() {
         t.degrees().abs() < 8.0 && (t.scale - 1.0).abs() < 0.15,
         "{t:?}"
     );
+    let library = skinlapse::library::Library::open(&dir.path().join("lib")).unwrap();
+    let before = library.catalogue().unwrap().all_alignments().unwrap();
     h.get_by_label("Align series to baseline").click();
     settle(&mut h);
     let job = h.state().state.compare.series_align.as_ref().unwrap();
@@ -581,7 +609,6 @@ fn auto_align_is_proposed_accepted_and_a_series_aligns_to_its_baseline() {
         "the summary window"
     );
     let timeline = h.state().state.nav.comparison().unwrap().timeline.clone();
-    let library = skinlapse::library::Library::open(&dir.path().join("lib")).unwrap();
     let mut cat = library.catalogue().unwrap();
     for id in &timeline[1..] {
         assert_eq!(cat.alignment(*id).unwrap().unwrap().reference, timeline[0]);
@@ -596,5 +623,24 @@ fn auto_align_is_proposed_accepted_and_a_series_aligns_to_its_baseline() {
             .sheet_transforms
             .len(),
         6
+    );
+    // One step, undone at once: the alignments are as they were before.
+    assert_eq!(
+        h.state().state.history.next_undo(),
+        Some("align 6 photos to the series' baseline")
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut h);
+    assert_eq!(cat.all_alignments().unwrap(), before);
+    assert!(
+        h.state()
+            .state
+            .nav
+            .comparison()
+            .unwrap()
+            .sheet_transforms
+            .len()
+            < 6,
+        "the sheet follows"
     );
 }

@@ -33,7 +33,7 @@ fn each_kind_of_bad_file_fails_cleanly_and_the_batch_goes_on() {
         *b = 0xFF;
     }
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("empty.jpg", vec![], "empty file"),
+        ("empty.jpg", vec![], "the file is empty"),
         ("truncated.jpg", truncated_jpeg, "truncated JPEG"),
         ("truncated.png", truncated_png, "PNG"),
         ("corrupt.jpg", corrupt, "JPEG"),
@@ -45,7 +45,7 @@ fn each_kind_of_bad_file_fails_cleanly_and_the_batch_goes_on() {
         (
             "phone.heic",
             b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec(),
-            "unsupported format HEIC",
+            "HEIF",
         ),
         (
             "anim.gif",

@@ -40,6 +40,39 @@ fn fixture(version: usize) -> String {
         // Version 5 keeps file names exactly (and respelt names to NFC).
         5 => fixture(4)
             + r"UPDATE photo SET original_name = 'caf\xE9.jpg', original_name_raw = X'636166E92E6A7067' WHERE id = 11;",
+        // Version 6: HEIF/AVIF/RAW formats, the time's
+        // source, the colour profile, import warnings.
+        6 => fixture(5)
+            + "INSERT INTO photo (id, hash, format, original_name, file_size, width, height, taken_at,
+                  taken_at_offset_min, taken_at_estimated, person_id, imported_at, taken_at_source,
+                  colour_profile)
+               VALUES (13, 'dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd', 'heif',
+                  'IMG_0001.HEIC', 10, 3, 4, '2024-04-01T10:00:00.250', 60, 0, 7,
+                  '2024-04-01T10:00:00Z', 'exif-original', 'Display P3');
+               INSERT INTO photo_warning (photo_id, n, text) VALUES (13, 0, 'damaged data skipped');",
+        // Version 7 (migration 009) added series protocols and consent history.
+        7 => fixture(6)
+            + "INSERT INTO series_view (series_id, view) VALUES (3, 'frontal'), (3, 'close-up');
+               INSERT INTO consent_event (person_id, scope, given, on_date, staff, note, recorded_at)
+               VALUES (7, 'education', 1, '2024-01-02', 'Dr. Ito', 'signed', '2024-01-02T09:00:00Z');",
+        // Version 8 (migration 007) added faces and the face alignment method.
+        8 => fixture(7)
+            + "INSERT INTO face (photo_id, found, model, computed_at)
+               VALUES (11, 0, 'test', '2024-03-03T00:00:00Z');
+               INSERT INTO face (photo_id, found, score, landmarks, yaw, pitch, roll, mouth_open,
+                   eye_open, suggested_view, model, computed_at)
+               VALUES (12, 1, 0.9, zeroblob(5616), 0, 0, 0, 0, 0.3, 'frontal', 'test',
+                   '2024-03-03T00:00:00Z');
+               UPDATE alignment SET method = 'face', confidence = 0.8 WHERE photo_id = 12;",
+        // Version 9 (migration 008, issue 14) added regions, measurements and card corrections.
+        9 => fixture(8)
+            + "INSERT INTO region (id, photo_id, name, shape, surround, created_at)
+               VALUES (1, 11, 'cheek', '{\"kind\":\"rect\",\"x\":-0.1,\"y\":-0.1,\"w\":0.2,\"h\":0.1}', NULL, '2024-03-01T00:00:00Z');
+               INSERT INTO measurement (region_id, photo_id, method_version, corrected, l_mean, a_mean, b_mean,
+                   l_sd, a_sd, b_sd, ita_deg, erythema_index, melanin_index, pixels, measured_at)
+               VALUES (1, 12, 1, 0, 60.0, 14.0, 16.0, 2.0, 1.0, 1.0, 32.0, 18.0, 35.0, 400, '2024-03-02T00:00:00Z');
+               INSERT INTO card_correction (photo_id, kind, corners, matrix, residuals, fitted_at)
+               VALUES (11, 'grey', '[[-0.2,-0.1],[0.2,-0.1],[0.2,0.1],[-0.2,0.1]]', '[[1,0,0],[0,1,0],[0,0,1]]', '[[\"top left\",0.1]]', '2024-03-01T00:00:00Z');",
         v => panic!("no fixture for schema version {v}: add one"),
     }
 }
@@ -71,8 +104,13 @@ fn every_earlier_version_migrates_to_the_latest_keeping_its_data() {
         assert!(cat.check_integrity().unwrap().is_empty());
         if version >= 1 {
             let listed = cat.list_photos(None).unwrap();
-            // Version 3's fixture adds a second photo, aligned to the first.
-            let photos = if version >= 3 { 2 } else { 1 };
+            // Version 3's fixture adds a second photo, aligned to the first; version 6's a
+            // third (a HEIF).
+            let photos = match version {
+                6.. => 3,
+                3.. => 2,
+                _ => 1,
+            };
             assert_eq!(listed.len(), photos, "from version {version}");
             if version >= 3 {
                 let aligned = cat
@@ -86,6 +124,32 @@ fn every_earlier_version_migrates_to_the_latest_keeping_its_data() {
                         .len(),
                     2
                 );
+            }
+            if version == 4 {
+                // Consent given before there was a history has its event.
+                let history = cat.consent_history(skinlapse::model::PersonId(7)).unwrap();
+                assert_eq!(history.len(), 1);
+                assert!(history[0].given);
+            }
+            if version >= 7 {
+                assert_eq!(
+                    cat.required_views(skinlapse::model::SeriesId(3))
+                        .unwrap()
+                        .len(),
+                    2
+                );
+            }
+            if version >= 8 {
+                let none = cat
+                    .face(skinlapse::model::PhotoId(11))
+                    .unwrap()
+                    .expect("looked at");
+                assert_eq!(none.face, None);
+                let found = cat
+                    .face(skinlapse::model::PhotoId(12))
+                    .unwrap()
+                    .expect("looked at");
+                assert_eq!(found.suggested_view, Some(skinlapse::model::View::Frontal));
             }
             assert_eq!(listed[0].person_name.as_deref(), Some("Old Patient"));
             if version == 4 {
@@ -103,6 +167,10 @@ fn every_earlier_version_migrates_to_the_latest_keeping_its_data() {
             assert_eq!(
                 listed[0].photo.taken_at.to_iso(),
                 "2024-02-01T10:00:00+01:00"
+            );
+            assert_eq!(
+                listed[0].photo.taken_at.source,
+                skinlapse::model::TimeSource::ExifOriginal
             );
         }
     }

@@ -51,6 +51,7 @@ impl TestLib {
             paths: paths.to_vec(),
             assignment,
             workers: 2,
+            ..ImportRequest::default()
         };
         let mut results = Vec::new();
         let summary = run_import(&self.library, &request, &AtomicBool::new(false), |e| {

@@ -5,14 +5,14 @@
 use super::{CompareFeature, Comparison, reload_alignment};
 use crate::app::background::{Task, TaskProgress, WorkError};
 use crate::app::cx::Cx;
-use crate::app::edit::Edit;
-use crate::app::notices::Notices;
+use crate::app::edit::{AlignEdit, AlignTo};
 use crate::catalogue::LandmarkPair;
-use crate::imaging::align::{AutoAlignment, auto_align};
+use crate::imaging::align::{AutoAlignment, align};
 use crate::imaging::derive::PREVIEW_EDGE;
 use crate::jobs::export::load_pixels;
 use crate::library::Library;
 use crate::model::compare::PairQuality;
+use crate::model::face::FaceLandmarks;
 use crate::model::transform::{Fit, FitError, fit_similarity};
 use crate::model::{AlignMethod, Photo, PhotoId, Side, Similarity};
 use std::sync::Arc;
@@ -69,10 +69,18 @@ pub enum NotAligned {
 /// One photo's outcome in a series alignment: its confidence, or why it was not aligned.
 pub type SeriesAlignRow = (PhotoId, chrono::NaiveDate, Result<f64, NotAligned>);
 
+/// What aligning a series found: a row per photo, and the alignments to store (the trusted
+/// ones), stored together as one undoable step when the job is taken in.
+#[derive(Debug)]
+pub struct SeriesAligned {
+    pub rows: Vec<SeriesAlignRow>,
+    pub found: Vec<AlignTo>,
+}
+
 /// Aligning a series to its baseline in the background.
 #[derive(Debug)]
 pub struct SeriesAlignJob {
-    pub task: Task<Result<Vec<SeriesAlignRow>, WorkError>>,
+    pub task: Task<Result<SeriesAligned, WorkError>>,
     pub total: usize,
     pub outcome: Option<Result<Vec<SeriesAlignRow>, WorkError>>,
 }
@@ -132,10 +140,10 @@ impl CompareFeature {
                 .error("Align series: these photos are not in a series.");
             return;
         };
-        let photos: Vec<Photo> = c
+        let photos: Vec<(Photo, Option<FaceLandmarks>)> = c
             .timeline
             .iter()
-            .filter_map(|id| series.photo(*id).map(|p| p.photo.clone()))
+            .filter_map(|id| series.photo(*id).map(|p| (p.photo.clone(), p.face.clone())))
             .collect();
         if photos.len() < 2 {
             cx.notices
@@ -153,45 +161,54 @@ impl CompareFeature {
         });
     }
 
-    /// Takes in a finished series alignment.
-    pub(in crate::app) fn poll_series_alignment(&mut self, notices: &mut Notices) -> bool {
+    /// Takes in a finished series alignment and stores what it found, as one undoable step.
+    pub(in crate::app) fn poll_series_alignment(&mut self, cx: &mut Cx) {
         let Some(job) = &mut self.series_align else {
-            return false;
+            return;
         };
         if job.outcome.is_some() {
-            return false;
+            return;
         }
         let Some(outcome) = job.task.poll_result() else {
-            return false;
+            return;
         };
-        match &outcome {
-            Ok(rows) => {
-                let aligned = rows.iter().filter(|r| r.2.is_ok()).count();
-                notices.info(format!(
-                    "Series aligned to its baseline: {aligned} aligned, {} declined.",
-                    rows.len() - aligned
-                ));
+        job.outcome = Some(match outcome {
+            Ok(SeriesAligned { rows, found }) => {
+                let aligned = found.len();
+                if !found.is_empty() && cx.edit(AlignEdit::Series(found)).is_some() {
+                    reload_alignment(cx);
+                }
+                cx.notices.undoable(
+                    format!(
+                        "Series aligned to its baseline: {aligned} aligned, {} declined. Undo with Ctrl+Z.",
+                        rows.len() - aligned
+                    ),
+                    cx.history.current(),
+                );
+                Ok(rows)
             }
-            Err(e) => notices.error(format!("Aligning the series failed: {e}")),
-        }
-        job.outcome = Some(outcome);
-        true
+            Err(e) => {
+                cx.notices.error(format!("Aligning the series failed: {e}"));
+                Err(e)
+            }
+        });
     }
 }
 
-/// Auto-aligns every photo after the first onto it, storing each alignment that is trusted.
+/// Auto-aligns every photo after the first onto it (by the faces when both show one); the
+/// trusted alignments are stored by the UI thread when it takes the result in.
 fn align_series(
     library: &Library,
-    photos: &[Photo],
+    photos: &[(Photo, Option<FaceLandmarks>)],
     progress: &TaskProgress,
     cancel: &AtomicBool,
-) -> Result<Vec<SeriesAlignRow>, WorkError> {
-    let mut catalogue = library.catalogue()?;
-    let base = &photos[0];
+) -> Result<SeriesAligned, WorkError> {
+    let (base, base_face) = &photos[0];
     let base_pixels = load_pixels(library, base, PREVIEW_EDGE)?;
     let total = photos.len() - 1;
     let mut rows = Vec::new();
-    for (i, photo) in photos[1..].iter().enumerate() {
+    let mut found_all = Vec::new();
+    for (i, (photo, face)) in photos[1..].iter().enumerate() {
         if cancel.load(Ordering::Relaxed) {
             break;
         }
@@ -202,24 +219,25 @@ fn align_series(
         let date = photo.taken_at.local.date();
         let outcome = (|| {
             let pixels = load_pixels(library, photo, PREVIEW_EDGE).map_err(WorkError::from)?;
-            let found = auto_align(&base_pixels, &pixels);
+            let found = align(&base_pixels, &pixels, base_face.as_ref(), face.as_ref());
             found.verdict.clone().map_err(NotAligned::Declined)?;
-            catalogue
-                .save_alignment(
-                    photo.id,
-                    base.id,
-                    found.transform,
-                    AlignMethod::Auto,
-                    Some(found.confidence),
-                    None,
-                )
-                .map_err(WorkError::from)?;
+            found_all.push(AlignTo {
+                photo: photo.id,
+                reference: base.id,
+                transform: found.transform,
+                method: found.method,
+                confidence: Some(found.confidence),
+                landmarks: None,
+            });
             Ok(found.confidence)
         })();
         rows.push((photo.id, date, outcome));
     }
     progress.set(1.0, "Done");
-    Ok(rows)
+    Ok(SeriesAligned {
+        rows,
+        found: found_all,
+    })
 }
 
 /// The commands that change the pair's landmarks or alignment.
@@ -267,9 +285,10 @@ fn edit_pair(command: AlignCommand, cx: &mut Cx) {
         AlignCommand::Auto => {
             let Some(library) = library else { return };
             let (pa, pb) = (c.pair.a.photo.clone(), c.pair.b.photo.clone());
+            let (fa, fb) = (c.pair.a.face.clone(), c.pair.b.face.clone());
             let task = Task::spawn("auto-align", &ctx, move |_, _| {
                 let (pa, pb) = previews(&library, &pa, &pb)?;
-                Ok(auto_align(&pa, &pb))
+                Ok(align(&pa, &pb, fa.as_ref(), fb.as_ref()))
             });
             work.auto = Some(AutoProposal::Running(task));
         }
@@ -277,21 +296,21 @@ fn edit_pair(command: AlignCommand, cx: &mut Cx) {
             if let Some(AutoProposal::Done(Ok(found))) = &work.auto
                 && found.accepted()
             {
-                edit = Some(Edit::Align {
+                edit = Some(AlignEdit::Align(AlignTo {
                     photo: on_b,
                     reference: on_a,
                     transform: found.transform,
-                    method: AlignMethod::Auto,
+                    method: found.method,
                     confidence: Some(found.confidence),
                     landmarks: None,
-                });
+                }));
                 work.auto = None;
             }
         }
         AlignCommand::RejectAuto => work.auto = None,
         AlignCommand::Reset => {
             *work = AlignWork::default();
-            edit = Some(Edit::ResetAlignment(on_b));
+            edit = Some(AlignEdit::Reset(on_b));
         }
         AlignCommand::Series | AlignCommand::CancelSeries | AlignCommand::DismissSeries => {}
     }
@@ -306,7 +325,7 @@ fn edit_pair(command: AlignCommand, cx: &mut Cx) {
 }
 
 /// Fits the landmarks; a fit is stored at once, so every view and export uses it.
-fn fit_landmarks(c: &mut Comparison) -> Option<Edit> {
+fn fit_landmarks(c: &mut Comparison) -> Option<AlignEdit> {
     let landmarks = c.align.landmarks.clone();
     if landmarks.is_empty() {
         c.align.fit = None;
@@ -315,14 +334,14 @@ fn fit_landmarks(c: &mut Comparison) -> Option<Edit> {
     let fit = fit_similarity(&landmarks);
     c.align.fit = Some(fit.clone());
     let fit = fit.ok()?;
-    Some(Edit::Align {
+    Some(AlignEdit::Align(AlignTo {
         photo: c.pair.b.id(),
         reference: c.pair.a.id(),
         transform: fit.transform,
         method: AlignMethod::Landmarks,
         confidence: None,
         landmarks: Some(landmarks),
-    })
+    }))
 }
 
 /// Takes in a finished auto-alignment and pixel checks; starts the checks when the pair's

@@ -29,10 +29,12 @@ pub enum CompareMode {
     Sheet,
     /// Both photos as taken, to place matching landmarks and auto-align.
     Align,
+    /// A and B side by side in A's frame, to draw a region and measure it in both.
+    Measure,
 }
 
 impl CompareMode {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::SideBySide,
         Self::Slider,
         Self::Overlay,
@@ -40,6 +42,7 @@ impl CompareMode {
         Self::Flicker,
         Self::Sheet,
         Self::Align,
+        Self::Measure,
     ];
 
     pub fn action(self) -> Action {
@@ -51,6 +54,7 @@ impl CompareMode {
             Self::Flicker => Action::ModeFlicker,
             Self::Sheet => Action::ModeSheet,
             Self::Align => Action::ModeAlign,
+            Self::Measure => Action::ModeMeasure,
         }
     }
 }
@@ -451,6 +455,20 @@ fn load(a: PhotoId, b: PhotoId, opened: u64, cx: &mut Cx) -> Option<Comparison> 
     }
     c.align.landmarks = landmarks;
     Some(c)
+}
+
+/// Re-reads the pair's landmarks (an undo or redo changed them).
+pub(in crate::app) fn reload_landmarks(cx: &mut Cx) {
+    let Some((a, b)) = cx.nav.comparison().map(|c| (c.pair.a.id(), c.pair.b.id())) else {
+        return;
+    };
+    let read = cx.catalogue("Read landmarks", |cat| cat.landmarks(b, a));
+    if let (Some(landmarks), Some(c)) = (read, cx.nav.comparison_mut()) {
+        c.align.fit =
+            (!landmarks.is_empty()).then(|| crate::model::transform::fit_similarity(&landmarks));
+        c.align.landmarks = landmarks;
+        c.align.pending = None;
+    }
 }
 
 /// Re-reads the pair's transform (and the sheet's) after the catalogue changed.

@@ -67,6 +67,7 @@ impl CompareFeature {
                             width,
                             out,
                             purpose,
+                            deidentify: crate::model::deidentify::Deidentify::ByPurpose,
                         },
                         cx,
                     );

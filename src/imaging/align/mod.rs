@@ -20,13 +20,15 @@
 // Image maths: x, y, w, h, a, b, p read as in the formulas they implement.
 #![allow(clippy::many_single_char_names, clippy::needless_range_loop)]
 
+mod face;
 mod fourier;
 mod gray;
 
+pub use face::{MIN_FACE_DETAIL, align, align_faces, fill_polygon};
 pub use gray::Gray;
 
 use super::derive::resize_to_fit;
-use crate::model::Similarity;
+use crate::model::{AlignMethod, Similarity};
 use fourier::coarse;
 use image::RgbImage;
 use rustfft::FftPlanner;
@@ -60,6 +62,11 @@ pub struct AutoAlignment {
     pub overlap: f64,
     /// `Err(reason)` when the result must not be applied.
     pub verdict: Result<(), String>,
+    /// How it was found: `Auto` (whole frame) or `Face` (facial landmarks, refined on the face).
+    pub method: AlignMethod,
+    /// Face alignment only: the expected error at the face, in pixels of a 2048-pixel preview
+    /// (how far the rigid landmarks of B land from A's after the transform).
+    pub expected_error_px: Option<f64>,
 }
 
 impl AutoAlignment {
@@ -95,7 +102,15 @@ fn warp_params(t: &Similarity, a: &Gray, b: &Gray) -> [f64; 4] {
 
 /// Gauss–Newton on (a, b, tx, ty, gain, offset), where A's centred point x maps to B's
 /// `[a·x − b·y + tx, b·x + a·y + ty]` (centred pixels of this level).
-fn refine(a: &Gray, b: &Gray, start: &Similarity, stride: usize, iterations: usize) -> Refined {
+/// With `mask` (one flag per pixel of A), only A's pixels inside it count: the face, say.
+fn refine(
+    a: &Gray,
+    b: &Gray,
+    start: &Similarity,
+    stride: usize,
+    iterations: usize,
+    mask: Option<&[bool]>,
+) -> Refined {
     let long = a.width.max(a.height) as f64;
     let b_long = b.width.max(b.height) as f64;
     let unit = b_long / long;
@@ -112,6 +127,9 @@ fn refine(a: &Gray, b: &Gray, start: &Similarity, stride: usize, iterations: usi
         for j in (0..a.height).step_by(stride) {
             let y = j as f64 - a_centre[1];
             for i in (0..a.width).step_by(stride) {
+                if mask.is_some_and(|m| !m[j * a.width + i]) {
+                    continue;
+                }
                 let x = i as f64 - a_centre[0];
                 let bx = p[0] * x - p[1] * y + p[2] + b_centre[0];
                 let by = p[1] * x + p[0] * y + p[3] + b_centre[1];
@@ -165,7 +183,7 @@ fn refine(a: &Gray, b: &Gray, start: &Similarity, stride: usize, iterations: usi
         ty: p[3] / b_long,
     };
     let transform = w.inverse();
-    let (correlation, overlap) = overlap_correlation(&a_smooth, &bs, &p, stride);
+    let (correlation, overlap) = overlap_correlation(&a_smooth, &bs, &p, stride, mask);
     Refined {
         transform,
         correlation,
@@ -174,8 +192,15 @@ fn refine(a: &Gray, b: &Gray, start: &Similarity, stride: usize, iterations: usi
     }
 }
 
-/// Correlation of A and the warped B where they overlap, and the share of A they cover.
-fn overlap_correlation(a: &Gray, b: &Gray, p: &[f64; 4], stride: usize) -> (f64, f64) {
+/// Correlation of A and the warped B where they overlap (and inside `mask`, when given), and
+/// the share of A (or of the mask) they cover.
+fn overlap_correlation(
+    a: &Gray,
+    b: &Gray,
+    p: &[f64; 4],
+    stride: usize,
+    mask: Option<&[bool]>,
+) -> (f64, f64) {
     let a_centre = [a.width as f64 / 2.0 - 0.5, a.height as f64 / 2.0 - 0.5];
     let b_centre = [b.width as f64 / 2.0 - 0.5, b.height as f64 / 2.0 - 0.5];
     let (mut n, mut total) = (0.0f64, 0.0f64);
@@ -183,6 +208,9 @@ fn overlap_correlation(a: &Gray, b: &Gray, p: &[f64; 4], stride: usize) -> (f64,
     for j in (0..a.height).step_by(stride) {
         let y = j as f64 - a_centre[1];
         for i in (0..a.width).step_by(stride) {
+            if mask.is_some_and(|m| !m[j * a.width + i]) {
+                continue;
+            }
             total += 1.0;
             let x = i as f64 - a_centre[0];
             let bx = p[0] * x - p[1] * y + p[2] + b_centre[0];
@@ -239,19 +267,23 @@ fn solve6(mut m: [[f64; 6]; 6], mut v: [f64; 6]) -> Option<[f64; 6]> {
     Some(x)
 }
 
+/// Long edges of the refinement's levels.
+const LEVELS: [u32; 3] = [256, 512, 1024];
+
+/// A photo in grey at each of [`LEVELS`].
+fn pyramid(image: &RgbImage) -> Vec<Gray> {
+    let mut out = Vec::new();
+    let mut current = resize_to_fit(image, LEVELS[LEVELS.len() - 1]);
+    for &edge in LEVELS.iter().rev() {
+        current = resize_to_fit(&current, edge);
+        out.push(Gray::from_rgb(&current));
+    }
+    out.reverse();
+    out
+}
+
 /// Aligns B onto A (both upright, any size; previews are meant) and says whether to trust it.
 pub fn auto_align(a: &RgbImage, b: &RgbImage) -> AutoAlignment {
-    let levels = [256u32, 512, 1024];
-    let pyramid = |image: &RgbImage| -> Vec<Gray> {
-        let mut out = Vec::new();
-        let mut current = resize_to_fit(image, *levels.last().expect("levels"));
-        for &edge in levels.iter().rev() {
-            current = resize_to_fit(&current, edge);
-            out.push(Gray::from_rgb(&current));
-        }
-        out.reverse();
-        out
-    };
     let (pa, pb) = (pyramid(a), pyramid(b));
     let texture = pa[1].texture().min(pb[1].texture());
     let mut planner = FftPlanner::new();
@@ -263,13 +295,13 @@ pub fn auto_align(a: &RgbImage, b: &RgbImage) -> AutoAlignment {
         let mut last = None;
         for (level, (ga, gb)) in pa.iter().zip(&pb).enumerate() {
             let (stride, iterations) = if level == 2 { (2, 8) } else { (1, 15) };
-            let refined = refine(ga, gb, &transform, stride, iterations);
+            let refined = refine(ga, gb, &transform, stride, iterations, None);
             transform = refined.transform;
             last = Some(refined);
         }
         let mut refined = last.expect("three levels");
         let p = warp_params(&refined.transform, &pa[1], &pb[1]);
-        refined.detail = overlap_correlation(&detail_a, &detail_b, &p, 1).0;
+        refined.detail = overlap_correlation(&detail_a, &detail_b, &p, 1, None).0;
         let good = refined.detail >= MIN_DETAIL_CORRELATION;
         if best.as_ref().is_none_or(|b| refined.detail > b.detail) {
             best = Some(refined);
@@ -289,6 +321,8 @@ pub fn auto_align(a: &RgbImage, b: &RgbImage) -> AutoAlignment {
         detail_correlation: refined.detail,
         overlap: refined.overlap,
         verdict,
+        method: AlignMethod::Auto,
+        expected_error_px: None,
     }
 }
 
@@ -320,7 +354,13 @@ fn check(r: &Refined, texture: f64) -> Result<(), String> {
             r.overlap * 100.0
         ));
     }
-    if r.correlation < MIN_CORRELATION || r.detail < MIN_DETAIL_CORRELATION {
+    if r.correlation < MIN_CORRELATION {
+        return Err(format!(
+            "the photos are too different to align with confidence (aligned, they correlate {:.2} overall, at least {MIN_CORRELATION} needed)",
+            r.correlation
+        ));
+    }
+    if r.detail < MIN_DETAIL_CORRELATION {
         return Err(format!(
             "the photos are too different to align with confidence (fine detail correlates {:.2} after aligning, at least {MIN_DETAIL_CORRELATION} needed)",
             r.detail

@@ -207,19 +207,22 @@ impl ComparePanel {
             if side == Side::A && state.compare.settings.align_preview && c.aligned.is_some() {
                 super::canvas::draw_b_over(&painter, state, images, c, image_rect, 128);
             }
+            let overlaid =
+                side == Side::A && state.compare.settings.align_preview && c.aligned.is_some();
+            let title = if overlaid {
+                "A as taken, B aligned over it at half opacity".to_owned()
+            } else {
+                format!("{} as taken", side.name())
+            };
             let visible = image_rect.intersect(area);
             ui.interact(visible, ui.scope_id().with(("frame", side)), Sense::hover())
                 .widget_info(|| {
-                    egui::WidgetInfo::labeled(
-                        egui::Role::Image,
-                        true,
-                        format!("Photo {} as taken", side.name()),
-                    )
+                    egui::WidgetInfo::labeled(egui::Role::Image, true, format!("Photo {title}"))
                 });
             painter.text(
                 area.left_top() + vec2(10.0, 8.0),
                 Align2::LEFT_TOP,
-                format!("{} as taken", side.name()),
+                title,
                 FontId::proportional(14.0),
                 side_colour(ui, side),
             );
@@ -330,6 +333,8 @@ pub fn series_window(ctx: &egui::Context, state: &AppState, commands: &mut Comma
         return;
     };
     egui::Window::new("Align series to baseline")
+        .pivot(Align2::CENTER_CENTER)
+        .default_pos(ctx.content_rect().center())
         .collapsible(false)
         .resizable(false)
         .anchor(Align2::RIGHT_BOTTOM, vec2(-12.0, -40.0))

@@ -49,7 +49,7 @@ fn draw_quad(painter: &Painter, texture: egui::TextureId, quad: [Pos2; 4], tint:
 
 /// Draws one side (A in `a_rect`, or B placed on it); returns whether the original is
 /// still loading.
-fn draw_side(
+pub(super) fn draw_side(
     painter: &Painter,
     state: &AppState,
     images: &mut ImageCache,
@@ -115,7 +115,14 @@ fn accessible(ui: &Ui, rect: Rect, text: &str) {
 }
 
 /// A side's label in a box at a corner of `area`.
-fn draw_label(ui: &Ui, painter: &Painter, c: &Comparison, side: Side, area: Rect, align: Align2) {
+pub(super) fn draw_label(
+    ui: &Ui,
+    painter: &Painter,
+    c: &Comparison,
+    side: Side,
+    area: Rect,
+    align: Align2,
+) {
     let text = c.pair.label_lines(side).join("\n");
     let galley = painter.layout_no_wrap(text.clone(), FontId::proportional(13.0), on_photo::TEXT);
     let size = galley.size() + Vec2::splat(12.0);
@@ -182,7 +189,10 @@ impl ComparePanel {
                 }
                 CompareMode::Difference => difference(ui, &painter, state, c, images, a_rect),
                 CompareMode::Flicker => flicker(ui, &painter, state, c, images, a_rect),
-                CompareMode::SideBySide | CompareMode::Sheet | CompareMode::Align => false,
+                CompareMode::SideBySide
+                | CompareMode::Sheet
+                | CompareMode::Align
+                | CompareMode::Measure => false,
             }
         };
         if response.double_clicked() {

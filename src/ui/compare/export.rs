@@ -59,6 +59,8 @@ impl ExportForm {
             });
         let mut open = true;
         egui::Window::new("Export image")
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
             .collapsible(false)
             .resizable(false)
             .open(&mut open)
@@ -191,6 +193,8 @@ pub fn export_progress_window(ctx: &egui::Context, state: &AppState, commands: &
         return;
     };
     egui::Window::new("Exporting")
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(ctx.content_rect().center())
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-12.0, -40.0))

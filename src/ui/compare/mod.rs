@@ -5,6 +5,7 @@
 mod align;
 mod canvas;
 mod export;
+mod measure;
 
 pub use align::series_window;
 pub use export::{ExportForm, export_progress_window};
@@ -40,6 +41,8 @@ pub struct ComparePanel {
     /// The photo the filmstrip last scrolled to (B), so a new B is brought into view.
     strip_shows: Option<crate::model::PhotoId>,
     pub export: ExportForm,
+    /// The Measure mode's panel.
+    measure: crate::ui::measure::MeasurePanel,
 }
 
 impl ComparePanel {
@@ -82,6 +85,9 @@ impl ComparePanel {
             canvas::sheet(ui, state, c, images, commands);
         } else if settings.mode == CompareMode::Align {
             self.align_canvas(ui, state, c, images, commands);
+        } else if settings.mode == CompareMode::Measure {
+            self.measure_panel(ui, state, c, commands);
+            self.measure_canvas(ui, state, c, images, commands);
         } else {
             self.canvas(ui, state, c, images, commands);
         }
@@ -102,7 +108,7 @@ fn toolbar(
             let action = mode.action();
             let shortcut = action
                 .shortcut()
-                .map(|s| ui.ctx().format_shortcut(&s))
+                .map(|s| super::shortcut_text(&s))
                 .unwrap_or_default();
             if ui
                 .selectable_label(settings.mode == mode, action.label())
@@ -115,6 +121,7 @@ fn toolbar(
         ui.separator();
         super::action_button(ui, Action::SwapSides, true, commands);
         super::action_button(ui, Action::ExportComparison, true, commands);
+        super::document::timelapse_button(ui, c, commands);
         ui.separator();
         super::action_button(ui, Action::ZoomFit, true, commands);
         super::action_button(ui, Action::ZoomActual, true, commands);
@@ -158,6 +165,14 @@ fn controls(ui: &mut Ui, settings: &CompareSettings, commands: &mut Commands) {
         CompareMode::Difference => difference_controls(ui, settings, commands),
         CompareMode::Flicker => flicker_controls(ui, settings, commands),
         CompareMode::Align => {}
+        CompareMode::Measure => {
+            ui.label(
+                RichText::new(
+                    "Draw a region on A or B (both show A's frame; B through its alignment): it is read in both. Right-drag pans.",
+                )
+                .weak(),
+            );
+        }
         CompareMode::Sheet => {
             ui.label(
                 RichText::new(
@@ -281,7 +296,7 @@ fn strip(
         return;
     };
     if c.timeline.len() >= 2 {
-        ui.horizontal(|ui| timeline(ui, c, series, commands));
+        ui.horizontal_wrapped(|ui| timeline(ui, c, series, commands));
     }
     egui::ScrollArea::horizontal().show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -299,6 +314,7 @@ fn timeline(
     series: &crate::model::compare::SeriesPhotos,
     commands: &mut Commands,
 ) {
+    let title = ui.label("Timeline");
     super::action_button(ui, Action::PreviousPhoto, true, commands);
     let last = c.timeline.len() - 1;
     let mut at = c.timeline_position().unwrap_or(last);
@@ -317,11 +333,9 @@ fn timeline(
             )
         })
     };
-    let response = ui.add(
-        egui::Slider::new(&mut at, 0..=last)
-            .text("Timeline")
-            .custom_formatter(|v, _| label(v as usize)),
-    );
+    let response = ui
+        .add(egui::Slider::new(&mut at, 0..=last).custom_formatter(|v, _| label(v as usize)))
+        .labelled_by(title.id);
     if response.changed() {
         commands.push(CompareCommand::Step(at).into());
     }

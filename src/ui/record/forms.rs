@@ -9,6 +9,7 @@ use crate::catalogue::{NewGrade, NewSession};
 use crate::model::clinical::{DeviceKind, GradeScale, SideEffectKind};
 use crate::model::{Keyed, SessionId, SessionKind};
 use crate::ui::theme::palette;
+use crate::ui::widgets::keep_together;
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 
@@ -27,8 +28,6 @@ pub(super) struct SessionForm {
     currency: String,
     notes: String,
     acknowledge: bool,
-    /// The session being edited, when the form edits one rather than adding.
-    editing: Option<SessionId>,
 }
 
 #[derive(Debug, Default)]
@@ -61,7 +60,7 @@ impl SessionForm {
     }
 
     /// A session's details, to edit it.
-    fn of(s: &crate::model::Session) -> Self {
+    pub(super) fn of(s: &crate::model::Session) -> Self {
         Self {
             date: s.date.to_string(),
             kind: Some(s.kind),
@@ -78,12 +77,11 @@ impl SessionForm {
             currency: s.currency.clone().unwrap_or_default(),
             notes: s.notes.clone(),
             acknowledge: false,
-            editing: Some(s.id),
         }
     }
 
     /// The session the form describes, or what is wrong with a field.
-    fn session(&self, series: crate::model::SeriesId) -> Result<NewSession, String> {
+    pub(super) fn session(&self, series: crate::model::SeriesId) -> Result<NewSession, String> {
         Ok(NewSession {
             series: Some(series),
             date: Some(optional_date(&self.date, "Date")?.ok_or("Date: give the session's date")?),
@@ -103,21 +101,16 @@ impl SessionForm {
     }
 }
 
-impl RecordPanel {
-    pub(super) fn session_form(&mut self, ui: &mut Ui, r: &SeriesRecord, commands: &mut Commands) {
-        if let Some(id) = self.edit_request.take()
-            && let Some(s) = r.sessions.iter().find(|s| s.id == id)
-        {
-            self.session = SessionForm::of(s);
-        }
-        let f = &mut self.session;
-        ui.strong(if f.editing.is_some() {
-            "Edit the session"
-        } else {
-            "Add a session"
-        });
+impl SessionForm {
+    /// The session's fields; its date only when adding (a session keeps its date).
+    pub(super) fn fields(&mut self, ui: &mut Ui, r: &SeriesRecord, adding: bool) {
+        let f = self;
         ui.horizontal_wrapped(|ui| {
-            field(ui, "Date", &mut f.date, "YYYY-MM-DD", 90.0);
+            if adding {
+                field(ui, "Date", &mut f.date, "YYYY-MM-DD", 90.0);
+            } else {
+                ui.label(format!("Session of {}", f.date));
+            }
             combo(ui, "Kind", &mut f.kind, "Automatic");
             combo(ui, "Device", &mut f.device_kind, "Not recorded");
             field(ui, "Model", &mut f.model, "e.g. Dr. Pen A6", 120.0);
@@ -132,13 +125,14 @@ impl RecordPanel {
             field(ui, "Currency", &mut f.currency, "EUR", 40.0);
             field(ui, "Notes", &mut f.notes, "", 160.0);
         });
+        if !adding {
+            return;
+        }
         let date = f.date.trim().parse::<NaiveDate>().ok();
         let active = date
             .map(|d| r.active_contraindications(d))
             .unwrap_or_default();
-        let treatment = f.kind != Some(SessionKind::FollowUp);
-        let needs_ack = treatment && !active.is_empty() && f.editing.is_none();
-        if needs_ack {
+        if f.kind != Some(SessionKind::FollowUp) && !active.is_empty() {
             let names: Vec<String> = active
                 .iter()
                 .map(|c| format!("{} (noted {})", c.kind.label(), c.noted_on))
@@ -155,33 +149,40 @@ impl RecordPanel {
                 &mut f.acknowledge,
                 "I acknowledge these contraindications (recorded with the session)",
             );
+        } else {
+            f.acknowledge = false;
         }
-        let mut save = false;
-        if f.editing.is_some() {
-            ui.horizontal(|ui| {
-                save = ui.button("Save session").clicked();
-                if ui.button("Cancel").clicked() {
-                    f.editing = None;
-                }
-            });
-        }
-        if save
-            || (f.editing.is_none()
-                && ui
-                    .add_enabled(
-                        !needs_ack || f.acknowledge,
-                        egui::Button::new("Add session"),
-                    )
-                    .clicked())
+    }
+
+    /// Contraindications are active on the form's date and not yet acknowledged.
+    fn waits_for_acknowledgement(&self, r: &SeriesRecord) -> bool {
+        let active = self
+            .date
+            .trim()
+            .parse::<NaiveDate>()
+            .is_ok_and(|d| !r.active_contraindications(d).is_empty());
+        active && self.kind != Some(SessionKind::FollowUp) && !self.acknowledge
+    }
+}
+
+impl RecordPanel {
+    /// The form that adds a session.
+    pub(super) fn session_form(&mut self, ui: &mut Ui, r: &SeriesRecord, commands: &mut Commands) {
+        ui.strong("Add a session");
+        let f = &mut self.session;
+        ui.push_id("add-session", |ui| f.fields(ui, r, true));
+        if ui
+            .add_enabled(
+                !f.waits_for_acknowledgement(r),
+                egui::Button::new("Add session"),
+            )
+            .clicked()
         {
             match f.session(r.series.id) {
                 Ok(s) => {
                     self.problem = None;
                     f.acknowledge = false;
-                    match f.editing.take() {
-                        Some(id) => commands.push(record(RecordCommand::UpdateSession(id, s))),
-                        None => commands.push(record(RecordCommand::AddSession(s))),
-                    }
+                    commands.push(record(RecordCommand::AddSession(s)));
                 }
                 Err(e) => self.problem = Some(e),
             }
@@ -209,7 +210,9 @@ impl RecordPanel {
                     p.taken_at.local.format("%H:%M")
                 )
             };
-            egui::ComboBox::from_label("Of")
+            keep_together(ui, "Of", ui.spacing().combo_width + 24.0);
+            let of = ui.label("Of");
+            egui::ComboBox::from_id_salt("grade-of")
                 .selected_text(
                     f.photo
                         .and_then(|id| photos.iter().find(|p| p.id == id))
@@ -220,7 +223,9 @@ impl RecordPanel {
                     for p in &photos {
                         ui.selectable_value(&mut f.photo, Some(p.id), name(p));
                     }
-                });
+                })
+                .response
+                .labelled_by(of.id);
             combo(ui, "Scale", &mut f.scale, "Choose a scale");
             match f.scale {
                 Some(GradeScale::Mmasi) => {
@@ -273,7 +278,11 @@ impl RecordPanel {
         ui.horizontal_wrapped(|ui| {
             session_combo(ui, "Side effect session", &mut f.session, r);
             combo(ui, "Side effect", &mut f.kind, "Choose");
-            ui.add(egui::Slider::new(&mut f.severity, 0..=3).text("Severity"));
+            keep_together(ui, "Severity", ui.spacing().slider_width + 40.0);
+            let severity = ui.label("Severity");
+            ui.add(egui::Slider::new(&mut f.severity, 0..=3))
+                .on_hover_text("0 none, 1 mild, 2 moderate, 3 severe")
+                .labelled_by(severity.id);
             field(ui, "Day after", &mut f.day_after, "0 = same day", 50.0);
             field(ui, "Side effect notes", &mut f.notes, "", 160.0);
         });
@@ -310,11 +319,15 @@ fn session_combo(ui: &mut Ui, label: &str, value: &mut Option<SessionId>, r: &Se
                 format!("{} · {}", i + 1, r.sessions[i].date)
             })
     };
-    egui::ComboBox::from_label(label)
+    keep_together(ui, label, ui.spacing().combo_width + 24.0);
+    let l = ui.label(label);
+    egui::ComboBox::from_id_salt(label)
         .selected_text(value.map_or("Choose a session".into(), text))
         .show_ui(ui, |ui| {
             for s in &r.sessions {
                 ui.selectable_value(value, Some(s.id), text(s.id));
             }
-        });
+        })
+        .response
+        .labelled_by(l.id);
 }

@@ -1,0 +1,98 @@
+//! Looking at files before importing them, for the import dialog: each file's capture time,
+//! whether the library holds it already, and (when asked) a small upright thumbnail; and the
+//! session date the photos propose. Nothing is written.
+
+use super::import::{Collected, ImportError, collect_files};
+use super::source::read_source;
+use crate::imaging::derive::decode_upright;
+use crate::imaging::metadata::read_metadata_of;
+use crate::imaging::sniff;
+use crate::library::Library;
+use crate::model::filing::propose_session_date;
+use crate::model::{ContentHash, PhotoId, TakenAt};
+use chrono::NaiveDate;
+use image::RgbImage;
+use std::path::PathBuf;
+
+/// What a file would be, were it imported.
+#[derive(Debug)]
+pub struct ScannedFile {
+    pub path: PathBuf,
+    /// The capture time (or, estimated, the time the file says it was changed), as the import
+    /// would record it; None when the file cannot be read as a photo.
+    pub taken_at: Option<TakenAt>,
+    /// The photo already holding these bytes.
+    pub duplicate_of: Option<PhotoId>,
+    /// Upright, long edge at most the size asked for.
+    pub thumbnail: Option<RgbImage>,
+    /// Why the file would fail, as the import would say it.
+    pub error: Option<String>,
+}
+
+/// Scans `paths` (files and folders, as an import takes them). `thumbnail_edge` 0 skips the
+/// thumbnails (the duplicate check and dates alone are fast).
+pub fn scan_files(library: &Library, paths: &[PathBuf], thumbnail_edge: u32) -> Vec<ScannedFile> {
+    let Collected {
+        files, failures, ..
+    } = collect_files(paths, Some(library.root()));
+    let mut catalogue = library.catalogue().ok();
+    let mut out: Vec<ScannedFile> = failures
+        .into_iter()
+        .map(|(path, e)| ScannedFile {
+            path,
+            taken_at: None,
+            duplicate_of: None,
+            thumbnail: None,
+            error: Some(e.to_string()),
+        })
+        .collect();
+    for path in files {
+        let mut scanned = ScannedFile {
+            path,
+            taken_at: None,
+            duplicate_of: None,
+            thumbnail: None,
+            error: None,
+        };
+        let bytes = match read_bounded(&scanned.path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                scanned.error = Some(e.to_string());
+                out.push(scanned);
+                continue;
+            }
+        };
+        let hash = ContentHash::of(&bytes);
+        scanned.duplicate_of = catalogue
+            .as_mut()
+            .and_then(|c| c.photo_by_hash(&hash).ok().flatten())
+            .map(|p| p.id);
+        match sniff(&bytes) {
+            Ok(format) => {
+                let meta = read_metadata_of(&bytes, format);
+                scanned.taken_at = meta
+                    .taken_at
+                    .or(meta.modified_at)
+                    .map(|t| TakenAt::from_source(t.local, t.offset, t.source));
+                if thumbnail_edge > 0 {
+                    match decode_upright(&bytes, format, thumbnail_edge) {
+                        Ok(image) => scanned.thumbnail = Some(image),
+                        Err(e) => scanned.error = Some(e.to_string()),
+                    }
+                }
+            }
+            Err(e) => scanned.error = Some(e.to_string()),
+        }
+        out.push(scanned);
+    }
+    out
+}
+
+fn read_bounded(path: &std::path::Path) -> Result<Vec<u8>, ImportError> {
+    read_source(path).map(|source| source.bytes)
+}
+
+/// The session date the scanned photos propose (see [`propose_session_date`]).
+pub fn proposed_session_date(scanned: &[ScannedFile]) -> Option<NaiveDate> {
+    propose_session_date(scanned.iter().filter_map(|s| s.taken_at.as_ref()))
+}
