@@ -33,6 +33,9 @@ pub enum WorkError {
     Report(Box<crate::jobs::report::ReportError>),
     #[error(transparent)]
     Timelapse(Box<crate::jobs::timelapse::TimelapseError>),
+    /// Boxed: it is the largest, and every task's error would grow with it.
+    #[error(transparent)]
+    Backup(Box<crate::jobs::backup::BackupError>),
     #[error("could not make a temporary folder for the demo library: {0}")]
     TempDir(#[source] std::io::Error),
 }
@@ -50,7 +53,8 @@ macro_rules! boxed_from {
 boxed_from!(
     Measure(crate::jobs::measure::MeasureError),
     Report(crate::jobs::report::ReportError),
-    Timelapse(crate::jobs::timelapse::TimelapseError)
+    Timelapse(crate::jobs::timelapse::TimelapseError),
+    Backup(crate::jobs::backup::BackupError)
 );
 
 /// How far a [`Task`] has got: a fraction and the step it is on.

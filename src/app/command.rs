@@ -2,6 +2,7 @@
 //! the next frame, each in the feature it belongs to. Actions without arguments describe themselves once (label,
 //! tooltip, shortcut): menus, buttons, shortcuts and the help overlay all come from here.
 
+use super::backup::BackupCommand;
 use super::browse::BrowseCommand;
 use super::compare::CompareCommand;
 use super::compare::align::AlignCommand;
@@ -13,6 +14,7 @@ use super::measure::MeasureCommand;
 use super::overview::PeopleCommand;
 use super::prefs::Theme;
 use super::record::{PersonCommand, RecordCommand};
+use super::secure::SecureCommand;
 use super::trash::TrashCommand;
 use egui::{Key, KeyboardShortcut, Modifiers};
 
@@ -301,6 +303,9 @@ commands! {
         Measure(MeasureCommand),
         /// The PDF report and the time-lapse.
         Document(DocumentCommand),
+        /// The encrypted library's lock and passphrase.
+        Secure(SecureCommand),
+        Backup(BackupCommand),
     }
     own {
         DismissNotice(usize),

@@ -58,3 +58,21 @@ pub fn save_csv(_: &MainThreadToken, default_name: &str) -> Option<PathBuf> {
         .add_filter("CSV", &["csv"])
         .save_file()
 }
+
+/// Where to write a backup archive; `default_name` is offered.
+pub fn save_backup(_: &MainThreadToken, default_name: &str) -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .set_title("Back up to a file")
+        .set_file_name(default_name)
+        .add_filter("Skinlapse backup", &["tar"])
+        .save_file()
+}
+
+/// A backup archive to restore.
+pub fn pick_backup_file(_: &MainThreadToken) -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .set_title("Choose the backup file to restore")
+        .add_filter("Skinlapse backup", &["tar"])
+        .add_filter("Any file", &["*"])
+        .pick_file()
+}

@@ -2,6 +2,7 @@
 //! goes to the feature it belongs to; what the feature made stale is then read again once,
 //! and its follow-up commands run.
 
+use super::backup::BackupState;
 use super::browse::{BrowseCommand, BrowseState};
 use super::command::{Action, Command};
 use super::compare::{CompareFeature, align, work};
@@ -16,6 +17,7 @@ use super::nav::{Modal, Screen, ZoomStep};
 use super::overview::Overview;
 use super::prefs::Prefs;
 use super::{AppState, dialogs, record};
+use crate::library::LibraryError;
 use crate::model::{Keyed, VocabTerm};
 use std::path::Path;
 
@@ -29,6 +31,7 @@ struct Features<'a> {
     measure: &'a mut MeasureFeature,
     documents: &'a mut DocumentFeature,
     prefs: &'a mut Prefs,
+    backup: &'a mut BackupState,
 }
 
 impl AppState {
@@ -52,13 +55,14 @@ impl AppState {
                 measure: &mut self.measure,
                 documents: &mut self.documents,
                 prefs: &mut self.prefs,
+                backup: &mut self.backup,
             },
         )
     }
 
     /// Runs one command, then reloads what it made stale and runs its follow-ups.
     pub(super) fn run(&mut self, command: Command) {
-        match command {
+        let command = match command {
             Command::Library(LibraryCommand::OpenAt(path)) => {
                 self.open_library(&path, None);
                 return;
@@ -67,21 +71,27 @@ impl AppState {
                 self.keep_demo(&path);
                 return;
             }
-            _ => {}
-        }
+            Command::Secure(c) => {
+                self.run_secure(c);
+                return;
+            }
+            other => other,
+        };
         let (mut cx, f) = self.split();
         match command {
             Command::Action(action) => f.action(action, &mut cx),
             Command::Library(LibraryCommand::SetMode(mode)) => {
                 cx.edit(PeopleEdit::Mode(mode));
             }
-            Command::Library(LibraryCommand::OpenAt(_) | LibraryCommand::KeepDemoAt(_)) => {
+            Command::Library(LibraryCommand::OpenAt(_) | LibraryCommand::KeepDemoAt(_))
+            | Command::Secure(_) => {
                 unreachable!("run above")
             }
             Command::Library(LibraryCommand::QuitAnyway) => {
                 cx.library.quit_confirmed = true;
                 cx.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
             }
+            Command::Backup(c) => f.backup.run(c, &mut f.prefs.backup_reminder_days, &mut cx),
             Command::People(c) => Overview::run(c, &mut cx),
             Command::Browse(c) => f.browse.run(c, &mut cx),
             Command::Photos(c) => f.inspector.run(c, f.browse.selection.ids(), &mut cx),
@@ -165,19 +175,9 @@ impl AppState {
     /// everything shown starts over.
     pub(super) fn open_library(&mut self, root: &Path, demo_dir: Option<tempfile::TempDir>) {
         let demo = demo_dir.is_some();
-        match self.library.open(root, demo_dir, &self.env.ctx) {
-            Ok(()) => {
-                if !demo {
-                    self.prefs.last_library = self.library.library().map(|l| l.root().to_owned());
-                }
-                self.nav.reset();
-                self.history.clear();
-                self.browse.reset();
-                self.inspector.clear();
-                self.refresh(Stale::PEOPLE);
-                self.apply_filter_prefs();
-                self.refresh(Stale::SERIES | Stale::GRID | Stale::DETAILS);
-            }
+        match self.library.open(root, demo_dir, None, &self.env.ctx) {
+            Ok(()) => self.library_opened(demo),
+            Err(LibraryError::Locked { .. }) => self.ask_passphrase(root.to_owned()),
             Err(e) => {
                 let message = format!("Could not open the library {}: {e}", root.display());
                 if self.library.loaded.is_some() {
@@ -188,6 +188,27 @@ impl AppState {
             }
         }
     }
+
+    /// Everything shown starts over on the library just opened.
+    pub(super) fn library_opened(&mut self, demo: bool) {
+        if !demo {
+            self.prefs.last_library = self.library.library().map(|l| l.root().to_owned());
+        }
+        self.secure.locked = None;
+        self.nav.reset();
+        self.history.clear();
+        self.browse.reset();
+        self.inspector.clear();
+        self.refresh(Stale::PEOPLE);
+        self.apply_filter_prefs();
+        self.refresh(Stale::SERIES | Stale::GRID | Stale::DETAILS);
+        if let Some(loaded) = self.library.loaded.as_mut() {
+            self.backup
+                .check_reminder(&mut loaded.catalogue, self.prefs.backup_reminder_days);
+        }
+    }
+
+    /// Takes in what background threads finished. Call at the start of every frame.
 
     /// Copies the demo library to `dest` and goes on there: it is the user's library now.
     fn keep_demo(&mut self, dest: &Path) {
@@ -248,6 +269,7 @@ impl AppState {
             f.inspector.take(answer, &mut cx);
         }
         f.import.poll(&mut cx);
+        f.backup.poll(f.prefs.backup_reminder_days, &mut cx);
         f.compare.poll_export(cx.notices);
         f.documents.poll(cx.notices);
         f.measure.poll(f.compare.settings.mode, &mut cx);
@@ -260,6 +282,7 @@ impl AppState {
         }
         let after = cx_after(&mut cx);
         self.after(after);
+        self.lock_when_idle();
     }
 
     /// Applies filter choices saved in the preferences (by key) to this library's terms.

@@ -128,7 +128,11 @@ impl ImageCache {
             .max_side
             .store(max_side, std::sync::atomic::Ordering::Relaxed);
         while let Ok(loaded) = self.results.try_recv() {
-            self.pending.remove(&loaded.key);
+            // Asked for before `clear` (another library opened, or this one locked): its
+            // pixels are not shown, nor kept.
+            if !self.pending.remove(&loaded.key) {
+                continue;
+            }
             let too_big = |image: &ColorImage| image.size.iter().any(|&s| s > max_side as usize);
             match loaded.image {
                 // Decoded before the renderer reported a smaller limit: ask again.

@@ -92,14 +92,20 @@ impl LibraryState {
         self.is_demo() && self.demo_changed && !self.quit_confirmed
     }
 
-    /// Opens the library at `root` (creating it when missing) in place of the current one.
+    /// Opens the library at `root` (creating it when missing) in place of the current one;
+    /// an encrypted one with `passphrase`.
     pub(super) fn open(
         &mut self,
         root: &Path,
         demo_dir: Option<tempfile::TempDir>,
+        passphrase: Option<&super::secure::Passphrase>,
         ctx: &egui::Context,
     ) -> Result<(), crate::library::LibraryError> {
-        let library = Arc::new(Library::open(root)?);
+        let options = crate::library::OpenOptions {
+            read_only: false,
+            passphrase: passphrase.map(|p| zeroize::Zeroizing::new(p.as_str().to_owned())),
+        };
+        let library = Arc::new(Library::open_with(root, &options)?);
         let mut catalogue = library.catalogue()?;
         catalogue.set_busy_timeout(UI_BUSY_TIMEOUT)?;
         self.mode = catalogue.mode()?;

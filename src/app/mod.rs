@@ -14,6 +14,7 @@
 //!   feature, then reloads what went stale, and polls background work.
 
 pub mod background;
+pub mod backup;
 pub mod browse;
 pub mod command;
 pub mod compare;
@@ -32,9 +33,11 @@ pub mod notices;
 pub mod overview;
 pub mod prefs;
 pub mod record;
+pub mod secure;
 pub mod selection;
 pub mod trash;
 
+pub use backup::BackupCommand;
 pub use browse::BrowseCommand;
 pub use command::{Action, Command, Commands};
 pub use compare::{CompareCommand, CompareMode, CompareSettings};
@@ -48,6 +51,7 @@ pub use notices::{Notice, NoticeLevel};
 pub use overview::PeopleCommand;
 pub use prefs::Theme;
 pub use record::{PersonCommand, RecordCommand};
+pub use secure::{Passphrase, SecureCommand};
 pub use selection::SelectMode;
 pub use trash::TrashCommand;
 
@@ -97,6 +101,8 @@ pub struct AppState {
     pub history: edit::History,
     pub notices: notices::Notices,
     pub prefs: Prefs,
+    pub secure: secure::SecureState,
+    pub backup: backup::BackupState,
     queue: Commands,
     env: Env,
 }
@@ -125,6 +131,8 @@ impl AppState {
             history: edit::History::default(),
             notices: notices::Notices::default(),
             prefs,
+            secure: secure::SecureState::default(),
+            backup: backup::BackupState::default(),
             queue: Vec::new(),
             env: Env {
                 ctx: ctx.clone(),
@@ -186,6 +194,7 @@ impl AppState {
             || self.browse.grid.is_loading()
             || self.inspector.is_loading()
             || self.import.is_busy()
+            || self.backup.job.is_some()
             || self.compare.is_busy(&self.nav)
             || self.measure.is_busy()
             || self.documents.is_busy()

@@ -151,6 +151,10 @@ pub enum Modal {
     /// Quitting would delete the changed demo library: keep it, quit anyway, or stay?
     QuitDemo,
     About,
+    /// The form that changes an encrypted library's passphrase.
+    ChangePassphrase,
+    /// The restore form: which backup, into which new folder.
+    Restore(super::backup::RestoreForm),
 }
 
 /// The screens open, front last, and the window over them.

@@ -41,6 +41,10 @@ pub struct Prefs {
     pub theme: Theme,
     /// The name consent is recorded under (the staff member at this workstation).
     pub staff_name: String,
+    /// Lock an encrypted library after this many seconds without input (`None`: never).
+    pub lock_after_secs: Option<u64>,
+    /// Remind when the last backup is older than this many days (`None`: never).
+    pub backup_reminder_days: Option<u32>,
 }
 
 /// The grid's filter choices, by stable key.
@@ -65,6 +69,8 @@ impl Default for Prefs {
             show_archived: false,
             theme: Theme::Dark,
             staff_name: String::new(),
+            lock_after_secs: Some(10 * 60),
+            backup_reminder_days: Some(7),
         }
     }
 }

@@ -44,7 +44,7 @@ fn failure(e: BackupError) -> Failure {
     }
 }
 
-fn progress(verb: &'static str) -> impl FnMut(usize, usize) {
+fn progress(verb: &'static str) -> impl FnMut(usize, usize) -> Result<(), BackupError> {
     let mut last = 0;
     move |done, total| {
         if let Some(percent) = (done * 100).checked_div(total)
@@ -53,6 +53,7 @@ fn progress(verb: &'static str) -> impl FnMut(usize, usize) {
             last = percent;
             eprintln!("{verb}: {done} of {total} files ({percent} %)");
         }
+        Ok(())
     }
 }
 

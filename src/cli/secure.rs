@@ -13,8 +13,7 @@ use zeroize::Zeroizing;
 
 pub const PASSPHRASE_ENV: &str = "SKINLAPSE_PASSPHRASE";
 pub const NEW_PASSPHRASE_ENV: &str = "SKINLAPSE_NEW_PASSPHRASE";
-/// The shortest new passphrase accepted.
-const MIN_CHARS: usize = 8;
+use crate::library::crypto::MIN_PASSPHRASE_CHARS as MIN_CHARS;
 
 /// `--passphrase-file`, set once from the command line.
 static PASSPHRASE_FILE: OnceLock<Option<PathBuf>> = OnceLock::new();

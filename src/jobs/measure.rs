@@ -38,7 +38,7 @@ pub enum MeasureError {
     #[error("unknown facial region {0:?} (known: {known})", known = crate::model::measure::FACIAL_REGIONS.join(", "))]
     UnknownFacialRegion(String),
     #[error(
-        "photo {0} has no face landmarks yet: facial regions come from detected face landmarks"
+        "photo {0} has no face landmarks: no face was found on it (or it was not looked at yet: `skinlapse faces scan`), and facial regions come from a face's landmarks"
     )]
     NoFaceLandmarks(PhotoId),
     #[error(
@@ -85,14 +85,23 @@ struct Resolved {
     stored: Option<RegionId>,
 }
 
-/// The hook for issue 11's face landmarks: a facial region's outline on `photo`, as a
-/// polygon in the photo's normalised coordinates. Until the face model lands no photo has
-/// landmarks, so every facial region is refused by name.
-fn facial_region(photo: PhotoId, name: &str) -> Result<Region, MeasureError> {
-    let Some(_key) = crate::model::measure::facial_region_key(name) else {
-        return Err(MeasureError::UnknownFacialRegion(name.to_owned()));
-    };
-    Err(MeasureError::NoFaceLandmarks(photo))
+/// A facial region's outline on `photo`, from the face landmarks found on it (at import or
+/// by `faces scan`), as a polygon in the photo's normalised coordinates.
+fn facial_region(
+    catalogue: &mut crate::catalogue::Catalogue,
+    photo: PhotoId,
+    name: &str,
+) -> Result<Region, MeasureError> {
+    let unknown = || MeasureError::UnknownFacialRegion(name.to_owned());
+    let key = crate::model::measure::facial_region_key(name).ok_or_else(unknown)?;
+    let region: crate::model::FacialRegion = key.parse().map_err(|_| unknown())?;
+    let face = catalogue
+        .face(photo)?
+        .and_then(|record| record.face)
+        .ok_or(MeasureError::NoFaceLandmarks(photo))?;
+    Ok(Region::plain(crate::model::measure::Shape::Polygon(
+        region.polygon(&face.landmarks),
+    )))
 }
 
 fn resolve(
@@ -131,7 +140,7 @@ fn resolve(
                 photo.height,
             ))))
         }
-        Target::Facial(name) => facial_region(photo.id, name).map(own),
+        Target::Facial(name) => facial_region(catalogue, photo.id, name).map(own),
         Target::Shape(region) => Ok(own(region.clone())),
         Target::DrawnOn {
             region,

@@ -206,23 +206,25 @@ pub fn run_timelapse(
     for (i, id) in line.iter().enumerate() {
         checkpoint(cancel)?;
         progress(0.6 * i as f32 / line.len() as f32, "Reading the photos");
-        let photo = &series.photo(*id).expect("in the series").photo;
+        let compared = series.photo(*id).expect("in the series");
+        let photo = &compared.photo;
         let t = cat.pair_transform(line[0], *id)?;
         let scale = t.map_or(1.0, |t| t.scale.max(0.05));
-        let source = load_pixels(
+        let mut source = load_pixels(
             library,
             photo,
             (f64::from(request.size) * scale).ceil() as u32,
         )?;
+        // The eyes are covered on the photo's own pixels, before they are warped.
+        if request.deidentify && !super::report::mask_eyes(compared.face.as_ref(), &mut source) {
+            unmasked += 1;
+        }
         let mut frame = match t {
             Some(t) if i > 0 => warp_into(&source, &t, w, h, None),
             _ => resize_exact(&source, w, h),
         };
         if frame.dimensions() != (w, h) {
             frame = resize_exact(&frame, w, h);
-        }
-        if request.deidentify && !super::report::mask_eyes(photo, &mut frame) {
-            unmasked += 1;
         }
         let label = series.label(photo);
         let mut lines = vec![label.lines()[0].clone()];
@@ -277,7 +279,7 @@ pub fn run_timelapse(
     let mut notes = Vec::new();
     if unmasked > 0 {
         notes.push(format!(
-            "{unmasked} photo(s) are not masked: the eye band needs face landmarks, which these photos do not have yet"
+            "{unmasked} photo(s) show their eyes: no face was found on them (the eye band is placed by the face's landmarks)"
         ));
     }
     Ok(TimelapseSummary {

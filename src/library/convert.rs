@@ -181,6 +181,17 @@ impl Library {
         Ok(())
     }
 
+    /// Whether `passphrase` is this library's current one (its key file unwraps with it);
+    /// reads only.
+    pub fn check_passphrase(&self, passphrase: &str) -> Result<()> {
+        match super::unlock(&self.root, Some(passphrase))? {
+            Some(_) => Ok(()),
+            None => Err(LibraryError::NotEncrypted {
+                root: self.root.clone(),
+            }),
+        }
+    }
+
     /// Rewraps the data key under a new passphrase; nothing else changes.
     pub fn change_passphrase(&self, new: &str) -> Result<()> {
         let keys = self

@@ -26,6 +26,9 @@ const MEMORY_KIB: u32 = 64 * 1024;
 const ITERATIONS: u32 = 3;
 const LANES: u32 = 1;
 
+/// The shortest new passphrase accepted (command line and app).
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CryptoError {
     #[error("the passphrase is wrong")]

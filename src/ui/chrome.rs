@@ -24,6 +24,10 @@ pub(super) fn menu_bar(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
                 action_button(ui, Action::KeepDemo, true, commands);
             }
             ui.separator();
+            super::backup::file_menu_items(ui, state, commands);
+            ui.separator();
+            super::secure::file_menu_items(ui, state, commands);
+            ui.separator();
             action_button(ui, Action::Quit, true, commands);
         });
         ui.menu_button("Edit", |ui| edit_menu(ui, state, commands));
@@ -220,6 +224,7 @@ fn view_menu(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
 }
 
 pub(super) fn status_bar(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
+    super::backup::reminder(ui, state, commands);
     for (i, notice) in state.notices.iter().enumerate().rev().take(3) {
         ui.horizontal(|ui| {
             let color = match notice.level {

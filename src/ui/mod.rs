@@ -2,6 +2,7 @@
 //! catalogue, and nothing in `app` reaches into them. Each panel is a struct owning its own
 //! view state (zoom, edit buffers, scroll), which reacts to what the state says.
 
+mod backup;
 mod chrome;
 mod compare;
 mod document;
@@ -11,6 +12,7 @@ mod inspector;
 mod measure;
 mod people;
 mod record;
+mod secure;
 mod shell;
 pub mod theme;
 mod viewer;
@@ -40,6 +42,7 @@ pub struct Panels {
     pub record: record::RecordPanel,
     pub person: record::PersonPanel,
     pub import: ImportDialog,
+    pub secure: secure::SecurePanel,
     pub documents: document::DocumentForms,
     /// Widths the side panels were last drawn at (the user may have dragged them), to be
     /// remembered in the preferences.
@@ -155,8 +158,13 @@ pub fn draw(
     }
     egui::Panel::bottom("status").show(ui, |ui| chrome::status_bar(ui, state, commands));
     if state.library.loaded.is_none() {
-        egui::CentralPanel::default().show(ui, |ui| chrome::no_library(ui, state, commands));
+        // Locked: the unlock window is all there is.
+        egui::CentralPanel::default().show(ui, |ui| match &state.secure.locked {
+            Some(locked) => panels.secure.unlock_screen(ui, locked, commands),
+            None => chrome::no_library(ui, state, commands),
+        });
         chrome::help_window(ui.ctx(), state, commands);
+        library_free_windows(ui.ctx(), state, commands);
         return;
     }
     let left = egui::Panel::left("people")
@@ -196,6 +204,7 @@ fn windows(ctx: &egui::Context, state: &AppState, panels: &mut Panels, commands:
         Some(Modal::Export) => panels.compare.export.ui(ctx, state, commands),
         Some(Modal::Person(r)) => panels.person.ui(ctx, state, r, commands),
         Some(Modal::ConfirmEmptyTrash) => chrome::confirm_empty_trash(ctx, state, commands),
+        Some(Modal::ChangePassphrase) => panels.secure.change_window(ctx, state, commands),
         Some(Modal::Report(series)) => panels.documents.report(ctx, state, *series, commands),
         Some(Modal::Timelapse(series, view)) => {
             panels
@@ -205,8 +214,10 @@ fn windows(ctx: &egui::Context, state: &AppState, panels: &mut Panels, commands:
         Some(Modal::TakenAt(q)) => inspector::taken_at_question(ctx, q, commands),
         Some(Modal::QuitDemo) => chrome::quit_demo_window(ctx, commands),
         Some(Modal::About) => chrome::about_window(ctx, state, commands),
-        Some(Modal::Help) | None => {}
+        Some(Modal::Restore(_) | Modal::Help) | None => {}
     }
+    panels.secure.forget(state);
+    library_free_windows(ctx, state, commands);
     chrome::help_window(ctx, state, commands);
     if !matches!(state.nav.modal(), Some(Modal::Export)) {
         panels.compare.export.forget();
@@ -216,4 +227,13 @@ fn windows(ctx: &egui::Context, state: &AppState, panels: &mut Panels, commands:
     compare::series_window(ctx, state, commands);
     document::progress_window(ctx, state, commands);
     measure::series_window(ctx, state, commands);
+}
+
+/// The windows that need no open library: the restore form and a backup's or restore's
+/// progress.
+fn library_free_windows(ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
+    if let Some(Modal::Restore(form)) = state.nav.modal() {
+        backup::restore_form(ctx, form, commands);
+    }
+    backup::progress_window(ctx, state, commands);
 }

@@ -115,6 +115,9 @@ impl eframe::App for App {
             self.state.send(crate::app::Action::Quit);
         }
         self.images.begin_frame(ctx);
+        if ctx.input(|i| !i.events.is_empty() || i.pointer.delta() != egui::Vec2::ZERO) {
+            self.state.note_input();
+        }
         self.state.poll();
         self.state.run_queued();
         self.react(ctx);

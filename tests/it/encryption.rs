@@ -5,7 +5,6 @@
 use crate::support::*;
 use skinlapse::imaging::synth::ExifSpec;
 use skinlapse::jobs::failpoint::ENV;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -28,17 +27,6 @@ fn run(lib: &Path, passphrase: Option<&str>, args: &[&str]) -> Output {
 fn ok(out: Output) -> String {
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     stdout(&out)
-}
-
-/// Every file below `root` with its bytes.
-fn contents(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    files_below(root)
-        .into_iter()
-        .map(|p| {
-            let bytes = std::fs::read(&p).unwrap();
-            (p, bytes)
-        })
-        .collect()
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> bool {

@@ -4,6 +4,7 @@
 #![allow(clippy::many_single_char_names)]
 
 mod app;
+mod app_secure;
 mod atomic;
 mod backup;
 mod chrome;

@@ -117,17 +117,6 @@ fn measure_prints_the_regions_colour_as_json_with_exit_codes() {
     let o = skinlapse(
         dir.path(),
         &lib,
-        &["measure", "--photo", &id, "--region", "Left cheek"],
-    );
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains(&format!("photo {id} has no face landmarks yet")),
-        "{}",
-        stderr(&o)
-    );
-    let o = skinlapse(
-        dir.path(),
-        &lib,
         &["measure", "--photo", &id, "--region", "elbow"],
     );
     assert_eq!(o.status.code(), Some(2));
@@ -407,4 +396,47 @@ fn a_colour_checker_correction_is_stored_applied_and_flagged_in_the_pair_check()
     );
     let m: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     assert_eq!(m["corrected"], false);
+}
+
+#[test]
+fn a_facial_region_is_measured_from_the_faces_landmarks_and_refused_without_a_face() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let portrait = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/faces/astronaut.png");
+    let skin = write(dir.path(), "skin.jpg", &jpeg(7));
+    for path in [&portrait, &skin] {
+        let o = skinlapse(dir.path(), &lib, &["import", path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let photos = listed(dir.path(), &lib);
+    let id_of = |name: &str| {
+        photos
+            .iter()
+            .find(|p| p["original_name"] == name)
+            .unwrap_or_else(|| panic!("{name} listed"))["id"]
+            .to_string()
+    };
+    let (face, no_face) = (id_of("astronaut.png"), id_of("skin.jpg"));
+    let o = skinlapse(
+        dir.path(),
+        &lib,
+        &["measure", "--photo", &face, "--region", "Left cheek", "--json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    // A cheek of a 512-px portrait: thousands of pixels of skin, neither black nor white.
+    assert!(v["pixels"].as_u64().unwrap() > 500, "{v}");
+    let l = v["lab"][0].as_f64().unwrap();
+    assert!((30.0..90.0).contains(&l), "L* {l} is not skin: {v}");
+    let o = skinlapse(
+        dir.path(),
+        &lib,
+        &["measure", "--photo", &no_face, "--region", "left-cheek"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(&format!("photo {no_face} has no face landmarks")),
+        "{}",
+        stderr(&o)
+    );
 }

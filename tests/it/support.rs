@@ -88,6 +88,17 @@ pub fn assert_verify_clean(library: &Library) {
     );
 }
 
+/// Every file below `root` with its bytes.
+pub fn contents(root: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    files_below(root)
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect()
+}
+
 pub fn files_below(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Ok(rd) = std::fs::read_dir(dir) {

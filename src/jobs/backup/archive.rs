@@ -3,8 +3,8 @@
 //! renamed into place when whole.
 
 use super::{
-    BackupError, BackupSummary, Entry, Hashing, Manifest, Source, allowed_path, check, hash_entry,
-    io_at, open_source, restore_entry,
+    BackupError, BackupSummary, Entry, Hashing, Manifest, Progress, Source, allowed_path, check,
+    hash_entry, io_at, open_source, restore_entry,
 };
 use crate::library::Library;
 use std::fs::File;
@@ -28,7 +28,7 @@ pub(super) fn write(
     to: &Path,
     sources: &[Source],
     manifest: &mut Manifest,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut Progress,
 ) -> Result<BackupSummary, BackupError> {
     let mtime = chrono::Utc::now().timestamp().max(0) as u64;
     let mut out = library.create_outside(to)?;
@@ -50,7 +50,7 @@ pub(super) fn write(
                 summary.written += 1;
                 summary.bytes += size;
             }
-            progress(i + 1, sources.len());
+            progress(i + 1, sources.len())?;
         }
         let bytes = manifest.bytes();
         builder
@@ -112,14 +112,11 @@ fn walk(
     Ok((manifest, found))
 }
 
-pub(super) fn verify(
-    from: &Path,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<Manifest, BackupError> {
+pub(super) fn verify(from: &Path, progress: &mut Progress) -> Result<Manifest, BackupError> {
     let mut n = 0;
     let (manifest, found) = walk(from, |path, reader| {
         n += 1;
-        progress(n, 0);
+        progress(n, 0)?;
         hash_entry(path, reader)
     })?;
     check(&manifest, &found, from)?;
@@ -129,12 +126,12 @@ pub(super) fn verify(
 pub(super) fn restore(
     from: &Path,
     staging: &Path,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut Progress,
 ) -> Result<BackupSummary, BackupError> {
     let mut summary = BackupSummary::default();
     let (manifest, found) = walk(from, |path, reader| {
         let entry = restore_entry(staging, path, reader, &mut summary)?;
-        progress(summary.files, 0);
+        progress(summary.files, 0)?;
         Ok(entry)
     })?;
     check(&manifest, &found, from)?;

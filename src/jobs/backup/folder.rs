@@ -12,8 +12,8 @@
 //! Nothing is ever overwritten: every snapshot stays restorable.
 
 use super::{
-    BackupError, BackupSummary, Entry, Manifest, Source, check, copy_checked, hash_entry, io_at,
-    open_source, restore_entry,
+    BackupError, BackupSummary, Entry, Manifest, Progress, Source, check, copy_checked, hash_entry,
+    io_at, open_source, restore_entry,
 };
 use crate::library::Library;
 use crate::library::modes::{create_private_dir_all, create_private_file};
@@ -160,7 +160,7 @@ pub(super) fn write(
     folder: &Path,
     sources: &[Source],
     manifest: &mut Manifest,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut Progress,
 ) -> Result<BackupSummary, BackupError> {
     prepare(folder)?;
     let index_path = folder.join("index.json");
@@ -173,7 +173,7 @@ pub(super) fn write(
         if let Some(entry) = store(folder, source, &mut index, &mut summary)? {
             manifest.entries.push(entry);
         }
-        progress(i + 1, sources.len());
+        progress(i + 1, sources.len())?;
     }
     // The objects are durable; their folders' entries too, before a manifest names them.
     for entry in &manifest.entries {
@@ -237,7 +237,7 @@ fn prepare_existing(folder: &Path) -> Result<(), BackupError> {
 fn read_objects(
     folder: &Path,
     manifest: &Manifest,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut Progress,
     mut each: impl FnMut(&Entry, &mut dyn Read) -> Result<Entry, BackupError>,
 ) -> Result<Vec<Entry>, BackupError> {
     let mut found = Vec::new();
@@ -248,15 +248,12 @@ fn read_objects(
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(io_at(&path)(e)),
         }
-        progress(i + 1, manifest.entries.len());
+        progress(i + 1, manifest.entries.len())?;
     }
     Ok(found)
 }
 
-pub(super) fn verify(
-    folder: &Path,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<Manifest, BackupError> {
+pub(super) fn verify(folder: &Path, progress: &mut Progress) -> Result<Manifest, BackupError> {
     let manifest = latest(folder)?;
     let found = read_objects(folder, &manifest, progress, |entry, reader| {
         hash_entry(&entry.path, reader)
@@ -268,7 +265,7 @@ pub(super) fn verify(
 pub(super) fn restore(
     folder: &Path,
     staging: &Path,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut Progress,
 ) -> Result<BackupSummary, BackupError> {
     let manifest = latest(folder)?;
     let mut summary = BackupSummary {

@@ -46,11 +46,31 @@ pub enum BackupError {
     NotABackup { path: PathBuf, reason: String },
     #[error("{} is not empty: a library is restored only into an empty or new folder", .0.display())]
     TargetNotEmpty(PathBuf),
+    #[error("cancelled: nothing was written and nothing was changed")]
+    Cancelled,
     #[error("the backup {} failed verification:\n{}", .path.display(), .problems.join("\n"))]
     Damaged {
         path: PathBuf,
         problems: Vec<String>,
     },
+}
+
+/// Told how many files are done of how many (0: not known yet) after each file; returning
+/// an error (say [`BackupError::Cancelled`]) stops the work there, leaving nothing behind.
+pub type Progress<'a> = dyn FnMut(usize, usize) -> Result<(), BackupError> + 'a;
+
+/// A [`Progress`] that reports through `report` and stops once `cancel` is set.
+pub fn cancellable<'a>(
+    cancel: &'a std::sync::atomic::AtomicBool,
+    mut report: impl FnMut(usize, usize) + 'a,
+) -> impl FnMut(usize, usize) -> Result<(), BackupError> + 'a {
+    move |done, total| {
+        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(BackupError::Cancelled);
+        }
+        report(done, total);
+        Ok(())
+    }
 }
 
 pub(crate) fn io_at(path: &Path) -> impl FnOnce(io::Error) -> BackupError + '_ {
@@ -250,7 +270,7 @@ pub fn is_folder_target(to: &Path) -> bool {
 pub fn backup(
     library: &Library,
     to: &Path,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut Progress,
 ) -> Result<BackupSummary, BackupError> {
     let (_scratch, sources, photos) = snapshot(library)?;
     let created_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -274,10 +294,7 @@ pub fn backup(
 /// Checks a backup on its own: every file there with the size and hash its manifest says,
 /// nothing else, and (in a plain backup) every original still hashing to its name. Returns
 /// the manifest of the moment checked (the latest, for a folder).
-pub fn verify_backup(
-    from: &Path,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<Manifest, BackupError> {
+pub fn verify_backup(from: &Path, progress: &mut Progress) -> Result<Manifest, BackupError> {
     if from.is_dir() {
         folder::verify(from, progress)
     } else {
@@ -290,7 +307,7 @@ pub fn verify_backup(
 pub fn restore(
     from: &Path,
     to: &Path,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut Progress,
 ) -> Result<BackupSummary, BackupError> {
     if std::fs::read_dir(to).is_ok_and(|mut d| d.next().is_some()) {
         return Err(BackupError::TargetNotEmpty(to.to_owned()));

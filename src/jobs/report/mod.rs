@@ -85,11 +85,15 @@ pub struct ReportSummary {
     pub notes: Vec<String>,
 }
 
-/// The eye band for de-identified reports. The hook for the face module (issue 11): given a
-/// photo and its pixels, cover the eyes and return `true`; until face landmarks exist it
-/// masks nothing and returns `false`, and the report says so.
-pub fn mask_eyes(_photo: &Photo, _image: &mut RgbImage) -> bool {
-    false
+/// The eye band for de-identified reports and time-lapses: covers the eyes of `face` (the
+/// landmarks found on the photo these pixels are of, any size) and returns `true`; a photo
+/// without a face is left as it is (`false`), and the document says so. Call it before the
+/// pixels are warped into another photo's frame.
+pub fn mask_eyes(face: Option<&crate::model::face::FaceLandmarks>, image: &mut RgbImage) -> bool {
+    face.is_some_and(|face| {
+        crate::imaging::deidentify::cover_eyes(image, face);
+        true
+    })
 }
 
 /// "A. M." from "Alex Moreau".
@@ -536,16 +540,20 @@ struct Shown {
 }
 
 impl Shown {
+    /// Covers the eyes when de-identified (before any warp), counting photos without a face.
+    fn mask(&mut self, face: Option<&crate::model::face::FaceLandmarks>, image: &mut RgbImage) {
+        if self.deidentify && !mask_eyes(face, image) {
+            self.unmasked += 1;
+        }
+    }
+
     fn place(
         &mut self,
         layout: &mut Layout,
         photo: &Photo,
-        mut image: RgbImage,
+        image: RgbImage,
         [x, y, w, h]: [f32; 4],
     ) {
-        if self.deidentify && !mask_eyes(photo, &mut image) {
-            self.unmasked += 1;
-        }
         let (bytes, pixels) = print_jpeg(&image, w, h);
         self.images += 1;
         self.image_bytes += bytes.len();
@@ -604,14 +612,18 @@ fn pair_pages(
         let panel_h = (panel_w * aspect).min(300.0);
         let panel_w_fit = panel_h / aspect;
         let edge_px = ((panel_w_fit.max(panel_h) / 72.0) * PRINT_DPI).ceil() as u32;
-        let a = load_pixels(library, &pair.a.photo, edge_px)?;
-        let b_src = load_pixels(
+        let mut a = load_pixels(library, &pair.a.photo, edge_px)?;
+        let mut b_src = load_pixels(
             library,
             &pair.b.photo,
             ((edge_px as f64) * transform.scale.max(0.05)).ceil() as u32,
         )?;
-        let b = warp_into(&b_src, &transform, a.width(), a.height(), None);
+        // The findings read the photos as they are; the eyes are covered after, before B is
+        // warped (the landmarks are B's own).
         let findings = all_findings(&pair, aligned.as_ref(), &a, &b_src);
+        shown.mask(pair.a.face.as_ref(), &mut a);
+        shown.mask(pair.b.face.as_ref(), &mut b_src);
+        let b = warp_into(&b_src, &transform, a.width(), a.height(), None);
         layout.heading(
             &format!(
                 "{} · baseline and latest",
@@ -700,6 +712,7 @@ fn contact_sheet(
                 "Contact sheet",
             );
             let mut image = load_pixels(library, &p.photo, edge)?;
+            shown.mask(p.face.as_ref(), &mut image);
             match frame {
                 None => frame = Some(image.dimensions()),
                 Some((w, h)) => {
@@ -769,7 +782,7 @@ pub fn run_report(
     let mut notes = Vec::new();
     if shown.unmasked > 0 {
         notes.push(format!(
-            "De-identified by name only: {} photo(s) are shown unmasked (the eye band needs face landmarks, which these photos do not have yet).",
+            "{} photo(s) are shown with their eyes uncovered: no face was found on them (the eye band is placed by the face's landmarks).",
             shown.unmasked
         ));
     }
