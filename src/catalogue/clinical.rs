@@ -174,7 +174,7 @@ impl Catalogue {
 
     /// Personal (the default) or clinic.
     pub fn mode(&mut self) -> Result<Mode> {
-        self.read(|tx| mode_of(tx))
+        self.read(mode_of)
     }
 
     pub fn set_mode(&mut self, mode: Mode) -> Result<()> {

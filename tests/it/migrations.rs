@@ -113,7 +113,7 @@ fn every_earlier_version_migrates_to_the_latest_keeping_its_data() {
                 assert_eq!(history.len(), 1);
                 assert!(history[0].given);
             }
-            if version >= 5 {
+            if version >= 7 {
                 assert_eq!(
                     cat.required_views(skinlapse::model::SeriesId(3))
                         .unwrap()
