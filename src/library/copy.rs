@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// Copies every file below `from` to the same place below `to`.
 fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    fs::create_dir_all(to).map_err(io_at(to))?;
+    super::modes::create_private_dir_all(to).map_err(io_at(to))?;
     for entry in fs::read_dir(from).map_err(io_at(from))? {
         let entry = entry.map_err(io_at(from))?;
         let (src, dest) = (entry.path(), to.join(entry.file_name()));
@@ -49,6 +49,9 @@ impl Library {
         for dir in ["originals", "cache"] {
             copy_tree(&self.root.join(dir), &staging.path().join(dir))?;
         }
+        // The working folder a library is opened with (its in-use lock lives there).
+        let tmp = staging.path().join("tmp");
+        super::modes::create_private_dir_all(&tmp).map_err(io_at(&tmp))?;
         if dest.exists() {
             fs::remove_dir(dest).map_err(io_at(dest))?;
         }
