@@ -208,8 +208,6 @@ impl AppState {
         }
     }
 
-    /// Takes in what background threads finished. Call at the start of every frame.
-
     /// Copies the demo library to `dest` and goes on there: it is the user's library now.
     fn keep_demo(&mut self, dest: &Path) {
         let Some(library) = self

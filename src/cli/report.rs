@@ -190,9 +190,7 @@ impl From<crate::jobs::timelapse::TimelapseError> for Failure {
                 CatalogueError::NotFound { .. }
                 | CatalogueError::Invalid { .. }
                 | CatalogueError::Refused(_),
-            ) => {
-                Self::usage(e.to_string())
-            }
+            ) => Self::usage(e.to_string()),
             other => Self::runtime(other),
         }
     }

@@ -32,6 +32,8 @@ fn library_with_photos(dir: &Path, n: u64, encrypted: bool) -> PathBuf {
     let request = ImportRequest {
         paths,
         assignment,
+        per_photo: std::collections::HashMap::new(),
+        session_date: None,
         workers: 2,
     };
     let summary = run_import(&library, &request, &AtomicBool::new(false), |_| {});

@@ -402,7 +402,8 @@ fn a_colour_checker_correction_is_stored_applied_and_flagged_in_the_pair_check()
 fn a_facial_region_is_measured_from_the_faces_landmarks_and_refused_without_a_face() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
-    let portrait = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/faces/astronaut.png");
+    let portrait =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/faces/astronaut.png");
     let skin = write(dir.path(), "skin.jpg", &jpeg(7));
     for path in [&portrait, &skin] {
         let o = skinlapse(dir.path(), &lib, &["import", path.to_str().unwrap()]);
@@ -420,7 +421,14 @@ fn a_facial_region_is_measured_from_the_faces_landmarks_and_refused_without_a_fa
     let o = skinlapse(
         dir.path(),
         &lib,
-        &["measure", "--photo", &face, "--region", "Left cheek", "--json"],
+        &[
+            "measure",
+            "--photo",
+            &face,
+            "--region",
+            "Left cheek",
+            "--json",
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
