@@ -35,7 +35,7 @@ pub enum MeasureError {
         width: u32,
         height: u32,
     },
-    #[error("unknown facial region {0:?} (known: {known})", known = crate::model::measure::FACIAL_REGIONS.join(", "))]
+    #[error("unknown facial region {0:?} (known: {known})", known = crate::model::measure::facial_region_names())]
     UnknownFacialRegion(String),
     #[error(
         "photo {0} has no face landmarks: no face was found on it (or it was not looked at yet: `skinlapse faces scan`), and facial regions come from a face's landmarks"

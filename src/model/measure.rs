@@ -249,24 +249,20 @@ pub enum RegionError {
     Outside,
 }
 
-/// The facial regions a face-landmark model names (issue 11 supplies their outlines).
-pub const FACIAL_REGIONS: [&str; 10] = [
-    "forehead",
-    "glabella",
-    "periorbital-left",
-    "periorbital-right",
-    "nose",
-    "left-cheek",
-    "right-cheek",
-    "perioral",
-    "chin",
-    "jawline",
-];
-
-/// A facial region's key from a loosely spelled name ("Left cheek" → "left-cheek").
+/// A facial region's key from a loosely spelled name ("Left cheek" → "left-cheek"); the
+/// regions are those the face landmarks outline ([`super::FacialRegion`]).
 pub fn facial_region_key(name: &str) -> Option<&'static str> {
     let key = super::vocab_key(name);
-    FACIAL_REGIONS.iter().copied().find(|k| *k == key)
+    super::FacialRegion::ALL
+        .iter()
+        .map(|r| r.name())
+        .find(|k| *k == key)
+}
+
+/// Every facial region's key, for messages ("forehead, glabella, …").
+pub fn facial_region_names() -> String {
+    let names: Vec<&str> = super::FacialRegion::ALL.iter().map(|r| r.name()).collect();
+    names.join(", ")
 }
 
 /// ITA° categories (Chardon et al. 1991; bands as Del Bino et al. 2006, Br. J. Dermatol.
