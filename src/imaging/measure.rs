@@ -53,6 +53,26 @@ impl Accumulator {
         }
     }
 
+    /// Adds what `other` summed (about its own first pixel) to these sums.
+    fn merge(&mut self, other: &Self) {
+        if other.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = Self { ..*other };
+            return;
+        }
+        let n2 = other.n as f64;
+        for i in 0..3 {
+            // The other's sums re-expressed about this origin: d' = d + delta.
+            let delta = other.origin[i] - self.origin[i];
+            self.linear[i] += other.linear[i];
+            self.lab_sq[i] += other.lab_sq[i] + 2.0 * delta * other.lab[i] + n2 * delta * delta;
+            self.lab[i] += other.lab[i] + n2 * delta;
+        }
+        self.n += other.n;
+    }
+
     fn stats(&self) -> Option<ColourStats> {
         if self.n == 0 {
             return None;
@@ -96,40 +116,32 @@ fn pixel_bounds(image: &RgbImage, spec: &MeasureSpec<'_>) -> Option<(u32, u32, u
 /// Measures `spec.region` in `image` (upright, colour-managed sRGB pixels).
 pub fn measure(image: &RgbImage, spec: &MeasureSpec<'_>) -> Result<Measurement, RegionError> {
     spec.region.check()?;
-    let (w, h) = image.dimensions();
     let (x0, y0, x1, y1) = pixel_bounds(image, spec).ok_or(RegionError::Outside)?;
     let area = u64::from(x1 - x0) * u64::from(y1 - y0);
     let stride = ((area as f64 / MAX_SAMPLES as f64).sqrt().ceil() as u32).max(1);
-    let (mut lesion, mut surround) = (Accumulator::default(), Accumulator::default());
-    // L* and a* of each lesion pixel, for the spot shares once the surround's mean is known.
-    let mut lesion_la: Vec<[f32; 2]> = Vec::new();
-    let has_surround = spec.region.surround.is_some();
-    for y in (y0..y1).step_by(stride as usize) {
-        for x in (x0..x1).step_by(stride as usize) {
-            let p = spec.to_region.apply(to_normalised(
-                [f64::from(x) + 0.5, f64::from(y) + 0.5],
-                w,
-                h,
-            ));
-            let in_lesion = spec.region.in_lesion(p);
-            if !(in_lesion || (has_surround && spec.region.in_surround(p))) {
-                continue;
-            }
-            let mut lin = colour::linear(image.get_pixel(x, y).0);
-            if let Some(m) = spec.correction {
-                lin = colour::mul(m, lin);
-            }
-            let lab = colour::linear_to_lab(lin);
-            if in_lesion {
-                lesion.add(lin, lab);
-                if has_surround {
-                    lesion_la.push([lab[0] as f32, lab[1] as f32]);
-                }
-            } else {
-                surround.add(lin, lab);
-            }
-        }
-    }
+    let rows: Vec<u32> = (y0..y1).step_by(stride as usize).collect();
+    let columns = (x0..x1).step_by(stride as usize);
+    // Large regions are read in two halves at once (measuring runs on a worker, never on the
+    // UI thread); the sums are merged, so the result does not depend on the split.
+    let scan = |rows: &[u32]| scan_rows(image, spec, rows, columns.clone());
+    let Part {
+        lesion,
+        surround,
+        lesion_la,
+    } = if rows.len() * columns.len() >= PARALLEL_FROM {
+        let (first, second) = rows.split_at(rows.len() / 2);
+        let (mut a, b) = std::thread::scope(|s| {
+            let a = s.spawn(|| scan(first));
+            let b = scan(second);
+            (a.join().expect("a measuring thread panicked"), b)
+        });
+        a.lesion.merge(&b.lesion);
+        a.surround.merge(&b.surround);
+        a.lesion_la.extend(b.lesion_la);
+        a
+    } else {
+        scan(&rows)
+    };
     let region = lesion.stats().ok_or(RegionError::Outside)?;
     let contrast = surround.stats().map(|s| {
         let t = spec.threshold;
@@ -151,6 +163,56 @@ pub fn measure(image: &RgbImage, spec: &MeasureSpec<'_>) -> Result<Measurement, 
         corrected: spec.correction.is_some(),
         method_version: METHOD_VERSION,
     })
+}
+
+/// Regions with at least this many samples are read on two threads.
+const PARALLEL_FROM: usize = 1 << 16;
+
+/// What one run over some rows of a region summed.
+#[derive(Default)]
+struct Part {
+    lesion: Accumulator,
+    surround: Accumulator,
+    /// L* and a* of each lesion pixel, for the spot shares once the surround's mean is known.
+    lesion_la: Vec<[f32; 2]>,
+}
+
+fn scan_rows(
+    image: &RgbImage,
+    spec: &MeasureSpec<'_>,
+    rows: &[u32],
+    columns: std::iter::StepBy<std::ops::Range<u32>>,
+) -> Part {
+    let (w, h) = image.dimensions();
+    let has_surround = spec.region.surround.is_some();
+    let mut part = Part::default();
+    for &y in rows {
+        for x in columns.clone() {
+            let p = spec.to_region.apply(to_normalised(
+                [f64::from(x) + 0.5, f64::from(y) + 0.5],
+                w,
+                h,
+            ));
+            let in_lesion = spec.region.in_lesion(p);
+            if !(in_lesion || (has_surround && spec.region.in_surround(p))) {
+                continue;
+            }
+            let mut lin = colour::linear(image.get_pixel(x, y).0);
+            if let Some(m) = spec.correction {
+                lin = colour::mul(m, lin);
+            }
+            let lab = colour::linear_to_lab(lin);
+            if in_lesion {
+                part.lesion.add(lin, lab);
+                if has_surround {
+                    part.lesion_la.push([lab[0] as f32, lab[1] as f32]);
+                }
+            } else {
+                part.surround.add(lin, lab);
+            }
+        }
+    }
+    part
 }
 
 /// A pixel rectangle of a photo (x, y, width, height, as oriented) as a region shape.
@@ -197,6 +259,29 @@ mod tests {
                 image::Rgb([224, 172, 140])
             }
         })
+    }
+
+    #[test]
+    fn a_region_read_on_two_threads_gives_the_statistics_of_every_pixel() {
+        // 400×300 = 120 000 samples: read in two halves, the halves' sums merged. The top
+        // half is lighter than the bottom, so the halves' origins differ.
+        let image = RgbImage::from_fn(400, 300, |x, y| {
+            let base: u8 = if y < 150 { 215 } else { 150 };
+            let wobble = ((x * 7 + y * 13) % 23) as u8;
+            image::Rgb([base + wobble, base / 2 + wobble, base / 3 + (wobble / 2)])
+        });
+        const { assert!(400 * 300 >= PARALLEL_FROM) };
+        let region = Region::plain(pixel_rect(0, 0, 400, 300, 400, 300));
+        let m = measure(&image, &spec(&region)).unwrap();
+        let labs: Vec<[f64; 3]> = image.pixels().map(|p| colour::lab(p.0)).collect();
+        let n = labs.len() as f64;
+        for c in 0..3 {
+            let mean = labs.iter().map(|l| l[c]).sum::<f64>() / n;
+            let sd = (labs.iter().map(|l| (l[c] - mean).powi(2)).sum::<f64>() / n).sqrt();
+            assert!((m.region.lab[c] - mean).abs() < 1e-9, "{c}: {m:?}");
+            assert!((m.region.lab_sd[c] - sd).abs() < 1e-9, "{c}: {m:?}");
+        }
+        assert_eq!(m.region.pixels, 120_000);
     }
 
     #[test]
