@@ -19,7 +19,8 @@ pub struct ReportArgs {
     /// mode, where the person must have consented to it).
     #[arg(long, value_parser = super::export::purpose)]
     pub purpose: Option<ConsentScope>,
-    /// Initials and case number instead of the patient's name (no birth year).
+    /// Initials and case number instead of the patient's name (no birth year), and the eyes
+    /// covered on every photo with a face.
     #[arg(long)]
     pub deidentify: bool,
     #[arg(long, value_enum, default_value = "a4")]

@@ -102,7 +102,7 @@ impl DocumentForms {
             });
             ui.checkbox(
                 &mut self.report_deidentify,
-                "De-identify: initials and a case number instead of the name, no birth year",
+                "De-identify: initials and a case number instead of the name, no birth year, the eyes covered",
             );
             let purposed = purpose_ui(ui, state, &mut self.purpose);
             ui.add_space(6.0);
