@@ -314,3 +314,39 @@ fn the_time_lapse_is_written_as_gif_webp_and_mp4() {
     let (o, _) = run("c.gif", &["--size", "20"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn an_encrypted_librarys_report_verifies_its_originals() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    small_demo(&lib);
+    let series = series_of(dir.path(), &lib, "Me");
+    let with_passphrase = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_skinlapse"))
+            .current_dir(dir.path())
+            .env("SKINLAPSE_PASSPHRASE", "correct horse battery")
+            .arg("--library")
+            .arg(&lib)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = with_passphrase(&["encrypt"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = dir.path().join("sealed.pdf");
+    let o = with_passphrase(&[
+        "export",
+        "report",
+        "--series",
+        &series,
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The originals are sealed on disk; their check reads them through the library's key.
+    assert!(
+        stdout(&o).contains("originals unaltered since import: verified"),
+        "{}",
+        stdout(&o)
+    );
+}
