@@ -40,4 +40,6 @@ pub mod imaging;
 pub mod jobs;
 pub mod library;
 pub mod model;
+#[doc(hidden)]
+pub mod testing;
 pub mod ui;

@@ -7,6 +7,7 @@
 mod align_undo;
 mod alignment;
 mod browse;
+pub mod clinic;
 mod clinical;
 mod compare;
 mod consent;

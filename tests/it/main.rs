@@ -9,6 +9,7 @@ mod atomic;
 mod backup;
 mod chrome;
 mod cli;
+mod clinic;
 mod compare;
 mod concurrency;
 mod corruption;

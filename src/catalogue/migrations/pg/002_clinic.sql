@@ -18,7 +18,7 @@ CREATE TABLE clinic_role (
 INSERT INTO clinic_role VALUES ('owner', '@@owner'), ('admin', '@@admin'),
     ('clinician', '@@clinician'), ('assistant', '@@assistant'), ('pending', '@@pending');
 
-CREATE FUNCTION role_of(k TEXT) RETURNS TEXT LANGUAGE sql STABLE
+CREATE FUNCTION role_of(k TEXT) RETURNS TEXT LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path = skinlapse, pg_temp
     AS $$ SELECT name FROM clinic_role WHERE kind = k $$;
 

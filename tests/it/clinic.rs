@@ -1,0 +1,272 @@
+//! A clinic on PostgreSQL: the database, not only the app, decides what each role may do,
+//! and keeps an audit trail nobody can change. Runs on a throwaway cluster the test starts.
+
+use skinlapse::catalogue::clinic::{self, ClinicError, ClinicSession, Role};
+use skinlapse::testing::pg;
+
+struct Clinic {
+    server: postgres::Config,
+    /// Users are server-wide: each test's users carry its clinic's number.
+    n: String,
+}
+
+impl Clinic {
+    fn new() -> Self {
+        let cluster = pg::cluster();
+        let database = cluster.fresh_name("clinic");
+        let n = database.trim_start_matches("clinic_").to_owned();
+        clinic::create(
+            &cluster.superuser("postgres"),
+            &database,
+            &format!("ann.{n}"),
+            "ann-secret",
+        )
+        .expect("clinic create");
+        let mut server: postgres::Config = cluster.url(&database).parse().unwrap();
+        server.connect_timeout(std::time::Duration::from_secs(10));
+        Self { server, n }
+    }
+
+    /// A user's name in this clinic.
+    fn name(&self, user: &str) -> String {
+        format!("{user}.{}", self.n)
+    }
+
+    fn sign_in(&self, user: &str, password: &str) -> ClinicSession {
+        ClinicSession::sign_in(&self.server, &self.name(user), password)
+            .unwrap_or_else(|e| panic!("{user} signs in: {e}"))
+    }
+
+    /// Admin `ann` adds `name`, who then signs in and sets their own password.
+    fn user(&self, name: &str, role: Role) -> ClinicSession {
+        let mut ann = self.sign_in("ann", "ann-secret");
+        ann.add_user(&self.name(name), role, "first-password")
+            .unwrap();
+        let mut session = self.sign_in(name, "first-password");
+        session.change_password(&format!("{name}-secret")).unwrap();
+        self.sign_in(name, &format!("{name}-secret"))
+    }
+}
+
+fn sql(session: &mut ClinicSession, statement: &str) -> Result<u64, String> {
+    session.client().execute(statement, &[]).map_err(|e| {
+        e.as_db_error()
+            .map_or(e.to_string(), |d| d.message().to_owned())
+    })
+}
+
+fn count(session: &mut ClinicSession, statement: &str) -> Result<i64, String> {
+    session
+        .client()
+        .query_one(statement, &[])
+        .map(|r| r.get(0))
+        .map_err(|e| {
+            e.as_db_error()
+                .map_or(e.to_string(), |d| d.message().to_owned())
+        })
+}
+
+/// user, action, target kind, patient, purpose
+type TrailRow = (String, String, String, Option<String>, Option<String>);
+
+const PERSON: &str = "INSERT INTO skinlapse.person (name, created_at) VALUES ('Pat Doe', '2026-11-30 10:00:00+00:00')";
+const SERIES: &str = "INSERT INTO skinlapse.series (person_id, title) SELECT id, 'Microneedling' FROM skinlapse.person";
+const SESSION: &str =
+    "INSERT INTO skinlapse.session (series_id, date) SELECT id, '2026-11-01' FROM skinlapse.series";
+const PHOTO: &str = "INSERT INTO skinlapse.photo (hash, format, original_name, file_size, width, height, taken_at, taken_at_estimated, person_id, series_id, session_id, imported_at) SELECT repeat('a', 64), 'jpeg', 'a.jpg', 10, 10, 10, '2026-11-01 10:00:00+00:00', 0, s.person_id, x.series_id, x.id, '2026-11-30 10:00:00+00:00' FROM skinlapse.session x JOIN skinlapse.series s ON s.id = x.series_id";
+
+#[test]
+fn a_new_user_can_only_change_their_password_until_they_do() {
+    let clinic = Clinic::new();
+    let mut ann = clinic.sign_in("ann", "ann-secret");
+    assert_eq!(ann.role().unwrap(), Some(Role::Admin));
+    ann.add_user(&clinic.name("bob"), Role::Clinician, "first-password")
+        .unwrap();
+
+    let mut bob = clinic.sign_in("bob", "first-password");
+    assert_eq!(bob.role().unwrap(), None);
+    let refused = count(&mut bob, "SELECT count(*) FROM skinlapse.person").unwrap_err();
+    assert!(refused.contains("permission denied"), "{refused}");
+    bob.change_password("bob-secret").unwrap();
+    assert_eq!(bob.role().unwrap(), Some(Role::Clinician));
+    assert_eq!(
+        count(&mut bob, "SELECT count(*) FROM skinlapse.person"),
+        Ok(0)
+    );
+    // The old password is gone; the server does not say whether the name or the password
+    // was wrong.
+    let old =
+        ClinicSession::sign_in(&clinic.server, &clinic.name("bob"), "first-password").unwrap_err();
+    assert!(matches!(old, ClinicError::Connect { .. }), "{old}");
+
+    let users = ann.users().unwrap();
+    let names: Vec<(String, Role, bool)> = users
+        .into_iter()
+        .map(|u| (u.name, u.role, u.must_change_password))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (clinic.name("ann"), Role::Admin, false),
+            (clinic.name("bob"), Role::Clinician, false)
+        ]
+    );
+    // Anyone else sees only themselves.
+    let own: Vec<String> = bob.users().unwrap().into_iter().map(|u| u.name).collect();
+    assert_eq!(own, [clinic.name("bob")]);
+    let e = ann.add_user("Bad Name", Role::Assistant, "x").unwrap_err();
+    assert!(e.to_string().contains("\"Bad Name\" is not"), "{e}");
+    let e = bob
+        .add_user(&clinic.name("eve"), Role::Admin, "x")
+        .unwrap_err();
+    assert!(matches!(e, ClinicError::Forbidden { .. }), "{e}");
+}
+
+#[test]
+fn an_assistant_in_psql_cannot_read_the_record_export_or_touch_the_audit_trail() {
+    let clinic = Clinic::new();
+    let mut bob = clinic.user("bob", Role::Clinician);
+    for statement in [PERSON, SERIES, SESSION, PHOTO] {
+        assert_eq!(sql(&mut bob, statement), Ok(1), "{statement}");
+    }
+    sql(&mut bob, "INSERT INTO skinlapse.grade (session_id, scale, value, recorded_at) SELECT id, 'goodman-baron', 3, 'x' FROM skinlapse.session").unwrap();
+
+    let mut cat = clinic.user("cat", Role::Assistant);
+    assert_eq!(cat.role().unwrap(), Some(Role::Assistant));
+    // Filing and tagging photos is allowed.
+    assert_eq!(
+        sql(&mut cat, "UPDATE skinlapse.photo SET view = 'frontal'"),
+        Ok(1)
+    );
+    // The clinical record is not: neither read nor written.
+    for statement in [
+        "SELECT count(*) FROM skinlapse.grade",
+        "SELECT count(*) FROM skinlapse.consent",
+        "SELECT count(*) FROM skinlapse.contraindication",
+        "SELECT count(*) FROM skinlapse.audit_event",
+    ] {
+        let e = count(&mut cat, statement).unwrap_err();
+        assert!(e.contains("permission denied"), "{statement}: {e}");
+    }
+    for statement in [
+        "UPDATE skinlapse.person SET notes = 'x'",
+        "DELETE FROM skinlapse.photo",
+        "DELETE FROM skinlapse.audit_event",
+        "INSERT INTO skinlapse.grade (session_id, scale, value, recorded_at) SELECT id, 'gais', 1, 'x' FROM skinlapse.session",
+        "SELECT skinlapse.record_export(1, 'education', ARRAY[1::bigint])",
+        "SELECT skinlapse.audit_write('view', 'photo', 1, 1, NULL, NULL)",
+    ] {
+        let e = sql(&mut cat, statement).unwrap_err();
+        assert!(e.contains("permission denied"), "{statement}: {e}");
+    }
+}
+
+#[test]
+fn exports_need_a_clinician_and_consent_and_everything_is_in_an_append_only_trail() {
+    let clinic = Clinic::new();
+    let mut bob = clinic.user("bob", Role::Clinician);
+    for statement in [PERSON, SERIES, SESSION, PHOTO] {
+        sql(&mut bob, statement).unwrap();
+    }
+    let export = "SELECT skinlapse.record_export(p.id, 'education', ARRAY[f.id]) FROM skinlapse.person p JOIN skinlapse.photo f ON f.person_id = p.id";
+    let e = sql(&mut bob, export).unwrap_err();
+    assert_eq!(e, "Pat Doe has not consented to education");
+    sql(&mut bob, "INSERT INTO skinlapse.consent (person_id, scope, given_on) SELECT id, 'education', '2026-11-01' FROM skinlapse.person").unwrap();
+    sql(&mut bob, export).unwrap();
+    let e = sql(&mut bob, "UPDATE skinlapse.audit_event SET user_name = 'x'").unwrap_err();
+    assert!(e.contains("permission denied"), "{e}");
+
+    let mut ann = clinic.sign_in("ann", "ann-secret");
+    let trail: Vec<TrailRow> = ann
+        .client()
+        .query(
+            "SELECT user_name, action, target_kind, person_name, purpose
+               FROM skinlapse.audit_event ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+        .collect();
+    let actions: Vec<(&str, &str, &str)> = trail
+        .iter()
+        .map(|(u, a, k, _, _)| (u.as_str(), a.as_str(), k.as_str()))
+        .collect();
+    let (ann_name, bob_name) = (clinic.name("ann"), clinic.name("bob"));
+    let (ann_, bob_) = (ann_name.as_str(), bob_name.as_str());
+    assert_eq!(
+        actions,
+        [
+            ("postgres", "settings", "setting"),
+            (ann_, "user", "user"),
+            (bob_, "user", "user"),
+            (bob_, "edit", "person"),
+            (bob_, "edit", "series"),
+            (bob_, "edit", "session"),
+            (bob_, "import", "photo"),
+            (bob_, "consent", "consent"),
+            (bob_, "export", "photo"),
+        ]
+    );
+    let export_row = trail.last().unwrap();
+    assert_eq!(export_row.3.as_deref(), Some("Pat Doe"));
+    assert_eq!(export_row.4.as_deref(), Some("education"));
+
+    // Not even an admin, nor the owner of the table, can change or remove a row.
+    let e = sql(&mut ann, "DELETE FROM skinlapse.audit_event").unwrap_err();
+    assert!(e.contains("permission denied"), "{e}");
+    let mut owner = pg::cluster()
+        .superuser(clinic.server.get_dbname().unwrap())
+        .connect(postgres::NoTls)
+        .unwrap();
+    let prefix = clinic::role_prefix(clinic.server.get_dbname().unwrap());
+    for statement in [
+        "DELETE FROM skinlapse.audit_event",
+        "TRUNCATE skinlapse.audit_event",
+    ] {
+        let e = owner
+            .batch_execute(&format!("SET ROLE \"{prefix}_owner\"; {statement}"))
+            .unwrap_err();
+        let message = e.as_db_error().unwrap().message().to_owned();
+        assert!(message.contains("append-only"), "{statement}: {message}");
+        owner.batch_execute("RESET ROLE").unwrap();
+    }
+}
+
+#[test]
+fn a_disabled_user_is_signed_out_and_cannot_sign_in() {
+    let clinic = Clinic::new();
+    let mut cat = clinic.user("cat", Role::Assistant);
+    let mut ann = clinic.sign_in("ann", "ann-secret");
+    let e = ann.disable_user(&clinic.name("ann")).unwrap_err();
+    assert_eq!(e.to_string(), "you cannot disable yourself");
+    ann.disable_user(&clinic.name("cat")).unwrap();
+    assert!(
+        count(&mut cat, "SELECT 1").is_err(),
+        "the open session ended"
+    );
+    let e = ClinicSession::sign_in(&clinic.server, &clinic.name("cat"), "cat-secret").unwrap_err();
+    assert!(e.to_string().contains("not permitted to log in"), "{e}");
+    let cat_row = ann
+        .users()
+        .unwrap()
+        .into_iter()
+        .find(|u| u.name == clinic.name("cat"));
+    assert!(cat_row.unwrap().disabled_at.is_some());
+}
+
+#[test]
+fn a_database_that_already_holds_a_clinic_is_refused() {
+    let cluster = pg::cluster();
+    let database = cluster.fresh_name("twice");
+    clinic::create(&cluster.superuser("postgres"), &database, "zed", "pw").unwrap();
+    let e = clinic::create(&cluster.superuser("postgres"), &database, "zoe", "pw").unwrap_err();
+    assert!(matches!(e, ClinicError::AlreadyClinic { .. }), "{e}");
+    // User names are server-wide: a second clinic cannot reuse one.
+    let other = cluster.fresh_name("other");
+    let e = clinic::create(&cluster.superuser("postgres"), &other, "zed", "pw").unwrap_err();
+    assert!(
+        e.to_string().contains("already has a user named zed"),
+        "{e}"
+    );
+}
