@@ -287,6 +287,36 @@ pub struct UserRow {
     pub disabled_at: Option<DateTime<Utc>>,
 }
 
+/// Which audit rows to show.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    /// The patient's name (ASCII case folded).
+    pub patient: Option<String>,
+    /// The user's name.
+    pub user: Option<String>,
+    /// From this moment on.
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// One recorded action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditRow {
+    pub at: DateTime<Utc>,
+    pub user: String,
+    pub workstation: String,
+    /// view, edit, import, export, consent, delete, sign-in, user or settings.
+    pub action: String,
+    /// The table or kind of thing acted on (photo, person, consent…).
+    pub target_kind: String,
+    pub target_id: Option<i64>,
+    /// The patient's name when the action concerned one.
+    pub patient: Option<String>,
+    /// An export's or an edit's purpose.
+    pub purpose: Option<String>,
+    /// What changed, as JSON text.
+    pub detail: Option<String>,
+}
+
 /// One signed-in user's connection to the clinic database.
 pub struct ClinicSession {
     user: String,
@@ -434,6 +464,46 @@ impl ClinicSession {
         } else {
             None
         })
+    }
+
+    /// The audit trail (admins only: anyone else is refused by the database), oldest first.
+    ///
+    /// # Errors
+    /// Not an admin, or the server is gone.
+    pub fn audit(&mut self, filter: &AuditFilter) -> Result<Vec<AuditRow>, ClinicError> {
+        let since = filter.since.map(|t| t.to_rfc3339());
+        let rows = self
+            .client
+            .query(
+                "SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.USZ'), user_name,
+                        workstation, action, target_kind, target_id, person_name, purpose,
+                        detail::TEXT
+                   FROM skinlapse.audit_event
+                  WHERE ($1::TEXT IS NULL OR lower(person_name) = lower($1))
+                    AND ($2::TEXT IS NULL OR user_name = $2)
+                    AND ($3::TEXT IS NULL OR at >= $3::TIMESTAMPTZ)
+                  ORDER BY id",
+                &[&filter.patient, &filter.user, &since],
+            )
+            .map_err(self.err())?;
+        rows.iter()
+            .map(|r| {
+                let at: &str = r.get(0);
+                Ok(AuditRow {
+                    at: DateTime::parse_from_rfc3339(at)
+                        .map(|t| t.with_timezone(&Utc))
+                        .map_err(|e| ClinicError::Refused(format!("a stored time {at}: {e}")))?,
+                    user: r.get(1),
+                    workstation: r.get(2),
+                    action: r.get(3),
+                    target_kind: r.get(4),
+                    target_id: r.get(5),
+                    patient: r.get(6),
+                    purpose: r.get(7),
+                    detail: r.get(8),
+                })
+            })
+            .collect()
     }
 
     /// The raw connection, for the catalogue on PostgreSQL and for tests.

@@ -7,6 +7,7 @@ mod bench;
 mod bench_align;
 mod bench_faces;
 mod bench_report;
+mod clinic;
 mod demo;
 mod export;
 mod faces;
@@ -43,6 +44,10 @@ pub struct Cli {
     /// else you are asked).
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
+    /// Sign in to a clinic library as this user (password from `SKINLAPSE_PASSWORD`, else
+    /// you are asked).
+    #[arg(long, global = true, value_name = "NAME", env = "SKINLAPSE_USER")]
+    pub user: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -92,9 +97,10 @@ pub enum Command {
     /// series' record as CSV.
     #[command(subcommand)]
     Export(export::ExportCommand),
-    /// The clinic: `settings` sets the name and logo printed on PDF reports.
+    /// The clinic: `settings` (name and logo on PDF reports), `create` (a clinic library on
+    /// PostgreSQL), `user add|list|disable`, `audit`.
     #[command(subcommand)]
-    Clinic(report::ClinicCommand),
+    Clinic(clinic::ClinicCommand),
     /// Faces: find them on photos imported before faces were found at import (`scan`), or
     /// show pose, expression, suggested view and facial regions of one photo (`show`).
     #[command(subcommand)]
@@ -206,7 +212,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Series(cmd)) => record::run_series(cli.library, cmd),
         Some(Command::Session(cmd)) => record::run_session(cli.library, cmd),
         Some(Command::Grade(cmd)) => record::run_grade(cli.library, cmd),
-        Some(Command::Clinic(args)) => report::run_clinic(cli.library, &args),
+        Some(Command::Clinic(args)) => clinic::run(cli.library, cli.user.as_deref(), &args),
         Some(Command::Faces(cmd)) => faces::run(cli.library, cmd),
         Some(Command::Bench(cmd)) => bench::run(cmd),
         None => open_app(cli.library),

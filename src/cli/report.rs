@@ -1,4 +1,4 @@
-//! `skinlapse export report`, `skinlapse export timelapse` and `skinlapse clinic`.
+//! `skinlapse export report` and `skinlapse export timelapse`.
 
 use super::{Failure, open_library};
 use crate::catalogue::CatalogueError;
@@ -78,66 +78,6 @@ pub fn run_report_command(library: Option<PathBuf>, args: ReportArgs) -> Result<
     for note in &summary.notes {
         println!("note: {note}");
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `skinlapse clinic …`.
-#[derive(Debug, clap::Subcommand)]
-pub enum ClinicCommand {
-    /// The clinic's name and logo printed at the top of PDF reports (shown when given no
-    /// options).
-    Settings(ClinicArgs),
-}
-
-#[derive(Debug, clap::Args)]
-pub struct ClinicArgs {
-    /// The clinic's name, printed at the top of reports ("" removes it).
-    #[arg(long, value_name = "NAME")]
-    pub name: Option<String>,
-    /// The clinic's logo (PNG or JPEG), printed beside the name.
-    #[arg(long, value_name = "FILE", conflicts_with = "remove_logo")]
-    pub logo: Option<PathBuf>,
-    /// Remove the logo.
-    #[arg(long)]
-    pub remove_logo: bool,
-}
-
-/// Report settings: the clinic's name and logo.
-pub fn run_clinic(library: Option<PathBuf>, command: &ClinicCommand) -> Result<ExitCode, Failure> {
-    let ClinicCommand::Settings(args) = command;
-    let logo = match &args.logo {
-        Some(path) => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
-            image::load_from_memory(&bytes).map_err(|e| {
-                Failure::usage(format!("{}: not a PNG or JPEG image ({e})", path.display()))
-            })?;
-            Some(bytes)
-        }
-        None => None,
-    };
-    let library = open_library(library)?;
-    let mut cat = library.catalogue()?;
-    if let Some(name) = &args.name {
-        let name = name.trim();
-        cat.set_setting(
-            crate::catalogue::CLINIC_NAME,
-            (!name.is_empty()).then_some(name),
-        )?;
-    }
-    if logo.is_some() || args.remove_logo {
-        cat.set_clinic_logo(logo.as_deref())?;
-    }
-    println!(
-        "clinic name: {}",
-        cat.setting(crate::catalogue::CLINIC_NAME)?
-            .unwrap_or_else(|| "(none)".into())
-    );
-    println!(
-        "logo: {}",
-        cat.clinic_logo()?
-            .map_or("(none)".to_owned(), |b| format!("{} bytes", b.len()))
-    );
     Ok(ExitCode::SUCCESS)
 }
 

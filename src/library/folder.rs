@@ -62,6 +62,12 @@ pub(super) fn inspect(root: &Path) -> Result<Found> {
             path: root.to_owned(),
         });
     }
+    if let Some(settings) = super::clinic::read(root).ok().flatten() {
+        return Err(LibraryError::ClinicLibrary {
+            root: root.to_owned(),
+            database: settings.database,
+        });
+    }
     let catalogue = root.join(CATALOGUE_FILE);
     let size = match fs::metadata(&catalogue) {
         Ok(m) => Some(m.len()),

@@ -10,6 +10,7 @@
 //! <library>/tmp/<owner>/                  that process's files being written
 //! ```
 
+pub mod clinic;
 mod convert;
 mod copy;
 pub mod crypto;
@@ -53,6 +54,11 @@ pub enum LibraryError {
     },
     #[error("{path} is a file, not a library folder")]
     NotAFolder { path: PathBuf },
+    #[error(
+        "{} is a clinic library on {database}: this version of Skinlapse opens clinic libraries only for `skinlapse --library DIR --user NAME clinic …` commands (users, audit); the app and the other commands work on personal libraries",
+        .root.display()
+    )]
+    ClinicLibrary { root: PathBuf, database: String },
     #[error(
         "{path} is not empty and holds no Skinlapse catalogue: a new library is made only in an empty or new folder"
     )]

@@ -3,6 +3,7 @@
 
 use skinlapse::catalogue::clinic::{self, ClinicError, ClinicSession, Role};
 use skinlapse::testing::pg;
+use std::process::{Command, Output};
 
 struct Clinic {
     server: postgres::Config,
@@ -268,5 +269,179 @@ fn a_database_that_already_holds_a_clinic_is_refused() {
     assert!(
         e.to_string().contains("already has a user named zed"),
         "{e}"
+    );
+}
+
+/// `skinlapse` with a clean environment of its own for the clinic variables.
+fn skinlapse(library: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skinlapse"));
+    cmd.arg("--library").arg(library).args(args);
+    for var in [
+        "SKINLAPSE_USER",
+        "SKINLAPSE_PASSWORD",
+        "SKINLAPSE_NEW_PASSWORD",
+        "PGUSER",
+        "PGPASSWORD",
+        "SKINLAPSE_LIBRARY",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied())
+        .stdin(std::process::Stdio::null());
+    cmd.output().unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn the_clinic_commands_create_a_clinic_manage_users_and_show_the_audit() {
+    let cluster = pg::cluster();
+    let database = cluster.fresh_name("cli");
+    let url = cluster.url(&database);
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("clinic");
+    let admin = format!("ann.{database}");
+    let bob = format!("bob.{database}");
+
+    let create = |admin_password: &str| {
+        skinlapse(
+            &lib,
+            &[
+                ("PGUSER", "postgres"),
+                ("PGPASSWORD", pg::SUPERUSER_PASSWORD),
+                ("SKINLAPSE_NEW_PASSWORD", admin_password),
+            ],
+            &["clinic", "create", "--database", &url, "--admin", &admin],
+        )
+    };
+    let short = create("short");
+    assert_eq!(short.status.code(), Some(2), "{}", text(&short));
+    assert!(text(&short).contains("shorter than 8"), "{}", text(&short));
+    let out = create("ann-secret-1");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(lib.join("skinlapse-clinic.json").is_file());
+
+    let as_ann = [
+        ("SKINLAPSE_USER", admin.as_str()),
+        ("SKINLAPSE_PASSWORD", "ann-secret-1"),
+    ];
+    let mut env = as_ann.to_vec();
+    env.push(("SKINLAPSE_NEW_PASSWORD", "bob-first-1"));
+    let out = skinlapse(
+        &lib,
+        &env,
+        &["clinic", "user", "add", &bob, "--role", "clinician"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let out = skinlapse(
+        &lib,
+        &as_ann,
+        &["clinic", "user", "add", "x", "--role", "nurse"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("--role: the role is admin, clinician or assistant"));
+
+    let out = skinlapse(&lib, &as_ann, &["clinic", "user", "list", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let users: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(users[1]["name"], bob.as_str());
+    assert_eq!(users[1]["role"], "clinician");
+    assert_eq!(users[1]["must_change_password"], true);
+
+    // bob, not an admin yet (still pending), may not read the trail; a wrong password is
+    // refused without saying which part was wrong.
+    let as_bob = [
+        ("SKINLAPSE_USER", bob.as_str()),
+        ("SKINLAPSE_PASSWORD", "bob-first-1"),
+    ];
+    let out = skinlapse(&lib, &as_bob, &["clinic", "audit"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("permission denied"), "{}", text(&out));
+    let wrong = [
+        ("SKINLAPSE_USER", bob.as_str()),
+        ("SKINLAPSE_PASSWORD", "nope"),
+    ];
+    let out = skinlapse(&lib, &wrong, &["clinic", "audit"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("cannot sign in"), "{}", text(&out));
+
+    let out = skinlapse(
+        &lib,
+        &as_ann,
+        &["clinic", "audit", "--json", "--since", "2000-01-01"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let trail: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let added = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["action"] == "user" && r["detail"]["added"] == bob.as_str())
+        .unwrap_or_else(|| panic!("{trail}"));
+    assert_eq!(added["user"], admin.as_str());
+    // Every user's actions, not only those of who signs in; --by narrows it.
+    assert!(
+        trail
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["user"] == "postgres" && r["action"] == "settings"),
+        "{trail}"
+    );
+    let out = skinlapse(
+        &lib,
+        &as_ann,
+        &["clinic", "audit", "--json", "--by", "postgres"],
+    );
+    let by: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(by.as_array().unwrap().len(), 1, "{by}");
+    assert!(
+        added["workstation"]
+            .as_str()
+            .unwrap()
+            .starts_with("skinlapse@")
+    );
+    let out = skinlapse(&lib, &as_ann, &["clinic", "audit", "--since", "30.11.2026"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("--since 30.11.2026: not a date"),
+        "{}",
+        text(&out)
+    );
+    let out = skinlapse(&lib, &as_ann, &["clinic", "audit", "--patient", "Nobody"]);
+    assert!(
+        text(&out).contains("no recorded actions match"),
+        "{}",
+        text(&out)
+    );
+
+    let out = skinlapse(&lib, &as_ann, &["clinic", "user", "disable", &bob]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = skinlapse(&lib, &as_ann, &["clinic", "user", "list"]);
+    assert!(text(&out).contains("disabled since"), "{}", text(&out));
+
+    // The other commands say what the folder is instead of treating it as a personal library.
+    let out = skinlapse(&lib, &as_ann, &["list"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        text(&out).contains("is a clinic library on"),
+        "{}",
+        text(&out)
+    );
+    // And the clinic commands say what a personal library is.
+    let personal = dir.path().join("personal");
+    assert!(skinlapse(&personal, &[], &["create"]).status.success());
+    let out = skinlapse(&personal, &as_ann, &["clinic", "audit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("is a personal library"),
+        "{}",
+        text(&out)
     );
 }
