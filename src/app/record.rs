@@ -9,7 +9,9 @@ use crate::catalogue::{
     ConsentChange, ContraindicationRow, GradeRow, NewGrade, NewSession, SeriesPlan, SideEffectRow,
 };
 use crate::model::clinical::{ConsentScope, GradeScale, next_due};
-use crate::model::{Completeness, Keyed, Person, Series, SeriesId, Session, SessionId};
+use crate::model::{
+    Completeness, GradeId, Keyed, Person, Series, SeriesId, Session, SessionId, SideEffectId,
+};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -134,9 +136,9 @@ pub enum RecordCommand {
     /// Delete a session with its grades and side effects (its photos stay in the series).
     DeleteSession(SessionId),
     AddGrade(NewGrade),
-    DeleteGrade(i64),
+    DeleteGrade(GradeId),
     AddSideEffect(NewSideEffect),
-    DeleteSideEffect(i64),
+    DeleteSideEffect(SideEffectId),
     /// Ask where to save the series' CSV, then write it (for a purpose, in clinic mode).
     ChooseCsvFile(SeriesId, Option<ConsentScope>),
     ExportCsv(SeriesId, Option<ConsentScope>, PathBuf),

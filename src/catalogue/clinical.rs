@@ -8,7 +8,9 @@ use crate::model::clinical::{
 };
 use crate::model::rules::{self, consent_check, contraindication_check, session_kind};
 pub use crate::model::rules::{ConsentRow, ContraindicationRow, SeriesPlan};
-use crate::model::{Keyed, PersonId, PhotoId, SeriesId, SessionId, SessionKind};
+use crate::model::{
+    GradeId, Keyed, PersonId, PhotoId, SeriesId, SessionId, SessionKind, SideEffectId,
+};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -67,7 +69,7 @@ pub struct NewGrade {
 /// A recorded grade with the date it belongs to.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GradeRow {
-    pub id: i64,
+    pub id: GradeId,
     pub session: Option<SessionId>,
     pub photo: Option<PhotoId>,
     /// The session's date, or the day the photo was taken.
@@ -82,7 +84,7 @@ pub struct GradeRow {
 /// A side effect after a session.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SideEffectRow {
-    pub id: i64,
+    pub id: SideEffectId,
     pub session: SessionId,
     pub session_date: NaiveDate,
     pub kind: SideEffectKind,
@@ -359,7 +361,7 @@ impl Catalogue {
     }
 
     /// Records a grade after checking it against its scale (mMASI is computed).
-    pub fn add_grade(&mut self, g: &NewGrade) -> Result<i64> {
+    pub fn add_grade(&mut self, g: &NewGrade) -> Result<GradeId> {
         if g.session.is_none() && g.photo.is_none() {
             return Err(invalid("grade", "needs a session or a photo"));
         }
@@ -414,7 +416,7 @@ impl Catalogue {
                 }
                 e => e.into(),
             })?;
-            Ok(tx.last_insert_rowid())
+            Ok(GradeId(tx.last_insert_rowid()))
         })
     }
 
@@ -455,7 +457,7 @@ impl Catalogue {
         severity: i64,
         day_after: i64,
         notes: &str,
-    ) -> Result<i64> {
+    ) -> Result<SideEffectId> {
         let severity = validate_severity(severity).map_err(|e| invalid("severity", e))?;
         if !(0..=365).contains(&day_after) {
             return Err(invalid(
@@ -469,7 +471,7 @@ impl Catalogue {
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![session, kind, severity, day_after, notes],
             )?;
-            Ok(tx.last_insert_rowid())
+            Ok(SideEffectId(tx.last_insert_rowid()))
         })
     }
 

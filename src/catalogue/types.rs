@@ -5,8 +5,8 @@ use crate::model::clinical::{
     ConsentScope, Contraindication, DeviceKind, GradeScale, SideEffectKind,
 };
 use crate::model::{
-    AlignMethod, ContentHash, Keyed, Lighting, PersonId, PhotoFormat, PhotoId, RegionId, SeriesId,
-    SeriesStatus, SessionId, SessionKind, TermId, TimeSource, View,
+    AlignMethod, ContentHash, GradeId, Keyed, Lighting, PersonId, PhotoFormat, PhotoId, RegionId,
+    SeriesId, SeriesStatus, SessionId, SessionKind, SideEffectId, TermId, TimeSource, View,
 };
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
@@ -24,7 +24,16 @@ macro_rules! sql_id {
         }
     )+};
 }
-sql_id!(PersonId, SeriesId, SessionId, PhotoId, TermId, RegionId);
+sql_id!(
+    PersonId,
+    SeriesId,
+    SessionId,
+    PhotoId,
+    TermId,
+    RegionId,
+    GradeId,
+    SideEffectId
+);
 
 macro_rules! sql_keyed {
     ($($ty:ident),+) => {$(

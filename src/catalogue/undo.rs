@@ -6,7 +6,9 @@
 use super::series::SERIES_COLUMNS;
 use super::{Catalogue, CatalogueError, ContraindicationRow, Result, SideEffectRow, all_rows};
 use crate::model::clinical::{Contraindication, GradeScale};
-use crate::model::{Person, PersonId, PhotoId, Series, SeriesId, Session, SessionId, TermId};
+use crate::model::{
+    GradeId, Person, PersonId, PhotoId, Series, SeriesId, Session, SessionId, SideEffectId, TermId,
+};
 use crate::model::{VocabKind, VocabTerm};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -27,7 +29,7 @@ pub struct DeletedSeries {
 /// A grade exactly as stored.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GradeRecord {
-    pub id: i64,
+    pub id: GradeId,
     pub session: Option<SessionId>,
     pub photo: Option<PhotoId>,
     pub scale: GradeScale,
@@ -412,7 +414,7 @@ impl Catalogue {
         })
     }
 
-    pub fn delete_grade(&mut self, id: i64) -> Result<GradeRecord> {
+    pub fn delete_grade(&mut self, id: GradeId) -> Result<GradeRecord> {
         self.write(|tx| {
             let grade = tx
                 .query_row(
@@ -421,7 +423,7 @@ impl Catalogue {
                     grade_from_row,
                 )
                 .optional()?
-                .ok_or(not_found("grade", id))?;
+                .ok_or(not_found("grade", id.0))?;
             tx.execute("DELETE FROM grade WHERE id = ?1", [id])?;
             Ok(grade)
         })
@@ -431,7 +433,7 @@ impl Catalogue {
         self.write(|tx| insert_grade(tx, g))
     }
 
-    pub fn delete_side_effect(&mut self, id: i64) -> Result<SideEffectRow> {
+    pub fn delete_side_effect(&mut self, id: SideEffectId) -> Result<SideEffectRow> {
         self.write(|tx| {
             let effect = tx
                 .query_row(
@@ -440,7 +442,7 @@ impl Catalogue {
                     side_effect_from_row,
                 )
                 .optional()?
-                .ok_or(not_found("side effect", id))?;
+                .ok_or(not_found("side effect", id.0))?;
             tx.execute("DELETE FROM side_effect WHERE id = ?1", [id])?;
             Ok(effect)
         })

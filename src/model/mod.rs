@@ -56,6 +56,14 @@ typed_id!(
     PhotoId
 );
 typed_id!(
+    /// A grade given to a session or a photo.
+    GradeId
+);
+typed_id!(
+    /// A side effect noted after a session.
+    SideEffectId
+);
+typed_id!(
     /// An area or concern in the vocabulary.
     TermId
 );

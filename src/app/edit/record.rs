@@ -9,7 +9,9 @@ use crate::catalogue::{
     NewGrade, NewSession, Result, SeriesPlan, SideEffectRow,
 };
 use crate::model::clinical::{Contraindication, SideEffectKind};
-use crate::model::{Keyed, PersonId, SeriesId, Session, SessionId, TermId, View};
+use crate::model::{
+    GradeId, Keyed, PersonId, SeriesId, Session, SessionId, SideEffectId, TermId, View,
+};
 use chrono::NaiveDate;
 
 /// A side effect after a session: what, how bad (0–3), on which day after it.
@@ -35,10 +37,10 @@ pub enum RecordEdit {
     DeleteSession(SessionId),
     RestoreSession(DeletedSession),
     AddGrade(NewGrade),
-    DeleteGrade(i64),
+    DeleteGrade(GradeId),
     RestoreGrade(GradeRecord),
     AddSideEffect(NewSideEffect),
-    DeleteSideEffect(i64),
+    DeleteSideEffect(SideEffectId),
     RestoreSideEffect(SideEffectRow),
 }
 
