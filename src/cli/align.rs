@@ -39,6 +39,9 @@ struct AlignJson {
     declined: Option<String>,
     /// Face alignment: the expected error at the face, in pixels of a 2048-pixel preview.
     expected_error_px: Option<f64>,
+    /// Face-aware only: distance between the two faces' identity descriptors (≤ 0.6: the
+    /// same person).
+    identity_distance: Option<f64>,
     transform: TransformJson,
     findings: Vec<FindingJson>,
 }
@@ -79,10 +82,12 @@ pub fn run(library: Option<PathBuf>, args: &AlignArgs) -> Result<ExitCode, Failu
     let (pa, pb) = (pixels(&pair.a.photo)?, pixels(&pair.b.photo)?);
     let mut declined = None;
     let mut expected_error_px = None;
+    let mut identity_distance = None;
     if args.auto {
         // Face-aware when both photos show a face, else from the whole frame.
         let found = align(&pa, &pb, pair.a.face.as_ref(), pair.b.face.as_ref());
         expected_error_px = found.expected_error_px;
+        identity_distance = found.identity_distance;
         match &found.verdict {
             Ok(()) => {
                 catalogue.save_alignment(
@@ -118,6 +123,7 @@ pub fn run(library: Option<PathBuf>, args: &AlignArgs) -> Result<ExitCode, Failu
             confidence,
             declined: declined.clone(),
             expected_error_px,
+            identity_distance,
             transform: TransformJson {
                 scale: transform.scale,
                 rotation_deg: transform.degrees(),

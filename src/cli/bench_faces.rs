@@ -14,7 +14,7 @@
 
 use crate::imaging::align::{align, auto_align};
 use crate::imaging::derive::resize_to_fit;
-use crate::imaging::face::find_face;
+use crate::imaging::face::{face_descriptor, find_face};
 use crate::imaging::portrait::{
     Portrait, PortraitLook, keystone, keystone_point, render_portrait, rendered_landmarks,
 };
@@ -223,7 +223,7 @@ fn bench(args: &BenchFacesArgs) -> Result<(), String> {
             }
         }
         eprintln!(
-            "pair {i:2} {:<18} keystone {k:+.3}{} → face: {} ({:?}, detail {:.2}, expected {:.1} px) corners {:?}; whole frame: {}",
+            "pair {i:2} {:<18} keystone {k:+.3}{} → face: {} ({:?}, identity {:.2}, detail {:.2}, expected {:.1} px) corners {:?}; whole frame: {}",
             s.name,
             if vertical { " v" } else { " h" },
             if found.accepted() {
@@ -232,6 +232,7 @@ fn bench(args: &BenchFacesArgs) -> Result<(), String> {
                 "declined"
             },
             found.method,
+            found.identity_distance.unwrap_or(f64::NAN),
             found.detail_correlation,
             found.expected_error_px.unwrap_or(f64::NAN),
             corner_errors(&found.transform, &truth_a, &truth_b)
@@ -290,14 +291,14 @@ fn bench(args: &BenchFacesArgs) -> Result<(), String> {
             let found = align(&a, &b, fa.as_ref(), fb.as_ref());
             negatives += 1;
             eprintln!(
-                "different people {} / {}: {} (detail {:.2})",
+                "different people {} / {}: {} (identity {:.2}, detail {:.2})",
                 x.name,
                 y.name,
-                if found.accepted() {
-                    "ACCEPTED"
-                } else {
-                    "declined"
+                match &found.verdict {
+                    Ok(()) => "ACCEPTED".to_owned(),
+                    Err(reason) => format!("declined: {reason}"),
                 },
+                found.identity_distance.unwrap_or(f64::NAN),
                 found.detail_correlation
             );
             if found.accepted() {
@@ -347,7 +348,7 @@ fn bench(args: &BenchFacesArgs) -> Result<(), String> {
                 real_ok += 1;
             }
             println!(
-                "real {} → {}: face-aware {} ({:?}, confidence {:.2}, expected error {:.1} px; {off}); whole frame {}",
+                "real {} → {}: face-aware {} ({:?}, identity {:.2}, confidence {:.2}, expected error {:.1} px; {off}); whole frame {}",
                 real[i].0,
                 real[j].0,
                 match &found.verdict {
@@ -355,6 +356,7 @@ fn bench(args: &BenchFacesArgs) -> Result<(), String> {
                     Err(r) => format!("declined: {r}"),
                 },
                 found.method,
+                found.identity_distance.unwrap_or(f64::NAN),
                 found.confidence,
                 found.expected_error_px.unwrap_or(f64::NAN),
                 if whole.accepted() {
@@ -376,12 +378,23 @@ fn bench(args: &BenchFacesArgs) -> Result<(), String> {
         median(&mut pair),
         pair.iter().copied().fold(0.0, f64::max)
     );
+    // The identity descriptor alone (part of each face-aware pair: one per photo).
+    let mut descriptor_times = Vec::new();
+    for (image, face) in rendered.iter().zip(&faces_of(&rendered)) {
+        if let Some(face) = face {
+            let start = Instant::now();
+            face_descriptor(image, face).map_err(|e| e.to_string())?;
+            descriptor_times.push(ms(start.elapsed()));
+        }
+    }
+    println!(
+        "identity descriptor per face (chip + network): median {:.1} ms over {} faces",
+        median(&mut descriptor_times),
+        descriptor_times.len()
+    );
     // A 12-photo series: landmarks for each photo, then each aligned to the first.
     let start = Instant::now();
-    let faces: Vec<Option<FaceLandmarks>> = rendered
-        .iter()
-        .map(|image| find_face(image).ok().flatten().map(|f| f.landmarks))
-        .collect();
+    let faces = faces_of(&rendered);
     for k in 1..rendered.len() {
         let _ = align(
             &rendered[0],
@@ -396,4 +409,11 @@ fn bench(args: &BenchFacesArgs) -> Result<(), String> {
         start.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+fn faces_of(images: &[RgbImage]) -> Vec<Option<FaceLandmarks>> {
+    images
+        .iter()
+        .map(|image| find_face(image).ok().flatten().map(|f| f.landmarks))
+        .collect()
 }

@@ -25,6 +25,9 @@ use tract_onnx::prelude::{
     Framework, InferenceModelExt, IntoRunnable, Tensor, TypedRunnableModel, tvec,
 };
 
+mod identity;
+pub use identity::{FaceDescriptor, MAX_SAME_PERSON_DISTANCE, face_descriptor};
+
 const DETECTOR_ONNX: &[u8] = include_bytes!("../../assets/models/face_detection_short_range.onnx");
 const MESH_ONNX: &[u8] = include_bytes!("../../assets/models/face_landmark.onnx");
 

@@ -253,3 +253,63 @@ fn a_de_identified_export_covers_the_eyes_and_drops_the_name() {
         .count();
     assert!(changed < 2000, "{changed} pixels changed besides the bands");
 }
+
+/// Real White House photos of one person on other days, and of another person (the held-back
+/// set, tests/data/README): `align --auto` puts the same person's face on face and keeps the
+/// other person out, saying why.
+#[test]
+fn align_auto_aligns_real_photos_of_one_person_by_the_face_and_declines_another_person() {
+    let lib = TestLib::new();
+    let held = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/faces/heldback");
+    let paths: Vec<PathBuf> = ["obama_1.jpg", "obama_2.jpg", "biden_1.jpg"]
+        .iter()
+        .map(|name| {
+            let path = lib.inbox().join(name);
+            std::fs::copy(format!("{held}/{name}"), &path).unwrap();
+            path
+        })
+        .collect();
+    let (summary, results) = lib.import_plain(&paths);
+    assert_eq!(summary.imported, 3, "{results:?}");
+    // Results come in the order the files finished: find each by its name.
+    let id = |name: &str| {
+        let r = results
+            .iter()
+            .find(|r| r.path.ends_with(name))
+            .expect("a result per file");
+        match &r.outcome {
+            skinlapse::jobs::Outcome::Imported { id, .. } => id.0.to_string(),
+            other => panic!("{other:?}"),
+        }
+    };
+    let ids = [id("obama_1.jpg"), id("obama_2.jpg"), id("biden_1.jpg")];
+    // Exit 0 when aligned, 1 when declined (README).
+    let align = |before: &str, after: &str, code: i32| {
+        let out = skinlapse(
+            lib.dir.path(),
+            &lib.root(),
+            &[
+                "align", "--before", before, "--after", after, "--auto", "--json",
+            ],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        serde_json::from_str::<serde_json::Value>(&stdout(&out)).unwrap()
+    };
+    let same = align(&ids[0], &ids[1], 0);
+    assert_eq!(same["aligned"], true, "{same}");
+    assert_eq!(same["method"], "face", "{same}");
+    assert!(same["identity_distance"].as_f64().unwrap() < 0.6, "{same}");
+    let other = align(&ids[0], &ids[2], 1);
+    assert_eq!(other["aligned"], false, "{other}");
+    let reason = other["declined"].as_str().unwrap();
+    assert!(
+        reason.starts_with("the faces do not match: they look like different people"),
+        "{reason}"
+    );
+}

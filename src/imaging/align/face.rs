@@ -7,22 +7,24 @@
 //! 2. the Gauss–Newton refinement (with gain and offset) then runs **only inside A's face
 //!    outline**, at 512 and 1024 px, and is kept only when it improves the face's fine detail
 //!    and stays near the landmarks;
-//! 3. the check reads fine detail **on the face only**: different people correlate ≤ 0.35
-//!    there, the same person ≥ 0.6 even weeks apart in other light.
+//! 3. the check asks two things: do the rigid landmarks meet (the geometry), and is it the
+//!    same person — by the faces' **identity descriptors** (`imaging::face::face_descriptor`),
+//!    not by pixels: on real photos days apart (other light, expression, a turned head) fine
+//!    detail on the face correlates as little for the same person as for two different
+//!    people, while the descriptors keep them apart.
 //!
 //! The confidence reflects the expected error at the face: how far B's rigid landmarks land
 //! from A's after the transform (a turned head cannot be matched by a similarity, and this
 //! says by how much).
 
 use super::{AutoAlignment, LEVELS, auto_align, overlap_correlation, pyramid, refine, warp_params};
+use crate::imaging::face::{MAX_SAME_PERSON_DISTANCE, face_descriptor};
 use crate::model::face::{FaceLandmarks, RIGID_LANDMARKS};
 use crate::model::regions::centroid;
 use crate::model::transform::fit_similarity;
 use crate::model::{AlignMethod, Similarity};
 use image::RgbImage;
 
-/// Fine detail on the face must correlate at least this much for the faces to match.
-pub const MIN_FACE_DETAIL: f64 = 0.45;
 /// A re-taken portrait may be closer or further away than an automatic fit of skin allows.
 pub const FACE_SCALE_RANGE: (f64, f64) = (0.5, 2.0);
 /// The head may lean more, too.
@@ -156,22 +158,42 @@ pub fn align_faces(
     let p = warp_params(&transform, &pa[0], &pb[0]);
     let (_, overlap) = overlap_correlation(&pa[0], &pb[0], &p, 1, None);
     let expected = landmark_error(&transform, fa, fb);
-    let verdict = check_face(&transform, detail_face, expected, span_px);
-    let by_detail = ((detail_face - MIN_FACE_DETAIL) / (0.85 - MIN_FACE_DETAIL)).clamp(0.0, 1.0);
+    let identity = identity_distance(a, b, fa, fb);
+    let verdict = check_face(&transform, expected, span_px, &identity);
     let by_error = (1.0 - expected / ERROR_AT_ZERO_CONFIDENCE).clamp(0.0, 1.0);
     AutoAlignment {
         transform,
-        confidence: by_detail.min(by_error),
+        confidence: if verdict.is_ok() { by_error } else { 0.0 },
         correlation,
         detail_correlation: detail_face,
         overlap,
         verdict,
         method: AlignMethod::Face,
         expected_error_px: Some(expected),
+        identity_distance: identity.ok(),
     }
 }
 
-fn check_face(t: &Similarity, detail: f64, expected_px: f64, span_px: f64) -> Result<(), String> {
+/// How far apart the two faces' identity descriptors are; `Err` when the model could not run.
+fn identity_distance(
+    a: &RgbImage,
+    b: &RgbImage,
+    fa: &FaceLandmarks,
+    fb: &FaceLandmarks,
+) -> Result<f64, String> {
+    let da = face_descriptor(a, fa).map_err(|e| e.to_string())?;
+    let db = face_descriptor(b, fb).map_err(|e| e.to_string())?;
+    Ok(da.distance(&db))
+}
+
+/// Geometry first (size, turn, whether the landmarks meet), then identity; the reason names
+/// the criterion that declined.
+fn check_face(
+    t: &Similarity,
+    expected_px: f64,
+    span_px: f64,
+    identity: &Result<f64, String>,
+) -> Result<(), String> {
     let degrees = t.angle.to_degrees();
     if !t.scale.is_finite() || t.scale < FACE_SCALE_RANGE.0 || t.scale > FACE_SCALE_RANGE.1 {
         return Err(format!(
@@ -191,12 +213,15 @@ fn check_face(t: &Similarity, detail: f64, expected_px: f64, span_px: f64) -> Re
             "the heads are posed too differently to match: eyes and nose stay {expected_px:.0} px apart at 2048 px after aligning"
         ));
     }
-    if detail < MIN_FACE_DETAIL {
-        return Err(format!(
-            "the faces do not match: fine detail on the face correlates {detail:.2} after aligning, at least {MIN_FACE_DETAIL} needed (different people, or very different light)"
-        ));
+    match identity {
+        Err(e) => Err(format!(
+            "whether both photos show the same person could not be checked: {e}"
+        )),
+        Ok(d) if *d > MAX_SAME_PERSON_DISTANCE => Err(format!(
+            "the faces do not match: they look like different people (identity distance {d:.2}, at most {MAX_SAME_PERSON_DISTANCE} for one person)"
+        )),
+        Ok(_) => Ok(()),
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -281,6 +306,48 @@ mod tests {
         let found = align_faces(&a, &b, &landmarks(&a), &landmarks(&b));
         let reason = found.verdict.expect_err("two different people");
         assert!(reason.starts_with("the faces do not match"), "{reason}");
+    }
+
+    /// A real photo from the held-back set, at 1024 px (see tests/data/README).
+    fn held_back(name: &str) -> (RgbImage, FaceLandmarks) {
+        let path = format!(
+            "{}/tests/data/faces/heldback/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let image = crate::imaging::derive::resize_to_fit(
+            &image::open(path).expect("photo").to_rgb8(),
+            1024,
+        );
+        let face = landmarks(&image);
+        (image, face)
+    }
+
+    #[test]
+    fn real_photos_of_one_person_on_other_days_align_on_the_face_and_another_person_does_not() {
+        // Two White House photos of Barack Obama (another day, room, light and expression),
+        // and one of Joe Biden.
+        let (a, fa) = held_back("obama_1.jpg");
+        let (b, fb) = held_back("obama_2.jpg");
+        let found = align(&a, &b, Some(&fa), Some(&fb));
+        assert!(found.accepted(), "{found:?}");
+        assert_eq!(found.method, AlignMethod::Face);
+        let same = found.identity_distance.expect("face method");
+        assert!(same < MAX_SAME_PERSON_DISTANCE, "{same}");
+        // The transform puts B's eyes on A's (the landmarks, not the wall, decided it).
+        let mapped = found.transform.apply(fb.xy(idx::LEFT_EYE_OUTER));
+        let off = (mapped[0] - fa.xy(idx::LEFT_EYE_OUTER)[0])
+            .hypot(mapped[1] - fa.xy(idx::LEFT_EYE_OUTER)[1]);
+        assert!(off < fa.eye_span() * 0.25, "eye {off} apart");
+
+        let (c, fc) = held_back("biden_1.jpg");
+        let other = align(&a, &c, Some(&fa), Some(&fc));
+        let reason = other.verdict.expect_err("two different people");
+        assert!(
+            reason.starts_with("the faces do not match: they look like different people"),
+            "{reason}"
+        );
+        assert!(other.identity_distance.expect("face method") > MAX_SAME_PERSON_DISTANCE);
+        assert!(other.confidence.abs() < f64::EPSILON);
     }
 
     #[test]

@@ -24,7 +24,7 @@ mod face;
 mod fourier;
 mod gray;
 
-pub use face::{MIN_FACE_DETAIL, align, align_faces, fill_polygon};
+pub use face::{align, align_faces, fill_polygon};
 pub use gray::Gray;
 
 use super::derive::resize_to_fit;
@@ -67,6 +67,9 @@ pub struct AutoAlignment {
     /// Face alignment only: the expected error at the face, in pixels of a 2048-pixel preview
     /// (how far the rigid landmarks of B land from A's after the transform).
     pub expected_error_px: Option<f64>,
+    /// Face alignment only: how far apart the two faces' identity descriptors are (below
+    /// `imaging::face::MAX_SAME_PERSON_DISTANCE`: the same person).
+    pub identity_distance: Option<f64>,
 }
 
 impl AutoAlignment {
@@ -323,6 +326,7 @@ pub fn auto_align(a: &RgbImage, b: &RgbImage) -> AutoAlignment {
         verdict,
         method: AlignMethod::Auto,
         expected_error_px: None,
+        identity_distance: None,
     }
 }
 
