@@ -29,8 +29,9 @@ use image::RgbImage;
 pub const FACE_SCALE_RANGE: (f64, f64) = (0.5, 2.0);
 /// The head may lean more, too.
 pub const MAX_FACE_ROTATION_DEG: f64 = 30.0;
-/// Expected error at the face (px at 2048) at which confidence reaches zero.
-const ERROR_AT_ZERO_CONFIDENCE: f64 = 8.0;
+/// The expected error at the eyes, as a share of the eye span, beyond which no flat
+/// transform matches the faces: the pair is declined there, and confidence reaches zero.
+const MAX_ERROR_OF_EYE_SPAN: f64 = 0.25;
 /// Long edge the expected error is given at.
 const PREVIEW_EDGE: f64 = 2048.0;
 
@@ -160,7 +161,8 @@ pub fn align_faces(
     let expected = landmark_error(&transform, fa, fb);
     let identity = identity_distance(a, b, fa, fb);
     let verdict = check_face(&transform, expected, span_px, &identity);
-    let by_error = (1.0 - expected / ERROR_AT_ZERO_CONFIDENCE).clamp(0.0, 1.0);
+    // Relative to the face's size: 20 px is a lot on a small face and little on a close-up.
+    let by_error = (1.0 - expected / (span_px * MAX_ERROR_OF_EYE_SPAN)).clamp(0.0, 1.0);
     AutoAlignment {
         transform,
         confidence: if verdict.is_ok() { by_error } else { 0.0 },
@@ -208,7 +210,7 @@ fn check_face(
     }
     // A quarter of the eye span off at the eyes: the heads are turned too differently for
     // any flat transform to match the faces.
-    if expected_px > span_px * 0.25 {
+    if expected_px > span_px * MAX_ERROR_OF_EYE_SPAN {
         return Err(format!(
             "the heads are posed too differently to match: eyes and nose stay {expected_px:.0} px apart at 2048 px after aligning"
         ));
@@ -338,6 +340,17 @@ mod tests {
         let off = (mapped[0] - fa.xy(idx::LEFT_EYE_OUTER)[0])
             .hypot(mapped[1] - fa.xy(idx::LEFT_EYE_OUTER)[1]);
         assert!(off < fa.eye_span() * 0.25, "eye {off} apart");
+        // Its confidence says how well the faces meet for their size, not zero because a
+        // turned head leaves some pixels of error on a large face.
+        let expected = found.expected_error_px.expect("face method");
+        let relative = expected / (fa.eye_span() * PREVIEW_EDGE);
+        assert!(
+            (found.confidence - (1.0 - relative / MAX_ERROR_OF_EYE_SPAN)).abs() < 1e-9
+                && found.confidence > 0.0,
+            "confidence {} for {expected:.1} px of {:.0} px eye span",
+            found.confidence,
+            fa.eye_span() * PREVIEW_EDGE
+        );
 
         let (c, fc) = held_back("biden_1.jpg");
         let other = align(&a, &c, Some(&fa), Some(&fc));
