@@ -5,7 +5,7 @@ use super::theme::{self, palette};
 use super::widgets::option_combo;
 use crate::app::browse::GridRow;
 use crate::app::images::{ImageCache, Rendition};
-use crate::app::{Action, AppState, BrowseCommand, Commands, SelectMode, TrashCommand};
+use crate::app::{Action, AppState, BrowseCommand, Commands, TrashCommand};
 use crate::catalogue::{GridItem, PhotoFilter, SessionFacts, SortOrder};
 use crate::model::{Keyed, Lighting, PhotoFormat, View, count};
 use chrono::NaiveDate;
@@ -508,14 +508,7 @@ fn cell_ui(
     if response.double_clicked() {
         commands.push(BrowseCommand::OpenPhoto(item.id).into());
     } else if response.clicked() {
-        let mods = ui.input(|i| i.modifiers);
-        let mode = if mods.shift {
-            SelectMode::Range
-        } else if mods.command {
-            SelectMode::Toggle
-        } else {
-            SelectMode::Only
-        };
+        let mode = super::widgets::click_mode(ui);
         commands.push(BrowseCommand::ClickPhoto(item.id, mode).into());
     }
 }

@@ -111,3 +111,16 @@ pub fn common_combo<T: Copy + PartialEq>(
     });
     chosen.filter(|c| mixed || *c != current)
 }
+
+/// How a click on a photo selects, from the keys held: Shift a range, Ctrl (Cmd) adds or
+/// removes, else only this one.
+pub fn click_mode(ui: &Ui) -> crate::app::SelectMode {
+    let mods = ui.input(|i| i.modifiers);
+    if mods.shift {
+        crate::app::SelectMode::Range
+    } else if mods.command {
+        crate::app::SelectMode::Toggle
+    } else {
+        crate::app::SelectMode::Only
+    }
+}
