@@ -249,10 +249,7 @@ impl ImportJob {
                                 } => {
                                     // A photo filed under the wrong session comes first.
                                     if let Some(m) = date_mismatch {
-                                        warnings.insert(
-                                            0,
-                                            format!("{m}: check it belongs to this session"),
-                                        );
+                                        warnings.insert(0, m.warning());
                                     }
                                     Some((FileStatus::Imported, warnings))
                                 }
