@@ -250,3 +250,85 @@ impl Drop for ImportPlan {
         self.cancel();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TimeSource;
+
+    fn photo(name: &str, taken: Option<&str>) -> PlannedPhoto {
+        PlannedPhoto {
+            path: PathBuf::from(name),
+            taken_at: taken.map(|t| {
+                let local = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").unwrap();
+                TakenAt::from_source(local, None, TimeSource::ExifOriginal)
+            }),
+            duplicate_of: None,
+            error: None,
+            thumbnail: None,
+            tags: PhotoTags::default(),
+            selected: false,
+        }
+    }
+
+    fn plan(photos: Vec<PlannedPhoto>) -> ImportPlan {
+        ImportPlan {
+            paths: Vec::new(),
+            total: photos.len(),
+            photos,
+            anchor: None,
+            scan: None,
+        }
+    }
+
+    fn views(plan: &ImportPlan) -> Vec<Option<View>> {
+        plan.photos.iter().map(|p| p.tags.view).collect()
+    }
+
+    #[test]
+    fn assign_in_order_follows_the_capture_time_and_skips_what_is_not_imported() {
+        let mut dup = photo("d.jpg", Some("2024-05-10 08:59"));
+        dup.duplicate_of = Some(PhotoId(1));
+        let mut p = plan(vec![
+            photo("a.jpg", Some("2024-05-10 09:02")),
+            photo("b.jpg", Some("2024-05-10 09:00")),
+            dup,
+            photo("c.jpg", None),
+            photo("e.jpg", Some("2024-05-10 09:01")),
+        ]);
+        p.assign_in_order(2);
+        let (f, l) = (Some(View::Frontal), Some(View::LeftOblique));
+        // b 09:00, e 09:01, a 09:02, then c without a time: frontal, left, frontal, left.
+        assert_eq!(views(&p), vec![f, f, None, l, l]);
+        // With a selection, only the selected get views, starting the round again.
+        p.click(3, SelectMode::Only);
+        p.click(4, SelectMode::Toggle);
+        p.assign_in_order(6);
+        assert_eq!(views(&p), vec![f, f, None, l, f]);
+        // The others keep theirs; per_photo carries only photos with their own tags.
+        assert_eq!(p.per_photo().len(), 4);
+    }
+
+    #[test]
+    fn clicks_select_one_add_and_range_and_keys_set_the_selected_views() {
+        let mut p = plan((0..5).map(|i| photo(&format!("{i}.jpg"), None)).collect());
+        p.click(1, SelectMode::Only);
+        p.click(3, SelectMode::Range);
+        assert_eq!(p.selected_count(), 3);
+        p.click(2, SelectMode::Toggle);
+        p.set_view(Some(View::CloseUp));
+        p.set_lighting(Some(Lighting::Uv));
+        let set: Vec<_> = p.photos.iter().map(|x| x.tags.view.is_some()).collect();
+        assert_eq!(set, vec![false, true, false, true, false]);
+        assert_eq!(p.photos[3].tags.lighting, Some(Lighting::Uv));
+        p.click(9, SelectMode::Only);
+        assert_eq!(
+            p.selected_count(),
+            2,
+            "a click past the end changes nothing"
+        );
+        p.select_all(false);
+        p.set_view(None);
+        assert_eq!(p.photos[1].tags.view, Some(View::CloseUp));
+    }
+}

@@ -9,7 +9,7 @@ use crate::app::{Action, AppState, BrowseCommand, Commands, TrashCommand};
 use crate::catalogue::{GridItem, PhotoFilter, SessionFacts, SortOrder};
 use crate::model::{Keyed, Lighting, PhotoFormat, View, count};
 use chrono::NaiveDate;
-use egui::{Rect, RichText, Sense, Stroke, Ui, Vec2};
+use egui::{Rect, RichText, Sense, Ui, Vec2};
 
 const HEADING_HEIGHT: f32 = 30.0;
 const GAP: f32 = 6.0;
@@ -487,21 +487,7 @@ fn cell_ui(
     painter.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
     thumbnail(ui, &painter, state, images, item, rect);
     caption(ui, &painter, &lines, item, rect);
-    if selected {
-        painter.rect_stroke(
-            rect.shrink(1.0),
-            4.0,
-            Stroke::new(3.0, ui.visuals().selection.stroke.color),
-            egui::StrokeKind::Inside,
-        );
-    } else if response.hovered() {
-        painter.rect_stroke(
-            rect,
-            4.0,
-            Stroke::new(1.0, ui.visuals().weak_text_color()),
-            egui::StrokeKind::Inside,
-        );
-    }
+    super::widgets::selection_frame(ui, &painter, rect, selected, response.hovered());
     let response = response.on_hover_text(format!(
         "{description}\nClick to select (Ctrl-click: add, Shift-click: range), double-click to open"
     ));

@@ -3,14 +3,14 @@
 //! the session, and the per-photo controls (click to select, keys 1–6, assign in order).
 
 use super::theme::{self, palette};
-use super::widgets::{click_mode, common_combo};
+use super::widgets::{click_mode, common_combo, selection_frame};
 use crate::app::import_plan::{ImportPlan, PlannedPhoto};
 use crate::app::{Commands, ImportCommand};
 use crate::catalogue::Common;
 use crate::model::filing::MAX_DAYS_FROM_SESSION;
 use crate::model::{Keyed, Lighting, View};
 use chrono::NaiveDate;
-use egui::{Color32, Rect, RichText, Sense, Stroke, TextureHandle, Ui, Vec2};
+use egui::{Color32, Rect, RichText, Sense, TextureHandle, Ui, Vec2};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -180,21 +180,7 @@ impl PhotoStrip {
                 color,
             );
         }
-        if photo.selected {
-            painter.rect_stroke(
-                rect.shrink(1.0),
-                4.0,
-                Stroke::new(3.0, ui.visuals().selection.stroke.color),
-                egui::StrokeKind::Inside,
-            );
-        } else if response.hovered() {
-            painter.rect_stroke(
-                rect,
-                4.0,
-                Stroke::new(1.0, ui.visuals().weak_text_color()),
-                egui::StrokeKind::Inside,
-            );
-        }
+        selection_frame(ui, &painter, rect, photo.selected, response.hovered());
         let response = response.on_hover_text(format!(
             "{}\n{label}\nClick to select (Ctrl-click: add, Shift-click: range); keys 1–6 set the view",
             photo.path.display()
@@ -221,20 +207,12 @@ impl PhotoStrip {
                 return;
             }
             ui.label(RichText::new(format!("{} selected:", selected.len())).strong());
-            let common = |value: &dyn Fn(&PlannedPhoto) -> Option<View>| {
-                let first = value(selected[0]);
-                if selected.iter().all(|p| value(p) == first) {
-                    Common::Same(first)
-                } else {
-                    Common::Mixed
-                }
-            };
             if let Some(view) = common_combo(
                 ui,
                 "import-photo-view",
                 "Their view",
                 "As for all",
-                common(&|p| p.tags.view),
+                Common::of(selected.iter().map(|p| p.tags.view)),
                 View::ALL
                     .iter()
                     .enumerate()
@@ -242,18 +220,12 @@ impl PhotoStrip {
             ) {
                 commands.push(ImportCommand::SetView(view).into());
             }
-            let first = selected[0].tags.lighting;
-            let lighting = if selected.iter().all(|p| p.tags.lighting == first) {
-                Common::Same(first)
-            } else {
-                Common::Mixed
-            };
             if let Some(lighting) = common_combo(
                 ui,
                 "import-photo-lighting",
                 "Their lighting",
                 "As for all",
-                lighting,
+                Common::of(selected.iter().map(|p| p.tags.lighting)),
                 Lighting::ALL.iter().map(|l| (*l, l.label().to_owned())),
             ) {
                 commands.push(ImportCommand::SetLighting(lighting).into());

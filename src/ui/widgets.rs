@@ -124,3 +124,28 @@ pub fn click_mode(ui: &Ui) -> crate::app::SelectMode {
         crate::app::SelectMode::Only
     }
 }
+
+/// The frame of a photo cell: thick in the selection colour when selected, thin when hovered.
+pub fn selection_frame(
+    ui: &Ui,
+    painter: &egui::Painter,
+    rect: egui::Rect,
+    selected: bool,
+    hovered: bool,
+) {
+    if selected {
+        painter.rect_stroke(
+            rect.shrink(1.0),
+            4.0,
+            egui::Stroke::new(3.0, ui.visuals().selection.stroke.color),
+            egui::StrokeKind::Inside,
+        );
+    } else if hovered {
+        painter.rect_stroke(
+            rect,
+            4.0,
+            egui::Stroke::new(1.0, ui.visuals().weak_text_color()),
+            egui::StrokeKind::Inside,
+        );
+    }
+}
