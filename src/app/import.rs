@@ -2,10 +2,13 @@
 //! running on its own thread with progress and cancel, and the list of what went wrong.
 
 use super::cx::{Cx, Stale};
+use super::import_plan::ImportPlan;
 use super::nav::Modal;
+use super::selection::SelectMode;
 use crate::catalogue::AssignmentSpec;
 use crate::jobs::{ImportEvent, ImportRequest, ImportSummary, Outcome, run_import};
 use crate::library::Library;
+use crate::model::{Lighting, View};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
@@ -22,6 +25,16 @@ pub enum ImportCommand {
         paths: Vec<PathBuf>,
         spec: AssignmentSpec,
     },
+    /// A click on photo `index` of the form (plain, Ctrl or Shift).
+    Pick { index: usize, mode: SelectMode },
+    /// Selects every photo of the form, or none.
+    SelectAll(bool),
+    /// The view of the form's selected photos (None: the common choice).
+    SetView(Option<View>),
+    /// The lighting of the form's selected photos (None: the common choice).
+    SetLighting(Option<Lighting>),
+    /// The first `n` views, in order, to the selected photos (or all new ones) by capture time.
+    AssignInOrder(usize),
     /// Close the form, or stop the import running.
     Cancel,
     /// Close the finished import's window.
@@ -32,6 +45,8 @@ pub enum ImportCommand {
 #[derive(Debug, Default)]
 pub struct ImportState {
     pub job: Option<ImportJob>,
+    /// The photos of the open form, read before the import starts.
+    pub plan: Option<ImportPlan>,
 }
 
 impl ImportState {
@@ -41,11 +56,23 @@ impl ImportState {
                 if cx.library.loaded.is_none() {
                     cx.notices.error("Open a library before importing.");
                 } else if !paths.is_empty() {
+                    self.plan = cx
+                        .library
+                        .library()
+                        .cloned()
+                        .map(|library| ImportPlan::start(library, paths.clone(), cx.ctx()));
                     cx.nav.show(Modal::Import(paths));
                 }
             }
             ImportCommand::Start { paths, spec } => {
                 cx.nav.dismiss(|m| matches!(m, Modal::Import(_)));
+                // The form's own views and lighting, when it is the form of these files.
+                let per_photo = self
+                    .plan
+                    .take()
+                    .filter(|plan| plan.paths == paths)
+                    .map(|plan| plan.per_photo())
+                    .unwrap_or_default();
                 if self.job.as_ref().is_some_and(ImportJob::is_running) {
                     cx.notices
                         .error("An import is already running; wait for it or cancel it first.");
@@ -63,15 +90,22 @@ impl ImportState {
                     paths,
                     assignment,
                     session_date: spec.session,
+                    per_photo,
                     ..ImportRequest::default()
                 };
                 self.job = Some(ImportJob::start(library, request, cx.ctx().clone()));
                 cx.stale(Stale::PEOPLE | Stale::SERIES | Stale::GRID);
             }
+            ImportCommand::Pick { index, mode } => self.with_plan(|p| p.click(index, mode)),
+            ImportCommand::SelectAll(on) => self.with_plan(|p| p.select_all(on)),
+            ImportCommand::SetView(view) => self.with_plan(|p| p.set_view(view)),
+            ImportCommand::SetLighting(l) => self.with_plan(|p| p.set_lighting(l)),
+            ImportCommand::AssignInOrder(n) => self.with_plan(|p| p.assign_in_order(n)),
             ImportCommand::Cancel => {
                 if let Some(job) = &self.job {
                     job.cancel();
                 }
+                self.plan = None;
                 cx.nav.dismiss(|m| matches!(m, Modal::Import(_)));
             }
             ImportCommand::Dismiss => {
@@ -82,9 +116,28 @@ impl ImportState {
         }
     }
 
+    fn with_plan(&mut self, f: impl FnOnce(&mut ImportPlan)) {
+        if let Some(plan) = &mut self.plan {
+            f(plan);
+        }
+    }
+
+    /// Takes in the form's photos read so far (and forgets them once the form is closed),
+    /// and a finished import.
+    pub(super) fn poll(&mut self, cx: &mut Cx) {
+        let open = |plan: &ImportPlan| matches!(cx.nav.modal(), Some(Modal::Import(paths)) if *paths == plan.paths);
+        if self.plan.as_ref().is_some_and(|p| !open(p)) {
+            self.plan = None;
+        }
+        if let Some(plan) = &mut self.plan {
+            plan.poll();
+        }
+        self.poll_job(cx);
+    }
+
     /// Takes in a finished import: says how it went; a clean one needs no window, one with
     /// failures or duplicates keeps it open to list them with their reasons.
-    pub(super) fn poll(&mut self, cx: &mut Cx) {
+    fn poll_job(&mut self, cx: &mut Cx) {
         let Some(job) = &mut self.job else {
             return;
         };
@@ -123,6 +176,7 @@ impl ImportState {
 
     pub fn is_busy(&self) -> bool {
         self.job.as_ref().is_some_and(ImportJob::is_running)
+            || self.plan.as_ref().is_some_and(ImportPlan::is_scanning)
     }
 }
 
@@ -195,10 +249,7 @@ impl ImportJob {
                                 } => {
                                     // A photo filed under the wrong session comes first.
                                     if let Some(m) = date_mismatch {
-                                        warnings.insert(
-                                            0,
-                                            format!("{m}: check it belongs to this session"),
-                                        );
+                                        warnings.insert(0, m.warning());
                                     }
                                     Some((FileStatus::Imported, warnings))
                                 }

@@ -25,6 +25,7 @@ pub mod document;
 pub mod edit;
 pub mod images;
 pub mod import;
+pub mod import_plan;
 pub mod inspector;
 pub mod library;
 pub mod measure;

@@ -71,6 +71,21 @@ pub enum Common<T> {
     Mixed,
 }
 
+impl<T: PartialEq> Common<T> {
+    /// The value all of `values` share, or Mixed (Mixed too when there are none).
+    pub fn of(values: impl IntoIterator<Item = T>) -> Self {
+        let mut values = values.into_iter();
+        let Some(first) = values.next() else {
+            return Self::Mixed;
+        };
+        if values.all(|v| v == first) {
+            Self::Same(first)
+        } else {
+            Self::Mixed
+        }
+    }
+}
+
 /// What a multi-selection has in common, for bulk editing in the inspector.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SelectionSummary {

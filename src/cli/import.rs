@@ -79,7 +79,7 @@ pub fn run(library: Option<PathBuf>, args: ImportArgs) -> Result<ExitCode, Failu
                 } => {
                     println!("imported {path}");
                     if let Some(m) = date_mismatch {
-                        eprintln!("warning {path}: {m}: check it belongs to this session");
+                        eprintln!("warning {path}: {}", m.warning());
                     }
                     for w in warnings {
                         eprintln!("warning {path}: {}", printable(&w));

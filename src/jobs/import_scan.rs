@@ -4,6 +4,7 @@
 
 use super::import::{Collected, ImportError, collect_files};
 use super::source::read_source;
+use crate::catalogue::Catalogue;
 use crate::imaging::derive::decode_upright;
 use crate::imaging::metadata::read_metadata_of;
 use crate::imaging::sniff;
@@ -13,6 +14,7 @@ use crate::model::{ContentHash, PhotoId, TakenAt};
 use chrono::NaiveDate;
 use image::RgbImage;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What a file would be, were it imported.
 #[derive(Debug)]
@@ -32,60 +34,96 @@ pub struct ScannedFile {
 /// Scans `paths` (files and folders, as an import takes them). `thumbnail_edge` 0 skips the
 /// thumbnails (the duplicate check and dates alone are fast).
 pub fn scan_files(library: &Library, paths: &[PathBuf], thumbnail_edge: u32) -> Vec<ScannedFile> {
+    let mut out = Vec::new();
+    scan_each(
+        library,
+        paths,
+        thumbnail_edge,
+        &AtomicBool::new(false),
+        |_, _, file| out.push(file),
+    );
+    out
+}
+
+/// Scans `paths` one file after another, handing each to `found` with how many are done and
+/// how many there are in all (files that cannot even be listed come first), until `cancel`
+/// is set. For the import dialog, which shows each photo as soon as it is read.
+pub fn scan_each(
+    library: &Library,
+    paths: &[PathBuf],
+    thumbnail_edge: u32,
+    cancel: &AtomicBool,
+    mut found: impl FnMut(usize, usize, ScannedFile),
+) {
     let Collected {
         files, failures, ..
     } = collect_files(paths, Some(library.root()));
+    let total = files.len() + failures.len();
+    let mut done = 0;
+    for (path, e) in failures {
+        done += 1;
+        found(
+            done,
+            total,
+            ScannedFile {
+                path,
+                taken_at: None,
+                duplicate_of: None,
+                thumbnail: None,
+                error: Some(e.to_string()),
+            },
+        );
+    }
     let mut catalogue = library.catalogue().ok();
-    let mut out: Vec<ScannedFile> = failures
-        .into_iter()
-        .map(|(path, e)| ScannedFile {
-            path,
-            taken_at: None,
-            duplicate_of: None,
-            thumbnail: None,
-            error: Some(e.to_string()),
-        })
-        .collect();
     for path in files {
-        let mut scanned = ScannedFile {
-            path,
-            taken_at: None,
-            duplicate_of: None,
-            thumbnail: None,
-            error: None,
-        };
-        let bytes = match read_bounded(&scanned.path) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                scanned.error = Some(e.to_string());
-                out.push(scanned);
-                continue;
-            }
-        };
-        let hash = ContentHash::of(&bytes);
-        scanned.duplicate_of = catalogue
-            .as_mut()
-            .and_then(|c| c.photo_by_hash(&hash).ok().flatten())
-            .map(|p| p.id);
-        match sniff(&bytes) {
-            Ok(format) => {
-                let meta = read_metadata_of(&bytes, format);
-                scanned.taken_at = meta
-                    .taken_at
-                    .or(meta.modified_at)
-                    .map(|t| TakenAt::from_source(t.local, t.offset, t.source));
-                if thumbnail_edge > 0 {
-                    match decode_upright(&bytes, format, thumbnail_edge) {
-                        Ok(image) => scanned.thumbnail = Some(image),
-                        Err(e) => scanned.error = Some(e.to_string()),
-                    }
+        if cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        done += 1;
+        found(
+            done,
+            total,
+            scan_one(catalogue.as_mut(), path, thumbnail_edge),
+        );
+    }
+}
+
+fn scan_one(catalogue: Option<&mut Catalogue>, path: PathBuf, thumbnail_edge: u32) -> ScannedFile {
+    let mut scanned = ScannedFile {
+        path,
+        taken_at: None,
+        duplicate_of: None,
+        thumbnail: None,
+        error: None,
+    };
+    let bytes = match read_bounded(&scanned.path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            scanned.error = Some(e.to_string());
+            return scanned;
+        }
+    };
+    let hash = ContentHash::of(&bytes);
+    scanned.duplicate_of = catalogue
+        .and_then(|c| c.photo_by_hash(&hash).ok().flatten())
+        .map(|p| p.id);
+    match sniff(&bytes) {
+        Ok(format) => {
+            let meta = read_metadata_of(&bytes, format);
+            scanned.taken_at = meta
+                .taken_at
+                .or(meta.modified_at)
+                .map(|t| TakenAt::from_source(t.local, t.offset, t.source));
+            if thumbnail_edge > 0 {
+                match decode_upright(&bytes, format, thumbnail_edge) {
+                    Ok(image) => scanned.thumbnail = Some(image),
+                    Err(e) => scanned.error = Some(e.to_string()),
                 }
             }
-            Err(e) => scanned.error = Some(e.to_string()),
         }
-        out.push(scanned);
+        Err(e) => scanned.error = Some(e.to_string()),
     }
-    out
+    scanned
 }
 
 fn read_bounded(path: &std::path::Path) -> Result<Vec<u8>, ImportError> {

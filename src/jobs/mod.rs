@@ -21,7 +21,7 @@ pub use import::{
     FileResult, ImportError, ImportEvent, ImportRequest, ImportSummary, Outcome, StageTimes,
     run_import,
 };
-pub use import_scan::{ScannedFile, proposed_session_date, scan_files};
+pub use import_scan::{ScannedFile, proposed_session_date, scan_each, scan_files};
 pub use verify::{Problem, VerifyOptions, VerifyReport, verify};
 
 /// A photo's file could not be read or decoded.

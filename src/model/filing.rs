@@ -38,6 +38,13 @@ impl std::fmt::Display for DateMismatch {
     }
 }
 
+impl DateMismatch {
+    /// The warning the import gives (the app's result list and the command line alike).
+    pub fn warning(&self) -> String {
+        format!("{self}: check it belongs to this session")
+    }
+}
+
 /// Flags a photo whose capture date is more than [`MAX_DAYS_FROM_SESSION`] days from the
 /// session date. A photo without a recorded capture time cannot be judged and is not flagged
 /// (its import already warns that its time is unknown).

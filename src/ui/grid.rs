@@ -5,11 +5,11 @@ use super::theme::{self, palette};
 use super::widgets::option_combo;
 use crate::app::browse::GridRow;
 use crate::app::images::{ImageCache, Rendition};
-use crate::app::{Action, AppState, BrowseCommand, Commands, SelectMode, TrashCommand};
+use crate::app::{Action, AppState, BrowseCommand, Commands, TrashCommand};
 use crate::catalogue::{GridItem, PhotoFilter, SessionFacts, SortOrder};
 use crate::model::{Keyed, Lighting, PhotoFormat, View, count};
 use chrono::NaiveDate;
-use egui::{Rect, RichText, Sense, Stroke, Ui, Vec2};
+use egui::{Rect, RichText, Sense, Ui, Vec2};
 
 const HEADING_HEIGHT: f32 = 30.0;
 const GAP: f32 = 6.0;
@@ -487,35 +487,14 @@ fn cell_ui(
     painter.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
     thumbnail(ui, &painter, state, images, item, rect);
     caption(ui, &painter, &lines, item, rect);
-    if selected {
-        painter.rect_stroke(
-            rect.shrink(1.0),
-            4.0,
-            Stroke::new(3.0, ui.visuals().selection.stroke.color),
-            egui::StrokeKind::Inside,
-        );
-    } else if response.hovered() {
-        painter.rect_stroke(
-            rect,
-            4.0,
-            Stroke::new(1.0, ui.visuals().weak_text_color()),
-            egui::StrokeKind::Inside,
-        );
-    }
+    super::widgets::selection_frame(ui, &painter, rect, selected, response.hovered());
     let response = response.on_hover_text(format!(
         "{description}\nClick to select (Ctrl-click: add, Shift-click: range), double-click to open"
     ));
     if response.double_clicked() {
         commands.push(BrowseCommand::OpenPhoto(item.id).into());
     } else if response.clicked() {
-        let mods = ui.input(|i| i.modifiers);
-        let mode = if mods.shift {
-            SelectMode::Range
-        } else if mods.command {
-            SelectMode::Toggle
-        } else {
-            SelectMode::Only
-        };
+        let mode = super::widgets::click_mode(ui);
         commands.push(BrowseCommand::ClickPhoto(item.id, mode).into());
     }
 }

@@ -1,11 +1,14 @@
 //! The import window: where the photos go and how they are tagged, then progress with a
 //! cancel button, then every error and duplicate with its reason.
 
+use super::import_photos::PhotoStrip;
 use super::widgets::option_combo;
 use crate::app::import::ImportJob;
+use crate::app::import_plan::ImportPlan;
 use crate::app::{AppState, Commands, FileStatus, ImportCommand, ImportProgress};
 use crate::catalogue::AssignmentSpec;
 use crate::model::{Keyed, Lighting, TermId, View, VocabKind};
+use chrono::NaiveDate;
 use egui::{RichText, Ui};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -21,6 +24,9 @@ pub struct ImportDialog {
     concerns: BTreeSet<TermId>,
     view: Option<View>,
     lighting: Option<Lighting>,
+    /// The session date was typed (or taken from the photos) and is not proposed again.
+    session_chosen: bool,
+    photos: PhotoStrip,
 }
 
 impl ImportDialog {
@@ -34,6 +40,9 @@ impl ImportDialog {
     ) {
         if *paths != self.paths {
             self.paths = paths.to_vec();
+            self.session.clear();
+            self.session_chosen = false;
+            self.photos.forget();
             // Start from the person and series on screen.
             let filter = &state.browse.filter;
             self.person = filter
@@ -51,7 +60,7 @@ impl ImportDialog {
             .pivot(egui::Align2::CENTER_CENTER)
             .default_pos(ctx.content_rect().center())
             .collapsible(false)
-            .default_width(420.0)
+            .default_width(800.0)
             .show(ctx, |ui| self.form_ui(ui, state, commands));
     }
 
@@ -67,6 +76,23 @@ impl ImportDialog {
         } else {
             format!("{count} files and folders, starting with {first}")
         });
+        let plan = state.import.plan.as_ref().filter(|p| p.paths == self.paths);
+        let proposed = plan
+            .filter(|p| !p.is_scanning())
+            .and_then(ImportPlan::proposed_session_date);
+        // A series on screen or typed: its session date is proposed from the photos.
+        if let Some(day) = proposed
+            && !self.session_chosen
+            && self.session.trim().is_empty()
+            && !self.series.trim().is_empty()
+        {
+            self.session = day.to_string();
+            self.session_chosen = true;
+        }
+        if let Some(plan) = plan {
+            ui.separator();
+            self.photos.ui(ui, plan, self.session_date(), commands);
+        }
         ui.separator();
         egui::Grid::new("import-form")
             .num_columns(2)
@@ -74,18 +100,28 @@ impl ImportDialog {
                 for (label, text, hint) in [
                     ("Person", &mut self.person, "e.g. Me (created if new)"),
                     ("Series", &mut self.series, "e.g. Microneedling 2025"),
-                    ("Session date", &mut self.session, "YYYY-MM-DD"),
                 ] {
                     let l = ui.label(label);
                     ui.add(egui::TextEdit::singleline(text).hint_text(hint))
                         .labelled_by(l.id);
                     ui.end_row();
                 }
+                let l = ui.label("Session date");
+                ui.horizontal(|ui| {
+                    let field = ui
+                        .add(egui::TextEdit::singleline(&mut self.session).hint_text("YYYY-MM-DD"))
+                        .labelled_by(l.id);
+                    if field.changed() {
+                        self.session_chosen = true;
+                    }
+                    session_proposal(ui, proposed, &mut self.session);
+                });
+                ui.end_row();
             });
         if let Some(view) = option_combo(
             ui,
             "import-view",
-            "View",
+            "View of all photos",
             "Not set",
             self.view,
             View::ALL.iter().map(|v| (*v, v.label().to_owned())),
@@ -95,7 +131,7 @@ impl ImportDialog {
         if let Some(lighting) = option_combo(
             ui,
             "import-lighting",
-            "Lighting",
+            "Lighting of all photos",
             "Not set",
             self.lighting,
             Lighting::ALL.iter().map(|l| (*l, l.label().to_owned())),
@@ -154,10 +190,15 @@ impl ImportDialog {
         });
     }
 
+    /// The session date typed, when it is a date.
+    fn session_date(&self) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(self.session.trim(), "%Y-%m-%d").ok()
+    }
+
     /// What is wrong with the form, named by field.
     fn problem(&self) -> Option<String> {
         let session = self.session.trim();
-        if !session.is_empty() && chrono::NaiveDate::parse_from_str(session, "%Y-%m-%d").is_err() {
+        if !session.is_empty() && NaiveDate::parse_from_str(session, "%Y-%m-%d").is_err() {
             return Some(format!(
                 "Session date: {session:?} is not a date like 2025-03-31"
             ));
@@ -185,12 +226,29 @@ impl ImportDialog {
         AssignmentSpec {
             person: text(&self.person),
             series: text(&self.series),
-            session: chrono::NaiveDate::parse_from_str(self.session.trim(), "%Y-%m-%d").ok(),
+            session: self.session_date(),
             areas: keys(&self.areas, VocabKind::Area),
             concerns: keys(&self.concerns, VocabKind::Concern),
             view: self.view,
             lighting: self.lighting,
         }
+    }
+}
+
+/// What the photos' dates propose for the session date: said when it is in the field, offered
+/// when it is not.
+fn session_proposal(ui: &mut Ui, proposed: Option<NaiveDate>, session: &mut String) {
+    let Some(day) = proposed else {
+        return;
+    };
+    if session.trim() == day.to_string() {
+        ui.label(RichText::new("proposed from the photos' dates").weak());
+    } else if ui
+        .button(format!("Use {day}"))
+        .on_hover_text("The day most of the photos were taken")
+        .clicked()
+    {
+        *session = day.to_string();
     }
 }
 

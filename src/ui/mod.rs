@@ -8,6 +8,7 @@ mod compare;
 mod document;
 mod grid;
 mod import_dialog;
+mod import_photos;
 mod inspector;
 mod measure;
 mod people;

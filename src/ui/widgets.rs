@@ -111,3 +111,41 @@ pub fn common_combo<T: Copy + PartialEq>(
     });
     chosen.filter(|c| mixed || *c != current)
 }
+
+/// How a click on a photo selects, from the keys held: Shift a range, Ctrl (Cmd) adds or
+/// removes, else only this one.
+pub fn click_mode(ui: &Ui) -> crate::app::SelectMode {
+    let mods = ui.input(|i| i.modifiers);
+    if mods.shift {
+        crate::app::SelectMode::Range
+    } else if mods.command {
+        crate::app::SelectMode::Toggle
+    } else {
+        crate::app::SelectMode::Only
+    }
+}
+
+/// The frame of a photo cell: thick in the selection colour when selected, thin when hovered.
+pub fn selection_frame(
+    ui: &Ui,
+    painter: &egui::Painter,
+    rect: egui::Rect,
+    selected: bool,
+    hovered: bool,
+) {
+    if selected {
+        painter.rect_stroke(
+            rect.shrink(1.0),
+            4.0,
+            egui::Stroke::new(3.0, ui.visuals().selection.stroke.color),
+            egui::StrokeKind::Inside,
+        );
+    } else if hovered {
+        painter.rect_stroke(
+            rect,
+            4.0,
+            egui::Stroke::new(1.0, ui.visuals().weak_text_color()),
+            egui::StrokeKind::Inside,
+        );
+    }
+}

@@ -486,3 +486,55 @@ fn align_reports_aligns_automatically_and_declines_with_exit_codes() {
         stderr(&o)
     );
 }
+
+#[test]
+fn import_warns_of_a_photo_taken_far_from_its_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("phone");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let taken = |when: &str| ExifSpec {
+        date_time_original: Some(when.into()),
+        ..ExifSpec::default()
+    };
+    write(
+        &inbox,
+        "near.jpg",
+        &jpeg_exif(1, &taken("2024:05:12 09:00:00")),
+    );
+    write(
+        &inbox,
+        "far.jpg",
+        &jpeg_exif(2, &taken("2024:01:02 09:00:00")),
+    );
+    let lib = dir.path().join("library");
+    let out = skinlapse(
+        dir.path(),
+        &lib,
+        &[
+            "import",
+            "--person",
+            "Me",
+            "--series",
+            "Peel",
+            "--session",
+            "2024-05-10",
+            inbox.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let warnings: Vec<String> = stderr(&out)
+        .lines()
+        .filter(|l| l.contains("session"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![format!(
+            "warning {}: taken 2024-01-02 — 129 days before the session of 2024-05-10: \
+             check it belongs to this session",
+            inbox.join("far.jpg").display()
+        )],
+        "only the photo months away is flagged; 2 days after is within the session"
+    );
+    assert!(stdout(&out).contains("imported"), "{}", stdout(&out));
+}

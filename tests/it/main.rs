@@ -21,6 +21,7 @@ mod formats;
 mod grid;
 mod hostile;
 mod import;
+mod import_dialog;
 mod measure;
 mod measuring;
 mod migrations;
