@@ -36,6 +36,8 @@ pub enum WorkError {
     /// Boxed: it is the largest, and every task's error would grow with it.
     #[error(transparent)]
     Backup(Box<crate::jobs::backup::BackupError>),
+    #[error(transparent)]
+    Faces(Box<crate::jobs::faces::FaceScanError>),
     #[error("could not make a temporary folder for the demo library: {0}")]
     TempDir(#[source] std::io::Error),
 }
@@ -54,7 +56,8 @@ boxed_from!(
     Measure(crate::jobs::measure::MeasureError),
     Report(crate::jobs::report::ReportError),
     Timelapse(crate::jobs::timelapse::TimelapseError),
-    Backup(crate::jobs::backup::BackupError)
+    Backup(crate::jobs::backup::BackupError),
+    Faces(crate::jobs::faces::FaceScanError)
 );
 
 /// How far a [`Task`] has got: a fraction and the step it is on.

@@ -52,10 +52,12 @@ impl CompareFeature {
                 width,
                 format,
                 purpose,
+                deidentify,
             } => {
+                let style = deidentify.resolve(cx.library.mode, purpose);
                 let name = cx.nav.comparison().map_or_else(
                     || format!("comparison.{}", format.extension()),
-                    |c| c.export_file_name(format),
+                    |c| c.export_file_name(format, style),
                 );
                 if let Some(mut out) = crate::app::dialogs::save_image(&cx.env.main_thread, &name) {
                     if ExportFormat::from_path(&out).is_none() {
@@ -67,7 +69,7 @@ impl CompareFeature {
                             width,
                             out,
                             purpose,
-                            deidentify: crate::model::deidentify::Deidentify::ByPurpose,
+                            deidentify,
                         },
                         cx,
                     );

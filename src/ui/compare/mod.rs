@@ -5,6 +5,7 @@
 mod align;
 mod canvas;
 mod export;
+mod faces;
 mod measure;
 
 pub use align::series_window;
@@ -76,6 +77,7 @@ impl ComparePanel {
             controls(ui, settings, commands);
         }
         findings(ui, c);
+        faces::faces_row(ui, state, c, commands);
         egui::Panel::bottom("compare-strip")
             .resizable(false)
             .show(ui, |ui| {
