@@ -34,7 +34,7 @@ impl FaceState {
         match self {
             Self::Found => None,
             Self::NoFace => Some("no face found on this photo"),
-            Self::NotScanned => Some("not scanned for faces yet (File → Find faces)"),
+            Self::NotScanned => Some("not scanned for faces yet (File menu: Find faces…)"),
         }
     }
 }

@@ -16,6 +16,7 @@ mod crash;
 mod durability;
 mod encryption;
 mod faces;
+mod faces_ui;
 mod formats;
 mod grid;
 mod hostile;

@@ -105,7 +105,7 @@ fn proposal_ui(ui: &mut Ui, c: &Comparison, proposal: &FairestPair, commands: &m
     }
 }
 
-/// "2026-01-05 → 2026-05-02: session 5 instead of session 6: session 6 was 4 days after a
+/// "2026-01-05 and 2026-05-02: session 5 instead of session 6: session 6 was 4 days after a
 /// treatment."
 fn describe(c: &Comparison, proposal: &FairestPair) -> String {
     let date = |id| {
@@ -115,7 +115,7 @@ fn describe(c: &Comparison, proposal: &FairestPair) -> String {
         )
     };
     format!(
-        "{} → {}: {}",
+        "{} and {}: {}",
         date(proposal.pair.before),
         date(proposal.pair.after),
         proposal.reason
