@@ -6,7 +6,7 @@ use super::theme::{on_photo, palette};
 use crate::app::faces::{FaceState, scan_text};
 use crate::app::{Action, AppState, Commands, FaceCommand, PhotoCommand};
 use crate::model::face::FaceLandmarks;
-use crate::model::regions::{centroid, facial_regions};
+use crate::model::regions::{FacialRegion, centroid, facial_regions};
 use crate::model::transform::from_normalised;
 use crate::model::{Keyed, Photo, Similarity, View};
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, RichText, Sense, Stroke, Ui, vec2};
@@ -39,21 +39,24 @@ pub fn draw_regions(
     side: Option<&str>,
 ) {
     let stroke = Stroke::new(1.5, colour);
+    // Names that would cover one already written are left out (a small face on screen);
+    // every region keeps its name for screen readers, and zooming in shows them all.
+    let mut written: Vec<Rect> = Vec::new();
     for (region, polygon) in facial_regions(face) {
         let points: Vec<Pos2> = polygon.iter().map(|&p| place.to_screen(p)).collect();
         painter.add(egui::Shape::closed_line(points, stroke));
-        let at = place.to_screen(centroid(&polygon));
+        let at = place.to_screen(label_anchor(region, &polygon));
         let galley = painter.layout_no_wrap(
             region.label().to_owned(),
             FontId::proportional(11.0),
             on_photo::TEXT,
         );
-        let rect = Align2::CENTER_CENTER.align_size_within_rect(
-            galley.size() + vec2(6.0, 2.0),
-            Rect::from_center_size(at, vec2(0.0, 0.0)),
-        );
-        painter.rect_filled(rect, 3.0, on_photo::LABEL_BACKGROUND);
-        painter.galley(rect.min + vec2(3.0, 1.0), galley, on_photo::TEXT);
+        let rect = Rect::from_center_size(at, galley.size() + vec2(6.0, 2.0));
+        if !written.iter().any(|r| r.intersects(rect)) {
+            painter.rect_filled(rect, 3.0, on_photo::LABEL_BACKGROUND);
+            painter.galley(rect.min + vec2(3.0, 1.0), galley, on_photo::TEXT);
+            written.push(rect);
+        }
         if painter.clip_rect().contains(at) {
             let name = match side {
                 Some(side) => format!("Facial region {} ({side})", region.label()),
@@ -63,6 +66,17 @@ pub fn draw_regions(
                 .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &name));
         }
     }
+}
+
+/// Where a region's name goes: its middle; the jawline, a band around the lower face whose
+/// middle is the mouth, at the jaw's angle.
+fn label_anchor(region: FacialRegion, polygon: &[[f64; 2]]) -> [f64; 2] {
+    if region == FacialRegion::Jawline
+        && let Some(angle) = polygon.iter().copied().min_by(|p, q| p[0].total_cmp(&q[0]))
+    {
+        return angle;
+    }
+    centroid(polygon)
 }
 
 /// The switch for the regions; while on, says which photo has none and why.

@@ -86,14 +86,17 @@ fn fairest_ui(ui: &mut Ui, state: &AppState, c: &Comparison, commands: &mut Comm
 fn proposal_ui(ui: &mut Ui, c: &Comparison, proposal: &FairestPair, commands: &mut Commands) {
     let (before, after) = (proposal.pair.before, proposal.pair.after);
     let showing = c.pair.a.id() == before && c.pair.b.id() == after;
-    let words = describe(c, proposal);
     if showing {
         ui.label(
-            RichText::new(format!("This is the fairest pair of the view: {words}"))
-                .color(palette(ui).good),
+            RichText::new(format!(
+                "This is the fairest pair of the view: {}",
+                proposal.reason
+            ))
+            .color(palette(ui).good),
         );
         return;
     }
+    let words = describe(c, proposal);
     ui.label(RichText::new("Fairest pair:").strong());
     ui.label(words);
     if ui
