@@ -7,7 +7,7 @@ use crate::imaging::compose::{ExportFormat, PairLayout};
 use crate::jobs::export::{DEFAULT_WIDTH, ExportKind, MAX_WIDTH, MIN_WIDTH};
 use crate::model::Keyed;
 use crate::model::clinical::{ConsentScope, Mode};
-use crate::model::deidentify::{Deidentify, NameStyle, deidentify_by_default};
+use crate::model::deidentify::{Deidentify, NameStyle, deidentify_by_default, pseudonym};
 use crate::ui::theme::palette;
 use egui::RichText;
 
@@ -165,7 +165,7 @@ impl ExportForm {
                 .weak(),
             );
         }
-        self.deidentify_ui(ui, state.library.mode);
+        self.deidentify_ui(ui, state.library.mode, &c.pair.b);
         ui.add_space(6.0);
         let running = state
             .compare
@@ -186,7 +186,7 @@ impl ExportForm {
 
     /// The de-identify box (ticked by default for education and marketing in clinic mode)
     /// and what replaces the name.
-    fn deidentify_ui(&mut self, ui: &mut egui::Ui, mode: Mode) {
+    fn deidentify_ui(&mut self, ui: &mut egui::Ui, mode: Mode, b: &crate::model::compare::ComparedPhoto) {
         let mut on = self.deidentified(mode);
         if ui
             .checkbox(&mut on, "De-identify")
@@ -205,6 +205,15 @@ impl ExportForm {
                 }
             });
         });
+        if on && let (Some(name), Some(person)) = (&b.person_name, b.photo.person) {
+            ui.label(
+                RichText::new(format!(
+                    "The eyes are covered with a band; the name shows as \"{}\", in the image and the file name.",
+                    pseudonym(name, person, self.name_style)
+                ))
+                .weak(),
+            );
+        }
     }
 }
 
