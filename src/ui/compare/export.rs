@@ -186,7 +186,12 @@ impl ExportForm {
 
     /// The de-identify box (ticked by default for education and marketing in clinic mode)
     /// and what replaces the name.
-    fn deidentify_ui(&mut self, ui: &mut egui::Ui, mode: Mode, b: &crate::model::compare::ComparedPhoto) {
+    fn deidentify_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        mode: Mode,
+        b: &crate::model::compare::ComparedPhoto,
+    ) {
         let mut on = self.deidentified(mode);
         if ui
             .checkbox(&mut on, "De-identify")
