@@ -142,6 +142,19 @@ impl<T: Send + 'static, E: Into<WorkError> + Send + 'static> Task<Result<T, E>> 
     }
 }
 
+/// Takes in a job's result once it is there: stored in `outcome` and returned the first
+/// time only (the caller says what came of it); `None` while it runs or once taken.
+pub fn take_outcome<'a, T: Send + 'static, E: Into<WorkError> + Send + 'static>(
+    task: &Task<Result<T, E>>,
+    outcome: &'a mut Option<Result<T, WorkError>>,
+) -> Option<&'a Result<T, WorkError>> {
+    if outcome.is_some() {
+        return None;
+    }
+    *outcome = Some(task.poll_result()?);
+    outcome.as_ref()
+}
+
 fn thread_name() -> String {
     std::thread::current().name().unwrap_or("query").to_owned()
 }

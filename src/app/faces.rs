@@ -2,7 +2,7 @@
 //! known of a photo's face (found, none, not looked at yet), and the background scan that
 //! looks for faces on photos imported before faces were found at import.
 
-use super::background::{Task, WorkError};
+use super::background::{Task, WorkError, take_outcome};
 use super::cx::{Cx, Stale};
 use crate::catalogue::FaceRecord;
 use crate::jobs::faces::{FaceScanError, FaceScanSummary, scan_faces};
@@ -144,19 +144,15 @@ impl FacesFeature {
         let Some(job) = &mut self.scan else {
             return;
         };
-        if job.outcome.is_some() {
-            return;
-        }
-        let Some(outcome) = job.task.poll_result() else {
+        let Some(outcome) = take_outcome(&job.task, &mut job.outcome) else {
             return;
         };
-        match &outcome {
+        match outcome {
             Ok(summary) => cx
                 .notices
                 .info(format!("Finding faces: {}", scan_text(summary))),
             Err(e) => cx.notices.error(format!("Finding faces failed: {e}")),
         }
-        job.outcome = Some(outcome);
         cx.stale |= Stale::DETAILS | Stale::PAGES | Stale::FACES;
     }
 

@@ -2,7 +2,7 @@
 //! wants one the comparison does not have) and exports (progress, cancel, outcome).
 
 use super::{CompareCommand, CompareFeature, CompareMode, Comparison};
-use crate::app::background::{Task, WorkError};
+use crate::app::background::{Task, WorkError, take_outcome};
 use crate::app::cx::Cx;
 use crate::app::notices::Notices;
 use crate::imaging::compose::{ExportFormat, difference, heat_map, warp_into};
@@ -118,17 +118,11 @@ impl CompareFeature {
         let Some(job) = &mut self.export else {
             return;
         };
-        if job.outcome.is_some() {
-            return;
+        match take_outcome(&job.task, &mut job.outcome) {
+            Some(Ok(s)) => notices.info(format!("Exported {}.", s.path.display())),
+            Some(Err(e)) => notices.error(format!("Export failed: {e}")),
+            None => {}
         }
-        let Some(outcome) = job.task.poll_result() else {
-            return;
-        };
-        match &outcome {
-            Ok(s) => notices.info(format!("Exported {}.", s.path.display())),
-            Err(e) => notices.error(format!("Export failed: {e}")),
-        }
-        job.outcome = Some(outcome);
     }
 }
 
