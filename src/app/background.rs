@@ -36,6 +36,8 @@ pub enum WorkError {
     /// Boxed: it is the largest, and every task's error would grow with it.
     #[error(transparent)]
     Backup(Box<crate::jobs::backup::BackupError>),
+    #[error(transparent)]
+    Faces(Box<crate::jobs::faces::FaceScanError>),
     #[error("could not make a temporary folder for the demo library: {0}")]
     TempDir(#[source] std::io::Error),
 }
@@ -54,7 +56,8 @@ boxed_from!(
     Measure(crate::jobs::measure::MeasureError),
     Report(crate::jobs::report::ReportError),
     Timelapse(crate::jobs::timelapse::TimelapseError),
-    Backup(crate::jobs::backup::BackupError)
+    Backup(crate::jobs::backup::BackupError),
+    Faces(crate::jobs::faces::FaceScanError)
 );
 
 /// How far a [`Task`] has got: a fraction and the step it is on.
@@ -137,6 +140,19 @@ impl<T: Send + 'static, E: Into<WorkError> + Send + 'static> Task<Result<T, E>> 
         self.poll()
             .map(|r| r.and_then(|inner| inner.map_err(Into::into)))
     }
+}
+
+/// Takes in a job's result once it is there: stored in `outcome` and returned the first
+/// time only (the caller says what came of it); `None` while it runs or once taken.
+pub fn take_outcome<'a, T: Send + 'static, E: Into<WorkError> + Send + 'static>(
+    task: &Task<Result<T, E>>,
+    outcome: &'a mut Option<Result<T, WorkError>>,
+) -> Option<&'a Result<T, WorkError>> {
+    if outcome.is_some() {
+        return None;
+    }
+    *outcome = Some(task.poll_result()?);
+    outcome.as_ref()
 }
 
 fn thread_name() -> String {

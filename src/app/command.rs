@@ -7,6 +7,7 @@ use super::browse::BrowseCommand;
 use super::compare::CompareCommand;
 use super::compare::align::AlignCommand;
 use super::document::DocumentCommand;
+use super::faces::FaceCommand;
 use super::import::ImportCommand;
 use super::inspector::PhotoCommand;
 use super::library::LibraryCommand;
@@ -62,6 +63,8 @@ pub enum Action {
     DividerForward,
     ToggleLink,
     ExportComparison,
+    ToggleFaceRegions,
+    ScanFaces,
 }
 
 impl Action {
@@ -107,6 +110,8 @@ impl Action {
         Self::DividerForward,
         Self::ToggleLink,
         Self::ExportComparison,
+        Self::ToggleFaceRegions,
+        Self::ScanFaces,
     ];
 
     pub fn label(self) -> &'static str {
@@ -152,6 +157,8 @@ impl Action {
             Self::DividerForward => "Divider right / down",
             Self::ToggleLink => "Link both sides",
             Self::ExportComparison => "Export image…",
+            Self::ToggleFaceRegions => "Facial regions",
+            Self::ScanFaces => "Find faces…",
         }
     }
 
@@ -210,6 +217,12 @@ impl Action {
             Self::ExportComparison => {
                 "Save this comparison or the series sheet as a labelled PNG or JPEG"
             }
+            Self::ToggleFaceRegions => {
+                "Draw the ten facial regions (forehead, cheeks, chin…) from each photo's face landmarks"
+            }
+            Self::ScanFaces => {
+                "Look for a face on every photo not looked at yet (photos imported before faces were found at import)"
+            }
         }
     }
 
@@ -250,12 +263,14 @@ impl Action {
             Self::DividerForward => (Modifiers::NONE, Key::CloseBracket),
             Self::ToggleLink => (Modifiers::NONE, Key::L),
             Self::ExportComparison => (Modifiers::COMMAND, Key::E),
+            Self::ToggleFaceRegions => (Modifiers::SHIFT, Key::R),
             Self::OpenDemo
             | Self::KeepDemo
             | Self::About
             | Self::ShowTrash
             | Self::EmptyTrash
-            | Self::ToggleSort => return None,
+            | Self::ToggleSort
+            | Self::ScanFaces => return None,
         };
         Some(KeyboardShortcut::new(mods, key))
     }
@@ -306,6 +321,8 @@ commands! {
         /// The encrypted library's lock and passphrase.
         Secure(SecureCommand),
         Backup(BackupCommand),
+        /// The face scan.
+        Faces(FaceCommand),
     }
     own {
         DismissNotice(usize),

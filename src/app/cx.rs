@@ -30,6 +30,8 @@ impl Stale {
     pub const LIBRARY: Self = Self(32);
     /// The landmarks of the pair being compared (an undo put others back).
     pub const LANDMARKS: Self = Self(64);
+    /// The faces of the photos compared (a face scan found new ones).
+    pub const FACES: Self = Self(128);
 
     pub fn contains(self, other: Self) -> bool {
         self.0 & other.0 == other.0

@@ -9,6 +9,7 @@ use super::compare::{CompareFeature, align, work};
 use super::cx::{Cx, Stale};
 use super::document::DocumentFeature;
 use super::edit::PeopleEdit;
+use super::faces::FacesFeature;
 use super::import::{ImportCommand, ImportState};
 use super::inspector::InspectorState;
 use super::library::LibraryCommand;
@@ -30,6 +31,7 @@ struct Features<'a> {
     compare: &'a mut CompareFeature,
     measure: &'a mut MeasureFeature,
     documents: &'a mut DocumentFeature,
+    faces: &'a mut FacesFeature,
     prefs: &'a mut Prefs,
     backup: &'a mut BackupState,
 }
@@ -54,6 +56,7 @@ impl AppState {
                 compare: &mut self.compare,
                 measure: &mut self.measure,
                 documents: &mut self.documents,
+                faces: &mut self.faces,
                 prefs: &mut self.prefs,
                 backup: &mut self.backup,
             },
@@ -107,6 +110,7 @@ impl AppState {
             }
             Command::Measure(c) => f.measure.run(c, f.compare.settings.mode, &mut cx),
             Command::Document(c) => f.documents.run(c, &mut cx),
+            Command::Faces(c) => f.faces.run(c, &mut cx),
             Command::DismissNotice(i) => cx.notices.dismiss(i),
             Command::SetTheme(theme) => f.prefs.theme = theme,
         }
@@ -165,6 +169,12 @@ impl AppState {
             record::reload(&mut cx);
             if stale.contains(Stale::LANDMARKS) {
                 super::compare::reload_landmarks(&mut cx);
+            }
+            if let Some(job) = &mut f.compare.fairest {
+                job.stale = true;
+            }
+            if stale.contains(Stale::FACES) {
+                super::compare::reload_pair(&mut cx);
             }
             super::compare::reload_alignment(&mut cx);
             f.measure.reload(&mut cx);
@@ -270,6 +280,7 @@ impl AppState {
         f.backup.poll(f.prefs.backup_reminder_days, &mut cx);
         f.compare.poll_export(cx.notices);
         f.documents.poll(cx.notices);
+        f.faces.poll(&mut cx);
         f.measure.poll(f.compare.settings.mode, &mut cx);
         f.compare.poll_series_alignment(&mut cx);
         if let (Some(library), Some(c)) = (cx.library.library().cloned(), cx.nav.comparison_mut()) {
@@ -277,6 +288,14 @@ impl AppState {
             let wanted = c.wanted_difference(&settings);
             work::poll_difference(c, settings.mode, wanted, &library, &cx.env.ctx, cx.notices);
             align::poll_pair(c, &library, &cx.env.ctx);
+        }
+        if let Some(library) = cx.library.library().cloned() {
+            super::compare::fairest::poll(
+                &mut f.compare.fairest,
+                cx.nav.comparison(),
+                &library,
+                &cx.env.ctx,
+            );
         }
         let after = cx_after(&mut cx);
         self.after(after);
@@ -409,6 +428,8 @@ impl Features<'_> {
                     cx.nav.show(Modal::Help);
                 }
             }
+            Action::ToggleFaceRegions => self.faces.show_regions = !self.faces.show_regions,
+            Action::ScanFaces => self.faces.start_scan(cx),
             Action::Compare => {
                 CompareFeature::compare_selection(&self.browse.selection.ids(), cx);
             }

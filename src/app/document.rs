@@ -2,7 +2,7 @@
 //! time-lapse (from the comparison). Each has a form (a window over the screen), asks where
 //! to save with the native dialog, then runs on a worker with progress and Cancel.
 
-use super::background::{Task, WorkError};
+use super::background::{Task, WorkError, take_outcome};
 use super::cx::Cx;
 use super::nav::Modal;
 use crate::jobs::report::{ReportRequest, ReportSummary, run_report};
@@ -216,17 +216,11 @@ impl DocumentFeature {
         let Some(job) = &mut self.job else {
             return;
         };
-        if job.outcome.is_some() {
-            return;
+        match take_outcome(&job.task, &mut job.outcome) {
+            Some(Ok(_)) => notices.info(format!("{} saved: {}.", job.what, job.out.display())),
+            Some(Err(e)) => notices.error(format!("{} failed: {e}", job.what)),
+            None => {}
         }
-        let Some(outcome) = job.task.poll_result() else {
-            return;
-        };
-        match &outcome {
-            Ok(_) => notices.info(format!("{} saved: {}.", job.what, job.out.display())),
-            Err(e) => notices.error(format!("{} failed: {e}", job.what)),
-        }
-        job.outcome = Some(outcome);
     }
 
     pub fn is_busy(&self) -> bool {

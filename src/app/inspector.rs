@@ -26,12 +26,15 @@ pub struct Inspected {
     pub summary: SelectionSummary,
     /// Series and sessions of the primary photo's person (for assignment).
     pub series: Vec<(Series, Vec<Session>)>,
+    /// The primary photo's face as found (`None`: not looked at yet).
+    pub face: Option<crate::catalogue::FaceRecord>,
 }
 
 /// Reads what the inspector shows of `ids` (the primary photo first): on the query thread.
 pub(super) fn inspect(cat: &mut Catalogue, ids: Vec<PhotoId>) -> Result<Inspected, CatalogueError> {
     let details = cat.photo_details(ids[0])?;
     let summary = cat.selection_summary(&ids)?;
+    let face = cat.face(ids[0])?;
     let mut series = Vec::new();
     if let Some(person) = details.photo.person {
         for s in cat.series_of(person)? {
@@ -44,6 +47,7 @@ pub(super) fn inspect(cat: &mut Catalogue, ids: Vec<PhotoId>) -> Result<Inspecte
         details,
         summary,
         series,
+        face,
     })
 }
 

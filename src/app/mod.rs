@@ -23,6 +23,7 @@ pub mod dialogs;
 mod dispatch;
 pub mod document;
 pub mod edit;
+pub mod faces;
 pub mod images;
 pub mod import;
 pub mod import_plan;
@@ -43,6 +44,7 @@ pub use browse::BrowseCommand;
 pub use command::{Action, Command, Commands};
 pub use compare::{CompareCommand, CompareMode, CompareSettings};
 pub use document::DocumentCommand;
+pub use faces::FaceCommand;
 pub use import::{FileStatus, ImportCommand, ImportProgress};
 pub use inspector::PhotoCommand;
 pub use library::LibraryCommand;
@@ -99,6 +101,7 @@ pub struct AppState {
     pub compare: compare::CompareFeature,
     pub measure: measure::MeasureFeature,
     pub documents: document::DocumentFeature,
+    pub faces: faces::FacesFeature,
     pub history: edit::History,
     pub notices: notices::Notices,
     pub prefs: Prefs,
@@ -129,6 +132,7 @@ impl AppState {
             compare: compare::CompareFeature::default(),
             measure: measure::MeasureFeature::default(),
             documents: document::DocumentFeature::default(),
+            faces: faces::FacesFeature::default(),
             history: edit::History::default(),
             notices: notices::Notices::default(),
             prefs,
@@ -199,6 +203,7 @@ impl AppState {
             || self.compare.is_busy(&self.nav)
             || self.measure.is_busy()
             || self.documents.is_busy()
+            || self.faces.is_busy()
     }
 
     /// Where a photo's rendition is on disk.

@@ -334,7 +334,9 @@ impl Navigation {
             | A::Redo
             | A::ShowTrash
             | A::EmptyTrash
-            | A::ToggleSort => true,
+            | A::ToggleSort
+            | A::ScanFaces => true,
+            A::ToggleFaceRegions => free && matches!(front, S::Viewer | S::Compare),
             A::SelectAll | A::OpenViewer | A::PhotoAbove | A::PhotoBelow => {
                 free && front == S::Browse
             }

@@ -17,6 +17,8 @@ pub(super) fn menu_bar(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
         ui.menu_button("File", |ui| {
             action_button(ui, Action::ImportFiles, open, commands);
             action_button(ui, Action::ImportFolder, open, commands);
+            let scanning = state.faces.is_busy();
+            action_button(ui, Action::ScanFaces, open && !scanning, commands);
             ui.separator();
             action_button(ui, Action::OpenLibrary, true, commands);
             action_button(ui, Action::OpenDemo, state.library.demo.is_none(), commands);

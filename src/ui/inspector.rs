@@ -212,6 +212,14 @@ fn pose_ui(ui: &mut Ui, inspected: &Inspected, commands: &mut Commands) {
     if let Some(view) = view {
         commands.push(PhotoCommand::SetView(view).into());
     }
+    if inspected.ids.len() == 1 {
+        super::faces::view_suggestion(
+            ui,
+            inspected.face.as_ref(),
+            inspected.details.photo.view,
+            commands,
+        );
+    }
     let lighting = common_combo(
         ui,
         "inspector-lighting",

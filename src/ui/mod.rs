@@ -6,6 +6,7 @@ mod backup;
 mod chrome;
 mod compare;
 mod document;
+mod faces;
 mod grid;
 mod import_dialog;
 mod import_photos;
@@ -228,6 +229,7 @@ fn windows(ctx: &egui::Context, state: &AppState, panels: &mut Panels, commands:
     compare::series_window(ctx, state, commands);
     document::progress_window(ctx, state, commands);
     measure::series_window(ctx, state, commands);
+    faces::scan_window(ctx, state, commands);
 }
 
 /// The windows that need no open library: the restore form and a backup's or restore's

@@ -37,6 +37,11 @@ impl App {
         app
     }
 
+    /// The panels' own state (what a form holds before it sends a command), for tests.
+    pub fn panels(&self) -> &Panels {
+        &self.panels
+    }
+
     /// Queues a command, as a panel or a test would.
     pub fn send(&mut self, command: impl Into<Command>) {
         self.state.send(command);

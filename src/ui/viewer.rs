@@ -3,6 +3,7 @@
 
 use super::theme::{self, palette};
 use super::zoom::{ZoomPan, photo_texture};
+use crate::app::faces::FaceState;
 use crate::app::images::{ImageCache, Rendition};
 use crate::app::nav::ViewerScreen;
 use crate::app::{Action, AppState, Commands};
@@ -66,7 +67,15 @@ impl ViewerPanel {
             return;
         };
         self.frames_shown = self.frames_shown.saturating_add(1);
-        self.toolbar(ui, state, screen, &photo, commands);
+        // What is known of this photo's face, once its details are in.
+        let face = state
+            .inspector
+            .shown()
+            .filter(|i| i.details.photo.id == photo.id)
+            .map(|i| i.face.as_ref());
+        let face_state = face.map(FaceState::of);
+        let face = face.flatten().and_then(|r| r.face.as_ref());
+        self.toolbar(ui, state, screen, &photo, face_state, commands);
         let tab = state.measure.tab;
         if let Some(tab) = tab {
             let on_screen = [super::measure::OnScreen {
@@ -138,6 +147,17 @@ impl ViewerPanel {
                 ui, &painter, state, &area, photo.id, tab, &response, commands,
             );
         }
+        if state.faces.show_regions
+            && let Some(found) = face
+        {
+            let place = super::faces::Placement {
+                frame: image_rect,
+                frame_photo: &photo,
+                transform: crate::model::Similarity::IDENTITY,
+            };
+            let colour = colours.side_a;
+            super::faces::draw_regions(ui, &painter, &found.landmarks, &place, colour, None);
+        }
         if loading_full && images.is_loading() {
             painter.text(
                 rect.left_top() + Vec2::splat(8.0),
@@ -155,6 +175,7 @@ impl ViewerPanel {
         state: &AppState,
         screen: &ViewerScreen,
         photo: &Photo,
+        face: Option<FaceState>,
         commands: &mut Commands,
     ) {
         let count = state.browse.grid.items.len();
@@ -177,6 +198,9 @@ impl ViewerPanel {
             ui.label(format!("{:.0} %", self.zoom.scale() * 100.0));
             ui.separator();
             super::measure::viewer_buttons(ui, state, commands);
+            ui.separator();
+            let missing: Vec<(&str, FaceState)> = face.map(|f| ("", f)).into_iter().collect();
+            super::faces::regions_toggle(ui, state, &missing, commands);
             ui.separator();
             let text = format!("{} · {}", photo.original_name, photo.taken_at);
             ui.add(egui::Label::new(RichText::new(&text).strong()).truncate())

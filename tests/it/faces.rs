@@ -10,7 +10,7 @@ use skinlapse::imaging::synth::jpeg_with_exif;
 use skinlapse::model::{PhotoId, Similarity, View};
 use std::path::PathBuf;
 
-fn astronaut() -> Portrait {
+pub(crate) fn astronaut() -> Portrait {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/faces/astronaut.png"
@@ -23,7 +23,7 @@ fn astronaut() -> Portrait {
 /// Two renders of the astronaut weeks apart (re-framed, other light and wall, head turned
 /// `yaw_b`° by the render's cylinder model, which the mesh reads as about 0.45 of that),
 /// imported for "Jane Doe" in one series; their ids.
-fn two_photos(lib: &TestLib, yaw_b: f64) -> (PhotoId, PhotoId) {
+pub(crate) fn two_photos(lib: &TestLib, yaw_b: f64) -> (PhotoId, PhotoId) {
     let portrait = astronaut();
     let a = render_portrait(&portrait, &PortraitLook::default(), 1024, 768);
     let b = render_portrait(

@@ -17,6 +17,7 @@ mod crash;
 mod durability;
 mod encryption;
 mod faces;
+mod faces_ui;
 mod formats;
 mod grid;
 mod hostile;

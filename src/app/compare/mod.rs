@@ -4,6 +4,7 @@
 //! background work (difference image, pixel checks, export) in [`work`].
 
 pub mod align;
+pub mod fairest;
 pub mod work;
 
 pub use work::{DifferenceImage, DifferenceKey, ExportJob};
@@ -11,6 +12,7 @@ pub use work::{DifferenceImage, DifferenceKey, ExportJob};
 use super::background::{Task, WorkError};
 use super::command::Action;
 use super::cx::Cx;
+use super::faces::FaceState;
 use super::nav::{Modal, Requests, Screen, ScreenKind, ZoomStep};
 use crate::imaging::compose::{ExportFormat, Split};
 use crate::jobs::export::{ExportKind, ExportRequest};
@@ -110,6 +112,8 @@ pub const SPLIT_NUDGE: f32 = 0.02;
 pub struct Comparison {
     pub pair: Pair,
     pub findings: Vec<Finding>,
+    /// What is known of A's and B's faces (for the facial regions, or why there are none).
+    pub faces: [FaceState; 2],
     /// The photos of the series that line up with A (one per session), for the timeline
     /// and the contact sheet.
     pub timeline: Vec<PhotoId>,
@@ -138,6 +142,7 @@ impl Comparison {
         Self {
             pair,
             findings,
+            faces: [FaceState::NotScanned; 2],
             timeline,
             difference: None,
             difference_task: None,
@@ -169,6 +174,14 @@ impl Comparison {
         self.aligned.unwrap_or(Similarity::IDENTITY)
     }
 
+    /// What is known of one side's face.
+    pub fn face_state(&self, side: Side) -> FaceState {
+        match side {
+            Side::A => self.faces[0],
+            Side::B => self.faces[1],
+        }
+    }
+
     /// Where B is on the timeline, if it is on it.
     pub fn timeline_position(&self) -> Option<usize> {
         self.timeline.iter().position(|&id| id == self.pair.b.id())
@@ -196,17 +209,31 @@ impl Comparison {
         })
     }
 
-    /// "Me_2026-06-17_vs_2026-11-19.png"
-    pub fn export_file_name(&self, format: ExportFormat) -> String {
-        let name: String = self
-            .pair
-            .b
-            .person_name
-            .as_deref()
-            .unwrap_or("comparison")
+    /// "Me_2026-06-17_vs_2026-11-19.png"; de-identified (`Some(style)`), the case number or
+    /// initials in place of the name: "Case-0017_2026-06-17_vs_2026-11-19.png".
+    pub fn export_file_name(
+        &self,
+        format: ExportFormat,
+        deidentified: Option<crate::model::deidentify::NameStyle>,
+    ) -> String {
+        let b = &self.pair.b;
+        let shown = match (deidentified, b.person_name.as_deref(), b.photo.person) {
+            (Some(style), Some(name), Some(person)) => {
+                crate::model::deidentify::pseudonym(name, person, style)
+            }
+            (Some(_), _, _) => "comparison".to_owned(),
+            (None, name, _) => name.unwrap_or("comparison").to_owned(),
+        };
+        let mapped: String = shown
             .chars()
             .map(|ch| if ch.is_alphanumeric() { ch } else { '-' })
             .collect();
+        // "J. D." → "J-D", not "J--D-".
+        let name = mapped
+            .split('-')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
         format!(
             "{name}_{}_vs_{}.{}",
             self.pair.a.date().format("%Y-%m-%d"),
@@ -249,11 +276,14 @@ pub enum CompareCommand {
         width: u32,
         format: ExportFormat,
         purpose: Option<crate::model::clinical::ConsentScope>,
+        deidentify: crate::model::deidentify::Deidentify,
     },
     Export(ExportRequest),
     CancelExport,
     DismissExport,
     Align(align::AlignCommand),
+    /// Propose the fairest pair of the compared series and view again.
+    ProposeFairest,
 }
 
 /// Comparing: how comparisons look, and the background jobs that outlive one.
@@ -263,6 +293,8 @@ pub struct CompareFeature {
     pub export: Option<ExportJob>,
     /// A series being aligned to its baseline, or its summary.
     pub series_align: Option<align::SeriesAlignJob>,
+    /// The fairest pair of the compared series and view, proposed in the background.
+    pub fairest: Option<fairest::FairestJob>,
 }
 
 impl CompareFeature {
@@ -315,6 +347,11 @@ impl CompareFeature {
             }
             CompareCommand::ShowExport(_) => cx.nav.dismiss(|m| *m == Modal::Export),
             CompareCommand::Align(command) => self.run_align(command, cx),
+            CompareCommand::ProposeFairest => {
+                if let Some(job) = &mut self.fairest {
+                    job.stale = true;
+                }
+            }
             command => self.run_export(command, cx),
         }
     }
@@ -398,6 +435,10 @@ impl CompareFeature {
                 .series_align
                 .as_ref()
                 .is_some_and(align::SeriesAlignJob::is_running)
+            || self
+                .fairest
+                .as_ref()
+                .is_some_and(fairest::FairestJob::is_running)
             || nav.comparison().is_some_and(|c| {
                 c.difference_task.is_some()
                     || c.quality_task.is_some()
@@ -446,15 +487,27 @@ fn show_pair(a: PhotoId, b: PhotoId, cx: &mut Cx) {
 
 /// Reads a pair and its landmarks from the catalogue.
 fn load(a: PhotoId, b: PhotoId, opened: u64, cx: &mut Cx) -> Option<Comparison> {
-    let (pair, landmarks) = cx.catalogue("Compare", |cat| {
-        Ok((cat.compare_pair(a, b)?, cat.landmarks(b, a)?))
+    let (pair, landmarks, faces) = cx.catalogue("Compare", |cat| {
+        let faces = [
+            FaceState::of(cat.face(a)?.as_ref()),
+            FaceState::of(cat.face(b)?.as_ref()),
+        ];
+        Ok((cat.compare_pair(a, b)?, cat.landmarks(b, a)?, faces))
     })?;
     let mut c = Comparison::new(pair, opened);
+    c.faces = faces;
     if !landmarks.is_empty() {
         c.align.fit = Some(crate::model::transform::fit_similarity(&landmarks));
     }
     c.align.landmarks = landmarks;
     Some(c)
+}
+
+/// Reads the compared pair again (a face scan found its faces).
+pub(in crate::app) fn reload_pair(cx: &mut Cx) {
+    if let Some((a, b)) = cx.nav.comparison().map(|c| (c.pair.a.id(), c.pair.b.id())) {
+        show_pair(a, b, cx);
+    }
 }
 
 /// Re-reads the pair's landmarks (an undo or redo changed them).

@@ -2,7 +2,7 @@
 //! wants one the comparison does not have) and exports (progress, cancel, outcome).
 
 use super::{CompareCommand, CompareFeature, CompareMode, Comparison};
-use crate::app::background::{Task, WorkError};
+use crate::app::background::{Task, WorkError, take_outcome};
 use crate::app::cx::Cx;
 use crate::app::notices::Notices;
 use crate::imaging::compose::{ExportFormat, difference, heat_map, warp_into};
@@ -52,10 +52,12 @@ impl CompareFeature {
                 width,
                 format,
                 purpose,
+                deidentify,
             } => {
+                let style = deidentify.resolve(cx.library.mode, purpose);
                 let name = cx.nav.comparison().map_or_else(
                     || format!("comparison.{}", format.extension()),
-                    |c| c.export_file_name(format),
+                    |c| c.export_file_name(format, style),
                 );
                 if let Some(mut out) = crate::app::dialogs::save_image(&cx.env.main_thread, &name) {
                     if ExportFormat::from_path(&out).is_none() {
@@ -67,7 +69,7 @@ impl CompareFeature {
                             width,
                             out,
                             purpose,
-                            deidentify: crate::model::deidentify::Deidentify::ByPurpose,
+                            deidentify,
                         },
                         cx,
                     );
@@ -116,17 +118,11 @@ impl CompareFeature {
         let Some(job) = &mut self.export else {
             return;
         };
-        if job.outcome.is_some() {
-            return;
+        match take_outcome(&job.task, &mut job.outcome) {
+            Some(Ok(s)) => notices.info(format!("Exported {}.", s.path.display())),
+            Some(Err(e)) => notices.error(format!("Export failed: {e}")),
+            None => {}
         }
-        let Some(outcome) = job.task.poll_result() else {
-            return;
-        };
-        match &outcome {
-            Ok(s) => notices.info(format!("Exported {}.", s.path.display())),
-            Err(e) => notices.error(format!("Export failed: {e}")),
-        }
-        job.outcome = Some(outcome);
     }
 }
 

@@ -2,6 +2,7 @@
 //! by the pair's transform, the slider is two clip rectangles, the overlay a tint. Only the
 //! difference needs pixels, and those are computed in the background.
 
+use super::faces::draw_side_regions;
 use super::{ComparePanel, side_colour};
 use crate::app::compare::Comparison;
 use crate::app::images::ImageCache;
@@ -177,6 +178,8 @@ impl ComparePanel {
                         draw_side(&painter, state, images, c, Side::A, a_rect, theme::AS_IS);
                     let tint = theme::see_through((settings.opacity * 255.0).round() as u8);
                     loading |= draw_side(&painter, state, images, c, Side::B, a_rect, tint);
+                    draw_side_regions(ui, &painter, state, c, Side::A, a_rect);
+                    draw_side_regions(ui, &painter, state, c, Side::B, a_rect);
                     draw_label(ui, &painter, c, Side::A, rect, Align2::LEFT_BOTTOM);
                     draw_label(ui, &painter, c, Side::B, rect, Align2::RIGHT_BOTTOM);
                     caption(
@@ -251,9 +254,11 @@ impl ComparePanel {
         let b_frame = self.zoom.image_rect(right, a_size).translate(self.pan_b);
         let painter = ui.painter_at(left);
         let mut loading = draw_side(&painter, state, images, c, Side::A, a_rect, theme::AS_IS);
+        draw_side_regions(ui, &painter, state, c, Side::A, a_rect);
         draw_label(ui, &painter, c, Side::A, left, Align2::LEFT_BOTTOM);
         let painter = ui.painter_at(right);
         loading |= draw_side(&painter, state, images, c, Side::B, b_frame, theme::AS_IS);
+        draw_side_regions(ui, &painter, state, c, Side::B, b_frame);
         draw_label(ui, &painter, c, Side::B, right, Align2::LEFT_BOTTOM);
         loading
     }
@@ -287,24 +292,11 @@ impl ComparePanel {
                 Rect::from_center_size(pos2(rect.center().x, y), vec2(rect.width(), 14.0)),
             )
         };
-        let mut loading = draw_side(
-            &ui.painter_at(a_part),
-            state,
-            images,
-            c,
-            Side::A,
-            a_rect,
-            theme::AS_IS,
-        );
-        loading |= draw_side(
-            &ui.painter_at(b_part),
-            state,
-            images,
-            c,
-            Side::B,
-            a_rect,
-            theme::AS_IS,
-        );
+        let (a_painter, b_painter) = (ui.painter_at(a_part), ui.painter_at(b_part));
+        let mut loading = draw_side(&a_painter, state, images, c, Side::A, a_rect, theme::AS_IS);
+        loading |= draw_side(&b_painter, state, images, c, Side::B, a_rect, theme::AS_IS);
+        draw_side_regions(ui, &a_painter, state, c, Side::A, a_rect);
+        draw_side_regions(ui, &b_painter, state, c, Side::B, a_rect);
         let painter = ui.painter_at(rect);
         let divider = handle.shrink2(if split.vertical {
             vec2(6.0, 0.0)
@@ -480,6 +472,7 @@ fn difference(
             loading = draw_side(painter, state, images, c, Side::A, a_rect, theme::DIMMED);
         }
     }
+    draw_side_regions(ui, painter, state, c, Side::A, a_rect);
     let current = c.difference.as_ref().is_some_and(|d| d.key == wanted);
     caption(
         ui,
@@ -523,6 +516,7 @@ fn flicker(
         });
     let side = if show_b { Side::B } else { Side::A };
     let loading = draw_side(painter, state, images, c, side, a_rect, theme::AS_IS);
+    draw_side_regions(ui, painter, state, c, side, a_rect);
     draw_label(ui, painter, c, side, rect, Align2::LEFT_BOTTOM);
     painter.text(
         rect.left_top() + vec2(12.0, 8.0),

@@ -7,6 +7,7 @@ use crate::imaging::compose::{ExportFormat, PairLayout};
 use crate::jobs::export::{DEFAULT_WIDTH, ExportKind, MAX_WIDTH, MIN_WIDTH};
 use crate::model::Keyed;
 use crate::model::clinical::{ConsentScope, Mode};
+use crate::model::deidentify::{Deidentify, NameStyle, deidentify_by_default, pseudonym};
 use crate::ui::theme::palette;
 use egui::RichText;
 
@@ -25,6 +26,10 @@ pub struct ExportForm {
     pub format: ExportFormat,
     /// What the export is for (clinic mode).
     pub purpose: Option<ConsentScope>,
+    /// De-identify, as ticked; `None` until touched: as the purpose has it.
+    pub deidentify: Option<bool>,
+    /// What stands for the name when de-identified.
+    pub name_style: NameStyle,
 }
 
 impl Default for ExportForm {
@@ -34,6 +39,8 @@ impl Default for ExportForm {
             width: DEFAULT_WIDTH,
             format: ExportFormat::Png,
             purpose: None,
+            deidentify: None,
+            name_style: NameStyle::default(),
         }
     }
 }
@@ -42,6 +49,31 @@ impl ExportForm {
     /// The window is closed: next time it starts from what is on screen again.
     pub fn forget(&mut self) {
         self.choice = None;
+        self.deidentify = None;
+    }
+
+    /// Whether the export will be de-identified: as ticked, or as the purpose has it.
+    fn deidentified(&self, mode: Mode) -> bool {
+        let purpose = self.purpose.filter(|_| mode == Mode::Clinic);
+        self.deidentify
+            .unwrap_or_else(|| deidentify_by_default(mode, purpose))
+    }
+
+    /// What "Save as…" asks for, as the form stands.
+    pub fn save_command(&self, state: &AppState, c: &Comparison) -> CompareCommand {
+        let clinic = state.library.mode == Mode::Clinic;
+        let choice = self.choice.unwrap_or(ExportChoice::SideBySide);
+        CompareCommand::ChooseExportFile {
+            kind: export_kind(c, &state.compare.settings, choice),
+            width: self.width,
+            format: self.format,
+            purpose: self.purpose.filter(|_| clinic),
+            deidentify: if self.deidentified(state.library.mode) {
+                Deidentify::Yes(self.name_style)
+            } else {
+                Deidentify::No
+            },
+        }
     }
 
     /// The export form, over the comparison.
@@ -133,6 +165,7 @@ impl ExportForm {
                 .weak(),
             );
         }
+        self.deidentify_ui(ui, state.library.mode, &c.pair.b);
         ui.add_space(6.0);
         let running = state
             .compare
@@ -146,14 +179,44 @@ impl ExportForm {
             )
             .clicked()
         {
-            commands.push(
-                CompareCommand::ChooseExportFile {
-                    kind: export_kind(c, settings, *choice),
-                    width: self.width,
-                    format: self.format,
-                    purpose: self.purpose.filter(|_| clinic),
+            self.choice = Some(*choice);
+            commands.push(self.save_command(state, c).into());
+        }
+    }
+
+    /// The de-identify box (ticked by default for education and marketing in clinic mode)
+    /// and what replaces the name.
+    fn deidentify_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        mode: Mode,
+        b: &crate::model::compare::ComparedPhoto,
+    ) {
+        let mut on = self.deidentified(mode);
+        if ui
+            .checkbox(&mut on, "De-identify")
+            .on_hover_text(
+                "Cover the eyes with a band (from each photo's face landmarks) and replace the name, in the image and in the file name",
+            )
+            .changed()
+        {
+            self.deidentify = Some(on);
+        }
+        ui.add_enabled_ui(on, |ui| {
+            ui.horizontal(|ui| {
+                ui.label("Name as");
+                for style in NameStyle::ALL {
+                    ui.radio_value(&mut self.name_style, *style, style.label());
                 }
-                .into(),
+            });
+        });
+        if on && let (Some(name), Some(person)) = (&b.person_name, b.photo.person) {
+            ui.label(
+                RichText::new(format!(
+                    "The eyes are covered with a band; the name shows as \"{}\", in the image and the file name.",
+                    pseudonym(name, person, self.name_style)
+                ))
+                .weak(),
             );
         }
     }

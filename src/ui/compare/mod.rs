@@ -5,6 +5,7 @@
 mod align;
 mod canvas;
 mod export;
+mod faces;
 mod measure;
 
 pub use align::series_window;
@@ -76,6 +77,14 @@ impl ComparePanel {
             controls(ui, settings, commands);
         }
         findings(ui, c);
+        // The regions are drawn where the photos are shown as they compare; the sheet, align
+        // and measure modes keep the room for their own panels.
+        if !matches!(
+            settings.mode,
+            CompareMode::Sheet | CompareMode::Align | CompareMode::Measure
+        ) {
+            faces::faces_row(ui, state, c, commands);
+        }
         egui::Panel::bottom("compare-strip")
             .resizable(false)
             .show(ui, |ui| {
