@@ -20,6 +20,7 @@ mod formats;
 mod grid;
 mod hostile;
 mod import;
+mod layout;
 mod measure;
 mod measuring;
 mod migrations;
