@@ -9,6 +9,7 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers, Rect};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use skinlapse::app::AppOptions;
 use skinlapse::ui::App;
 
 const LAPTOP: [f32; 2] = [1280.0, 800.0];
@@ -26,10 +27,28 @@ fn demo_showing(
     person: Option<&str>,
     nth: usize,
 ) -> (tempfile::TempDir, Harness<'static, App>) {
+    demo_with_inspector(size, person, nth, 300.0)
+}
+
+/// As [`demo_showing`], the inspector `inspector` points wide (as the user left it).
+fn demo_with_inspector(
+    size: [f32; 2],
+    person: Option<&str>,
+    nth: usize,
+    inspector: f32,
+) -> (tempfile::TempDir, Harness<'static, App>) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("lib");
     small_demo(&root);
-    let mut h = harness_sized(options(&root), size);
+    let prefs = dir.path().join("prefs.json");
+    std::fs::write(&prefs, format!(r#"{{"right_panel_width": {inspector}}}"#)).unwrap();
+    let mut h = harness_sized(
+        AppOptions {
+            prefs_path: Some(prefs),
+            ..options(&root)
+        },
+        size,
+    );
     if let Some(person) = person {
         h.get_by_label_contains(person).click();
         settle(&mut h);
@@ -39,15 +58,32 @@ fn demo_showing(
     (dir, h)
 }
 
+/// The space the screen in front has: between the people list and the inspector (when
+/// open), the whole height. Not the central panel's response rect: that grows to include
+/// whatever overflowed it.
 fn central(h: &Harness<'static, App>) -> Rect {
-    h.state().drawn().central.expect("the central panel was drawn")
+    let drawn = h.state().drawn();
+    let screen = h.ctx.content_rect();
+    let left = drawn.people.map_or(screen.left(), |r| r.right());
+    let right = drawn.inspector.map_or(screen.right(), |r| r.left());
+    Rect::from_x_y_ranges(left..=right, screen.y_range())
 }
 
+/// The inspector's rect, checked to be as wide as it was asked to be (content too wide for
+/// it would widen it and narrow the grid).
 fn inspector(h: &Harness<'static, App>) -> Rect {
-    h.state()
+    let rect = h
+        .state()
         .drawn()
         .inspector
-        .expect("the inspector was drawn")
+        .expect("the inspector was drawn");
+    let asked = h.state().state.prefs.right_panel_width;
+    assert!(
+        rect.width() <= asked + 1.0,
+        "the inspector is {} points wide, asked {asked}: its content pushed it wider",
+        rect.width()
+    );
+    rect
 }
 
 /// `inner` lies inside `outer` (half a point of rounding allowed).
@@ -69,8 +105,7 @@ fn button(h: &Harness<'static, App>, label: &str) -> Rect {
 }
 
 #[test]
-fn at_1280_the_size_slider_the_inspectors_buttons_and_the_viewers_zoom_lie_inside_their_panels()
-{
+fn at_1280_the_size_slider_the_inspectors_buttons_and_the_viewers_zoom_lie_inside_their_panels() {
     let (_dir, mut h) = demo_at(LAPTOP, 1);
     assert_inside(
         "the grid's Size slider",
@@ -79,7 +114,11 @@ fn at_1280_the_size_slider_the_inspectors_buttons_and_the_viewers_zoom_lie_insid
     );
     let right = inspector(&h);
     for label in ["Open viewer", "Compare", "Move to trash"] {
-        assert_inside(&format!("the inspector's {label}"), button(&h, label), right);
+        assert_inside(
+            &format!("the inspector's {label}"),
+            button(&h, label),
+            right,
+        );
     }
     h.get_by_label_contains("Open viewer").click();
     settle(&mut h);
@@ -89,7 +128,11 @@ fn at_1280_the_size_slider_the_inspectors_buttons_and_the_viewers_zoom_lie_insid
         h.get_by_label("100 %").rect(),
         central(&h),
     );
-    assert_inside("the viewer's Next photo", button(&h, "Next photo"), central(&h));
+    assert_inside(
+        "the viewer's Next photo",
+        button(&h, "Next photo"),
+        central(&h),
+    );
 }
 
 #[test]
@@ -110,7 +153,12 @@ fn at_1024_no_grid_column_hides_under_the_inspector() {
     );
     let widest_row = thumbnails
         .iter()
-        .map(|a| thumbnails.iter().filter(|b| (a.top() - b.top()).abs() < 1.0).count())
+        .map(|a| {
+            thumbnails
+                .iter()
+                .filter(|b| (a.top() - b.top()).abs() < 1.0)
+                .count()
+        })
         .max();
     assert!(
         widest_row >= Some(3),
@@ -118,14 +166,29 @@ fn at_1024_no_grid_column_hides_under_the_inspector() {
     );
 }
 
+/// The F1 list fits at 1024×700, and when everything is made larger (Ctrl++ four times:
+/// twice the size, 512×350 points) it still fits and scrolls to its last line.
 #[test]
 fn at_1024_the_f1_list_fits_on_the_screen() {
     let (_dir, mut h) = demo_at(SMALL, 0);
     h.key_press(Key::F1);
     settle(&mut h);
+    f1_list_fits(&mut h);
+    h.ctx.set_zoom_factor(2.0);
+    settle(&mut h);
+    f1_list_fits(&mut h);
+}
+
+fn f1_list_fits(h: &mut Harness<'static, App>) {
+    let screen = h.ctx.content_rect();
     let window = rect_of(&h, Role::Window, "Keyboard shortcuts");
-    let screen = Rect::from_min_size(egui::Pos2::ZERO, SMALL.into());
     assert_inside("the F1 window", window, screen);
+    // The list is longer than the window is high: it scrolls to its last line.
+    let last = "Make everything larger or smaller";
+    h.get_by_label_contains(last).scroll_to_me();
+    settle(h);
+    let row = h.get_by_label_contains(last).rect();
+    assert_inside("the F1 list's last line, scrolled to", row, window);
 }
 
 /// Compares the 2nd and 5th photo of Me's series (by C), the inspector open beside.
@@ -147,7 +210,9 @@ fn at_1280_the_comparison_header_is_one_line_inside_the_screen() {
     let header = h
         .get_by(|n| n.role() == Role::Label && n.value().is_some_and(|l| l.starts_with(&start)))
         .rect();
-    let line = h.ctx.fonts_mut(|f| f.row_height(&egui::FontId::proportional(14.0)));
+    let line = h
+        .ctx
+        .fonts_mut(|f| f.row_height(&egui::FontId::proportional(14.0)));
     assert!(
         header.height() < 1.5 * line,
         "the header {title:?} takes {} points: more than one line of {line}",
@@ -172,11 +237,12 @@ fn at_1024_the_comparison_timeline_keeps_previous_and_next_on_one_row() {
     );
 }
 
-/// The taken-at field is wide enough for a time with its zone, at both sizes.
+/// The taken-at field is wide enough for a time with its zone, at both sizes and with the
+/// inspector at its narrowest.
 #[test]
 fn the_inspectors_taken_at_field_shows_its_whole_value() {
-    for size in [LAPTOP, SMALL] {
-        let (_dir, mut h) = demo_at(size, 0);
+    for (size, width) in [(LAPTOP, 300.0), (SMALL, 300.0), (SMALL, 240.0)] {
+        let (_dir, mut h) = demo_with_inspector(size, Some("Me ("), 0, width);
         let time = "2026-11-23T10:05:00+01:00";
         type_into_field(&mut h, "Taken at", time);
         h.key_press(Key::Enter);
@@ -192,7 +258,8 @@ fn the_inspectors_taken_at_field_shows_its_whole_value() {
         let inner = field.rect().width() - 2.0 * 4.0; // the field's own margin
         assert!(
             inner >= text,
-            "at {size:?} the field shows {inner} points of a {text}-point time"
+            "at {size:?}, the inspector {width} wide, the field shows {inner} points of a \
+             {text}-point time"
         );
         assert_inside("the taken-at field", field.rect(), inspector(&h));
     }
