@@ -170,7 +170,7 @@ pub fn draw(
     egui::Panel::bottom("status").show(ui, |ui| chrome::status_bar(ui, state, commands));
     if state.library.loaded.is_none() {
         // Locked: the unlock window is all there is.
-        egui::CentralPanel::default().show(ui, |ui| match &state.secure.locked {
+        egui::CentralPanel::default().show(ui, |ui| match &state.protection.secure.locked {
             Some(locked) => panels.secure.unlock_screen(ui, locked, commands),
             None => chrome::no_library(ui, state, commands),
         });

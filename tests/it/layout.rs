@@ -100,7 +100,8 @@ fn rect_of(h: &Harness<'static, App>, role: Role, label: &str) -> Rect {
 
 /// A button whose label starts with `label` (buttons also carry their shortcut).
 fn button(h: &Harness<'static, App>, label: &str) -> Rect {
-    h.get_by(|n| n.role() == Role::Button && n.label().is_some_and(|l| l.starts_with(label)))
+    h.query_by(|n| n.role() == Role::Button && n.label().is_some_and(|l| l.starts_with(label)))
+        .unwrap_or_else(|| panic!("{label} is not drawn: no room was left for it"))
         .rect()
 }
 
@@ -145,7 +146,7 @@ fn at_1024_no_grid_column_hides_under_the_inspector() {
         .map(|n| n.rect())
         .collect();
     assert!(thumbnails.len() >= 3, "a row of thumbnails is drawn");
-    let rightmost = thumbnails.iter().map(|r| r.right()).fold(0.0, f32::max);
+    let rightmost = thumbnails.iter().map(Rect::right).fold(0.0, f32::max);
     assert!(
         rightmost <= right.left() + 0.5,
         "a thumbnail reaches x = {rightmost}, under the inspector from x = {}",
@@ -181,7 +182,7 @@ fn at_1024_the_f1_list_fits_on_the_screen() {
 
 fn f1_list_fits(h: &mut Harness<'static, App>) {
     let screen = h.ctx.content_rect();
-    let window = rect_of(&h, Role::Window, "Keyboard shortcuts");
+    let window = rect_of(h, Role::Window, "Keyboard shortcuts");
     assert_inside("the F1 window", window, screen);
     // The list is longer than the window is high: it scrolls to its last line.
     let last = "Make everything larger or smaller";
