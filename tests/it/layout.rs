@@ -265,3 +265,25 @@ fn the_inspectors_taken_at_field_shows_its_whole_value() {
         assert_inside("the taken-at field", field.rect(), inspector(&h));
     }
 }
+
+/// At 1920×1080 all the filters fit on one row; the From and To fields there have only their
+/// own grid columns, which once stayed as narrow as their first frame ("From … To …").
+#[test]
+fn at_1920_the_date_filters_are_as_wide_as_a_date() {
+    let (_dir, h) = demo_showing([1920.0, 1080.0], None, 0);
+    let font = egui::TextStyle::Body.resolve(&h.ctx.global_style());
+    let date = h
+        .ctx
+        .fonts_mut(|f| f.layout_no_wrap("YYYY-MM-DD".to_owned(), font, egui::Color32::WHITE))
+        .size()
+        .x;
+    for label in ["From", "To"] {
+        let field = rect_of(&h, Role::TextInput, label);
+        assert!(
+            field.width() - 2.0 * 4.0 >= date,
+            "the {label} field is {} points wide, a date {date}",
+            field.width()
+        );
+        assert_inside(&format!("the {label} field"), field, central(&h));
+    }
+}
