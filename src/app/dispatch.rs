@@ -58,7 +58,7 @@ impl AppState {
                 documents: &mut self.documents,
                 faces: &mut self.faces,
                 prefs: &mut self.prefs,
-                backup: &mut self.backup,
+                backup: &mut self.protection.backup,
             },
         )
     }
@@ -204,7 +204,7 @@ impl AppState {
         if !demo {
             self.prefs.last_library = self.library.library().map(|l| l.root().to_owned());
         }
-        self.secure.locked = None;
+        self.protection.secure.locked = None;
         self.nav.reset();
         self.history.clear();
         self.browse.reset();
@@ -213,7 +213,8 @@ impl AppState {
         self.apply_filter_prefs();
         self.refresh(Stale::SERIES | Stale::GRID | Stale::DETAILS);
         if let Some(loaded) = self.library.loaded.as_mut() {
-            self.backup
+            self.protection
+                .backup
                 .check_reminder(&mut loaded.catalogue, self.prefs.backup_reminder_days);
         }
     }

@@ -88,6 +88,14 @@ impl Default for AppOptions {
     }
 }
 
+/// Keeping the library safe: its encryption (locked or not, the passphrase form) and its
+/// backups (a running one, the reminder).
+#[derive(Debug, Default)]
+pub struct Protection {
+    pub secure: secure::SecureState,
+    pub backup: backup::BackupState,
+}
+
 /// Everything the app knows: the screens, each feature's state, the messages and the
 /// preferences. Panels read it; only commands change it.
 #[derive(Debug)]
@@ -105,8 +113,7 @@ pub struct AppState {
     pub history: edit::History,
     pub notices: notices::Notices,
     pub prefs: Prefs,
-    pub secure: secure::SecureState,
-    pub backup: backup::BackupState,
+    pub protection: Protection,
     queue: Commands,
     env: Env,
 }
@@ -136,8 +143,7 @@ impl AppState {
             history: edit::History::default(),
             notices: notices::Notices::default(),
             prefs,
-            secure: secure::SecureState::default(),
-            backup: backup::BackupState::default(),
+            protection: Protection::default(),
             queue: Vec::new(),
             env: Env {
                 ctx: ctx.clone(),
@@ -199,7 +205,7 @@ impl AppState {
             || self.browse.grid.is_loading()
             || self.inspector.is_loading()
             || self.import.is_busy()
-            || self.backup.job.is_some()
+            || self.protection.backup.job.is_some()
             || self.compare.is_busy(&self.nav)
             || self.measure.is_busy()
             || self.documents.is_busy()

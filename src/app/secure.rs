@@ -93,25 +93,25 @@ impl AppState {
             }
             SecureCommand::ShowChangePassphrase => {
                 if self.library.library().is_some_and(|l| l.is_encrypted()) {
-                    self.secure.change_error = None;
+                    self.protection.secure.change_error = None;
                     self.nav.show(Modal::ChangePassphrase);
                 }
             }
             SecureCommand::ChangePassphrase { old, new, repeat } => {
                 match self.change_passphrase(&old, &new, &repeat) {
                     Ok(()) => {
-                        self.secure.change_error = None;
+                        self.protection.secure.change_error = None;
                         self.nav.dismiss(|m| *m == Modal::ChangePassphrase);
                         self.notices.info(
                             "The passphrase was changed. Backups made before keep the old one.",
                         );
                     }
-                    Err(e) => self.secure.change_error = Some(e),
+                    Err(e) => self.protection.secure.change_error = Some(e),
                 }
             }
             SecureCommand::SetIdleLock(after) => {
                 self.prefs.lock_after_secs = after.map(|d| d.as_secs());
-                self.secure.last_input = Instant::now();
+                self.protection.secure.last_input = Instant::now();
             }
         }
     }
@@ -120,7 +120,7 @@ impl AppState {
     /// passphrase.
     pub(super) fn ask_passphrase(&mut self, root: PathBuf) {
         self.close_library();
-        self.secure.locked = Some(Locked {
+        self.protection.secure.locked = Some(Locked {
             root,
             error: None,
             attempts: 0,
@@ -128,7 +128,7 @@ impl AppState {
     }
 
     fn unlock(&mut self, passphrase: &Passphrase) {
-        let Some(locked) = self.secure.locked.clone() else {
+        let Some(locked) = self.protection.secure.locked.clone() else {
             return;
         };
         match self
@@ -136,8 +136,8 @@ impl AppState {
             .open(&locked.root, None, Some(passphrase), &self.env.ctx)
         {
             Ok(()) => {
-                self.secure.locked = None;
-                self.secure.last_input = Instant::now();
+                self.protection.secure.locked = None;
+                self.protection.secure.last_input = Instant::now();
                 self.library_opened(false);
             }
             Err(e) => {
@@ -147,7 +147,7 @@ impl AppState {
                     }
                     e => format!("Could not open the library: {e}"),
                 };
-                self.secure.locked = Some(Locked {
+                self.protection.secure.locked = Some(Locked {
                     error: Some(error),
                     attempts: locked.attempts + 1,
                     ..locked
@@ -168,7 +168,7 @@ impl AppState {
             return;
         };
         self.close_library();
-        self.secure.locked = Some(Locked {
+        self.protection.secure.locked = Some(Locked {
             root,
             error: None,
             attempts: 0,
@@ -187,14 +187,14 @@ impl AppState {
         self.overview = super::overview::Overview::default();
         self.compare = super::compare::CompareFeature::default();
         self.notices = super::notices::Notices::default();
-        self.backup.reminder = None;
+        self.protection.backup.reminder = None;
     }
 
     /// What still runs with the library's keys, in words (locking waits for it).
     fn work_holding_the_library(&self) -> Option<&'static str> {
         if self.import.is_busy() {
             Some("an import")
-        } else if self.backup.job.is_some() {
+        } else if self.protection.backup.job.is_some() {
             Some("a backup")
         } else if self.compare.is_busy(&self.nav) {
             Some("a comparison's work")
@@ -238,7 +238,7 @@ impl AppState {
 
     /// The user touched the window: the idle timer starts over.
     pub fn note_input(&mut self) {
-        self.secure.last_input = Instant::now();
+        self.protection.secure.last_input = Instant::now();
     }
 
     /// Locks an encrypted library after the chosen time without input (never while work
@@ -250,7 +250,7 @@ impl AppState {
         if !self.library.library().is_some_and(|l| l.is_encrypted()) {
             return;
         }
-        let idle = self.secure.last_input.elapsed();
+        let idle = self.protection.secure.last_input.elapsed();
         if let Some(left) = after.checked_sub(idle).filter(|d| !d.is_zero()) {
             self.env.ctx.request_repaint_after(left);
         } else if self.work_holding_the_library().is_some() {

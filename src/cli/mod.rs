@@ -48,6 +48,10 @@ pub struct Cli {
     /// you are asked).
     #[arg(long, global = true, value_name = "NAME", env = "SKINLAPSE_USER")]
     pub user: Option<String>,
+    /// The app's window size in screen points, e.g. 1920x1080 (default: 1280x800, made
+    /// smaller to fit a smaller screen).
+    #[arg(long, value_name = "WxH", value_parser = parse_window_size)]
+    pub window_size: Option<[f32; 2]>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -215,16 +219,33 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Clinic(args)) => clinic::run(cli.library, cli.user.as_deref(), &args),
         Some(Command::Faces(cmd)) => faces::run(cli.library, cmd),
         Some(Command::Bench(cmd)) => bench::run(cmd),
-        None => open_app(cli.library),
+        None => open_app(cli.library, cli.window_size),
     }
 }
 
-fn open_app(library: Option<PathBuf>) -> Result<ExitCode, Failure> {
+/// "1920x1080" as a window size; each side from 400 to 16384 points.
+fn parse_window_size(text: &str) -> Result<[f32; 2], String> {
+    let bad = || format!("--window-size {text:?}: expected WIDTHxHEIGHT, e.g. 1920x1080");
+    let (w, h) = text.trim().split_once(['x', 'X']).ok_or_else(bad)?;
+    let side = |s: &str| -> Result<f32, String> {
+        let n: u16 = s.trim().parse().map_err(|_| bad())?;
+        if (400..=16384).contains(&n) {
+            Ok(f32::from(n))
+        } else {
+            Err(format!(
+                "--window-size {text:?}: each side must be from 400 to 16384 points"
+            ))
+        }
+    };
+    Ok([side(w)?, side(h)?])
+}
+
+fn open_app(library: Option<PathBuf>, window_size: Option<[f32; 2]>) -> Result<ExitCode, Failure> {
     let options = crate::app::AppOptions {
         library,
         ..crate::app::AppOptions::default()
     };
-    crate::ui::run_native(options)
+    crate::ui::run_native(options, window_size)
         .map_err(|e| Failure::runtime(format!("cannot open the window: {e}")))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -241,6 +241,11 @@ fn record(library: &Library, options: &DemoOptions) -> Result<(), LibraryError> 
                 notes: String::new(),
             },
         )?;
+        // The clinic's series name the views each session needs (the protocol checklist);
+        // Me, at home, has none.
+        if p != 2 {
+            cat.set_required_views(series.id, person.views)?;
+        }
         for (s, session) in sessions.iter().enumerate() {
             let t = s as f64 / (sessions.len() - 1).max(1) as f64;
             let (scale, value, regions) = match p {

@@ -13,7 +13,7 @@ const REMINDER_CHOICES: [u32; 4] = [1, 7, 14, 30];
 /// The File menu's backup entries.
 pub(super) fn file_menu_items(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
     let open = state.library.loaded.is_some();
-    let idle = state.backup.job.is_none();
+    let idle = state.protection.backup.job.is_none();
     let mut item = |ui: &mut Ui, enabled: bool, label: &str, tooltip: &str, c: BackupCommand| {
         if ui
             .add_enabled(enabled, egui::Button::new(label))
@@ -124,7 +124,7 @@ pub(super) fn restore_form(ctx: &egui::Context, form: &RestoreForm, commands: &m
 
 /// The running backup or restore, with its progress and Cancel.
 pub(super) fn progress_window(ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
-    let Some(job) = &state.backup.job else {
+    let Some(job) = &state.protection.backup.job else {
         return;
     };
     let (fraction, step) = job.task.progress.get();
@@ -157,14 +157,14 @@ pub(super) fn progress_window(ctx: &egui::Context, state: &AppState, commands: &
 
 /// One line in the status bar while the last backup is older than the preference allows.
 pub(super) fn reminder(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
-    let Some(text) = &state.backup.reminder else {
+    let Some(text) = &state.protection.backup.reminder else {
         return;
     };
     ui.horizontal(|ui| {
         ui.label(RichText::new(text).color(palette(ui).warning));
         if ui
             .add_enabled(
-                state.backup.job.is_none(),
+                state.protection.backup.job.is_none(),
                 egui::Button::new("Back up now…"),
             )
             .clicked()

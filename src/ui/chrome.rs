@@ -344,24 +344,32 @@ pub(super) fn help_window(ctx: &egui::Context, state: &AppState, commands: &mut 
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-        .max_height(ctx.content_rect().height() - 60.0)
+        // One size from the first frame (an auto-sized window drew its title bar narrower
+        // than its frame until the next repaint): as tall as the screen allows, the list
+        // scrolling inside.
+        .fixed_size([
+            480.0,
+            (ctx.content_rect().height() - 90.0).clamp(120.0, 660.0),
+        ])
         .show(ctx, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-                    for &action in Action::ALL {
-                        if let Some(s) = action.shortcut() {
-                            ui.label(RichText::new(super::shortcut_text(&s)).monospace());
-                            ui.label(action.label()).on_hover_text(action.tooltip());
+            egui::ScrollArea::vertical()
+                .auto_shrink(false)
+                .show(ui, |ui| {
+                    egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                        for &action in Action::ALL {
+                            if let Some(s) = action.shortcut() {
+                                ui.label(RichText::new(super::shortcut_text(&s)).monospace());
+                                ui.label(action.label()).on_hover_text(action.tooltip());
+                                ui.end_row();
+                            }
+                        }
+                        for (keys, what) in GESTURES {
+                            ui.label(RichText::new(*keys).monospace());
+                            ui.label(*what);
                             ui.end_row();
                         }
-                    }
-                    for (keys, what) in GESTURES {
-                        ui.label(RichText::new(*keys).monospace());
-                        ui.label(*what);
-                        ui.end_row();
-                    }
+                    });
                 });
-            });
         });
     if !open {
         commands.push(Action::ToggleHelp.into());

@@ -74,7 +74,11 @@ fn purpose_ui(ui: &mut Ui, state: &AppState, purpose: &mut Option<ConsentScope>)
 /// A window over the screen; `true` when the user closed it.
 fn form_window(ctx: &egui::Context, title: &str, add: impl FnOnce(&mut Ui)) -> bool {
     let mut open = true;
+    // In the middle of the window, as the other forms (left to egui it opened at the top
+    // left, over the series page's header).
     egui::Window::new(title)
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(ctx.content_rect().center())
         .collapsible(false)
         .resizable(false)
         .open(&mut open)

@@ -239,6 +239,10 @@ impl GridPanel {
             ("To", &mut self.to_text, filter.to, false),
         ] {
             ui.horizontal(|ui| {
+                // A grid cell is as wide as its column was last frame: alone in their
+                // columns (all filters on one row) the fields would stay as narrow as their
+                // first frame.
+                ui.set_min_width(150.0);
                 let l = ui.label(label);
                 let valid = text.trim().is_empty()
                     || NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").is_ok();

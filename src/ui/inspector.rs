@@ -102,28 +102,28 @@ impl InspectorPanel {
     fn taken_ui(&mut self, ui: &mut Ui, inspected: &Inspected, commands: &mut Commands) {
         let taken = &inspected.details.photo.taken_at;
         let span = inspected.summary.taken;
-        ui.horizontal(|ui| {
-            let label = ui.label("Taken at");
-            let response = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.taken_text)
-                        .hint_text(if span.is_mixed() { "(mixed)" } else { "" })
-                        .desired_width(ui.available_width().clamp(120.0, 190.0)),
-                )
-                .labelled_by(label.id);
-            let typed = self.taken_text.trim();
-            if response.lost_focus()
-                && ui.input(|i| i.key_pressed(egui::Key::Enter))
-                && !typed.is_empty()
-                && (span.is_mixed() || typed != taken.to_iso())
-            {
-                commands.push(PhotoCommand::SetTakenAt(typed.to_owned()).into());
-                if span.is_mixed() {
-                    // The question window holds the time now; the field stays "(mixed)".
-                    self.taken_text.clear();
-                }
+        // The label above and the field the panel's whole width: a time with its zone
+        // ("2026-11-23T10:05:00+01:00") is wider than what a label leaves beside it.
+        let label = ui.label("Taken at");
+        let response = ui
+            .add(
+                egui::TextEdit::singleline(&mut self.taken_text)
+                    .hint_text(if span.is_mixed() { "(mixed)" } else { "" })
+                    .desired_width(ui.available_width()),
+            )
+            .labelled_by(label.id);
+        let typed = self.taken_text.trim();
+        if response.lost_focus()
+            && ui.input(|i| i.key_pressed(egui::Key::Enter))
+            && !typed.is_empty()
+            && (span.is_mixed() || typed != taken.to_iso())
+        {
+            commands.push(PhotoCommand::SetTakenAt(typed.to_owned()).into());
+            if span.is_mixed() {
+                // The question window holds the time now; the field stays "(mixed)".
+                self.taken_text.clear();
             }
-        });
+        }
         if span.is_mixed() {
             ui.label(
                 RichText::new(format!(

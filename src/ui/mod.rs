@@ -50,6 +50,17 @@ pub struct Panels {
     /// remembered in the preferences.
     pub left_width: Option<f32>,
     pub right_width: Option<f32>,
+    /// Where the last frame put the panels.
+    pub drawn: Drawn,
+}
+
+/// Where the last frame drew each panel, in screen points: what a layout test checks the
+/// widgets against (a widget outside its panel is clipped or hidden under the next one).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Drawn {
+    pub people: Option<egui::Rect>,
+    pub inspector: Option<egui::Rect>,
+    pub central: Option<egui::Rect>,
 }
 
 /// Keyboard shortcuts of [`Action`]s, for what is in front (the navigation says which apply).
@@ -161,7 +172,7 @@ pub fn draw(
     egui::Panel::bottom("status").show(ui, |ui| chrome::status_bar(ui, state, commands));
     if state.library.loaded.is_none() {
         // Locked: the unlock window is all there is.
-        egui::CentralPanel::default().show(ui, |ui| match &state.secure.locked {
+        egui::CentralPanel::default().show(ui, |ui| match &state.protection.secure.locked {
             Some(locked) => panels.secure.unlock_screen(ui, locked, commands),
             None => chrome::no_library(ui, state, commands),
         });
@@ -175,6 +186,10 @@ pub fn draw(
         .min_size(180.0)
         .show(ui, |ui| panels.people.ui(ui, state, commands));
     panels.left_width = Some(left.response.rect.width());
+    panels.drawn = Drawn {
+        people: Some(left.response.rect),
+        ..Drawn::default()
+    };
     if !state.browse.selection.is_empty() {
         let right = egui::Panel::right("inspector")
             .resizable(true)
@@ -182,8 +197,9 @@ pub fn draw(
             .min_size(240.0)
             .show(ui, |ui| panels.inspector.ui(ui, state, commands));
         panels.right_width = Some(right.response.rect.width());
+        panels.drawn.inspector = Some(right.response.rect);
     }
-    egui::CentralPanel::default().show(ui, |ui| match state.nav.screen() {
+    let central = egui::CentralPanel::default().show(ui, |ui| match state.nav.screen() {
         Screen::Viewer(v) => panels.viewer.ui(ui, state, v, images, commands),
         Screen::Record(r) => panels.record.ui(ui, state, r, images, commands),
         Screen::Compare(c) => panels.compare.ui(ui, state, c, images, commands),
@@ -196,6 +212,7 @@ pub fn draw(
             }
         }
     });
+    panels.drawn.central = Some(central.response.rect);
     windows(ui.ctx(), state, panels, commands);
 }
 

@@ -109,7 +109,7 @@ impl SecurePanel {
                 password_field(ui, "Current passphrase", &mut self.old);
                 password_field(ui, "New passphrase", &mut self.new);
                 password_field(ui, "New passphrase again", &mut self.repeat);
-                if let Some(error) = &state.secure.change_error {
+                if let Some(error) = &state.protection.secure.change_error {
                     ui.label(RichText::new(error).color(palette(ui).error));
                 }
                 ui.horizontal(|ui| {

@@ -47,6 +47,11 @@ impl App {
         self.state.send(command);
     }
 
+    /// Where the last frame drew the panels (for layout tests).
+    pub fn drawn(&self) -> super::Drawn {
+        self.panels.drawn
+    }
+
     /// Anything still running in the background, textures included (tests wait for this).
     pub fn is_busy(&self) -> bool {
         self.state.is_busy() || self.images.is_loading()
@@ -87,12 +92,13 @@ impl App {
     }
 }
 
-/// Opens the desktop window (blocks until it is closed).
-pub fn run_native(options: AppOptions) -> eframe::Result {
+/// Opens the desktop window (blocks until it is closed), `size` points wide and high, or
+/// 1280×800 by default.
+pub fn run_native(options: AppOptions, size: Option<[f32; 2]>) -> eframe::Result {
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Skinlapse")
-            .with_inner_size([1280.0, 800.0])
+            .with_inner_size(size.unwrap_or([1280.0, 800.0]))
             .with_min_inner_size([800.0, 500.0])
             .with_drag_and_drop(true),
         ..Default::default()

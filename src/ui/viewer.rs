@@ -91,6 +91,19 @@ impl ViewerPanel {
                     self.measure.ui(ui, state, &on_screen, tab, commands);
                 });
         }
+        self.canvas(ui, state, &photo, tab, images, commands);
+    }
+
+    /// The photo, zoomed and panned, with what measuring draws over it.
+    fn canvas(
+        &mut self,
+        ui: &mut Ui,
+        state: &AppState,
+        photo: &Photo,
+        tab: Option<crate::app::measure::Tab>,
+        images: &mut ImageCache,
+        commands: &mut Commands,
+    ) {
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
         let colours = palette(ui);
         ui.painter().rect_filled(rect, 0.0, colours.canvas);
@@ -108,7 +121,7 @@ impl ViewerPanel {
             self.zoom.toggle_actual_pixels();
         }
         let image_rect = self.zoom.image_rect(rect, full_size);
-        let (texture, loading_full) = photo_texture(state, images, &photo, image_rect.size());
+        let (texture, loading_full) = photo_texture(state, images, photo, image_rect.size());
         let painter = ui.painter_at(rect);
         let uv = Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
         let corrected = state.measure.card.corrected_texture(photo.id);

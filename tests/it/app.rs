@@ -30,8 +30,13 @@ pub(crate) fn options(library: &Path) -> AppOptions {
 }
 
 pub(crate) fn harness_with(options: AppOptions) -> Harness<'static, App> {
+    harness_sized(options, [1280.0, 800.0])
+}
+
+/// The app in a window `size` points wide and high.
+pub(crate) fn harness_sized(options: AppOptions, size: [f32; 2]) -> Harness<'static, App> {
     let mut harness = Harness::builder()
-        .with_size([1280.0, 800.0])
+        .with_size(size)
         .build_eframe(move |cc| App::new(cc, options));
     settle(&mut harness);
     harness

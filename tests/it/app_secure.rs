@@ -52,6 +52,7 @@ fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
 fn assert_locked(h: &Harness<'static, App>, root: &Path) {
     let state = &h.state().state;
     let locked = state
+        .protection
         .secure
         .locked
         .as_ref()
@@ -106,7 +107,7 @@ fn the_unlock_window_refuses_a_wrong_passphrase_then_opens_with_the_right_one() 
     h.get_by_label("Unlock").click();
     settle(&mut h);
     let state = &h.state().state;
-    assert!(state.secure.locked.is_none());
+    assert!(state.protection.secure.locked.is_none());
     assert!(state.library.library().unwrap().is_encrypted());
     assert_eq!(grid_ids(&h).len(), 3, "the library's photos are shown");
     assert!(
@@ -133,7 +134,7 @@ fn an_idle_encrypted_library_locks_and_shows_nothing_until_unlocked() {
         SecureCommand::SetIdleLock(Some(Duration::from_secs(1))),
     );
     let start = Instant::now();
-    while h.state().state.secure.locked.is_none() {
+    while h.state().state.protection.secure.locked.is_none() {
         assert!(
             start.elapsed() < Duration::from_mins(1),
             "never locked after a second idle"
@@ -185,6 +186,7 @@ fn the_passphrase_is_changed_only_with_the_current_one_and_a_matching_new_one() 
         let error = h
             .state()
             .state
+            .protection
             .secure
             .change_error
             .clone()
@@ -210,6 +212,7 @@ fn the_passphrase_is_changed_only_with_the_current_one_and_a_matching_new_one() 
     assert!(
         h.state()
             .state
+            .protection
             .secure
             .locked
             .as_ref()
@@ -221,14 +224,14 @@ fn the_passphrase_is_changed_only_with_the_current_one_and_a_matching_new_one() 
         &mut h,
         SecureCommand::Unlock(Passphrase::new("a new passphrase")),
     );
-    assert!(h.state().state.secure.locked.is_none());
+    assert!(h.state().state.protection.secure.locked.is_none());
     assert_eq!(grid_ids(&h).len(), 1);
 }
 
 /// Waits for the running backup or restore to finish.
 fn finish_job(h: &mut Harness<'static, App>) {
     settle(h);
-    assert!(h.state().state.backup.job.is_none());
+    assert!(h.state().state.protection.backup.job.is_none());
 }
 
 #[test]
@@ -236,7 +239,14 @@ fn a_backup_from_the_app_passes_backup_verify_and_clears_the_reminder() {
     let dir = tempfile::tempdir().unwrap();
     let root = library_with_photos(dir.path(), 4, false);
     let mut h = harness(&root);
-    let reminder = h.state().state.backup.reminder.clone().expect("a reminder");
+    let reminder = h
+        .state()
+        .state
+        .protection
+        .backup
+        .reminder
+        .clone()
+        .expect("a reminder");
     assert!(reminder.contains("never been backed up"), "{reminder}");
     assert!(h.query_by_label_contains("never been backed up").is_some());
 
@@ -246,7 +256,7 @@ fn a_backup_from_the_app_passes_backup_verify_and_clears_the_reminder() {
     let said = h.state().state.notices.last().unwrap().text.clone();
     assert!(said.starts_with("Backed up 4 photos to "), "{said}");
     assert!(
-        h.state().state.backup.reminder.is_none(),
+        h.state().state.protection.backup.reminder.is_none(),
         "the reminder is gone"
     );
 
@@ -290,7 +300,14 @@ fn a_backup_from_the_app_passes_backup_verify_and_clears_the_reminder() {
         .set_last_backup("2026-01-01T00:00:00Z")
         .unwrap();
     let h = harness(&root);
-    let reminder = h.state().state.backup.reminder.clone().expect("a reminder");
+    let reminder = h
+        .state()
+        .state
+        .protection
+        .backup
+        .reminder
+        .clone()
+        .expect("a reminder");
     assert!(reminder.contains("days old"), "{reminder}");
 }
 

@@ -23,6 +23,7 @@ mod grid;
 mod hostile;
 mod import;
 mod import_dialog;
+mod layout;
 mod measure;
 mod measuring;
 mod migrations;

@@ -244,6 +244,9 @@ fn a_region_drawn_in_the_comparison_is_read_in_a_and_b_through_the_alignment() {
     name.focus();
     name.type_text("forehead");
     h.run_steps(2);
+    // The measuring panel scrolls when the window is low: bring the button into view.
+    h.get_by_label("Save region").scroll_to_me();
+    settle(&mut h);
     h.get_by_label("Save region").click();
     settle(&mut h);
     let library = skinlapse::library::Library::open(&demo.root).unwrap();

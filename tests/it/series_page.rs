@@ -204,3 +204,28 @@ fn the_protocol_says_which_views_each_session_lacks() {
     assert!(h.state().state.nav.record().unwrap().views.is_empty());
     assert!(h.query_all_by_label_contains("views: ").next().is_none());
 }
+
+/// The demo's clinic series have a protocol, so its checklist shows in the demo; Me, at home,
+/// has none.
+#[test]
+fn the_demos_clinic_series_show_their_protocol() {
+    let (_dir, mut h) = demo_with_me();
+    h.get_by_label_contains("Alex Moreau (").click();
+    settle(&mut h);
+    h.get_by_label_contains("Microneedling, acne scars ·")
+        .click();
+    settle(&mut h);
+    h.get_by_label("Series record").click();
+    settle(&mut h);
+    let r = h
+        .state()
+        .state
+        .nav
+        .record()
+        .expect("the series page is open");
+    assert_eq!(r.views.len(), 3, "frontal, left 45° and right 45°");
+    assert!(
+        h.query_by_label_contains("Protocol: 3 views per session; every session has them all.")
+            .is_some()
+    );
+}

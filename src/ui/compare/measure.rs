@@ -39,8 +39,14 @@ impl ComparePanel {
             .default_size(380.0)
             .min_size(300.0)
             .show(ui, |ui| {
-                self.measure
-                    .ui(ui, state, &on_screen, Tab::Measure, commands);
+                // Scrolls when the window is too low for all of it (the comparison's
+                // header and timeline take their rows above and below).
+                egui::ScrollArea::vertical()
+                    .id_salt("compare-measure-scroll")
+                    .show(ui, |ui| {
+                        self.measure
+                            .ui(ui, state, &on_screen, Tab::Measure, commands);
+                    });
             });
     }
 

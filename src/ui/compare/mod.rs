@@ -136,9 +136,11 @@ fn toolbar(
         super::action_button(ui, Action::ZoomActual, true, commands);
         ui.label(format!("{:.0} %", zoom.scale() * 100.0))
             .on_hover_text("Screen points per pixel of A");
-        ui.separator();
-        ui.label(RichText::new(c.pair.title()).strong());
     });
+    // Who and what is compared, on its own row: cut to one line, the whole in a tooltip.
+    let title = c.pair.title();
+    ui.add(egui::Label::new(RichText::new(&title).strong()).truncate())
+        .on_hover_text(title);
 }
 
 /// The current mode's own settings.
@@ -305,7 +307,7 @@ fn strip(
         return;
     };
     if c.timeline.len() >= 2 {
-        ui.horizontal_wrapped(|ui| timeline(ui, c, series, commands));
+        timeline(ui, c, series, commands);
     }
     egui::ScrollArea::horizontal().show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -316,15 +318,15 @@ fn strip(
     });
 }
 
-/// A stays at the baseline; the scrubber and the arrows step B through the sessions.
+/// A stays at the baseline; the scrubber and the arrows step B through the sessions. Two
+/// rows at any width: what B is, then the scrubber between its arrows, as wide as there is
+/// room (one wrapping row put "Next photo" under the rest in a narrow window).
 fn timeline(
     ui: &mut Ui,
     c: &Comparison,
     series: &crate::model::compare::SeriesPhotos,
     commands: &mut Commands,
 ) {
-    let title = ui.label("Timeline");
-    super::action_button(ui, Action::PreviousPhoto, true, commands);
     let last = c.timeline.len() - 1;
     let mut at = c.timeline_position().unwrap_or(last);
     let label = |i: usize| {
@@ -342,14 +344,34 @@ fn timeline(
             )
         })
     };
-    let response = ui
-        .add(egui::Slider::new(&mut at, 0..=last).custom_formatter(|v, _| label(v as usize)))
-        .labelled_by(title.id);
-    if response.changed() {
-        commands.push(CompareCommand::Step(at).into());
-    }
-    super::action_button(ui, Action::NextPhoto, true, commands);
-    ui.label(RichText::new("A stays at the baseline; B steps through the sessions.").weak());
+    let title = ui
+        .horizontal(|ui| {
+            let title = ui.label(RichText::new("Timeline").strong());
+            ui.label(label(at));
+            let hint = "A stays at the baseline; B steps through the sessions.";
+            ui.add(egui::Label::new(RichText::new(hint).weak()).truncate())
+                .on_hover_text(hint);
+            title
+        })
+        .inner;
+    ui.horizontal(|ui| {
+        super::action_button(ui, Action::PreviousPhoto, true, commands);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            super::action_button(ui, Action::NextPhoto, true, commands);
+            ui.spacing_mut().slider_width = (ui.available_width() - 8.0).max(40.0);
+            let response = ui
+                .add(
+                    egui::Slider::new(&mut at, 0..=last)
+                        .show_value(false)
+                        .custom_formatter(|v, _| label(v as usize)),
+                )
+                .labelled_by(title.id)
+                .on_hover_text(label(at));
+            if response.changed() {
+                commands.push(CompareCommand::Step(at).into());
+            }
+        });
+    });
 }
 
 /// One photo of the filmstrip: a click shows it as B, a right-click as A.

@@ -193,6 +193,8 @@ fn form_window(
         .resizable(false)
         .order(egui::Order::Foreground)
         .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        // Wide enough for its title with the person's name (it was cut at "Alex More…").
+        .min_width(420.0)
         .show(ctx, |ui| {
             egui::Grid::new("consent-form")
                 .num_columns(2)
