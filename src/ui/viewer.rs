@@ -74,7 +74,6 @@ impl ViewerPanel {
             .filter(|i| i.details.photo.id == photo.id)
             .map(|i| i.face.as_ref());
         let face_state = face.map(FaceState::of);
-        let face = face.flatten().and_then(|r| r.face.as_ref());
         self.toolbar(ui, state, screen, &photo, face_state, commands);
         let tab = state.measure.tab;
         if let Some(tab) = tab {
@@ -160,12 +159,19 @@ impl ViewerPanel {
                 ui, &painter, state, &area, photo.id, tab, &response, commands,
             );
         }
+        // The face found on this photo, once its details are in.
+        let face = state
+            .inspector
+            .shown()
+            .filter(|i| i.details.photo.id == photo.id)
+            .and_then(|i| i.face.as_ref())
+            .and_then(|r| r.face.as_ref());
         if state.faces.show_regions
             && let Some(found) = face
         {
             let place = super::faces::Placement {
                 frame: image_rect,
-                frame_photo: &photo,
+                frame_photo: photo,
                 transform: crate::model::Similarity::IDENTITY,
             };
             let colour = colours.side_a;
