@@ -1,4 +1,5 @@
--- The whole catalogue on PostgreSQL, as the SQLite migrations 001–010 leave it.
+-- The whole catalogue on PostgreSQL, as the SQLite migrations leave it (schema 9), plus the
+-- row versions a clinic needs to refuse lost updates.
 --
 -- One SQL text serves both backends, so the tables keep SQLite's shapes: times are ISO text
 -- (as rusqlite writes them), flags are 0/1 integers, enums are their keys. Text is compared

@@ -145,26 +145,14 @@ BEGIN
     RETURN NULL;
 END $$;
 
-DO $$
-DECLARE
-    t TEXT;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['person', 'series', 'session', 'photo', 'photo_term',
-        'series_term', 'series_view', 'grade', 'side_effect', 'contraindication', 'consent',
-        'consent_event', 'alignment', 'landmark', 'region', 'measurement', 'card_correction',
-        'setting', 'term']
-    LOOP
-        EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I
-                        FOR EACH ROW EXECUTE FUNCTION audit_change()', t || '_audit', t);
-    END LOOP;
-END $$;
-
 -- Tell the other workstations something changed (they LISTEN and refresh).
 CREATE FUNCTION notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('skinlapse_change', TG_TABLE_NAME);
     RETURN NULL;
 END $$;
+-- Every data table tells the other workstations when it changed; all but the machine-made
+-- face data are in the audit trail, row by row.
 DO $$
 DECLARE
     t TEXT;
@@ -177,6 +165,10 @@ BEGIN
         EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I
                         FOR EACH STATEMENT EXECUTE FUNCTION notify_change()',
                        t || '_notify', t);
+        IF t <> 'face' THEN
+            EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I
+                            FOR EACH ROW EXECUTE FUNCTION audit_change()', t || '_audit', t);
+        END IF;
     END LOOP;
 END $$;
 
