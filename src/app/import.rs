@@ -6,6 +6,7 @@ use super::import_plan::ImportPlan;
 use super::nav::Modal;
 use super::selection::SelectMode;
 use crate::catalogue::AssignmentSpec;
+use crate::jobs::import_pair::paired_with;
 use crate::jobs::{ImportEvent, ImportRequest, ImportSummary, Outcome, run_import};
 use crate::library::Library;
 use crate::model::{Lighting, View};
@@ -235,13 +236,15 @@ impl ImportJob {
                         ImportEvent::Started { total, .. } => p.total = total,
                         ImportEvent::Working { path } => p.current = Some(path),
                         ImportEvent::File(result) => {
-                            p.done += 1;
+                            let paired = result.paired.as_deref().map(paired_with);
+                            // A pair is two of the files counted.
+                            p.done += 1 + usize::from(paired.is_some());
                             let entry = match result.outcome {
                                 Outcome::Imported {
                                     warnings,
                                     date_mismatch: None,
                                     ..
-                                } if warnings.is_empty() => None,
+                                } if warnings.is_empty() && paired.is_none() => None,
                                 Outcome::Imported {
                                     mut warnings,
                                     date_mismatch,
@@ -265,7 +268,8 @@ impl ImportJob {
                                     Some((FileStatus::Failed(Arc::new(e)), vec![]))
                                 }
                             };
-                            if let Some((status, notes)) = entry {
+                            if let Some((status, mut notes)) = entry {
+                                notes.extend(paired);
                                 p.results.push((result.path, status, notes));
                             }
                         }
