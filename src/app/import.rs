@@ -6,7 +6,7 @@ use super::import_plan::ImportPlan;
 use super::nav::Modal;
 use super::selection::SelectMode;
 use crate::catalogue::AssignmentSpec;
-use crate::jobs::import_pair::paired_with;
+use crate::jobs::import_pair::{PAIRED_WITH, paired_with};
 use crate::jobs::{ImportEvent, ImportRequest, ImportSummary, Outcome, run_import};
 use crate::library::Library;
 use crate::model::{Lighting, View};
@@ -153,17 +153,34 @@ impl ImportState {
         if !problems {
             self.job = None;
         }
+        // A pair's "paired with" note is news, not a warning.
         let warned = progress
             .results
             .iter()
-            .filter(|(_, status, _)| matches!(status, FileStatus::Imported))
+            .filter(|(_, status, notes)| {
+                matches!(status, FileStatus::Imported)
+                    && notes.iter().any(|n| !n.starts_with(PAIRED_WITH))
+            })
             .count();
         if let Some(s) = progress.summary {
             cx.notices.info(format!(
-                "Import finished: {} imported{}, {} duplicates, {} failed{}",
+                "Import finished: {} imported{}{}, {} duplicates, {} failed{}",
                 s.imported,
                 if warned > 0 {
                     format!(" ({warned} with warnings, e.g. an estimated date)")
+                } else {
+                    String::new()
+                },
+                if s.paired > 0 {
+                    format!(
+                        ", {} kept with {}",
+                        crate::model::count(s.paired, "camera RAW", "camera RAWs"),
+                        if s.paired == 1 {
+                            "its photo"
+                        } else {
+                            "their photos"
+                        }
+                    )
                 } else {
                     String::new()
                 },

@@ -25,10 +25,13 @@ use chrono::Timelike;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+/// How the import's note on a photo kept with its RAW begins.
+pub const PAIRED_WITH: &str = "paired with ";
+
 /// What the import says of a photo kept with its RAW: `paired with IMG_0001.CR2`.
 pub fn paired_with(raw_name: &str) -> String {
     format!(
-        "paired with {}",
+        "{PAIRED_WITH}{}",
         crate::model::printable::printable(raw_name)
     )
 }

@@ -282,8 +282,21 @@ pub(super) fn progress_window(ctx: &egui::Context, state: &AppState, commands: &
             } else if let Some(s) = &progress.summary {
                 ui.label(
                     RichText::new(format!(
-                        "{} imported · {} · {} failed{}",
+                        "{} imported{} · {} · {} failed{}",
                         s.imported,
+                        if s.paired > 0 {
+                            format!(
+                                " · {} kept with {}",
+                                crate::model::count(s.paired, "camera RAW", "camera RAWs"),
+                                if s.paired == 1 {
+                                    "its photo"
+                                } else {
+                                    "their photos"
+                                }
+                            )
+                        } else {
+                            String::new()
+                        },
                         crate::model::count(s.duplicates, "duplicate", "duplicates"),
                         s.failed,
                         if s.cancelled {

@@ -324,3 +324,58 @@ fn the_cli_says_paired_lists_the_raw_and_backup_and_restore_keep_it() {
     );
     assert_verify_clean(&library);
 }
+
+#[test]
+fn the_app_says_paired_and_the_inspector_names_both_originals() {
+    use crate::app::{click_photo, grid_ids, harness, send, settle};
+    use egui_kittest::kittest::Queryable;
+    use skinlapse::app::ImportCommand;
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    canon_pair(&inbox, "IMG_0001", 11);
+    // A file that fails keeps the import's window open with its list of results.
+    write(&inbox, "broken.jpg", b"not a photo");
+    let mut h = harness(&dir.path().join("lib"));
+    // Through the import form, as the file picker opens it.
+    send(&mut h, ImportCommand::Prepare(vec![inbox]));
+    let person = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Person");
+    person.focus();
+    person.type_text("Me");
+    h.run_steps(2);
+    h.get_by_label("Start import").click();
+    settle(&mut h);
+    let progress = h
+        .state()
+        .state
+        .import
+        .job
+        .as_ref()
+        .expect("import window")
+        .snapshot();
+    let summary = progress.summary.expect("finished");
+    assert_eq!((summary.imported, summary.paired), (1, 1));
+    assert!(
+        h.query_by_label("1 imported · 1 camera RAW kept with its photo · 0 duplicates · 1 failed")
+            .is_some(),
+        "the summary counts the RAW"
+    );
+    assert!(
+        h.query_by_label_contains("imported: IMG_0001.JPG: paired with IMG_0001.CR2")
+            .is_some(),
+        "the import's result names the RAW kept with the photo"
+    );
+    let ids = grid_ids(&h);
+    assert_eq!(ids.len(), 1, "one photo for the pair");
+    if let Some(close) = h.query_by_label("Close") {
+        close.click();
+        settle(&mut h);
+    }
+    click_photo(&mut h, ids[0], egui::Modifiers::NONE);
+    assert!(h.query_by_label("Originals").is_some());
+    assert!(
+        h.query_by_label("IMG_0001.JPG (shown), IMG_0001.CR2")
+            .is_some(),
+        "the inspector names both originals"
+    );
+}
