@@ -156,6 +156,10 @@ fn every_earlier_version_migrates_to_the_latest_keeping_its_data() {
                     .expect("looked at");
                 assert_eq!(found.suggested_view, Some(skinlapse::model::View::Frontal));
             }
+            if version >= 10 {
+                let companions = cat.companions(skinlapse::model::PhotoId(11)).unwrap();
+                assert_eq!(companions[0].original_name, "IMG_0001.CR2");
+            }
             assert_eq!(listed[0].person_name.as_deref(), Some("Old Patient"));
             if version == 4 {
                 // Migration 5 gave the decomposed name its one spelling.

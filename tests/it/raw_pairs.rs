@@ -379,3 +379,46 @@ fn the_app_says_paired_and_the_inspector_names_both_originals() {
         "the inspector names both originals"
     );
 }
+
+#[test]
+fn encrypting_and_decrypting_a_library_seal_and_restore_the_raw_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let (_, raw) = canon_pair(&inbox, "IMG_0001", 12);
+    let raw_bytes = std::fs::read(&raw).unwrap();
+    let lib = dir.path().join("lib");
+    cli_ok(dir.path(), &lib, &["import", inbox.to_str().unwrap()]);
+    let stored = Library::open(&lib)
+        .unwrap()
+        .original_path(&ContentHash::of(&raw_bytes), PhotoFormat::Cr2);
+    let with_passphrase = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_skinlapse"))
+            .env_remove("SKINLAPSE_FAILPOINT")
+            .env("SKINLAPSE_PASSPHRASE", "correct horse battery")
+            .arg("--library")
+            .arg(&lib)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        stdout(&out)
+    };
+    with_passphrase(&["encrypt"]);
+    let sealed = std::fs::read(&stored).unwrap();
+    assert_ne!(sealed, raw_bytes);
+    assert!(
+        !sealed.windows(22).any(|w| w == b"Canon EOS 350D DIGITAL"),
+        "the RAW's camera name is readable in the encrypted library"
+    );
+    // verify opens each original: the RAW decrypts to its hash and is not stored plain.
+    assert!(with_passphrase(&["verify"]).contains("0 problems"));
+    with_passphrase(&["decrypt"]);
+    assert_eq!(std::fs::read(&stored).unwrap(), raw_bytes);
+    assert!(cli_ok(dir.path(), &lib, &["verify"]).contains("0 problems"));
+}
