@@ -171,19 +171,8 @@ impl ImportState {
                 } else {
                     String::new()
                 },
-                if s.paired > 0 {
-                    format!(
-                        ", {} kept with {}",
-                        crate::model::count(s.paired, "camera RAW", "camera RAWs"),
-                        if s.paired == 1 {
-                            "its photo"
-                        } else {
-                            "their photos"
-                        }
-                    )
-                } else {
-                    String::new()
-                },
+                s.paired_text()
+                    .map_or_else(String::new, |t| format!(", {t}")),
                 s.duplicates,
                 s.failed,
                 if s.cancelled { " (cancelled)" } else { "" }

@@ -113,14 +113,8 @@ pub fn describe(s: &ImportSummary) -> String {
         "{} files: {} imported, {} duplicates, {} failed",
         s.total, s.imported, s.duplicates, s.failed
     );
-    if s.paired > 0 {
-        let _ = write!(
-            text,
-            " ({} camera RAW file{} kept with the photo shot with {})",
-            s.paired,
-            if s.paired == 1 { "" } else { "s" },
-            if s.paired == 1 { "it" } else { "them" }
-        );
+    if let Some(paired) = s.paired_text() {
+        let _ = write!(text, " ({paired})");
     }
     if s.skipped > 0 {
         let _ = write!(text, " ({} non-image files skipped)", s.skipped);

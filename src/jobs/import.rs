@@ -167,6 +167,23 @@ pub struct ImportSummary {
     pub cancelled: bool,
 }
 
+impl ImportSummary {
+    /// "1 camera RAW kept with its photo" when RAW+JPEG pairs were imported.
+    pub fn paired_text(&self) -> Option<String> {
+        (self.paired > 0).then(|| {
+            format!(
+                "{} kept with {}",
+                crate::model::count(self.paired, "camera RAW", "camera RAWs"),
+                if self.paired == 1 {
+                    "its photo"
+                } else {
+                    "their photos"
+                }
+            )
+        })
+    }
+}
+
 /// What walking the paths found.
 #[derive(Debug, Default)]
 pub struct Collected {
@@ -322,6 +339,10 @@ pub fn run_import(
                 .expect("spawning an import worker");
         }
         drop(result_tx);
+        // Only the workers hold the jobs' receiver: when the last one stops (cancelled), a
+        // feeder blocked on a full queue gets an error instead of waiting for ever. (Kept
+        // here, it deadlocked when the cancel came between the feeder's check and its send.)
+        drop(job_rx);
         std::thread::Builder::new()
             .name("import-feed".into())
             .spawn_scoped(scope, move || {

@@ -284,19 +284,8 @@ pub(super) fn progress_window(ctx: &egui::Context, state: &AppState, commands: &
                     RichText::new(format!(
                         "{} imported{} · {} · {} failed{}",
                         s.imported,
-                        if s.paired > 0 {
-                            format!(
-                                " · {} kept with {}",
-                                crate::model::count(s.paired, "camera RAW", "camera RAWs"),
-                                if s.paired == 1 {
-                                    "its photo"
-                                } else {
-                                    "their photos"
-                                }
-                            )
-                        } else {
-                            String::new()
-                        },
+                        s.paired_text()
+                            .map_or_else(String::new, |t| format!(" · {t}")),
                         crate::model::count(s.duplicates, "duplicate", "duplicates"),
                         s.failed,
                         if s.cancelled {
