@@ -234,6 +234,15 @@ fn import_pair(
     }
 }
 
+/// Whether two files are a JPEG/HEIF and the camera RAW of one shot, read from disk (for the
+/// import dialog's look before the import).
+pub fn is_one_shot(shown: &Path, raw: &Path) -> bool {
+    match (read_source(shown), read_source(raw)) {
+        (Ok(shown), Ok(raw)) => one_shot(&shown, &raw),
+        _ => false,
+    }
+}
+
 /// The files are a camera RAW and a JPEG/HEIF of one shot, by their content.
 fn one_shot(shown: &Source, raw: &Source) -> bool {
     raw.format.is_raw()

@@ -287,7 +287,9 @@ fn the_cli_says_paired_lists_the_raw_and_backup_and_restore_keep_it() {
     assert!(out.contains("imported "), "{out}");
     assert!(out.contains("\n  paired with IMG_0001.CR2\n"), "{out}");
     assert!(
-        out.contains("2 files: 1 imported, 0 duplicates, 0 failed (1 camera RAW file kept with the photo shot with it)"),
+        out.contains(
+            "2 files: 1 imported, 0 duplicates, 0 failed (1 camera RAW kept with its photo)"
+        ),
         "{out}"
     );
     let listed = cli_ok(dir.path(), &lib, &["list", "--json"]);
@@ -339,6 +341,25 @@ fn the_app_says_paired_and_the_inspector_names_both_originals() {
     let mut h = harness(&dir.path().join("lib"));
     // Through the import form, as the file picker opens it.
     send(&mut h, ImportCommand::Prepare(vec![inbox]));
+    // The dialog shows the pair as one photo, the RAW named on the JPEG's cell.
+    let plan = h
+        .state()
+        .state
+        .import
+        .plan
+        .as_ref()
+        .expect("the form's photos");
+    let names: Vec<String> = plan
+        .photos
+        .iter()
+        .map(skinlapse::app::import_plan::PlannedPhoto::name)
+        .collect();
+    assert_eq!(names, ["IMG_0001.JPG", "broken.jpg"], "{names:?}");
+    assert!(
+        h.query_by_label_contains("+ IMG_0001.CR2 (RAW kept with it)")
+            .is_some(),
+        "the JPEG's cell names its RAW"
+    );
     let person = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Person");
     person.focus();
     person.type_text("Me");
