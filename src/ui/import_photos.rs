@@ -338,7 +338,7 @@ impl Tone {
 fn cell_lines(photo: &PlannedPhoto, session: Option<NaiveDate>) -> Vec<(String, Tone)> {
     let mut lines = vec![(photo.name(), Tone::Plain)];
     if let Some(raw) = &photo.companion {
-        lines.push((format!("+ {raw} (RAW kept with it)"), Tone::Note));
+        lines.push((format!("+ {raw} (RAW)"), Tone::Note));
     }
     lines.push(match &photo.taken_at {
         Some(t) if !t.estimated => (

@@ -356,8 +356,7 @@ fn the_app_says_paired_and_the_inspector_names_both_originals() {
         .collect();
     assert_eq!(names, ["IMG_0001.JPG", "broken.jpg"], "{names:?}");
     assert!(
-        h.query_by_label_contains("+ IMG_0001.CR2 (RAW kept with it)")
-            .is_some(),
+        h.query_by_label_contains("+ IMG_0001.CR2 (RAW)").is_some(),
         "the JPEG's cell names its RAW"
     );
     let person = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Person");
