@@ -6,6 +6,7 @@ use super::import_plan::ImportPlan;
 use super::nav::Modal;
 use super::selection::SelectMode;
 use crate::catalogue::AssignmentSpec;
+use crate::jobs::import_pair::{PAIRED_WITH, paired_with};
 use crate::jobs::{ImportEvent, ImportRequest, ImportSummary, Outcome, run_import};
 use crate::library::Library;
 use crate::model::{Lighting, View};
@@ -152,20 +153,26 @@ impl ImportState {
         if !problems {
             self.job = None;
         }
+        // A pair's "paired with" note is news, not a warning.
         let warned = progress
             .results
             .iter()
-            .filter(|(_, status, _)| matches!(status, FileStatus::Imported))
+            .filter(|(_, status, notes)| {
+                matches!(status, FileStatus::Imported)
+                    && notes.iter().any(|n| !n.starts_with(PAIRED_WITH))
+            })
             .count();
         if let Some(s) = progress.summary {
             cx.notices.info(format!(
-                "Import finished: {} imported{}, {} duplicates, {} failed{}",
+                "Import finished: {} imported{}{}, {} duplicates, {} failed{}",
                 s.imported,
                 if warned > 0 {
                     format!(" ({warned} with warnings, e.g. an estimated date)")
                 } else {
                     String::new()
                 },
+                s.paired_text()
+                    .map_or_else(String::new, |t| format!(", {t}")),
                 s.duplicates,
                 s.failed,
                 if s.cancelled { " (cancelled)" } else { "" }
@@ -235,13 +242,15 @@ impl ImportJob {
                         ImportEvent::Started { total, .. } => p.total = total,
                         ImportEvent::Working { path } => p.current = Some(path),
                         ImportEvent::File(result) => {
-                            p.done += 1;
+                            let paired = result.paired.as_deref().map(paired_with);
+                            // A pair is two of the files counted.
+                            p.done += 1 + usize::from(paired.is_some());
                             let entry = match result.outcome {
                                 Outcome::Imported {
                                     warnings,
                                     date_mismatch: None,
                                     ..
-                                } if warnings.is_empty() => None,
+                                } if warnings.is_empty() && paired.is_none() => None,
                                 Outcome::Imported {
                                     mut warnings,
                                     date_mismatch,
@@ -265,7 +274,8 @@ impl ImportJob {
                                     Some((FileStatus::Failed(Arc::new(e)), vec![]))
                                 }
                             };
-                            if let Some((status, notes)) = entry {
+                            if let Some((status, mut notes)) = entry {
+                                notes.extend(paired);
                                 p.results.push((result.path, status, notes));
                             }
                         }

@@ -28,6 +28,8 @@ pub struct PlannedPhoto {
     pub duplicate_of: Option<PhotoId>,
     /// Why the import would refuse the file.
     pub error: Option<String>,
+    /// The camera RAW of the same shot the import will keep with this photo.
+    pub companion: Option<String>,
     pub thumbnail: Option<Arc<egui::ColorImage>>,
     /// Its own view and lighting; unset ones take the import's common choice.
     pub tags: PhotoTags,
@@ -47,6 +49,7 @@ impl PlannedPhoto {
             taken_at: file.taken_at,
             duplicate_of: file.duplicate_of,
             error: file.error,
+            companion: file.companion,
             thumbnail,
             tags: PhotoTags::default(),
             selected: false,
@@ -265,6 +268,7 @@ mod tests {
             }),
             duplicate_of: None,
             error: None,
+            companion: None,
             thumbnail: None,
             tags: PhotoTags::default(),
             selected: false,

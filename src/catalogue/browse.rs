@@ -127,6 +127,21 @@ pub struct PhotoDetails {
     pub session_date: Option<NaiveDate>,
     /// What went wrong reading the file when it was imported (damaged data, broken EXIF).
     pub warnings: Vec<String>,
+    /// Originals kept beside the shown one (the RAW of a RAW+JPEG pair).
+    pub companions: Vec<super::Companion>,
+}
+
+impl PhotoDetails {
+    /// The photo's original files by name, the shown one first: `IMG_0001.JPG (shown),
+    /// IMG_0001.CR2` (None for a photo with one original).
+    pub fn originals_text(&self) -> Option<String> {
+        if self.companions.is_empty() {
+            return None;
+        }
+        let mut names = vec![format!("{} (shown)", self.photo.original_name)];
+        names.extend(self.companions.iter().map(|c| c.original_name.clone()));
+        Some(names.join(", "))
+    }
 }
 
 const COUNTS_BY_PERSON_SQL: &str = "SELECT person_id, count(*) FROM photo WHERE trashed_at IS NULL AND person_id IS NOT NULL GROUP BY person_id";
@@ -440,7 +455,12 @@ impl Catalogue {
                 series_title,
                 session_date,
                 warnings,
+                companions: Vec::new(),
             })
+        })
+        .and_then(|mut details| {
+            details.companions = self.companions(id)?;
+            Ok(details)
         })
     }
 

@@ -28,8 +28,12 @@ impl Catalogue {
         extension: &str,
     ) -> Result<Claim> {
         self.write(|tx| {
+            // The photo holding these bytes, as its own original or as a companion.
             let existing: Option<PhotoId> = tx
-                .prepare_cached("SELECT id FROM photo WHERE hash = ?1")?
+                .prepare_cached(
+                    "SELECT id FROM photo WHERE hash = ?1
+                     UNION ALL SELECT photo_id FROM photo_companion WHERE hash = ?1",
+                )?
                 .query_row([hash], |r| r.get(0))
                 .optional()?;
             if let Some(id) = existing {
@@ -69,11 +73,14 @@ impl Catalogue {
         })
     }
 
-    /// The claims of one owner: hash, extension, and whether the photo row exists.
+    /// The claims of one owner: hash, extension, and whether the row holding it (a photo's
+    /// or a companion's) exists.
     pub fn claims_of(&mut self, owner: &str) -> Result<Vec<(ContentHash, String, bool)>> {
         self.read(|tx| {
             let mut stmt = tx.prepare(
-                "SELECT p.hash, p.extension, EXISTS (SELECT 1 FROM photo WHERE photo.hash = p.hash)
+                "SELECT p.hash, p.extension,
+                     EXISTS (SELECT 1 FROM photo WHERE photo.hash = p.hash)
+                     OR EXISTS (SELECT 1 FROM photo_companion c WHERE c.hash = p.hash)
                  FROM pending_import p WHERE p.owner = ?1",
             )?;
             let rows = stmt.query_map([owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;

@@ -9,6 +9,7 @@ mod alignment;
 mod browse;
 pub mod clinic;
 mod clinical;
+mod companion;
 mod compare;
 mod consent;
 mod edit;
@@ -34,6 +35,7 @@ pub use browse::{
 pub use clinical::{
     ConsentRow, ContraindicationRow, GradeRow, NewGrade, NewSession, SeriesPlan, SideEffectRow,
 };
+pub use companion::{Companion, StoredOriginal};
 pub use consent::{ConsentChange, ConsentEvent, ConsentState};
 pub use edit::{PhotoValue, PhotoValues, TakenAtChange, TermChange};
 pub use face::{FaceRecord, FaceScan};
@@ -65,6 +67,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/009_protocol_consent.sql"),
     include_str!("migrations/007_face.sql"),
     include_str!("migrations/008_measurement.sql"),
+    include_str!("migrations/010_raw_companion.sql"),
 ];
 
 const NAMES_MIGRATION: &str = include_str!("migrations/005_names.sql");

@@ -195,10 +195,29 @@ impl Catalogue {
         owner: &str,
         before_commit: impl FnOnce(),
     ) -> Result<PhotoId> {
+        self.finish_import_with(new, &[], assignment, owner, before_commit)
+    }
+
+    /// [`Self::finish_import`] with companion originals (a RAW beside its JPEG), whose files
+    /// are in place and whose hashes `owner` has claimed: the photo, its companions and the
+    /// removal of every claim are one transaction.
+    pub fn finish_import_with(
+        &mut self,
+        new: &NewPhoto,
+        companions: &[super::Companion],
+        assignment: &Assignment,
+        owner: &str,
+        before_commit: impl FnOnce(),
+    ) -> Result<PhotoId> {
         self.write(|tx| {
             let id = insert_photo(tx, new, assignment)?;
-            tx.prepare_cached("DELETE FROM pending_import WHERE hash = ?1 AND owner = ?2")?
-                .execute(params![new.hash, owner])?;
+            let mut unclaim =
+                tx.prepare_cached("DELETE FROM pending_import WHERE hash = ?1 AND owner = ?2")?;
+            unclaim.execute(params![new.hash, owner])?;
+            for companion in companions {
+                super::companion::insert_companion(tx, id, companion)?;
+                unclaim.execute(params![companion.hash, owner])?;
+            }
             before_commit();
             Ok(id)
         })

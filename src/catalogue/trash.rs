@@ -49,18 +49,23 @@ impl Catalogue {
         })
     }
 
-    /// First half of emptying the trash: deletes the trashed rows and records their files in
-    /// the purge journal, in one transaction. Returns the files to delete.
-    pub fn begin_purge(&mut self) -> Result<Vec<(ContentHash, String)>> {
+    /// First half of emptying the trash: deletes the trashed rows and records their files
+    /// (the photos' own originals and their companions) in the purge journal, in one
+    /// transaction. Returns how many photos were removed and the files to delete.
+    pub fn begin_purge(&mut self) -> Result<(usize, Vec<(ContentHash, String)>)> {
         self.write(|tx| {
             tx.execute(
                 "INSERT OR IGNORE INTO pending_purge (hash, extension)
-                 SELECT hash, CASE format WHEN 'jpeg' THEN 'jpg' WHEN 'tiff' THEN 'tif' ELSE format END
-                 FROM photo WHERE trashed_at IS NOT NULL",
+                 SELECT hash, CASE format WHEN 'jpeg' THEN 'jpg' WHEN 'tiff' THEN 'tif'
+                     WHEN 'heif' THEN 'heic' ELSE format END
+                 FROM (SELECT hash, format FROM photo WHERE trashed_at IS NOT NULL
+                       UNION ALL
+                       SELECT c.hash, c.format FROM photo_companion c
+                       JOIN photo ON photo.id = c.photo_id WHERE photo.trashed_at IS NOT NULL)",
                 [],
             )?;
-            tx.execute("DELETE FROM photo WHERE trashed_at IS NOT NULL", [])?;
-            pending_purges(tx)
+            let photos = tx.execute("DELETE FROM photo WHERE trashed_at IS NOT NULL", [])?;
+            Ok((photos, pending_purges(tx)?))
         })
     }
 

@@ -2,6 +2,7 @@
 
 use super::{Failure, open_library};
 use crate::catalogue::AssignmentSpec;
+use crate::jobs::import_pair::paired_with;
 use crate::jobs::{ImportEvent, ImportRequest, ImportSummary, Outcome, run_import};
 use crate::model::printable::{printable, printable_path};
 use crate::model::{Lighting, View};
@@ -71,6 +72,7 @@ pub fn run(library: Option<PathBuf>, args: ImportArgs) -> Result<ExitCode, Failu
         if let ImportEvent::File(result) = event {
             // A file name may hold escape sequences or newlines: never print it raw.
             let path = printable_path(&result.path);
+            let paired = result.paired.as_deref().map(paired_with);
             match result.outcome {
                 Outcome::Imported {
                     warnings,
@@ -78,6 +80,9 @@ pub fn run(library: Option<PathBuf>, args: ImportArgs) -> Result<ExitCode, Failu
                     ..
                 } => {
                     println!("imported {path}");
+                    if let Some(paired) = &paired {
+                        println!("  {paired}");
+                    }
                     if let Some(m) = date_mismatch {
                         eprintln!("warning {path}: {}", m.warning());
                     }
@@ -85,7 +90,12 @@ pub fn run(library: Option<PathBuf>, args: ImportArgs) -> Result<ExitCode, Failu
                         eprintln!("warning {path}: {}", printable(&w));
                     }
                 }
-                Outcome::Duplicate { .. } => println!("duplicate {path}"),
+                Outcome::Duplicate { .. } => {
+                    println!("duplicate {path}");
+                    if let Some(paired) = &paired {
+                        println!("  {paired}");
+                    }
+                }
                 Outcome::Failed(e) => println!("error {path}: {}", printable(&e.to_string())),
             }
         }
@@ -103,6 +113,9 @@ pub fn describe(s: &ImportSummary) -> String {
         "{} files: {} imported, {} duplicates, {} failed",
         s.total, s.imported, s.duplicates, s.failed
     );
+    if let Some(paired) = s.paired_text() {
+        let _ = write!(text, " ({paired})");
+    }
     if s.skipped > 0 {
         let _ = write!(text, " ({} non-image files skipped)", s.skipped);
     }

@@ -1,10 +1,12 @@
 //! `skinlapse list`
 
 use super::{Failure, open_library_for_reading};
-use crate::catalogue::PhotoListing;
+use crate::catalogue::{Companion, PhotoListing};
 use crate::model::Keyed;
+use crate::model::PhotoId;
 use crate::model::printable::printable;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -50,6 +52,28 @@ pub struct PhotoJson<'a> {
     pub taken_at_label: String,
     /// The embedded colour profile previews were converted to sRGB from (null: none).
     pub colour_profile: Option<&'a str>,
+    /// Originals kept beside the shown one: the camera RAW of a RAW+JPEG pair (empty: none).
+    pub companions: Vec<CompanionJson<'a>>,
+}
+
+/// The JSON form of a companion original (see `PhotoJson::companions`).
+#[derive(Debug, Serialize)]
+pub struct CompanionJson<'a> {
+    pub original_name: &'a str,
+    pub format: &'a str,
+    pub hash: &'a str,
+    pub file_size: u64,
+}
+
+impl<'a> From<&'a Companion> for CompanionJson<'a> {
+    fn from(c: &'a Companion) -> Self {
+        Self {
+            original_name: &c.original_name,
+            format: c.format.name(),
+            hash: c.hash.as_str(),
+            file_size: c.file_size,
+        }
+    }
 }
 
 impl<'a> From<&'a PhotoListing> for PhotoJson<'a> {
@@ -79,6 +103,7 @@ impl<'a> From<&'a PhotoListing> for PhotoJson<'a> {
             taken_at_source: p.taken_at.source.key(),
             taken_at_label: p.taken_at.label(),
             colour_profile: p.colour_profile.as_deref(),
+            companions: Vec::new(),
         }
     }
 }
@@ -98,12 +123,21 @@ pub fn run(library: Option<PathBuf>, args: &ListArgs) -> Result<ExitCode, Failur
         person = Some(found.id);
     }
     let photos = catalogue.list_photos(person)?;
+    let mut companions: HashMap<PhotoId, Vec<Companion>> = HashMap::new();
+    for (photo, companion) in catalogue.all_companions()? {
+        companions.entry(photo).or_default().push(companion);
+    }
     let mut out = std::io::stdout().lock();
     for listing in &photos {
+        let kept = companions
+            .get(&listing.photo.id)
+            .map_or(&[][..], Vec::as_slice);
         let line = if args.json {
-            serde_json::to_string(&PhotoJson::from(listing)).map_err(Failure::runtime)?
+            let mut json = PhotoJson::from(listing);
+            json.companions = kept.iter().map(CompanionJson::from).collect();
+            serde_json::to_string(&json).map_err(Failure::runtime)?
         } else {
-            human_line(listing)
+            human_line(listing, kept)
         };
         if writeln!(out, "{line}").is_err() {
             break; // stdout closed (e.g. piped into `head`)
@@ -112,7 +146,7 @@ pub fn run(library: Option<PathBuf>, args: &ListArgs) -> Result<ExitCode, Failur
     Ok(ExitCode::SUCCESS)
 }
 
-fn human_line(l: &PhotoListing) -> String {
+fn human_line(l: &PhotoListing, companions: &[Companion]) -> String {
     let p = &l.photo;
     let mut owner = l.person_name.clone().unwrap_or_else(|| "-".into());
     if let Some(series) = &l.series_title {
@@ -128,6 +162,10 @@ fn human_line(l: &PhotoListing) -> String {
         .chain(&l.concerns)
         .map(String::as_str)
         .collect();
+    let mut name = printable(&l.photo.original_name).into_owned();
+    for c in companions {
+        let _ = write!(name, " + {}", printable(&c.original_name));
+    }
     format!(
         "{:>6}  {}{}  {}×{}  {}  {}  [{}]  {}",
         p.id,
@@ -138,6 +176,6 @@ fn human_line(l: &PhotoListing) -> String {
         owner,
         p.view.map_or("-", Keyed::key),
         tags.join(", "),
-        printable(&p.original_name)
+        name
     )
 }

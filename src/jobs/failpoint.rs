@@ -19,6 +19,10 @@ pub const IMPORT_STEPS: &[&str] = &[
     "committed",
 ];
 
+/// The steps a RAW+JPEG pair adds to an import: the RAW's hash claimed (after the JPEG's
+/// is hashed) and its original stored (after the JPEG's, before the rows are written).
+pub const PAIR_STEPS: &[&str] = &["companion_claimed", "companion_stored"];
+
 static SPEC: OnceLock<Option<(String, u64)>> = OnceLock::new();
 static HITS: AtomicU64 = AtomicU64::new(0);
 

@@ -4,7 +4,7 @@
 
 use super::failpoint::failpoint;
 use super::worker_count;
-use crate::catalogue::{Assignment, Catalogue, CatalogueError, Claim, NewPhoto};
+use crate::catalogue::{Assignment, Catalogue, CatalogueError, Claim, Companion, NewPhoto};
 use crate::imaging::decode::DecodeError;
 use crate::imaging::metadata::{Orientation, PhotoMetadata, read_metadata_of};
 use crate::imaging::{Derived, Picture, decode_picture, derive_previews};
@@ -22,8 +22,9 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::import_pair::{Job, pair_files};
 pub use super::source::MAX_FILE_BYTES;
-use super::source::read_source;
+use super::source::{Source, read_source};
 
 /// Extensions a folder walk picks up, and the file picker offers. Explicitly named files are
 /// always tried; in folders, other files (sidecars, videos, documents) are skipped and counted.
@@ -127,6 +128,9 @@ pub struct FileResult {
     pub index: usize,
     pub path: PathBuf,
     pub outcome: Outcome,
+    /// The name of the camera RAW kept with this photo as its companion original (shot with
+    /// it: same folder, name, capture time and camera); its file is accounted for here.
+    pub paired: Option<String>,
     pub stages: StageTimes,
 }
 
@@ -152,12 +156,32 @@ pub struct ImportSummary {
     pub imported: usize,
     pub duplicates: usize,
     pub failed: usize,
+    /// Camera RAW files kept as the companion of the photo shot with them (each is one of
+    /// `total`, reported with its photo).
+    pub paired: usize,
     pub skipped: usize,
     /// Files never started because the import was cancelled.
     pub not_started: usize,
     /// A folder walked held the library itself, which was left out.
     pub library_skipped: bool,
     pub cancelled: bool,
+}
+
+impl ImportSummary {
+    /// "1 camera RAW kept with its photo" when RAW+JPEG pairs were imported.
+    pub fn paired_text(&self) -> Option<String> {
+        (self.paired > 0).then(|| {
+            format!(
+                "{} kept with {}",
+                crate::model::count(self.paired, "camera RAW", "camera RAWs"),
+                if self.paired == 1 {
+                    "its photo"
+                } else {
+                    "their photos"
+                }
+            )
+        })
+    }
 }
 
 /// What walking the paths found.
@@ -279,6 +303,7 @@ pub fn run_import(
                 Outcome::Duplicate { .. } => summary.duplicates += 1,
                 Outcome::Failed(_) => summary.failed += 1,
             }
+            summary.paired += usize::from(result.paired.is_some());
             on_event(ImportEvent::File(result));
         };
     for (index, (path, error)) in failures.into_iter().enumerate() {
@@ -286,18 +311,20 @@ pub fn run_import(
             index,
             path,
             outcome: Outcome::Failed(error),
+            paired: None,
             stages: StageTimes::default(),
         };
         record(&mut summary, result, &mut on_event);
     }
     let first_index = total - files.len();
+    let jobs = pair_files(files, first_index);
     let workers = if request.workers == 0 {
         worker_count()
     } else {
         request.workers
     }
-    .min(files.len().max(1));
-    let (job_tx, job_rx) = sync_channel::<(usize, PathBuf)>(workers * 2);
+    .min(jobs.len().max(1));
+    let (job_tx, job_rx) = sync_channel::<Job>(workers * 2);
     let (result_tx, result_rx) = sync_channel::<ImportEvent>(workers * 4);
     let job_rx = Arc::new(Mutex::new(job_rx));
     std::thread::scope(|scope| {
@@ -312,11 +339,14 @@ pub fn run_import(
                 .expect("spawning an import worker");
         }
         drop(result_tx);
-        let feeder_files = files;
+        // Only the workers hold the jobs' receiver: when the last one stops (cancelled), a
+        // feeder blocked on a full queue gets an error instead of waiting for ever. (Kept
+        // here, it deadlocked when the cancel came between the feeder's check and its send.)
+        drop(job_rx);
         std::thread::Builder::new()
             .name("import-feed".into())
             .spawn_scoped(scope, move || {
-                feed(feeder_files, first_index, &job_tx, cancel);
+                feed(jobs, &job_tx, cancel);
             })
             .expect("spawning the import feeder");
         for event in result_rx {
@@ -326,19 +356,15 @@ pub fn run_import(
             }
         }
     });
-    summary.not_started = total - summary.imported - summary.duplicates - summary.failed;
+    summary.not_started =
+        total - summary.imported - summary.duplicates - summary.failed - summary.paired;
     summary.cancelled = cancel.load(Ordering::Relaxed) && summary.not_started > 0;
     summary
 }
 
-fn feed(
-    files: Vec<PathBuf>,
-    first_index: usize,
-    jobs: &SyncSender<(usize, PathBuf)>,
-    cancel: &AtomicBool,
-) {
-    for (i, path) in files.into_iter().enumerate() {
-        if cancel.load(Ordering::Relaxed) || jobs.send((first_index + i, path)).is_err() {
+fn feed(jobs: Vec<Job>, sender: &SyncSender<Job>, cancel: &AtomicBool) {
+    for job in jobs {
+        if cancel.load(Ordering::Relaxed) || sender.send(job).is_err() {
             return;
         }
     }
@@ -347,36 +373,48 @@ fn feed(
 fn worker(
     library: &Library,
     request: &ImportRequest,
-    jobs: &Mutex<Receiver<(usize, PathBuf)>>,
+    jobs: &Mutex<Receiver<Job>>,
     results: &SyncSender<ImportEvent>,
     cancel: &AtomicBool,
 ) {
     let mut catalogue = library.catalogue();
     loop {
         let job = jobs.lock().map(|rx| rx.recv());
-        let Ok(Ok((index, path))) = job else { return };
+        let Ok(Ok(job)) = job else { return };
         if cancel.load(Ordering::Relaxed) {
             return;
         }
-        let _ = results.send(ImportEvent::Working { path: path.clone() });
+        let _ = results.send(ImportEvent::Working {
+            path: job.path.clone(),
+        });
         let mut stages = StageTimes::default();
-        let outcome = match &mut catalogue {
-            Ok(cat) => import_one(library, cat, &path, request, &mut stages),
-            Err(e) => Outcome::Failed(ImportError::Catalogue(CatalogueError::Invalid {
-                field: "catalogue",
-                reason: e.to_string(),
-            })),
+        let finished = match &mut catalogue {
+            Ok(cat) => super::import_pair::import_job(library, cat, job, request, &mut stages),
+            Err(e) => {
+                let failed = |index, path| FileResult {
+                    index,
+                    path,
+                    outcome: Outcome::Failed(ImportError::Catalogue(CatalogueError::Invalid {
+                        field: "catalogue",
+                        reason: e.to_string(),
+                    })),
+                    paired: None,
+                    stages: StageTimes::default(),
+                };
+                let mut out = vec![failed(job.index, job.path)];
+                out.extend(job.companion.map(|(index, path)| failed(index, path)));
+                out
+            }
         };
-        if results
-            .send(ImportEvent::File(FileResult {
-                index,
-                path,
-                outcome,
-                stages,
-            }))
-            .is_err()
-        {
-            return;
+        let count = finished.len();
+        for (n, mut result) in finished.into_iter().enumerate() {
+            // The time is the job's: it goes with its last file.
+            if n + 1 == count {
+                result.stages = stages;
+            }
+            if results.send(ImportEvent::File(result)).is_err() {
+                return;
+            }
         }
     }
 }
@@ -389,18 +427,41 @@ fn timed<T>(slot: &mut Duration, f: impl FnOnce() -> T) -> T {
     value
 }
 
-fn import_one(
+/// Imports one file on its own.
+pub(super) fn import_one(
     library: &Library,
     cat: &mut Catalogue,
     path: &Path,
     request: &ImportRequest,
     st: &mut StageTimes,
 ) -> Outcome {
+    match timed(&mut st.read, || read_source(path)) {
+        Ok(source) => import_source(library, cat, path, source, None, request, st),
+        Err(e) => Outcome::Failed(e),
+    }
+}
+
+/// A companion original ready to store with its photo: its row, its bytes, and whether
+/// its hash is already claimed by this importer.
+pub(super) struct PendingCompanion<'a> {
+    pub companion: Companion,
+    pub bytes: &'a [u8],
+}
+
+/// Imports a file already read, with a companion whose hash this importer has claimed
+/// (stored in the same steps and the same transaction; removed with the photo's files if
+/// the import fails, its claim then released). A duplicate returns before the companion
+/// is touched: the caller decides what becomes of it.
+pub(super) fn import_source(
+    library: &Library,
+    cat: &mut Catalogue,
+    path: &Path,
+    source: Source,
+    companion: Option<&PendingCompanion<'_>>,
+    request: &ImportRequest,
+    st: &mut StageTimes,
+) -> Outcome {
     let assignment = &request.assignment_for(path);
-    let source = match timed(&mut st.read, || read_source(path)) {
-        Ok(source) => source,
-        Err(e) => return Outcome::Failed(e),
-    };
     let (bytes, format, file_time) = (source.bytes, source.format, source.modified);
     let hash = timed(&mut st.hash, || ContentHash::of(&bytes));
     failpoint("hashed");
@@ -413,7 +474,7 @@ fn import_one(
     failpoint("claimed");
     let name = path.file_name().map(stored_name).unwrap_or_default();
     match store(
-        library, cat, &bytes, &hash, format, name, file_time, assignment, st,
+        library, cat, &bytes, &hash, format, name, file_time, companion, assignment, st,
     ) {
         Ok((id, warnings, taken_at)) => Outcome::Imported {
             id,
@@ -426,6 +487,11 @@ fn import_one(
             // Undo: nothing of a failed file may stay behind.
             let _ = library.remove_photo_files(&hash, format.extension());
             let _ = cat.release_claim(&hash, library.owner());
+            if let Some(pending) = companion {
+                let c = &pending.companion;
+                let _ = library.remove_photo_files(&c.hash, c.format.extension());
+                let _ = cat.release_claim(&c.hash, library.owner());
+            }
             Outcome::Failed(e)
         }
     }
@@ -440,6 +506,7 @@ fn store(
     format: PhotoFormat,
     (original_name, original_name_raw): (String, Option<Vec<u8>>),
     file_time: Option<std::time::SystemTime>,
+    companion: Option<&PendingCompanion<'_>>,
     assignment: &Assignment,
     st: &mut StageTimes,
 ) -> Result<(PhotoId, Vec<String>, TakenAt), ImportError> {
@@ -459,6 +526,9 @@ fn store(
         library.commit_temp(temp, &library.original_path(hash, format))
     })?;
     failpoint("original_stored");
+    if let Some(pending) = companion {
+        store_companion_file(library, pending, st)?;
+    }
     let mut warnings = Vec::new();
     warnings.extend(extension_warning(Path::new(&original_name), format));
     warnings.extend(picture.warnings);
@@ -477,8 +547,9 @@ fn store(
         colour_profile: picture.colour.profile,
         warnings: warnings.clone(),
     };
+    let companions: Vec<Companion> = companion.map(|p| p.companion.clone()).into_iter().collect();
     let id = timed(&mut st.write, || {
-        cat.finish_import(&new, assignment, library.owner(), || {
+        cat.finish_import_with(&new, &companions, assignment, library.owner(), || {
             failpoint("row_inserted");
         })
     })?;
@@ -487,6 +558,22 @@ fn store(
         super::faces::record_face(cat, id, &derived.preview)
     }));
     Ok((id, warnings, taken_at))
+}
+
+/// Writes a companion original byte for byte into place (temp, synced, renamed), under the
+/// claim its caller holds.
+pub(super) fn store_companion_file(
+    library: &Library,
+    pending: &PendingCompanion<'_>,
+    st: &mut StageTimes,
+) -> Result<(), ImportError> {
+    let c = &pending.companion;
+    let temp = timed(&mut st.write, || library.write_temp(pending.bytes))?;
+    timed(&mut st.write, || {
+        library.commit_temp(temp, &library.original_path(&c.hash, c.format))
+    })?;
+    failpoint("companion_stored");
+    Ok(())
 }
 
 /// Decodes once (to sRGB) and derives the upright preview and thumbnail: the file's own

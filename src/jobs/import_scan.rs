@@ -3,6 +3,7 @@
 //! session date the photos propose. Nothing is written.
 
 use super::import::{Collected, ImportError, collect_files};
+use super::import_pair::{is_one_shot, pair_files};
 use super::source::read_source;
 use crate::catalogue::Catalogue;
 use crate::imaging::derive::decode_upright;
@@ -10,6 +11,7 @@ use crate::imaging::metadata::read_metadata_of;
 use crate::imaging::sniff;
 use crate::library::Library;
 use crate::model::filing::propose_session_date;
+use crate::model::printable::stored_name;
 use crate::model::{ContentHash, PhotoId, TakenAt};
 use chrono::NaiveDate;
 use image::RgbImage;
@@ -29,6 +31,8 @@ pub struct ScannedFile {
     pub thumbnail: Option<RgbImage>,
     /// Why the file would fail, as the import would say it.
     pub error: Option<String>,
+    /// The camera RAW of the same shot the import will keep with this photo.
+    pub companion: Option<String>,
 }
 
 /// Scans `paths` (files and folders, as an import takes them). `thumbnail_edge` 0 skips the
@@ -71,20 +75,36 @@ pub fn scan_each(
                 duplicate_of: None,
                 thumbnail: None,
                 error: Some(e.to_string()),
+                companion: None,
             },
         );
     }
     let mut catalogue = library.catalogue().ok();
-    for path in files {
+    for job in pair_files(files, 0) {
         if cancel.load(Ordering::Relaxed) {
             return;
         }
+        let mut scanned = scan_one(catalogue.as_mut(), job.path, thumbnail_edge);
         done += 1;
-        found(
-            done,
-            total,
-            scan_one(catalogue.as_mut(), path, thumbnail_edge),
-        );
+        // A RAW of the same shot goes with its JPEG, as the import will keep it.
+        let mut alone = None;
+        if let Some((_, raw)) = job.companion {
+            if scanned.error.is_none() && is_one_shot(&scanned.path, &raw) {
+                scanned.companion = raw.file_name().map(|n| stored_name(n).0);
+                done += 1;
+            } else {
+                alone = Some(raw);
+            }
+        }
+        found(done, total, scanned);
+        if let Some(raw) = alone {
+            done += 1;
+            found(
+                done,
+                total,
+                scan_one(catalogue.as_mut(), raw, thumbnail_edge),
+            );
+        }
     }
 }
 
@@ -95,6 +115,7 @@ fn scan_one(catalogue: Option<&mut Catalogue>, path: PathBuf, thumbnail_edge: u3
         duplicate_of: None,
         thumbnail: None,
         error: None,
+        companion: None,
     };
     let bytes = match read_bounded(&scanned.path) {
         Ok(bytes) => bytes,

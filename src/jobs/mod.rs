@@ -8,6 +8,7 @@ pub mod faces;
 pub mod failpoint;
 pub mod fairest;
 pub mod import;
+pub mod import_pair;
 pub mod import_scan;
 pub mod measure;
 pub mod record;

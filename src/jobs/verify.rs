@@ -2,6 +2,7 @@
 //! every cache entry exists (and can be rebuilt with `repair_cache`).
 
 use super::worker_count;
+use crate::catalogue::StoredOriginal;
 use crate::imaging::metadata::Orientation;
 use crate::imaging::metadata::read_metadata_of;
 use crate::imaging::{decode_picture, derive_previews};
@@ -71,8 +72,9 @@ pub fn verify(
             what,
         });
     }
-    let rows = catalogue.photo_files()?;
-    report.photos = rows.len();
+    // Every stored original: the photos' own and their companions (a RAW beside its JPEG).
+    let rows = catalogue.stored_originals()?;
+    report.photos = rows.iter().filter(|r| r.shown).count();
     let next = AtomicUsize::new(0);
     let found = Mutex::new((Vec::new(), Vec::new()));
     std::thread::scope(|scope| {
@@ -83,11 +85,10 @@ pub fn verify(
                 .spawn_scoped(scope, move || {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((id, hash, format)) = rows.get(i) else {
+                        let Some(row) = rows.get(i) else {
                             return;
                         };
-                        let (problems, repaired) =
-                            check_photo(library, *id, hash, *format, options);
+                        let (problems, repaired) = check_original(library, row, options);
                         let mut found = found.lock().expect("verify worker panicked");
                         found.0.extend(problems);
                         found.1.extend(repaired);
@@ -112,9 +113,9 @@ fn owned_hashes(
     catalogue: &mut crate::catalogue::Catalogue,
 ) -> Result<(HashMap<ContentHash, PhotoFormat>, HashSet<ContentHash>), LibraryError> {
     let known = catalogue
-        .photo_files()?
+        .stored_originals()?
         .into_iter()
-        .map(|(_, hash, format)| (hash, format))
+        .map(|o| (o.hash, o.format))
         .collect();
     let mut in_progress = HashSet::new();
     for owner in catalogue.claim_owners()? {
@@ -134,13 +135,14 @@ fn owned_hashes(
     Ok((known, in_progress))
 }
 
-fn check_photo(
+/// Checks one stored original: its bytes against its hash, and (a photo's own original, not
+/// a companion, which has none) its previews.
+fn check_original(
     library: &Library,
-    id: PhotoId,
-    hash: &ContentHash,
-    format: PhotoFormat,
+    row: &StoredOriginal,
     options: VerifyOptions,
 ) -> (Vec<Problem>, Vec<PathBuf>) {
+    let (id, hash, format) = (row.photo, &row.hash, row.format);
     let mut problems = Vec::new();
     let mut repaired = Vec::new();
     let problem = |path: &Path, what: String| Problem {
@@ -157,11 +159,11 @@ fn check_photo(
         }
     };
     if library.key_state() == Some(crate::library::crypto::KeyState::Encrypted) {
-        for path in [
-            original.clone(),
-            library.preview_path(hash),
-            library.thumbnail_path(hash),
-        ] {
+        let mut paths = vec![original.clone()];
+        if row.shown {
+            paths.extend([library.preview_path(hash), library.thumbnail_path(hash)]);
+        }
+        for path in paths {
             if library.stored_plain(&path) {
                 problems.push(problem(
                     &path,
@@ -177,6 +179,9 @@ fn check_photo(
             &original,
             format!("original is damaged: its content hash is now {actual}"),
         ));
+        return (problems, repaired);
+    }
+    if !row.shown {
         return (problems, repaired);
     }
     let caches = [library.preview_path(hash), library.thumbnail_path(hash)];

@@ -640,13 +640,13 @@ impl Library {
     /// recovery). Returns how many photos were removed.
     pub fn empty_trash(&self) -> Result<usize> {
         let mut catalogue = self.catalogue()?;
-        let files = catalogue.begin_purge()?;
+        let (photos, files) = catalogue.begin_purge()?;
         for (hash, extension) in &files {
             self.remove_photo_files(hash, extension)?;
         }
         let hashes: Vec<ContentHash> = files.into_iter().map(|(h, _)| h).collect();
         catalogue.finish_purge(&hashes)?;
-        Ok(hashes.len())
+        Ok(photos)
     }
 }
 

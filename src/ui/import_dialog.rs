@@ -282,8 +282,10 @@ pub(super) fn progress_window(ctx: &egui::Context, state: &AppState, commands: &
             } else if let Some(s) = &progress.summary {
                 ui.label(
                     RichText::new(format!(
-                        "{} imported · {} · {} failed{}",
+                        "{} imported{} · {} · {} failed{}",
                         s.imported,
+                        s.paired_text()
+                            .map_or_else(String::new, |t| format!(" · {t}")),
                         crate::model::count(s.duplicates, "duplicate", "duplicates"),
                         s.failed,
                         if s.cancelled {

@@ -337,6 +337,9 @@ impl Tone {
 /// The lines under a thumbnail: name, capture date, view and lighting, and what is wrong.
 fn cell_lines(photo: &PlannedPhoto, session: Option<NaiveDate>) -> Vec<(String, Tone)> {
     let mut lines = vec![(photo.name(), Tone::Plain)];
+    if let Some(raw) = &photo.companion {
+        lines.push((format!("+ {raw} (RAW)"), Tone::Note));
+    }
     lines.push(match &photo.taken_at {
         Some(t) if !t.estimated => (
             format!("taken {}", t.local.format("%Y-%m-%d %H:%M")),

@@ -233,10 +233,17 @@ fn pose_ui(ui: &mut Ui, inspected: &Inspected, commands: &mut Commands) {
     }
 }
 
-/// Size, camera and hash of one photo.
+/// Size, camera and hash of one photo, and its originals when it has more than one.
 fn file_facts(ui: &mut Ui, inspected: &Inspected) {
     let photo = &inspected.details.photo;
     egui::Grid::new("file-facts").num_columns(2).show(ui, |ui| {
+        if let Some(originals) = inspected.details.originals_text() {
+            ui.label("Originals");
+            ui.add(egui::Label::new(originals).wrap()).on_hover_text(
+                "Every original is kept byte for byte; the photo shows the first (the camera's JPEG or HEIF beside its RAW)",
+            );
+            ui.end_row();
+        }
         ui.label("Size");
         ui.label(format!(
             "{} × {} px · {:.1} MB · {}",

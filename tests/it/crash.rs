@@ -3,7 +3,7 @@
 //! second import brings in the rest.
 
 use crate::support::*;
-use skinlapse::jobs::failpoint::{ENV, IMPORT_STEPS};
+use skinlapse::jobs::failpoint::{ENV, IMPORT_STEPS, PAIR_STEPS};
 use skinlapse::library::Library;
 use std::process::Command;
 
@@ -95,6 +95,75 @@ fn crash_at_every_step_of_a_later_file() {
     }
 }
 
+/// A RAW+JPEG pair killed at `step`: afterwards the library holds the photo with both
+/// originals (killed after the commit) or nothing of it, verify is clean, and importing
+/// again brings the pair in whole.
+fn crash_in_a_pair_at(step: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let jpeg = skinlapse::imaging::synth::jpeg_with_exif(
+        &skin(96, 72, 77),
+        90,
+        Some(&skinlapse::imaging::synth::ExifSpec {
+            date_time_original: Some("2004:06:09 16:02:35".into()),
+            make: Some("NIKON CORPORATION".into()),
+            model: Some("NIKON D70".into()),
+            ..Default::default()
+        }),
+    );
+    write(&inbox, "DSC_0001.JPG", &jpeg);
+    write(
+        &inbox,
+        "DSC_0001.NEF",
+        &crate::formats::bytes("raw/Nikon.nef"),
+    );
+    let lib = dir.path().join("lib");
+    let out = Command::new(env!("CARGO_BIN_EXE_skinlapse"))
+        .current_dir(dir.path())
+        .env(ENV, format!("{step}:1"))
+        .arg("--library")
+        .arg(&lib)
+        .args(["import", "--workers", "1"])
+        .arg(&inbox)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{step} should have crashed");
+    assert!(
+        stderr(&out).contains(&format!("failpoint {step}")),
+        "{step}: {}",
+        stderr(&out)
+    );
+    let library = Library::open(&lib).unwrap();
+    assert_verify_clean(&library);
+    let committed = usize::from(step == "committed");
+    let mut cat = library.catalogue().unwrap();
+    assert_eq!(cat.list_photos(None).unwrap().len(), committed, "{step}");
+    assert_eq!(cat.all_companions().unwrap().len(), committed, "{step}");
+    assert_eq!(
+        files_below(&lib.join("originals")).len(),
+        2 * committed,
+        "{step}"
+    );
+    drop((cat, library));
+    let again = skinlapse(dir.path(), &lib, &["import", inbox.to_str().unwrap()]);
+    assert!(again.status.success(), "{step}: {}", stdout(&again));
+    let library = Library::open(&lib).unwrap();
+    assert_verify_clean(&library);
+    assert_eq!(
+        library.catalogue().unwrap().all_companions().unwrap().len(),
+        1
+    );
+    assert_eq!(files_below(&lib.join("originals")).len(), 2, "{step}");
+}
+
+#[test]
+fn crash_at_every_step_of_a_raw_and_jpeg_pair() {
+    for step in PAIR_STEPS.iter().chain(IMPORT_STEPS) {
+        crash_in_a_pair_at(step);
+    }
+}
+
 #[test]
 fn a_live_importer_is_not_mistaken_for_a_dead_one() {
     // While one process holds the library, another opening it must not roll back the first
@@ -139,8 +208,8 @@ fn an_interrupted_empty_trash_is_finished_on_the_next_open() {
     let mut cat = t.library.catalogue().unwrap();
     cat.trash(&[id]).unwrap();
     // The first half of emptying the trash commits, then the process dies before the files go.
-    let files = cat.begin_purge().unwrap();
-    assert_eq!(files.len(), 1);
+    let (photos, files) = cat.begin_purge().unwrap();
+    assert_eq!((photos, files.len()), (1, 1));
     let hash = skinlapse::model::ContentHash::of(&gone);
     let original = t
         .library

@@ -32,6 +32,7 @@ mod opening;
 #[cfg(unix)]
 mod privacy;
 mod query_plans;
+mod raw_pairs;
 mod record;
 mod report;
 mod scale;

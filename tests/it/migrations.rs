@@ -73,6 +73,11 @@ fn fixture(version: usize) -> String {
                VALUES (1, 12, 1, 0, 60.0, 14.0, 16.0, 2.0, 1.0, 1.0, 32.0, 18.0, 35.0, 400, '2024-03-02T00:00:00Z');
                INSERT INTO card_correction (photo_id, kind, corners, matrix, residuals, fitted_at)
                VALUES (11, 'grey', '[[-0.2,-0.1],[0.2,-0.1],[0.2,0.1],[-0.2,0.1]]', '[[1,0,0],[0,1,0],[0,0,1]]', '[[\"top left\",0.1]]', '2024-03-01T00:00:00Z');",
+        // Version 10 (migration 010, issue 10) added companion originals (a RAW beside its JPEG).
+        10 => fixture(9)
+            + "INSERT INTO photo_companion (photo_id, hash, format, original_name, file_size)
+               VALUES (11, 'cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc', 'cr2',
+                   'IMG_0001.CR2', 4096);",
         v => panic!("no fixture for schema version {v}: add one"),
     }
 }
@@ -150,6 +155,10 @@ fn every_earlier_version_migrates_to_the_latest_keeping_its_data() {
                     .unwrap()
                     .expect("looked at");
                 assert_eq!(found.suggested_view, Some(skinlapse::model::View::Frontal));
+            }
+            if version >= 10 {
+                let companions = cat.companions(skinlapse::model::PhotoId(11)).unwrap();
+                assert_eq!(companions[0].original_name, "IMG_0001.CR2");
             }
             assert_eq!(listed[0].person_name.as_deref(), Some("Old Patient"));
             if version == 4 {

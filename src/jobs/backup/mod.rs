@@ -207,7 +207,8 @@ fn snapshot(library: &Library) -> Result<(tempfile::TempDir, Vec<Source>, usize)
         .map_err(io_at(library.root()))?;
     let copy = scratch.path().join(CATALOGUE_FILE);
     library.snapshot_catalogue(&copy)?;
-    let photos = library.open_catalogue_copy(&copy)?.photo_files()?;
+    // Every stored original: the photos' own and their companions (a RAW beside its JPEG).
+    let originals = library.open_catalogue_copy(&copy)?.stored_originals()?;
     let mut sources = vec![Source {
         path: CATALOGUE_FILE.into(),
         from: copy,
@@ -226,13 +227,17 @@ fn snapshot(library: &Library) -> Result<(tempfile::TempDir, Vec<Source>, usize)
             .to_string_lossy()
             .replace('\\', "/")
     };
-    for (_, hash, format) in &photos {
-        let original = library.original_path(hash, *format);
+    for stored in &originals {
+        let (hash, format) = (&stored.hash, stored.format);
+        let original = library.original_path(hash, format);
         sources.push(Source {
             path: relative(&original),
             from: original,
             required: true,
         });
+        if !stored.shown {
+            continue;
+        }
         for cache in [library.preview_path(hash), library.thumbnail_path(hash)] {
             sources.push(Source {
                 path: relative(&cache),
@@ -241,7 +246,8 @@ fn snapshot(library: &Library) -> Result<(tempfile::TempDir, Vec<Source>, usize)
             });
         }
     }
-    Ok((scratch, sources, photos.len()))
+    let photos = originals.iter().filter(|o| o.shown).count();
+    Ok((scratch, sources, photos))
 }
 
 /// Opens a file to back up; `None` for a missing cache file.
