@@ -270,8 +270,12 @@ fn reminder_text(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<String> {
     let Some(last) = last else {
-        return (photos > 0)
-            .then(|| format!("This library of {photos} photos has never been backed up."));
+        return (photos > 0).then(|| {
+            format!(
+                "This library of {} has never been backed up.",
+                super::edit::photos(photos)
+            )
+        });
     };
     let at = chrono::DateTime::parse_from_rfc3339(last).ok()?;
     let age = now.signed_duration_since(at).num_days();
@@ -320,10 +324,14 @@ mod tests {
             reminder_text(None, 0, 7, now).is_none(),
             "nothing to back up"
         );
-        assert!(
-            reminder_text(None, 3, 7, now)
-                .unwrap()
-                .contains("never been backed up")
+        assert_eq!(
+            reminder_text(None, 3, 7, now).unwrap(),
+            "This library of 3 photos has never been backed up."
+        );
+        assert_eq!(
+            reminder_text(None, 1, 7, now).unwrap(),
+            "This library of 1 photo has never been backed up.",
+            "one photo, not \"1 photos\""
         );
         assert!(reminder_text(Some("2026-11-25T12:00:00Z"), 3, 7, now).is_none());
         let old = reminder_text(Some("2026-11-20T12:00:00Z"), 3, 7, now).unwrap();
