@@ -1,4 +1,4 @@
--- The whole catalogue on PostgreSQL, as the SQLite migrations leave it (schema 9), plus the
+-- The whole catalogue on PostgreSQL, as the SQLite migrations leave it (schema 10), plus the
 -- row versions a clinic needs to refuse lost updates.
 --
 -- One SQL text serves both backends, so the tables keep SQLite's shapes: times are ISO text
@@ -129,6 +129,17 @@ CREATE TABLE photo_term (
     PRIMARY KEY (photo_id, term_id)
 );
 CREATE INDEX photo_term_by_term ON photo_term (term_id, photo_id);
+
+-- A camera RAW kept byte for byte beside the photo that shows its JPEG (SQLite 010).
+CREATE TABLE photo_companion (
+    photo_id      BIGINT NOT NULL REFERENCES photo(id) ON DELETE CASCADE,
+    hash          TEXT COLLATE "C" NOT NULL UNIQUE CHECK (length(hash) = 64),
+    format        TEXT COLLATE "C" NOT NULL CHECK (format IN ('jpeg', 'png', 'webp', 'tiff',
+                      'heif', 'avif', 'dng', 'cr2', 'cr3', 'nef', 'arw')),
+    original_name TEXT COLLATE "C" NOT NULL,
+    file_size     BIGINT NOT NULL CHECK (file_size >= 0),
+    PRIMARY KEY (photo_id, hash)
+);
 
 CREATE TABLE photo_warning (
     photo_id BIGINT NOT NULL REFERENCES photo(id) ON DELETE CASCADE,

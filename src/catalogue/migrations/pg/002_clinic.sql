@@ -101,7 +101,8 @@ BEGIN
         SELECT s.person_id INTO series_person FROM session x JOIN series s ON s.id = x.series_id
          WHERE x.id = (r->>'session_id')::BIGINT;
         RETURN series_person;
-    WHEN 'photo_term', 'alignment', 'region', 'measurement', 'card_correction', 'landmark' THEN
+    WHEN 'photo_term', 'photo_companion', 'alignment', 'region', 'measurement',
+         'card_correction', 'landmark' THEN
         RETURN (SELECT person_id FROM photo WHERE id = (r->>'photo_id')::BIGINT);
     ELSE RETURN NULL;
     END CASE;
@@ -157,8 +158,8 @@ DO $$
 DECLARE
     t TEXT;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['person', 'series', 'session', 'photo', 'photo_term',
-        'series_term', 'series_view', 'grade', 'side_effect', 'contraindication', 'consent',
+    FOREACH t IN ARRAY ARRAY['person', 'series', 'session', 'photo', 'photo_companion',
+        'photo_term', 'series_term', 'series_view', 'grade', 'side_effect', 'contraindication', 'consent',
         'consent_event', 'alignment', 'landmark', 'face', 'region', 'measurement',
         'card_correction', 'setting', 'term']
     LOOP
@@ -313,12 +314,12 @@ GRANT EXECUTE ON FUNCTION role_of(TEXT) TO @pending, @assistant;
 
 -- assistant: import, tag, compare, align; reads people, series and sessions to file photos,
 -- never the clinical record (grades, side effects, contraindications, consent).
-GRANT SELECT ON person, series, session, series_view, series_term, term, photo, photo_term,
-    photo_warning, alignment, landmark, face, card_correction, region, measurement, setting,
-    pending_import, pending_purge, clinic_role TO @assistant;
+GRANT SELECT ON person, series, session, series_view, series_term, term, photo,
+    photo_companion, photo_term, photo_warning, alignment, landmark, face, card_correction,
+    region, measurement, setting, pending_import, pending_purge, clinic_role TO @assistant;
 GRANT INSERT, UPDATE, DELETE ON photo_term, alignment, landmark, face, card_correction,
     pending_import TO @assistant;
-GRANT INSERT ON photo, photo_warning, term TO @assistant;
+GRANT INSERT ON photo, photo_companion, photo_warning, term TO @assistant;
 GRANT UPDATE (view, lighting, person_id, series_id, session_id, taken_at, taken_at_offset_min,
     taken_at_estimated, taken_at_source, notes, trashed_at, row_version) ON photo TO @assistant;
 GRANT INSERT (name, created_at) ON person TO @assistant;
@@ -332,11 +333,12 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON person, series, session, series_view, se
     measurement, grade, side_effect, contraindication, consent, consent_event,
     pending_import TO @clinician;
 GRANT SELECT, INSERT, UPDATE ON photo TO @clinician;
+GRANT SELECT, INSERT ON photo_companion TO @clinician;
 GRANT EXECUTE ON FUNCTION record_export(BIGINT, TEXT, BIGINT[]) TO @clinician;
 
 -- admin: users, settings, the trail, and purging photos for good.
 GRANT INSERT, UPDATE, DELETE ON setting TO @admin;
-GRANT DELETE ON photo TO @admin;
+GRANT DELETE ON photo, photo_companion TO @admin;
 GRANT INSERT, DELETE ON pending_purge TO @admin;
 GRANT SELECT ON audit_event TO @admin;
 GRANT EXECUTE ON FUNCTION user_add(TEXT, TEXT, TEXT), user_disable(TEXT) TO @admin;
