@@ -16,6 +16,9 @@ use std::path::PathBuf;
 
 const CELL: Vec2 = Vec2::new(148.0, 184.0);
 const PICTURE_HEIGHT: f32 = 104.0;
+/// What the import dialog needs besides the photo strip: its title, the paths line, the
+/// summary, the controls and the form below (points).
+const FORM_HEIGHT: f32 = 420.0;
 /// The keys that set a view, in the order of [`View::ALL`].
 const VIEW_KEYS: [egui::Key; 6] = [
     egui::Key::Num1,
@@ -85,9 +88,13 @@ impl PhotoStrip {
                 summary(ui, plan, session);
             }
         });
+        // Two rows of photos when the screen has room for them and the form below, else
+        // what fits (at least one row): the dialog stays inside a 1024×700 window.
+        let strip = (ui.ctx().content_rect().height() - FORM_HEIGHT)
+            .clamp(CELL.y + 12.0, CELL.y * 2.0 + 12.0);
         egui::ScrollArea::vertical()
-            .max_height(CELL.y * 2.0 + 12.0)
-            .min_scrolled_height(CELL.y * 2.0 + 12.0)
+            .max_height(strip)
+            .min_scrolled_height(strip)
             .auto_shrink([false, false])
             .id_salt("import-photos")
             .show(ui, |ui| {

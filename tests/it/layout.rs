@@ -3,13 +3,15 @@
 //! timeline read whole. Rects are the real ones egui drew (the accessibility tree's bounds,
 //! and where the app put its panels).
 
-use crate::app::{click_photo, grid_ids, harness_sized, options, settle, type_into_field};
+use crate::app::{
+    click_photo, grid_ids, harness_sized, options, photos, send, settle, type_into_field,
+};
 use crate::support::small_demo;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers, Rect};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use skinlapse::app::AppOptions;
+use skinlapse::app::{AppOptions, ImportCommand};
 use skinlapse::ui::App;
 
 const LAPTOP: [f32; 2] = [1280.0, 800.0];
@@ -286,4 +288,21 @@ fn at_1920_the_date_filters_are_as_wide_as_a_date() {
         );
         assert_inside(&format!("the {label} field"), field, central(&h));
     }
+}
+
+/// At 1024×700 the import dialog, with a strip of photos, lies inside the window: its title
+/// and its Start import button can be reached.
+#[test]
+fn at_1024_the_import_dialog_fits_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = photos(dir.path(), 6);
+    let mut h = harness_sized(options(&dir.path().join("lib")), SMALL);
+    send(&mut h, ImportCommand::Prepare(files));
+    let screen = h.ctx.content_rect();
+    assert_inside(
+        "the import dialog",
+        rect_of(&h, Role::Window, "Import photos"),
+        screen,
+    );
+    assert_inside("Start import", button(&h, "Start import"), screen);
 }
