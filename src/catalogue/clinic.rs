@@ -372,14 +372,13 @@ impl ClinicSession {
     ) -> Result<(), ClinicError> {
         check_user_name(name)?;
         let verifier = password_verifier(first_password);
-        let user = self.user.clone();
         self.client
             .execute(
                 "SELECT skinlapse.user_add($1, $2, $3)",
                 &[&name, &role.key(), &verifier],
             )
             .map(drop)
-            .map_err(|e| ClinicError::from_pg(e, &user))
+            .map_err(self.err())
     }
 
     /// Changes the signed-in user's password; the first change also gives them their role.
@@ -388,11 +387,10 @@ impl ClinicSession {
     /// The user is disabled or the server is gone.
     pub fn change_password(&mut self, new_password: &str) -> Result<(), ClinicError> {
         let verifier = password_verifier(new_password);
-        let user = self.user.clone();
         self.client
             .execute("SELECT skinlapse.change_password($1)", &[&verifier])
             .map(drop)
-            .map_err(|e| ClinicError::from_pg(e, &user))
+            .map_err(self.err())
     }
 
     /// Disables a user: no more sign-ins, their open sessions end (admins only).
@@ -400,11 +398,10 @@ impl ClinicSession {
     /// # Errors
     /// Not an admin, no such user, yourself, or the last admin.
     pub fn disable_user(&mut self, name: &str) -> Result<(), ClinicError> {
-        let user = self.user.clone();
         self.client
             .execute("SELECT skinlapse.user_disable($1)", &[&name])
             .map(drop)
-            .map_err(|e| ClinicError::from_pg(e, &user))
+            .map_err(self.err())
     }
 
     /// Every user (an admin), or only oneself (anyone else: row security).

@@ -185,9 +185,7 @@ fn database_config(url: &str) -> Result<(postgres::Config, String), Failure> {
 }
 
 fn prompt(question: &str) -> Result<Zeroizing<String>, Failure> {
-    rpassword::prompt_password(question)
-        .map(Zeroizing::new)
-        .map_err(|e| Failure::usage(format!("cannot read the password: {e}")))
+    super::secure::prompt_secret(question, "password")
 }
 
 /// A new password: from `SKINLAPSE_NEW_PASSWORD`, else typed twice.

@@ -57,9 +57,14 @@ fn given(file: Option<&Path>, env: &str) -> Result<Option<Zeroizing<String>>, Fa
 }
 
 fn prompt(question: &str) -> Result<Zeroizing<String>, Failure> {
+    prompt_secret(question, "passphrase")
+}
+
+/// Asks for a secret (`what`: passphrase, password) without echoing it.
+pub(super) fn prompt_secret(question: &str, what: &str) -> Result<Zeroizing<String>, Failure> {
     rpassword::prompt_password(question)
         .map(Zeroizing::new)
-        .map_err(|e| Failure::usage(format!("cannot read the passphrase: {e}")))
+        .map_err(|e| Failure::usage(format!("cannot read the {what}: {e}")))
 }
 
 /// The passphrase of an existing library.

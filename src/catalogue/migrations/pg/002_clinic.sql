@@ -220,6 +220,15 @@ BEGIN
     END LOOP;
 END $$;
 
+-- A password arrives as a SCRAM verifier, never as clear text (which would reach the logs).
+CREATE FUNCTION check_verifier(v TEXT) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF v NOT LIKE 'SCRAM-SHA-256$%' THEN
+        RAISE EXCEPTION 'the password must arrive as a SCRAM-SHA-256 verifier'
+            USING ERRCODE = 'SL001';
+    END IF;
+END $$;
+
 -- A new user: a login that is only @pending until its first password change. The password
 -- arrives as a SCRAM verifier, never as clear text.
 CREATE FUNCTION user_add(p_name TEXT, p_role TEXT, p_verifier TEXT)
@@ -233,10 +242,7 @@ BEGIN
         RAISE EXCEPTION 'the role is admin, clinician or assistant, not "%"', p_role
             USING ERRCODE = 'SL001';
     END IF;
-    IF p_verifier NOT LIKE 'SCRAM-SHA-256$%' THEN
-        RAISE EXCEPTION 'the password must arrive as a SCRAM-SHA-256 verifier'
-            USING ERRCODE = 'SL001';
-    END IF;
+    PERFORM check_verifier(p_verifier);
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_name) THEN
         RAISE EXCEPTION 'there is already a user or database role named %', p_name
             USING ERRCODE = 'SL001';
@@ -259,10 +265,7 @@ BEGIN
         RAISE EXCEPTION '% is not an active user of this clinic', session_user
             USING ERRCODE = 'SL001';
     END IF;
-    IF p_verifier NOT LIKE 'SCRAM-SHA-256$%' THEN
-        RAISE EXCEPTION 'the password must arrive as a SCRAM-SHA-256 verifier'
-            USING ERRCODE = 'SL001';
-    END IF;
+    PERFORM check_verifier(p_verifier);
     EXECUTE format('ALTER ROLE %I PASSWORD %L', session_user, p_verifier);
     IF u.must_change_password THEN
         EXECUTE format('GRANT %I TO %I', role_of(u.role), session_user);
