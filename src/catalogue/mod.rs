@@ -28,6 +28,7 @@ mod terms;
 mod trash;
 mod types;
 mod undo;
+mod versions;
 
 pub use align_undo::AlignmentSnapshot;
 pub use alignment::LandmarkPair;
@@ -49,6 +50,7 @@ pub use protocol::SessionFacts;
 pub use series::{Assignment, AssignmentSpec};
 pub use settings::{CLINIC_LOGO, CLINIC_NAME};
 pub use undo::{DeletedPerson, DeletedSeries, DeletedSession, GradeRecord};
+pub use versions::{RowStamp, Versioned};
 
 use db::{Begin, Conn};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -72,6 +74,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/007_face.sql"),
     include_str!("migrations/008_measurement.sql"),
     include_str!("migrations/010_raw_companion.sql"),
+    include_str!("migrations/011_row_version.sql"),
 ];
 
 const NAMES_MIGRATION: &str = include_str!("migrations/005_names.sql");

@@ -89,3 +89,157 @@ fn sign_in_error(e: ClinicError, database: &str) -> CatalogueError {
         other => CatalogueError::Server(other.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::{Backend, NewGrade, NewSession};
+    use crate::model::clinical::GradeScale;
+    use crate::testing::{ADMIN_PASSWORD, admin_name, clinic_database, pg};
+
+    fn superuser(database: &str) -> postgres::Client {
+        pg::cluster()
+            .superuser(database)
+            .connect(postgres::NoTls)
+            .expect("the superuser connects")
+    }
+
+    #[test]
+    fn open_clinic_signs_in_with_the_role_and_refuses_a_wrong_password() {
+        let (config, database) = clinic_database();
+        let admin = admin_name(&database);
+        let cat = Catalogue::open_clinic(&config, &admin, ADMIN_PASSWORD).unwrap();
+        assert_eq!(cat.backend(), Backend::Postgres);
+        assert_eq!(cat.role(), Some(clinic::Role::Admin));
+        assert_eq!(
+            cat.schema_version().unwrap(),
+            clinic::latest_schema_version() as i64
+        );
+        let e = Catalogue::open_clinic(&config, &admin, "not the password").unwrap_err();
+        assert!(matches!(e, CatalogueError::SignIn { .. }), "{e:?}");
+        let text = e.to_string();
+        assert!(text.contains(&format!("127.0.0.1/{database}")), "{text}");
+        // The app's workstation name reaches the server (the audit trail records it).
+        let names: Vec<String> = superuser(&database)
+            .query(
+                "SELECT application_name FROM pg_stat_activity WHERE usename = $1",
+                &[&admin],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(names, vec![clinic::workstation()]);
+        let on_sqlite = Catalogue::open_in_memory().unwrap();
+        assert_eq!(
+            (on_sqlite.backend(), on_sqlite.role()),
+            (Backend::Sqlite, None)
+        );
+    }
+
+    #[test]
+    fn an_assistant_is_forbidden_what_the_role_forbids_and_told_so() {
+        let (config, database) = clinic_database();
+        let mut admin =
+            Catalogue::open_clinic(&config, &admin_name(&database), ADMIN_PASSWORD).unwrap();
+        let person = admin.add_person("Ada Lovelace").unwrap();
+        let series = admin.add_series(person, "Peel").unwrap();
+        let session = admin
+            .add_session(&NewSession {
+                series: Some(series),
+                date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1),
+                ..NewSession::default()
+            })
+            .unwrap();
+        let name = format!("assistant_{database}");
+        let mut session_of_admin =
+            ClinicSession::sign_in(&config, &admin_name(&database), ADMIN_PASSWORD).unwrap();
+        session_of_admin
+            .add_user(&name, clinic::Role::Assistant, "first-password")
+            .unwrap();
+        ClinicSession::sign_in(&config, &name, "first-password")
+            .unwrap()
+            .change_password("assistant-password")
+            .unwrap();
+        let mut assistant = Catalogue::open_clinic(&config, &name, "assistant-password").unwrap();
+        assert_eq!(assistant.role(), Some(clinic::Role::Assistant));
+        // Reading people to file photos is allowed; the clinical record is not.
+        assert_eq!(assistant.people().unwrap().len(), 1);
+        let e = assistant
+            .add_grade(&NewGrade {
+                session: Some(session),
+                photo: None,
+                scale: GradeScale::Gais,
+                custom_name: None,
+                value: Some(2.0),
+                mmasi_regions: None,
+                notes: String::new(),
+            })
+            .unwrap_err();
+        assert!(matches!(e, CatalogueError::Forbidden { .. }), "{e:?}");
+        assert!(e.to_string().contains("permission denied"), "{e}");
+        let e = assistant.rename_person(person, "Ada King").unwrap_err();
+        assert!(matches!(e, CatalogueError::Forbidden { .. }), "{e:?}");
+        // Nothing of the refused edits stayed, and the connection goes on working.
+        assert_eq!(admin.person(person).unwrap().name, "Ada Lovelace");
+        assert!(admin.grades_of_series(series).unwrap().is_empty());
+        assert_eq!(assistant.people().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_lost_connection_is_offline_and_nothing_is_half_saved() {
+        let (config, database) = clinic_database();
+        let admin = admin_name(&database);
+        let mut cat = Catalogue::open_clinic(&config, &admin, ADMIN_PASSWORD).unwrap();
+        let person = cat.add_person("Grace Hopper").unwrap();
+        superuser(&database)
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1",
+                &[&admin],
+            )
+            .unwrap();
+        let e = cat.rename_person(person, "Grace Murray").unwrap_err();
+        assert!(matches!(e, CatalogueError::Offline { .. }), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "the clinic database 127.0.0.1/{database} cannot be reached: nothing was half-saved; try again"
+            )
+        );
+        let mut again = Catalogue::open_clinic(&config, &admin, ADMIN_PASSWORD).unwrap();
+        assert_eq!(again.person(person).unwrap().name, "Grace Hopper");
+    }
+
+    #[test]
+    fn an_older_clinic_needs_upgrading_and_upgrade_brings_it_up() {
+        let (config, database) = clinic_database();
+        let admin = admin_name(&database);
+        // A clinic made before schema versions were recorded (stop 18) is version 2.
+        superuser(&database)
+            .batch_execute("DROP TABLE skinlapse.schema_migration")
+            .unwrap();
+        let e = Catalogue::open_clinic(&config, &admin, ADMIN_PASSWORD).unwrap_err();
+        assert!(
+            matches!(e, CatalogueError::ClinicNeedsUpgrade { found: 2, .. }),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains(&database), "{e}");
+        let bootstrap = pg::cluster().superuser("postgres");
+        assert_eq!(clinic::upgrade(&bootstrap, &database).unwrap(), 2);
+        assert_eq!(
+            clinic::upgrade(&bootstrap, &database).unwrap(),
+            clinic::latest_schema_version()
+        );
+        let cat = Catalogue::open_clinic(&config, &admin, ADMIN_PASSWORD).unwrap();
+        assert_eq!(
+            cat.schema_version().unwrap(),
+            clinic::latest_schema_version() as i64
+        );
+        // SQLite-only operations say so on PostgreSQL.
+        let e = cat
+            .copy_into(std::path::Path::new("/tmp/x.db"))
+            .unwrap_err();
+        assert!(matches!(e, CatalogueError::Unsupported { .. }), "{e:?}");
+        assert!(e.to_string().contains("pg_dump"), "{e}");
+    }
+}
