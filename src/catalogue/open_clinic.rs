@@ -5,6 +5,9 @@ use super::clinic::{self, ClinicError, ClinicSession};
 use super::db::{Conn, PgConn};
 use super::{Catalogue, CatalogueError, Result};
 
+/// How long signing in waits for a server that does not answer.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// `HOST/DB` of a server configuration, for messages.
 pub(crate) fn describe(server: &postgres::Config) -> String {
     let host = server.get_hosts().first().map_or_else(
@@ -27,7 +30,13 @@ impl Catalogue {
     /// reached, `ClinicNeedsUpgrade`/`ClinicTooNew` when its schema is not this release's.
     pub fn open_clinic(server: &postgres::Config, user: &str, password: &str) -> Result<Self> {
         let database = describe(server);
-        let mut session = ClinicSession::sign_in(server, user, password)
+        let mut server = server.clone();
+        // A server that is gone is said so in seconds, not after the system's TCP timeout.
+        if server.get_connect_timeout().is_none() {
+            server.connect_timeout(CONNECT_TIMEOUT);
+        }
+        server.keepalives(true);
+        let mut session = ClinicSession::sign_in(&server, user, password)
             .map_err(|e| sign_in_error(e, &database))?;
         let role = session.role().map_err(|e| sign_in_error(e, &database))?;
         let mut client = session.into_client();
