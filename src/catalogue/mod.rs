@@ -22,6 +22,8 @@ mod open_clinic;
 mod people;
 mod pg_value;
 mod photos;
+#[cfg(test)]
+mod portable_tests;
 mod protocol;
 mod series;
 mod settings;
