@@ -113,6 +113,11 @@ impl Catalogue {
         self.read(|tx| stamp(tx, row))
     }
 
+    /// The stamps of several rows, read in one snapshot (a selection the user is editing).
+    pub fn row_stamps(&mut self, rows: &[Versioned]) -> Result<Vec<RowStamp>> {
+        self.read(|tx| rows.iter().map(|&row| stamp(tx, row)).collect())
+    }
+
     /// Runs `edit` (any edit operations) in one transaction, but only when every row in
     /// `seen` still has the version the caller read: otherwise nothing is changed and the
     /// result is `Conflict`, naming the first row that moved on, who changed it and when.
@@ -252,5 +257,39 @@ mod tests {
             ),
             "{e:?}"
         );
+    }
+
+    /// Two workstations, two users, one clinic database: the second save of the same photo
+    /// is refused naming the first user.
+    #[test]
+    fn another_workstations_save_wins_and_names_its_user() {
+        use crate::catalogue::clinic::{ClinicSession, Role};
+        use crate::testing::{ADMIN_PASSWORD, admin_name, clinic_database};
+        let (config, database) = clinic_database();
+        let admin = admin_name(&database);
+        let mut front_desk = Catalogue::open_clinic(&config, &admin, ADMIN_PASSWORD).unwrap();
+        let anna = format!("anna_{database}");
+        let mut session = ClinicSession::sign_in(&config, &admin, ADMIN_PASSWORD).unwrap();
+        session.add_user(&anna, Role::Clinician, "first").unwrap();
+        ClinicSession::sign_in(&config, &anna, "first")
+            .unwrap()
+            .change_password("anna-password")
+            .unwrap();
+        let mut room_2 = Catalogue::open_clinic(&config, &anna, "anna-password").unwrap();
+        let photo = super::super::photos::tests::insert_photo(&mut front_desk, "one");
+        let row = Versioned::Photo(photo);
+        let seen = front_desk.row_stamps(&[row]).unwrap()[0].version;
+        assert_eq!(room_2.row_stamp(row).unwrap().version, seen);
+        room_2
+            .checked_edit(&[(row, seen)], |c| c.trash(&[photo]).map(drop))
+            .unwrap();
+        let e = front_desk
+            .checked_edit(&[(row, seen)], |c| c.restore(&[photo]).map(drop))
+            .unwrap_err();
+        let CatalogueError::Conflict { what, by, .. } = &e else {
+            panic!("{e:?}");
+        };
+        assert_eq!((*what, by.as_str()), ("photo", anna.as_str()));
+        assert_eq!(front_desk.trash_count().unwrap(), 1, "anna's change stands");
     }
 }
