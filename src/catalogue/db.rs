@@ -290,31 +290,33 @@ impl PgConn {
         params.iter().map(|p| owned(*p).map(PgParam)).collect()
     }
 
-    fn query(&self, sql: &str, params: &[&dyn ToSql]) -> rusqlite::Result<Vec<postgres::Row>> {
+    /// Runs `run` with the prepared statement for `sql` and its parameters as PostgreSQL
+    /// takes them.
+    fn run<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn ToSql],
+        run: impl FnOnce(
+            &mut postgres::Client,
+            &postgres::Statement,
+            &[&(dyn postgres::types::ToSql + Sync)],
+        ) -> Result<T, postgres::Error>,
+    ) -> rusqlite::Result<T> {
         let stmt = self.statement(sql)?;
         let values = Self::values(params)?;
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = values
             .iter()
             .map(|v| v as &(dyn postgres::types::ToSql + Sync))
             .collect();
-        self.client
-            .borrow_mut()
-            .query(&stmt, &refs)
-            .map_err(|e| self.fail(e))
+        run(&mut self.client.borrow_mut(), &stmt, &refs).map_err(|e| self.fail(e))
+    }
+
+    fn query(&self, sql: &str, params: &[&dyn ToSql]) -> rusqlite::Result<Vec<postgres::Row>> {
+        self.run(sql, params, |c, stmt, p| c.query(stmt, p))
     }
 
     fn execute(&self, sql: &str, params: &[&dyn ToSql]) -> rusqlite::Result<usize> {
-        let stmt = self.statement(sql)?;
-        let values = Self::values(params)?;
-        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = values
-            .iter()
-            .map(|v| v as &(dyn postgres::types::ToSql + Sync))
-            .collect();
-        let n = self
-            .client
-            .borrow_mut()
-            .execute(&stmt, &refs)
-            .map_err(|e| self.fail(e))?;
+        let n = self.run(sql, params, |c, stmt, p| c.execute(stmt, p))?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 

@@ -102,9 +102,9 @@ fn sign_in_error(e: ClinicError, database: &str) -> CatalogueError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::{Backend, NewGrade, NewSession};
+    use crate::catalogue::{Backend, NewGrade};
     use crate::model::clinical::GradeScale;
-    use crate::testing::{ADMIN_PASSWORD, admin_name, clinic_database, pg};
+    use crate::testing::{self, ADMIN_PASSWORD, admin_name, clinic_database, pg};
 
     fn superuser(database: &str) -> postgres::Client {
         pg::cluster()
@@ -151,26 +151,14 @@ mod tests {
         let (config, database) = clinic_database();
         let mut admin =
             Catalogue::open_clinic(&config, &admin_name(&database), ADMIN_PASSWORD).unwrap();
-        let person = admin.add_person("Ada Lovelace").unwrap();
-        let series = admin.add_series(person, "Peel").unwrap();
-        let session = admin
-            .add_session(&NewSession {
-                series: Some(series),
-                date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1),
-                ..NewSession::default()
-            })
-            .unwrap();
-        let name = format!("assistant_{database}");
-        let mut session_of_admin =
-            ClinicSession::sign_in(&config, &admin_name(&database), ADMIN_PASSWORD).unwrap();
-        session_of_admin
-            .add_user(&name, clinic::Role::Assistant, "first-password")
-            .unwrap();
-        ClinicSession::sign_in(&config, &name, "first-password")
-            .unwrap()
-            .change_password("assistant-password")
-            .unwrap();
-        let mut assistant = Catalogue::open_clinic(&config, &name, "assistant-password").unwrap();
+        let (person, series, session) = testing::person_with_session(&mut admin, "Ada Lovelace");
+        let mut assistant = testing::clinic_user(
+            &config,
+            &database,
+            "assistant",
+            clinic::Role::Assistant,
+            "assistant-password",
+        );
         assert_eq!(assistant.role(), Some(clinic::Role::Assistant));
         // Reading people to file photos is allowed; the clinical record is not.
         assert_eq!(assistant.people().unwrap().len(), 1);

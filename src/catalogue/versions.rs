@@ -195,15 +195,8 @@ mod tests {
     #[test]
     fn an_edit_of_several_rows_is_refused_whole_when_one_moved_on() {
         let mut cat = crate::testing::catalogue();
-        let person = cat.add_person("Grace Hopper").unwrap();
-        let series = cat.add_series(person, "Peel").unwrap();
-        let session = cat
-            .add_session(&NewSession {
-                series: Some(series),
-                date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1),
-                ..NewSession::default()
-            })
-            .unwrap();
+        let (person, series, session) =
+            crate::testing::person_with_session(&mut cat, "Grace Hopper");
         let seen = [
             (
                 Versioned::Person(person),
@@ -263,19 +256,14 @@ mod tests {
     /// is refused naming the first user.
     #[test]
     fn another_workstations_save_wins_and_names_its_user() {
-        use crate::catalogue::clinic::{ClinicSession, Role};
+        use crate::catalogue::clinic::Role;
         use crate::testing::{ADMIN_PASSWORD, admin_name, clinic_database};
         let (config, database) = clinic_database();
         let admin = admin_name(&database);
         let mut front_desk = Catalogue::open_clinic(&config, &admin, ADMIN_PASSWORD).unwrap();
         let anna = format!("anna_{database}");
-        let mut session = ClinicSession::sign_in(&config, &admin, ADMIN_PASSWORD).unwrap();
-        session.add_user(&anna, Role::Clinician, "first").unwrap();
-        ClinicSession::sign_in(&config, &anna, "first")
-            .unwrap()
-            .change_password("anna-password")
-            .unwrap();
-        let mut room_2 = Catalogue::open_clinic(&config, &anna, "anna-password").unwrap();
+        let mut room_2 =
+            crate::testing::clinic_user(&config, &database, "anna", Role::Clinician, "pw-anna");
         let photo = super::super::photos::tests::insert_photo(&mut front_desk, "one");
         let row = Versioned::Photo(photo);
         let seen = front_desk.row_stamps(&[row]).unwrap()[0].version;
