@@ -10,6 +10,7 @@ use postgres::{Client, Config, NoTls};
 
 const CATALOGUE_SQL: &str = include_str!("migrations/pg/001_catalogue.sql");
 const CLINIC_SQL: &str = include_str!("migrations/pg/002_clinic.sql");
+pub(super) const IMPORT_SQL: &str = include_str!("migrations/pg/004_import.sql");
 
 /// The clinic's group roles, in the order they are created.
 const ROLE_KINDS: [&str; 5] = ["owner", "assistant", "clinician", "admin", "pending"];
@@ -83,7 +84,7 @@ fn pg_message(e: &postgres::Error) -> String {
 }
 
 impl ClinicError {
-    fn from_pg(e: postgres::Error, user: &str) -> Self {
+    pub(super) fn from_pg(e: postgres::Error, user: &str) -> Self {
         let Some(db) = e.as_db_error() else {
             return Self::Sql(e);
         };
@@ -119,12 +120,12 @@ pub fn role_prefix(database: &str) -> String {
     prefix
 }
 
-fn role_name(prefix: &str, kind: &str) -> String {
+pub(super) fn role_name(prefix: &str, kind: &str) -> String {
     format!("{prefix}_{kind}")
 }
 
 /// A quoted SQL identifier.
-fn ident(name: &str) -> String {
+pub(super) fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
@@ -135,7 +136,7 @@ fn literal(text: &str) -> String {
 
 /// The clinic SQL with its role tokens replaced: `@@kind` by the plain name (inside string
 /// literals), `@kind` by the quoted identifier.
-fn with_roles(sql: &str, prefix: &str) -> String {
+pub(super) fn with_roles(sql: &str, prefix: &str) -> String {
     let mut out = sql.to_owned();
     for kind in ROLE_KINDS {
         out = out.replace(&format!("@@{kind}"), &role_name(prefix, kind));
@@ -242,6 +243,8 @@ pub fn create(
     .map_err(pg_err)?;
     tx.batch_execute(CATALOGUE_SQL).map_err(pg_err)?;
     tx.batch_execute(&with_roles(CLINIC_SQL, &prefix))
+        .map_err(pg_err)?;
+    tx.batch_execute(&with_roles(IMPORT_SQL, &prefix))
         .map_err(pg_err)?;
     tx.batch_execute(&format!(
         "RESET ROLE;

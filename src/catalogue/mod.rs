@@ -8,6 +8,7 @@ mod align_undo;
 mod alignment;
 mod browse;
 pub mod clinic;
+pub mod clinic_import;
 mod clinical;
 mod companion;
 mod compare;
