@@ -753,6 +753,35 @@ impl<'a> ClinicImport<'a> {
                 found,
             });
         }
+        // RAW companions by content: one the clinic had already stays with its photo.
+        let mut companions: Vec<String> =
+            super::all_rows(self.src, "SELECT hash FROM photo_companion", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| ImportError::Mismatch(e.to_string()))?;
+        for (old, _) in &existing {
+            let theirs: Vec<String> = super::all_rows(
+                self.src,
+                "SELECT hash FROM photo_companion WHERE photo_id = ?1",
+                [old],
+                |r| r.get(0),
+            )
+            .map_err(|e| ImportError::Mismatch(e.to_string()))?;
+            companions.retain(|h| !theirs.contains(h));
+        }
+        let found: i64 = self
+            .client
+            .query_one(
+                "SELECT count(*) FROM skinlapse.photo_companion WHERE hash = ANY($1)",
+                &[&companions],
+            )
+            .map_err(|e| ClinicError::from_pg(e, &self.user))?
+            .get(0);
+        counts.push(KindCount {
+            kind: "RAW companions",
+            expected: i64::try_from(companions.len()).unwrap_or(i64::MAX),
+            found,
+        });
         // Originals: every photo's and companion's content is in the clinic catalogue.
         let hashes: Vec<String> = super::all_rows(
             self.src,
@@ -882,13 +911,6 @@ const VERIFIED: &[Verified] = &[
         "photo",
         Some("photo_id = ?1"),
     ),
-    (
-        "RAW companions",
-        "photo_companion",
-        "photo_id",
-        "photo",
-        Some("photo_id = ?1"),
-    ),
     ("faces", "face", "photo_id", "photo", Some("photo_id = ?1")),
     (
         "card corrections",
@@ -955,11 +977,17 @@ impl Copier<'_> {
             .collect();
         let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
         let select = format!(
-            "SELECT {}{} FROM {} WHERE {} ORDER BY rowid",
+            "SELECT {}{} FROM {} WHERE {}{}",
             if table.id_kind.is_some() { "id, " } else { "" },
             names.join(", "),
             table.name,
-            table.owned
+            table.owned,
+            // New ids keep the old ones' order.
+            if table.id_kind.is_some() {
+                " ORDER BY id"
+            } else {
+                ""
+            }
         );
         let placeholders: Vec<String> = (1..=names.len()).map(|n| format!("${n}")).collect();
         let insert = format!(
@@ -969,6 +997,9 @@ impl Copier<'_> {
             placeholders.join(", "),
             if table.id_kind.is_some() {
                 " RETURNING id"
+            } else if table.name == "photo_companion" {
+                // A RAW the clinic has already (with another photo) is kept once.
+                " ON CONFLICT (hash) DO NOTHING"
             } else {
                 ""
             }

@@ -306,7 +306,7 @@ fn report(
         .iter()
         .filter(|c| c.kind != "originals" && c.kind != "people" && c.kind != "photos")
         .filter(|c| c.expected > 0)
-        .map(|c| format!("{} {}", c.expected, c.kind))
+        .map(|c| counted(c.expected, c.kind))
         .collect();
     let already = if v.existing.is_empty() {
         String::new()
@@ -317,10 +317,12 @@ fn report(
         )
     };
     println!(
-        "verified: {} people, {photos} photos{already}{}{}, and {originals} originals by their content hash",
-        count(v, "people"),
+        "verified: {}, {}{already}{}{}, and {} by their content hash",
+        counted(count(v, "people"), "people"),
+        counted(i64::try_from(photos).unwrap_or(i64::MAX), "photos"),
         if parts.is_empty() { "" } else { ", " },
-        parts.join(", ")
+        parts.join(", "),
+        counted(originals, "originals"),
     );
     match v.settings {
         Some(n) if n > 0 => println!(
@@ -332,9 +334,33 @@ fn report(
     Ok(ExitCode::SUCCESS)
 }
 
+/// "1 person", "2 people", "1 series", "1 side effect", "3 side effects".
+fn counted(n: i64, plural: &str) -> String {
+    if n != 1 {
+        return format!("{n} {plural}");
+    }
+    let one = match plural {
+        "people" => "person",
+        "series" => "series",
+        other => other.strip_suffix('s').unwrap_or(other),
+    };
+    format!("1 {one}")
+}
+
 fn count(v: &Verification, kind: &str) -> i64 {
     v.counts
         .iter()
         .find(|c| c.kind == kind)
         .map_or(0, |c| c.expected)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_said_in_words() {
+        assert_eq!(super::counted(1, "people"), "1 person");
+        assert_eq!(super::counted(2, "people"), "2 people");
+        assert_eq!(super::counted(1, "side effects"), "1 side effect");
+        assert_eq!(super::counted(1, "series"), "1 series");
+    }
 }
