@@ -778,3 +778,41 @@ fn an_encrypted_library_moves_in_with_plain_originals_byte_for_byte() {
         [["Kim Poe".to_owned()]]
     );
 }
+
+#[test]
+fn a_clinic_made_before_import_library_gets_its_tables_through_the_server_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let clinic = Clinic::new(dir.path());
+    let mut db = clinic.superuser();
+    db.batch_execute("DROP TABLE import_map; DROP TABLE import_run")
+        .unwrap();
+    let personal = personal_library(dir.path(), "Pat Doe", 80);
+    let out = clinic.import(&personal, "bob", &[], false);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("lacks its import tables: run this once with PGUSER and PGPASSWORD"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(count(&mut db, "SELECT count(*) FROM person"), 0);
+    let server = [
+        ("PGUSER", "postgres"),
+        ("PGPASSWORD", pg::SUPERUSER_PASSWORD),
+    ];
+    let out = clinic.import(&personal, "bob", &server, false);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("verified: 2 people, 6 photos"),
+        "{}",
+        text(&out)
+    );
+    // The tables belong to the clinic's owner role, like the rest of its schema.
+    let owner: String = db
+        .query_one(
+            "SELECT tableowner::TEXT FROM pg_tables WHERE tablename = 'import_map'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(owner, format!("{}_owner", clinic.database));
+}
