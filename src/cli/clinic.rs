@@ -36,13 +36,16 @@ pub enum ClinicCommand {
     User(UserCommand),
     /// The audit trail (admins only): who viewed, changed, imported or exported what, when.
     Audit(AuditArgs),
-    /// Move a personal library into this clinic (--library is the clinic): people, series,
-    /// sessions, photos and their RAW companions, tags, grades, side effects,
-    /// contraindications, consent and its history, alignments, faces, regions, measurements,
-    /// card corrections, and the settings the clinic has none of. A clinician or an admin
-    /// signs in with --user. Refused, with nothing written, when a patient of the library has
-    /// the name of one the clinic has. Safe to interrupt: run it again to finish. Ends by
-    /// counting every kind of row in both and checking every original by its content hash.
+    /// Move a personal library into this clinic (--library is the clinic), resumable and
+    /// verified.
+    ///
+    /// Everything comes along: people, series, sessions, photos and their RAW companions,
+    /// tags, grades, side effects, contraindications, consent and its history, alignments,
+    /// faces, regions, measurements, card corrections, and the settings the clinic has none
+    /// of. A clinician or an admin signs in with --user. Refused, with nothing written, when
+    /// a patient of the library has the name of one the clinic has. Safe to interrupt: run
+    /// it again to finish. Ends by counting every kind of row in both and checking every
+    /// original by its content hash.
     ImportLibrary(super::clinic_import::ImportLibraryArgs),
 }
 

@@ -28,7 +28,8 @@ pub struct ImportLibraryArgs {
     #[arg(long, value_name = "DIR")]
     pub from: PathBuf,
     /// At the end, one JSON object {people, photos, already_in_clinic, counts, originals,
-    /// settings_copied, verified} on standard output (progress goes to standard error).
+    /// damaged_originals, settings_copied, verified} on standard output (progress goes to
+    /// standard error).
     #[arg(long)]
     pub json: bool,
 }
