@@ -3,19 +3,18 @@
 //! clinic's side; into a clinic with patients already; refused on a name clash and for an
 //! assistant; killed mid-run and run again; from an encrypted library.
 
-use crate::support::{jpeg, jpeg_exif, write};
+use crate::formats::bytes;
+use crate::support::{import_into, jpeg, jpeg_exif, write};
 use chrono::NaiveDate;
 use skinlapse::catalogue::clinic::{ClinicSession, Role};
 use skinlapse::catalogue::{AssignmentSpec, ConsentChange, NewGrade};
 use skinlapse::imaging::synth::ExifSpec;
-use skinlapse::jobs::{ImportRequest, run_import};
 use skinlapse::library::Library;
 use skinlapse::model::clinical::{ConsentScope, Contraindication, GradeScale, SideEffectKind};
 use skinlapse::model::{AlignMethod, ContentHash, PhotoFormat, PhotoId, Similarity, View};
 use skinlapse::testing::pg;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::AtomicBool;
 
 fn text(o: &Output) -> String {
     format!(
@@ -119,28 +118,8 @@ fn run(library: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     command.args(args).output().unwrap()
 }
 
-fn bytes(name: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/formats")
-            .join(name),
-    )
-    .unwrap()
-}
-
 fn import(library: &Library, paths: &[PathBuf], spec: &AssignmentSpec) {
-    let assignment = library
-        .catalogue()
-        .unwrap()
-        .resolve_assignment(spec)
-        .unwrap();
-    let request = ImportRequest {
-        paths: paths.to_vec(),
-        assignment,
-        workers: 2,
-        ..ImportRequest::default()
-    };
-    let summary = run_import(library, &request, &AtomicBool::new(false), |_| {});
+    let (summary, _) = import_into(library, paths, spec);
     assert_eq!(summary.failed, 0, "{summary:?}");
 }
 
@@ -615,18 +594,21 @@ fn into_a_clinic_with_patients_ids_are_remapped_same_content_is_not_duplicated_a
 
     // A third library with a patient the clinic has (the case differs): refused, nothing
     // written.
+    let sizes = |db: &mut postgres::Client| -> Vec<i64> {
+        [
+            "person",
+            "photo",
+            "grade",
+            "import_run",
+            "import_map",
+            "audit_event",
+        ]
+        .iter()
+        .map(|t| count(db, &format!("SELECT count(*) FROM {t}")))
+        .collect()
+    };
     let third = personal_library(dir.path(), "PAT DOE", 40);
-    let before: Vec<i64> = [
-        "person",
-        "photo",
-        "grade",
-        "import_run",
-        "import_map",
-        "audit_event",
-    ]
-    .iter()
-    .map(|t| count(&mut db, &format!("SELECT count(*) FROM {t}")))
-    .collect();
+    let before = sizes(&mut db);
     let out = clinic.import(&third, "bob", &[], false);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(
@@ -636,17 +618,7 @@ fn into_a_clinic_with_patients_ids_are_remapped_same_content_is_not_duplicated_a
         text(&out)
     );
     assert!(text(&out).contains("nothing was written"), "{}", text(&out));
-    let after: Vec<i64> = [
-        "person",
-        "photo",
-        "grade",
-        "import_run",
-        "import_map",
-        "audit_event",
-    ]
-    .iter()
-    .map(|t| count(&mut db, &format!("SELECT count(*) FROM {t}")))
-    .collect();
+    let after = sizes(&mut db);
     assert_eq!(before, after);
 }
 

@@ -89,40 +89,22 @@ impl ClinicImport<'_> {
             )?;
             companions.retain(|h| !theirs.contains(h));
         }
-        let found: i64 = self
-            .client
-            .query_one(
-                "SELECT count(*) FROM skinlapse.photo_companion WHERE hash = ANY($1)",
-                &[&companions],
-            )
-            .map_err(|e| ClinicError::from_pg(e, &self.user))?
-            .get(0);
-        counts.push(KindCount {
-            kind: "RAW companions",
-            expected: i64::try_from(companions.len()).unwrap_or(i64::MAX),
-            found,
-        });
+        counts.push(self.by_content(
+            "RAW companions",
+            &companions,
+            "SELECT hash FROM skinlapse.photo_companion",
+        )?);
         // Originals: every photo's and companion's content is in the clinic catalogue.
         let hashes: Vec<String> = super::strings(
             self.src,
             "SELECT hash FROM photo UNION SELECT hash FROM photo_companion",
             [],
         )?;
-        let found: i64 = self
-            .client
-            .query_one(
-                "SELECT count(*) FROM (SELECT hash FROM skinlapse.photo
-                                       UNION SELECT hash FROM skinlapse.photo_companion) h
-                  WHERE hash = ANY($1)",
-                &[&hashes],
-            )
-            .map_err(|e| ClinicError::from_pg(e, &self.user))?
-            .get(0);
-        counts.push(KindCount {
-            kind: "originals",
-            expected: i64::try_from(hashes.len()).unwrap_or(i64::MAX),
-            found,
-        });
+        counts.push(self.by_content(
+            "originals",
+            &hashes,
+            "SELECT hash FROM skinlapse.photo UNION SELECT hash FROM skinlapse.photo_companion",
+        )?);
         let mut named = Vec::new();
         for (old, new) in existing {
             let name: String = self.src.query_row(
@@ -155,5 +137,27 @@ impl ClinicImport<'_> {
                 .map_err(|e| ClinicError::from_pg(e, &self.user))?;
         }
         Ok(verification)
+    }
+
+    /// How many of `hashes` the clinic has among the hashes `clinic` selects.
+    fn by_content(
+        &mut self,
+        kind: &'static str,
+        hashes: &[String],
+        clinic: &str,
+    ) -> Result<KindCount> {
+        let found: i64 = self
+            .client
+            .query_one(
+                &format!("SELECT count(*) FROM ({clinic}) h WHERE hash = ANY($1)"),
+                &[&hashes],
+            )
+            .map_err(|e| ClinicError::from_pg(e, &self.user))?
+            .get(0);
+        Ok(KindCount {
+            kind,
+            expected: i64::try_from(hashes.len()).unwrap_or(i64::MAX),
+            found,
+        })
     }
 }
