@@ -291,21 +291,15 @@ impl<'a> ClinicImport<'a> {
             self.maps.insert(("term".to_owned(), row.get(0)), row.get(1));
         }
         let mut fresh = Vec::new();
-        let terms = super::all_rows(
-            self.src,
-            "SELECT id, kind, key, name, builtin FROM term ORDER BY id",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, i32>(4)?,
-                ))
-            },
-        )
-        .map_err(|e| ImportError::Mismatch(e.to_string()))?;
+        let terms: Vec<(i64, String, String, String, i32)> = {
+            let mut stmt = self
+                .src
+                .prepare("SELECT id, kind, key, name, builtin FROM term ORDER BY id")?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
         for (id, kind, key, name, builtin) in terms {
             if self.maps.contains_key(&("term".to_owned(), id)) {
                 continue;
@@ -331,13 +325,13 @@ impl<'a> ClinicImport<'a> {
             fresh.push(("term", id, new_id));
         }
         if self.may_write_settings {
-            let settings = super::all_rows(
-                self.src,
-                "SELECT key, value FROM setting WHERE key <> 'mode' ORDER BY key",
-                [],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
-            )
-            .map_err(|e| ImportError::Mismatch(e.to_string()))?;
+            let settings: Vec<(String, String)> = {
+                let mut stmt = self
+                    .src
+                    .prepare("SELECT key, value FROM setting WHERE key <> 'mode' ORDER BY key")?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
             for (key, value) in settings {
                 tx.execute(
                     "INSERT INTO skinlapse.setting (key, value) VALUES ($1, $2)
