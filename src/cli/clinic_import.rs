@@ -190,7 +190,25 @@ fn import_photos(
         for (hash, format) in &photo.originals {
             let (hash, format) = original_of(hash, format)?;
             let extension = format.extension();
-            let bytes = files.read(&source.original_path(&hash, format))?;
+            let path = source.original_path(&hash, format);
+            let stop = |why: String| {
+                Failure::runtime(format!(
+                    "{}: {why}; nothing of photo {} of {total} ({}) was moved in. The import stopped here: put the file back from a backup (skinlapse verify --library {} names every damaged one) and run it again to go on",
+                    printable_path(&path),
+                    n + 1,
+                    crate::model::printable::printable(&photo.original_name),
+                    printable_path(source.root()),
+                ))
+            };
+            let bytes = files.read(&path).map_err(|e| match e {
+                crate::library::LibraryError::Io { source, .. } => stop(source.to_string()),
+                other => stop(other.to_string()),
+            })?;
+            if ContentHash::of(&bytes) != hash {
+                return Err(stop(
+                    "this original no longer matches its content hash (it is damaged)".into(),
+                ));
+            }
             let stored = clinic_store::store_original(root, &hash, extension, &bytes)?;
             if stored == Stored::Present {
                 progress.say(&format!(

@@ -788,3 +788,42 @@ fn a_clinic_made_before_import_library_gets_its_tables_through_the_server_accoun
         .get(0);
     assert_eq!(owner, format!("{}_owner", clinic.database));
 }
+
+#[test]
+fn a_damaged_original_stops_the_import_naming_it_and_the_rest_follows_once_repaired() {
+    let dir = tempfile::tempdir().unwrap();
+    let clinic = Clinic::new(dir.path());
+    let personal = personal_library(dir.path(), "Pat Doe", 90);
+    let src = source(&personal);
+    let third = &sqlite_rows(&src, "SELECT hash, format FROM photo WHERE id = 3")[0];
+    let extension = PhotoFormat::from_key(&third[1]).unwrap().extension();
+    let stored = clinic_original(&personal, &third[0], extension);
+    let good = std::fs::read(&stored).unwrap();
+    let mut bad = good.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 0x55;
+    std::fs::write(&stored, &bad).unwrap();
+
+    let out = clinic.import(&personal, "bob", &[], false);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains(&third[0]), "{said}");
+    assert!(
+        said.contains(
+            "no longer matches its content hash (it is damaged); nothing of photo 3 of 6"
+        ),
+        "{said}"
+    );
+    let mut db = clinic.superuser();
+    assert_eq!(count(&mut db, "SELECT count(*) FROM photo"), 2);
+    assert!(!clinic_original(&clinic.dir, &third[0], extension).exists());
+
+    std::fs::write(&stored, &good).unwrap();
+    let out = clinic.import(&personal, "bob", &[], false);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("verified: 2 people, 6 photos"),
+        "{}",
+        text(&out)
+    );
+}
