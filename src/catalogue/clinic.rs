@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/pg/001_catalogue.sql"),
     include_str!("migrations/pg/002_clinic.sql"),
     include_str!("migrations/pg/003_schema_version.sql"),
+    include_str!("migrations/pg/004_import.sql"),
 ];
 
 /// The schema version of a fully migrated clinic database.
@@ -177,7 +178,7 @@ fn pg_message(e: &postgres::Error) -> String {
 }
 
 impl ClinicError {
-    fn from_pg(e: postgres::Error, user: &str) -> Self {
+    pub(super) fn from_pg(e: postgres::Error, user: &str) -> Self {
         let Some(db) = e.as_db_error() else {
             return Self::Sql(e);
         };
@@ -213,12 +214,12 @@ pub fn role_prefix(database: &str) -> String {
     prefix
 }
 
-fn role_name(prefix: &str, kind: &str) -> String {
+pub(super) fn role_name(prefix: &str, kind: &str) -> String {
     format!("{prefix}_{kind}")
 }
 
 /// A quoted SQL identifier.
-fn ident(name: &str) -> String {
+pub(super) fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
@@ -229,7 +230,7 @@ fn literal(text: &str) -> String {
 
 /// The clinic SQL with its role tokens replaced: `@@kind` by the plain name (inside string
 /// literals), `@kind` by the quoted identifier.
-fn with_roles(sql: &str, prefix: &str) -> String {
+pub(super) fn with_roles(sql: &str, prefix: &str) -> String {
     let mut out = sql.to_owned();
     for kind in ROLE_KINDS {
         out = out.replace(&format!("@@{kind}"), &role_name(prefix, kind));

@@ -9,6 +9,7 @@ mod alignment;
 mod audit;
 mod browse;
 pub mod clinic;
+pub mod clinic_import;
 mod clinical;
 mod companion;
 mod compare;

@@ -36,6 +36,17 @@ pub enum ClinicCommand {
     User(UserCommand),
     /// The audit trail (admins only): who viewed, changed, imported or exported what, when.
     Audit(AuditArgs),
+    /// Move a personal library into this clinic (--library is the clinic), resumable and
+    /// verified.
+    ///
+    /// Everything comes along: people, series, sessions, photos and their RAW companions,
+    /// tags, grades, side effects, contraindications, consent and its history, alignments,
+    /// faces, regions, measurements, card corrections, and the settings the clinic has none
+    /// of. A clinician or an admin signs in with --user. Refused, with nothing written, when
+    /// a patient of the library has the name of one the clinic has. Safe to interrupt: run
+    /// it again to finish. Ends by counting every kind of row in both and checking every
+    /// original by its content hash.
+    ImportLibrary(super::clinic_import::ImportLibraryArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -109,6 +120,7 @@ pub fn run(
         ClinicCommand::Create(args) => run_create(library, args),
         ClinicCommand::User(command) => run_user(library, user, command),
         ClinicCommand::Audit(args) => run_audit(library, user, args),
+        ClinicCommand::ImportLibrary(args) => super::clinic_import::run(library, user, args),
     }
 }
 
@@ -163,7 +175,7 @@ impl From<ClinicError> for Failure {
 }
 
 /// `--database`, checked: a PostgreSQL URL with a host and a database.
-fn database_config(url: &str) -> Result<(postgres::Config, String), Failure> {
+pub(super) fn database_config(url: &str) -> Result<(postgres::Config, String), Failure> {
     let bad = |why: &str| {
         Failure::usage(format!(
             "--database {url}: {why} (expected postgresql://HOST[:PORT]/DB)"
@@ -184,7 +196,7 @@ fn database_config(url: &str) -> Result<(postgres::Config, String), Failure> {
     Ok((config, db))
 }
 
-fn prompt(question: &str) -> Result<Zeroizing<String>, Failure> {
+pub(super) fn prompt(question: &str) -> Result<Zeroizing<String>, Failure> {
     super::secure::prompt_secret(question, "password")
 }
 
@@ -267,7 +279,10 @@ fn run_create(library: Option<PathBuf>, args: &CreateArgs) -> Result<ExitCode, F
 
 /// Signs in to the clinic library at `library` as `user` (password from
 /// `SKINLAPSE_PASSWORD`, else asked).
-fn sign_in(library: Option<PathBuf>, user: Option<&str>) -> Result<ClinicSession, Failure> {
+pub(super) fn sign_in(
+    library: Option<PathBuf>,
+    user: Option<&str>,
+) -> Result<ClinicSession, Failure> {
     let root = library_root(library)?;
     let settings = clinic_folder::read(&root)
         .map_err(|e| Failure::runtime(e.to_string()))?

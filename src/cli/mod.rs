@@ -8,6 +8,7 @@ mod bench_align;
 mod bench_faces;
 mod bench_report;
 mod clinic;
+mod clinic_import;
 mod demo;
 mod export;
 mod faces;
@@ -102,7 +103,8 @@ pub enum Command {
     #[command(subcommand)]
     Export(export::ExportCommand),
     /// The clinic: `settings` (name and logo on PDF reports), `create` (a clinic library on
-    /// PostgreSQL), `user add|list|disable`, `audit`.
+    /// PostgreSQL), `user add|list|disable`, `audit`, `import-library` (a personal library into
+    /// a clinic).
     #[command(subcommand)]
     Clinic(clinic::ClinicCommand),
     /// Faces: find them on photos imported before faces were found at import (`scan`), or

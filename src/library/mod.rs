@@ -11,6 +11,7 @@
 //! ```
 
 pub mod clinic;
+pub mod clinic_store;
 mod convert;
 mod copy;
 pub mod crypto;

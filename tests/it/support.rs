@@ -41,26 +41,7 @@ impl TestLib {
         paths: &[PathBuf],
         spec: &AssignmentSpec,
     ) -> (ImportSummary, Vec<FileResult>) {
-        let assignment = self
-            .library
-            .catalogue()
-            .unwrap()
-            .resolve_assignment(spec)
-            .unwrap();
-        let request = ImportRequest {
-            paths: paths.to_vec(),
-            assignment,
-            workers: 2,
-            ..ImportRequest::default()
-        };
-        let mut results = Vec::new();
-        let summary = run_import(&self.library, &request, &AtomicBool::new(false), |e| {
-            if let ImportEvent::File(r) = e {
-                results.push(r);
-            }
-        });
-        results.sort_by_key(|r| r.index);
-        (summary, results)
+        import_into(&self.library, paths, spec)
     }
 
     pub fn import_plain(&self, paths: &[PathBuf]) -> (ImportSummary, Vec<FileResult>) {
@@ -76,6 +57,34 @@ impl TestLib {
     pub fn originals(&self) -> Vec<PathBuf> {
         files_below(&self.root().join("originals"))
     }
+}
+
+/// Imports `paths` into `library` through the real import, filed as `spec` says; the
+/// results in the order the files were found.
+pub fn import_into(
+    library: &Library,
+    paths: &[PathBuf],
+    spec: &AssignmentSpec,
+) -> (ImportSummary, Vec<FileResult>) {
+    let assignment = library
+        .catalogue()
+        .unwrap()
+        .resolve_assignment(spec)
+        .unwrap();
+    let request = ImportRequest {
+        paths: paths.to_vec(),
+        assignment,
+        workers: 2,
+        ..ImportRequest::default()
+    };
+    let mut results = Vec::new();
+    let summary = run_import(library, &request, &AtomicBool::new(false), |e| {
+        if let ImportEvent::File(r) = e {
+            results.push(r);
+        }
+    });
+    results.sort_by_key(|r| r.index);
+    (summary, results)
 }
 
 /// Asserts `verify` finds nothing wrong in `library`.
