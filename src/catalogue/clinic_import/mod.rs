@@ -15,13 +15,6 @@ use postgres::{Client, Config, Transaction};
 use rusqlite::Connection;
 use std::collections::HashMap;
 
-impl Catalogue {
-    /// The SQLite connection, for reading a personal library into a clinic.
-    fn sqlite(&self) -> &Connection {
-        &self.conn
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error(transparent)]
@@ -139,7 +132,9 @@ impl<'a> ClinicImport<'a> {
         user: &str,
         source_key: &str,
     ) -> Result<Self> {
-        let src = source.sqlite();
+        let src = source
+            .sqlite("moving a library into a clinic (--from must be a personal library)")
+            .map_err(|e| ImportError::Refused(e.to_string()))?;
         if src.is_autocommit() {
             src.execute_batch("BEGIN DEFERRED")?;
         }
