@@ -55,7 +55,7 @@ impl Catalogue {
     pub fn record_export(
         &mut self,
         person: PersonId,
-        purpose: ConsentScope,
+        purpose: Option<ConsentScope>,
         photos: &[PhotoId],
     ) -> Result<()> {
         if self.backend() == Backend::Sqlite {
@@ -117,13 +117,13 @@ mod tests {
         // An assistant may not export (the database refuses them the function); nothing is
         // recorded for the refusal.
         let e = assistant
-            .record_export(person, ConsentScope::ClinicalRecord, &[photo])
+            .record_export(person, Some(ConsentScope::ClinicalRecord), &[photo])
             .unwrap_err();
         assert!(matches!(e, CatalogueError::Forbidden { .. }), "{e:?}");
         assert!(e.to_string().contains("record_export"), "{e}");
         // A clinic (clinic mode) exports only within the patient's consent.
         let e = cat
-            .record_export(person, ConsentScope::ClinicalRecord, &[photo])
+            .record_export(person, Some(ConsentScope::ClinicalRecord), &[photo])
             .unwrap_err();
         assert!(matches!(e, CatalogueError::ClinicRefused(_)), "{e:?}");
         assert_eq!(
@@ -133,7 +133,7 @@ mod tests {
         let today = chrono::Local::now().date_naive();
         cat.give_consent(person, ConsentScope::ClinicalRecord, today, "signed")
             .unwrap();
-        cat.record_export(person, ConsentScope::ClinicalRecord, &[photo])
+        cat.record_export(person, Some(ConsentScope::ClinicalRecord), &[photo])
             .unwrap();
         let trail = ClinicSession::sign_in(&config, &admin, ADMIN_PASSWORD)
             .unwrap()

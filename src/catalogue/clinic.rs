@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/pg/002_clinic.sql"),
     include_str!("migrations/pg/003_schema_version.sql"),
     include_str!("migrations/pg/004_import.sql"),
+    include_str!("migrations/pg/005_record_export.sql"),
 ];
 
 /// The schema version of a fully migrated clinic database.

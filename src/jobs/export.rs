@@ -184,6 +184,12 @@ pub fn run_export(
                 .flatten()
             {
                 catalogue.check_consent(person, request.purpose, today)?;
+                let shown: Vec<PhotoId> = [&pair.a.photo, &pair.b.photo]
+                    .into_iter()
+                    .filter(|p| p.person == Some(person))
+                    .map(|p| p.id)
+                    .collect();
+                catalogue.record_export(person, request.purpose, &shown)?;
             }
             let style = request
                 .deidentify
@@ -258,6 +264,7 @@ pub fn run_export(
             }
             let line =
                 sheet_photos(&series, *like).ok_or(ExportError::EmptySeries(series.series.id))?;
+            catalogue.record_export(series.series.person, request.purpose, &line)?;
             let mut uncovered = Vec::new();
             let columns = crate::imaging::compose::sheet_columns(line.len()) as u32;
             let edge = request.width / columns;

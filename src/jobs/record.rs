@@ -188,6 +188,8 @@ pub fn export_series_csv(
 ) -> Result<usize, RecordError> {
     let person = catalogue.series_photos(id)?.series.person;
     catalogue.check_consent(person, purpose, chrono::Local::now().date_naive())?;
+    // The record alone: the audit names the patient, not photos.
+    catalogue.record_export(person, purpose, &[])?;
     let bytes = series_csv(catalogue, id)?;
     crate::jobs::export::write_export(library, out, &bytes).map_err(|e| match e {
         crate::jobs::export::ExportError::Write { path, source } => {

@@ -194,6 +194,7 @@ pub fn run_timelapse(
         chrono::Local::now().date_naive(),
     )?;
     let line = timeline(&series, request.view)?;
+    cat.record_export(series.series.person, request.purpose, &line)?;
     let baseline = &series
         .photo(line[0])
         .expect("timeline photos are in the series")

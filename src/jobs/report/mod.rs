@@ -510,6 +510,10 @@ pub fn run_report(
     checkpoint(cancel)?;
     progress(0.92, "Verifying the originals");
     let (verified, altered) = verify_shown(library, &shown.photos);
+    let shown_ids: Vec<_> = shown.photos.iter().map(|p| p.id).collect();
+    library
+        .catalogue()?
+        .record_export(m.series.series.person, request.purpose, &shown_ids)?;
     let mut notes = Vec::new();
     if shown.unmasked > 0 {
         notes.push(format!(
