@@ -78,6 +78,10 @@ impl AppState {
                 self.run_secure(c);
                 return;
             }
+            Command::Clinic(c) => {
+                self.run_clinic(c);
+                return;
+            }
             other => other,
         };
         let (mut cx, f) = self.split();
@@ -87,7 +91,8 @@ impl AppState {
                 cx.edit(PeopleEdit::Mode(mode));
             }
             Command::Library(LibraryCommand::OpenAt(_) | LibraryCommand::KeepDemoAt(_))
-            | Command::Secure(_) => {
+            | Command::Secure(_)
+            | Command::Clinic(_) => {
                 unreachable!("run above")
             }
             Command::Library(LibraryCommand::QuitAnyway) => {
@@ -127,7 +132,7 @@ impl AppState {
     }
 
     /// Reads again what `stale` names, in order: people, series, grid, details, pages.
-    fn refresh(&mut self, stale: Stale) {
+    pub(super) fn refresh(&mut self, stale: Stale) {
         let person = self.browse.filter.person;
         if let Some(loaded) = self.library.loaded.as_mut() {
             let cat = &mut loaded.catalogue;
@@ -186,8 +191,15 @@ impl AppState {
     pub(super) fn open_library(&mut self, root: &Path, demo_dir: Option<tempfile::TempDir>) {
         let demo = demo_dir.is_some();
         match self.library.open(root, demo_dir, None, &self.env.ctx) {
-            Ok(()) => self.library_opened(demo),
-            Err(LibraryError::Locked { .. }) => self.ask_passphrase(root.to_owned()),
+            Ok(()) => {
+                self.clinic = super::clinic::ClinicState::default();
+                self.library_opened(demo);
+            }
+            Err(LibraryError::Locked { .. }) => {
+                self.clinic = super::clinic::ClinicState::default();
+                self.ask_passphrase(root.to_owned());
+            }
+            Err(LibraryError::ClinicLibrary { .. }) => self.ask_sign_in(root),
             Err(e) => {
                 let message = format!("Could not open the library {}: {e}", root.display());
                 if self.library.loaded.is_some() {
@@ -301,6 +313,8 @@ impl AppState {
         let after = cx_after(&mut cx);
         self.after(after);
         self.lock_when_idle();
+        self.poll_clinic();
+        self.sign_out_when_idle();
     }
 
     /// Applies filter choices saved in the preferences (by key) to this library's terms.

@@ -108,7 +108,21 @@ impl LibraryState {
         let library = Arc::new(Library::open_with(root, &options)?);
         let mut catalogue = library.catalogue()?;
         catalogue.set_busy_timeout(UI_BUSY_TIMEOUT)?;
-        self.mode = catalogue.mode()?;
+        let mode = catalogue.mode()?;
+        self.install(library, catalogue, mode, demo_dir, ctx);
+        Ok(())
+    }
+
+    /// Puts an opened library in place of the current one, with its query threads.
+    pub(super) fn install(
+        &mut self,
+        library: Arc<Library>,
+        catalogue: Catalogue,
+        mode: Mode,
+        demo_dir: Option<tempfile::TempDir>,
+        ctx: &egui::Context,
+    ) {
+        self.mode = mode;
         let grid = QueryThread::spawn(
             "grid-query",
             Arc::clone(&library),
@@ -131,7 +145,6 @@ impl LibraryState {
         self.error = None;
         self.opened += 1;
         self.demo_changed = false;
-        Ok(())
     }
 
     pub(super) fn start_demo(&mut self, options: &DemoOptions, ctx: &egui::Context) {

@@ -219,7 +219,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Clinic(args)) => clinic::run(cli.library, cli.user.as_deref(), &args),
         Some(Command::Faces(cmd)) => faces::run(cli.library, cmd),
         Some(Command::Bench(cmd)) => bench::run(cmd),
-        None => open_app(cli.library, cli.window_size),
+        None => open_app(cli.library, cli.user, cli.window_size),
     }
 }
 
@@ -240,9 +240,14 @@ fn parse_window_size(text: &str) -> Result<[f32; 2], String> {
     Ok([side(w)?, side(h)?])
 }
 
-fn open_app(library: Option<PathBuf>, window_size: Option<[f32; 2]>) -> Result<ExitCode, Failure> {
+fn open_app(
+    library: Option<PathBuf>,
+    user: Option<String>,
+    window_size: Option<[f32; 2]>,
+) -> Result<ExitCode, Failure> {
     let options = crate::app::AppOptions {
         library,
+        user,
         ..crate::app::AppOptions::default()
     };
     crate::ui::run_native(options, window_size)

@@ -55,10 +55,14 @@ pub enum LibraryError {
     #[error("{path} is a file, not a library folder")]
     NotAFolder { path: PathBuf },
     #[error(
-        "{} is a clinic library on {database}: this version of Skinlapse opens clinic libraries only for `skinlapse --library DIR --user NAME clinic …` commands (users, audit); the app and the other commands work on personal libraries",
+        "{} is a clinic library on {database}: open it in the app, which asks you to sign in, or with `skinlapse --library DIR --user NAME clinic …` (users, audit)",
         .root.display()
     )]
     ClinicLibrary { root: PathBuf, database: String },
+    #[error(
+        "this build of Skinlapse cannot open the catalogue on the clinic database {database} yet: signing in and the clinic's users and audit trail work, the photos do not"
+    )]
+    ClinicCatalogue { database: String },
     #[error(
         "{path} is not empty and holds no Skinlapse catalogue: a new library is made only in an empty or new folder"
     )]
@@ -144,6 +148,12 @@ pub struct Library {
     key_state: Option<KeyState>,
     /// Held shared while the library is open; a conversion needs it exclusively.
     in_use: Option<File>,
+    /// Where previews and thumbnails are kept: `cache/` in the library, or this
+    /// workstation's own cache folder for a clinic library.
+    cache: PathBuf,
+    /// The signed-in user of a clinic library: each thread's catalogue connection is opened
+    /// with it.
+    clinic: Option<Arc<clinic::ClinicLogin>>,
 }
 
 /// Reads the library's files, opening sealed ones: a cheap handle for loader threads.
@@ -336,6 +346,7 @@ impl Library {
         }
         let root = root.canonicalize().map_err(io_at(root))?;
         let mut library = Self {
+            cache: root.join("cache"),
             root,
             owner: None,
             temp_counter: AtomicU64::new(0),
@@ -343,6 +354,7 @@ impl Library {
             keys,
             key_state,
             in_use: None,
+            clinic: None,
         };
         library.in_use = hold_in_use(&library.root, options.read_only)?;
         if options.read_only {
@@ -408,6 +420,9 @@ impl Library {
     }
 
     fn catalogue_as(&self, access: Access) -> Result<Catalogue> {
+        if let Some(login) = &self.clinic {
+            return clinic::open_catalogue(login);
+        }
         let path = self.root.join(CATALOGUE_FILE);
         let key = self.catalogue_key(&path);
         Catalogue::open_keyed(&path, access, key.as_deref().map(String::as_str)).map_err(
@@ -543,15 +558,15 @@ impl Library {
     }
 
     pub fn preview_path(&self, hash: &ContentHash) -> PathBuf {
-        self.root
-            .join("cache/previews")
+        self.cache
+            .join("previews")
             .join(hash.shard())
             .join(format!("{hash}.jpg"))
     }
 
     pub fn thumbnail_path(&self, hash: &ContentHash) -> PathBuf {
-        self.root
-            .join("cache/thumbs")
+        self.cache
+            .join("thumbs")
             .join(hash.shard())
             .join(format!("{hash}.jpg"))
     }

@@ -244,6 +244,7 @@ pub(super) fn status_bar(ui: &mut Ui, state: &AppState, commands: &mut Commands)
         });
     }
     ui.horizontal(|ui| {
+        super::clinic::signed_in_status(ui, &state.clinic, commands);
         if let Some(library) = state.library.library() {
             ui.label(format!(
                 "{} · {}",

@@ -4,6 +4,7 @@
 
 mod backup;
 mod chrome;
+mod clinic;
 mod compare;
 mod document;
 mod faces;
@@ -45,6 +46,7 @@ pub struct Panels {
     pub person: record::PersonPanel,
     pub import: ImportDialog,
     pub secure: secure::SecurePanel,
+    pub clinic: clinic::ClinicPanel,
     pub documents: document::DocumentForms,
     /// Widths the side panels were last drawn at (the user may have dragged them), to be
     /// remembered in the preferences.
@@ -170,6 +172,13 @@ pub fn draw(
         egui::Panel::top("demo-banner").show(ui, |ui| chrome::demo_banner(ui, commands));
     }
     egui::Panel::bottom("status").show(ui, |ui| chrome::status_bar(ui, state, commands));
+    if let Some(form) = &state.clinic.sign_in {
+        // Nobody is signed in to the clinic library: the sign-in window is all there is.
+        egui::CentralPanel::default()
+            .show(ui, |ui| panels.clinic.sign_in_screen(ui, form, commands));
+        chrome::help_window(ui.ctx(), state, commands);
+        return;
+    }
     if state.library.loaded.is_none() {
         // Locked: the unlock window is all there is.
         egui::CentralPanel::default().show(ui, |ui| match &state.protection.secure.locked {

@@ -10,6 +10,7 @@ mod backup;
 mod chrome;
 mod cli;
 mod clinic;
+mod clinic_app;
 mod compare;
 mod concurrency;
 mod corruption;

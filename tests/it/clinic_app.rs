@@ -1,0 +1,232 @@
+//! The app on a clinic library, driven through `egui_kittest` on the real `App` against a
+//! throwaway PostgreSQL cluster: signing in, a new user's own password, signing out.
+
+use crate::app::{harness_with, options, settle};
+use egui::accesskit::Role as A11y;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use skinlapse::app::AppOptions;
+use skinlapse::catalogue::clinic::{self, ClinicSession, Role};
+use skinlapse::library::clinic::{self as clinic_folder, ClinicSettings};
+use skinlapse::testing::pg;
+use skinlapse::ui::App;
+use std::path::PathBuf;
+
+/// A clinic (database and shared folder) with its first admin, `ann.N`.
+pub(crate) struct ClinicLib {
+    pub dir: tempfile::TempDir,
+    pub root: PathBuf,
+    pub server: postgres::Config,
+    n: String,
+}
+
+impl ClinicLib {
+    pub fn new() -> Self {
+        let cluster = pg::cluster();
+        let database = cluster.fresh_name("clinic");
+        let n = database.trim_start_matches("clinic_").to_owned();
+        clinic::create(
+            &cluster.superuser("postgres"),
+            &database,
+            &format!("ann.{n}"),
+            "ann-secret",
+        )
+        .expect("clinic create");
+        Self::with_database(&cluster.url(&database), n)
+    }
+
+    /// A clinic folder naming `url` (which may be unreachable).
+    pub fn with_database(url: &str, n: String) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("clinic");
+        clinic_folder::create(
+            &root,
+            &ClinicSettings {
+                format: 1,
+                database: url.to_owned(),
+                clinic_id: format!("test-clinic-{n}"),
+            },
+        )
+        .unwrap();
+        let server = url.parse().unwrap();
+        Self {
+            dir,
+            root,
+            server,
+            n,
+        }
+    }
+
+    /// A user's name in this clinic (user names are shared by the whole cluster).
+    pub fn name(&self, user: &str) -> String {
+        format!("{user}.{}", self.n)
+    }
+
+    pub fn session(&self, user: &str, password: &str) -> ClinicSession {
+        ClinicSession::sign_in(&self.server, &self.name(user), password)
+            .unwrap_or_else(|e| panic!("{user} signs in: {e}"))
+    }
+
+    /// The app opened on the clinic folder, with `user` given as by `--user`.
+    pub fn app(&self, user: Option<&str>) -> Harness<'static, App> {
+        harness_with(AppOptions {
+            user: user.map(|u| self.name(u)),
+            cache_dir: Some(self.dir.path().join("workstation-cache")),
+            ..options(&self.root)
+        })
+    }
+}
+
+pub(crate) fn type_into(h: &mut Harness<'static, App>, role: A11y, label: &str, text: &str) {
+    let field = h.get_by_role_and_label(role, label);
+    field.focus();
+    field.type_text(text);
+    h.run_steps(2);
+}
+
+/// Types the password (the user name is filled in from `--user`) and signs in.
+pub(crate) fn sign_in(h: &mut Harness<'static, App>, password: &str) {
+    type_into(h, A11y::PasswordInput, "Password", password);
+    h.get_by_label("Sign in").click();
+    h.run_steps(2);
+    settle(h);
+}
+
+fn error_text(h: &Harness<'static, App>) -> String {
+    h.state()
+        .state
+        .clinic
+        .sign_in
+        .as_ref()
+        .and_then(|f| f.error.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_wrong_password_is_refused_in_one_sentence_and_the_right_one_signs_in() {
+    let clinic = ClinicLib::new();
+    let mut h = clinic.app(Some("ann"));
+    let heading = h.query_by_label_contains("Sign in to the clinic clinic_");
+    assert!(heading.is_some(), "the sign-in window names the database");
+    assert!(
+        h.query_by_label_contains("on 127.0.0.1").is_some(),
+        "and its host"
+    );
+    assert!(h.state().state.library.loaded.is_none());
+
+    sign_in(&mut h, "not-the-password");
+    let error = error_text(&h);
+    assert_eq!(
+        error,
+        "The user name or the password is wrong (the server does not say which). Nothing was opened."
+    );
+    assert!(h.query_by_label_contains("password is wrong").is_some());
+    assert!(h.state().state.clinic.signed_in.is_none());
+    // No Retry for a wrong password: retrying would not help.
+    assert!(h.query_by_label("Retry").is_none());
+
+    // A user who does not exist gets the very same sentence.
+    type_into(&mut h, A11y::TextInput, "User name", "x");
+    sign_in(&mut h, "ann-secret");
+    assert_eq!(error_text(&h), error);
+
+    // The user name field is kept; select it all and type the right one.
+    let user = h.get_by_role_and_label(A11y::TextInput, "User name");
+    user.focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_steps(1);
+    type_into(&mut h, A11y::TextInput, "User name", &clinic.name("ann"));
+    sign_in(&mut h, "ann-secret");
+    let state = &h.state().state;
+    assert!(state.clinic.sign_in.is_none(), "the window is gone");
+    let who = state.clinic.signed_in.as_ref().expect("signed in");
+    assert_eq!(who.user(), clinic.name("ann"));
+    assert_eq!(who.role, Role::Admin);
+    let status = format!("Signed in as {} (admin)", clinic.name("ann"));
+    assert!(
+        h.query_by_label_contains(&status).is_some(),
+        "the status bar says who"
+    );
+}
+
+#[test]
+fn a_new_user_chooses_their_own_password_before_anything_else() {
+    let clinic = ClinicLib::new();
+    clinic
+        .session("ann", "ann-secret")
+        .add_user(&clinic.name("bob"), Role::Clinician, "first-password")
+        .unwrap();
+    let mut h = clinic.app(Some("bob"));
+    sign_in(&mut h, "first-password");
+    assert!(
+        h.query_by_label("Choose your own password").is_some(),
+        "asked first"
+    );
+    assert!(h.state().state.clinic.signed_in.is_none());
+
+    for (new, repeat, why) in [
+        ("bob-secret-1", "bob-secret-2", "The two passwords differ"),
+        ("short", "short", "must be at least 8 characters"),
+    ] {
+        type_into(&mut h, A11y::PasswordInput, "New password", new);
+        type_into(&mut h, A11y::PasswordInput, "New password again", repeat);
+        h.get_by_label("Set password and sign in").click();
+        h.run_steps(2);
+        settle(&mut h);
+        assert!(error_text(&h).contains(why), "{}", error_text(&h));
+        assert!(h.query_by_label_contains(why).is_some());
+    }
+    type_into(&mut h, A11y::PasswordInput, "New password", "bob-secret");
+    type_into(
+        &mut h,
+        A11y::PasswordInput,
+        "New password again",
+        "bob-secret",
+    );
+    h.get_by_label("Set password and sign in").click();
+    h.run_steps(2);
+    settle(&mut h);
+    let who = h
+        .state()
+        .state
+        .clinic
+        .signed_in
+        .as_ref()
+        .unwrap_or_else(|| panic!("signed in: {}", error_text(&h)));
+    assert_eq!(who.role, Role::Clinician, "the role came with the password");
+    // The server took the new password; the first one is gone.
+    let mut bob = clinic.session("bob", "bob-secret");
+    assert_eq!(bob.role().unwrap(), Some(Role::Clinician));
+    assert!(ClinicSession::sign_in(&clinic.server, &clinic.name("bob"), "first-password").is_err());
+}
+
+#[test]
+fn an_unreachable_server_is_named_with_a_retry() {
+    // Nothing listens on a port that was just free.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let clinic = ClinicLib::with_database(
+        &format!("postgresql://127.0.0.1:{port}/skin"),
+        "offline".into(),
+    );
+    let mut h = clinic.app(Some("ann"));
+    assert!(
+        h.query_by_label_contains("Sign in to the clinic skin on 127.0.0.1")
+            .is_some()
+    );
+    sign_in(&mut h, "whatever-it-is");
+    let error = error_text(&h);
+    assert!(
+        error.starts_with("The clinic database skin on 127.0.0.1 cannot be reached:"),
+        "{error}"
+    );
+    assert!(error.ends_with("then Retry."), "{error}");
+    h.get_by_label("Retry").click();
+    h.run_steps(2);
+    settle(&mut h);
+    assert!(error_text(&h).contains("cannot be reached"));
+    assert!(h.state().state.clinic.signed_in.is_none());
+}
