@@ -8,6 +8,7 @@
 //! user was on.
 
 use super::AppState;
+use super::clinic_admin::{AdminCommand, AdminState};
 use super::secure::{Passphrase, idle_words};
 use crate::catalogue::Catalogue;
 use crate::catalogue::clinic::{ClinicError, ClinicSession, Role};
@@ -46,6 +47,8 @@ pub enum ClinicCommand {
     /// How long without input before the app signs out (for tests; the clinic's setting
     /// decides otherwise).
     SetIdle(Duration),
+    /// The admin's Users and Audit trail windows.
+    Admin(AdminCommand),
 }
 
 /// Which question the sign-in window asks.
@@ -113,6 +116,8 @@ pub struct ClinicState {
     /// The sign-in window is up (nothing of the library is open).
     pub sign_in: Option<SignInForm>,
     pub signed_in: Option<SignedIn>,
+    /// The admin's windows.
+    pub admin: AdminState,
     /// Signed out after the idle time: the screens stay as they were (nothing of them is
     /// drawn) and come back after signing in again.
     resume: bool,
@@ -139,7 +144,7 @@ struct Opened {
 impl ClinicState {
     /// Work for the sign-in window is running.
     pub fn is_busy(&self) -> bool {
-        self.sign_in.as_ref().is_some_and(SignInForm::is_busy)
+        self.sign_in.as_ref().is_some_and(SignInForm::is_busy) || self.admin.is_busy()
     }
 
     /// The signed-in user's role (`None` for a personal library).
@@ -343,6 +348,7 @@ impl AppState {
                 }
                 self.note_input();
             }
+            ClinicCommand::Admin(c) => self.run_admin(c),
         }
     }
 
@@ -359,6 +365,7 @@ impl AppState {
         };
         self.close_library();
         self.clinic.signed_in = None;
+        self.clinic.admin = AdminState::default();
         self.clinic.resume = false;
         let user = self.env.options.user.clone().unwrap_or_default();
         self.clinic.sign_in = Some(SignInForm {

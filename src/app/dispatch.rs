@@ -314,6 +314,7 @@ impl AppState {
         self.after(after);
         self.lock_when_idle();
         self.poll_clinic();
+        self.poll_admin();
         self.sign_out_when_idle();
     }
 

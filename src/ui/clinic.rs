@@ -25,7 +25,7 @@ fn take(text: &mut Zeroizing<String>) -> Passphrase {
 }
 
 /// A labelled text field (masked for a password) that readers and tests find by its label.
-fn field(ui: &mut Ui, label: &str, text: &mut String, masked: bool) -> egui::Response {
+pub(super) fn field(ui: &mut Ui, label: &str, text: &mut String, masked: bool) -> egui::Response {
     ui.horizontal(|ui| {
         let label = ui.add_sized([150.0, 20.0], egui::Label::new(label));
         ui.add(

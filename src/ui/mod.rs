@@ -5,6 +5,7 @@
 mod backup;
 mod chrome;
 mod clinic;
+mod clinic_admin;
 mod compare;
 mod document;
 mod faces;
@@ -47,6 +48,7 @@ pub struct Panels {
     pub import: ImportDialog,
     pub secure: secure::SecurePanel,
     pub clinic: clinic::ClinicPanel,
+    pub admin: clinic_admin::AdminPanel,
     pub documents: document::DocumentForms,
     /// Widths the side panels were last drawn at (the user may have dragged them), to be
     /// remembered in the preferences.
@@ -187,6 +189,7 @@ pub fn draw(
         });
         chrome::help_window(ui.ctx(), state, commands);
         library_free_windows(ui.ctx(), state, commands);
+        panels.admin.windows(ui.ctx(), state, commands);
         return;
     }
     let left = egui::Panel::left("people")
@@ -242,8 +245,9 @@ fn windows(ctx: &egui::Context, state: &AppState, panels: &mut Panels, commands:
         Some(Modal::TakenAt(q)) => inspector::taken_at_question(ctx, q, commands),
         Some(Modal::QuitDemo) => chrome::quit_demo_window(ctx, commands),
         Some(Modal::About) => chrome::about_window(ctx, state, commands),
-        Some(Modal::Restore(_) | Modal::Help) | None => {}
+        Some(Modal::Restore(_) | Modal::Help | Modal::Users | Modal::Audit) | None => {}
     }
+    panels.admin.windows(ctx, state, commands);
     panels.secure.forget(state);
     library_free_windows(ctx, state, commands);
     chrome::help_window(ctx, state, commands);

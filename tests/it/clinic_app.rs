@@ -1,11 +1,11 @@
 //! The app on a clinic library, driven through `egui_kittest` on the real `App` against a
 //! throwaway PostgreSQL cluster: signing in, a new user's own password, signing out.
 
-use crate::app::{harness_with, options, settle};
+use crate::app::{harness_with, options, send, settle};
 use egui::accesskit::Role as A11y;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
-use skinlapse::app::AppOptions;
+use egui_kittest::kittest::{NodeT as _, Queryable};
+use skinlapse::app::{AdminCommand, AppOptions, ClinicCommand, Modal};
 use skinlapse::catalogue::clinic::{self, ClinicSession, Role};
 use skinlapse::library::clinic::{self as clinic_folder, ClinicSettings};
 use skinlapse::testing::pg;
@@ -229,4 +229,157 @@ fn an_unreachable_server_is_named_with_a_retry() {
     settle(&mut h);
     assert!(error_text(&h).contains("cannot be reached"));
     assert!(h.state().state.clinic.signed_in.is_none());
+}
+
+/// Clicks a menu and one of its entries.
+fn menu(h: &mut Harness<'static, App>, menu: &str, entry: &str) {
+    h.get_by_label(menu).click();
+    h.run_steps(2);
+    h.get_by_label(entry).click();
+    h.run_steps(2);
+    settle(h);
+}
+
+fn admin_error(h: &Harness<'static, App>) -> Option<String> {
+    h.state().state.clinic.admin.error.clone()
+}
+
+#[test]
+fn an_admin_adds_and_disables_users_and_reads_the_trail_newest_first() {
+    let clinic = ClinicLib::new();
+    let mut h = clinic.app(Some("ann"));
+    sign_in(&mut h, "ann-secret");
+    menu(&mut h, "Clinic", "Users…");
+    assert_eq!(h.state().state.nav.modal(), Some(&Modal::Users));
+    assert!(
+        h.query_by_label(&clinic.name("ann")).is_some(),
+        "ann listed"
+    );
+
+    // Too short a first password is refused before the database is asked.
+    let bob = clinic.name("bob");
+    type_into(&mut h, A11y::TextInput, "User name", &bob);
+    h.get_by_label("clinician").click();
+    type_into(&mut h, A11y::PasswordInput, "First password", "short");
+    h.get_by_label("Add user").click();
+    h.run_steps(2);
+    settle(&mut h);
+    let e = admin_error(&h).unwrap_or_default();
+    assert!(e.contains("at least 8 characters"), "{e}");
+
+    type_into(&mut h, A11y::TextInput, "User name", &bob);
+    type_into(
+        &mut h,
+        A11y::PasswordInput,
+        "First password",
+        "first-password",
+    );
+    h.get_by_label("Add user").click();
+    h.run_steps(2);
+    settle(&mut h);
+    assert_eq!(admin_error(&h), None);
+    let users = &h.state().state.clinic.admin.users;
+    let row = users.iter().find(|u| u.name == bob).expect("bob listed");
+    assert_eq!(row.role, Role::Clinician);
+    assert!(row.must_change_password);
+    assert!(h.query_by_label("must choose a password").is_some());
+
+    // Bob signs in elsewhere and chooses his password: the trail records it.
+    clinic
+        .session("bob", "first-password")
+        .change_password("bob-secret")
+        .unwrap();
+
+    // Disable asks once more, then bob cannot sign in.
+    let disable = |h: &mut Harness<'static, App>, label: &str| {
+        let buttons = h.get_all_by_label(label).collect::<Vec<_>>();
+        buttons.last().expect("a button for bob").click();
+        h.run_steps(2);
+        settle(h);
+    };
+    disable(&mut h, "Disable");
+    disable(&mut h, "Disable: sure?");
+    let users = &h.state().state.clinic.admin.users;
+    assert!(
+        users
+            .iter()
+            .find(|u| u.name == bob)
+            .unwrap()
+            .disabled_at
+            .is_some()
+    );
+    assert!(ClinicSession::sign_in(&clinic.server, &bob, "bob-secret").is_err());
+
+    // The audit trail: newest first, filtered by user, a bad date said so.
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    send(&mut h, ClinicCommand::Admin(AdminCommand::ShowAudit));
+    assert_eq!(h.state().state.nav.modal(), Some(&Modal::Audit));
+    let trail: Vec<(String, String)> = h
+        .state()
+        .state
+        .clinic
+        .admin
+        .audit
+        .iter()
+        .map(|r| (r.user.clone(), r.detail.clone().unwrap_or_default()))
+        .collect();
+    assert!(trail.len() >= 3, "{trail:?}");
+    assert!(trail[0].1.contains("disabled"), "newest first: {trail:?}");
+    assert!(
+        trail.iter().any(|(u, _)| *u == bob),
+        "bob's password change: {trail:?}"
+    );
+    assert!(
+        trail
+            .iter()
+            .any(|(u, d)| *u == clinic.name("ann") && d.contains(&bob)),
+        "ann added bob: {trail:?}"
+    );
+    assert!(h.query_by_label_contains("newest first").is_some());
+
+    type_into(&mut h, A11y::TextInput, "User", &bob);
+    h.get_by_label("Show").click();
+    h.run_steps(2);
+    settle(&mut h);
+    let admin = &h.state().state.clinic.admin;
+    assert!(!admin.audit.is_empty());
+    assert!(
+        admin.audit.iter().all(|r| r.user == bob),
+        "{:?}",
+        admin.audit
+    );
+
+    type_into(&mut h, A11y::TextInput, "Since", "30.11.2026");
+    h.get_by_label("Show").click();
+    h.run_steps(2);
+    settle(&mut h);
+    let e = admin_error(&h).unwrap_or_default();
+    assert!(e.contains("\"30.11.2026\" in Since is not a day"), "{e}");
+}
+
+#[test]
+fn only_an_admin_may_open_the_users_and_the_trail() {
+    let clinic = ClinicLib::new();
+    clinic
+        .session("ann", "ann-secret")
+        .add_user(&clinic.name("cat"), Role::Assistant, "first-password")
+        .unwrap();
+    clinic
+        .session("cat", "first-password")
+        .change_password("cat-secret")
+        .unwrap();
+    let mut h = clinic.app(Some("cat"));
+    sign_in(&mut h, "cat-secret");
+    assert_eq!(h.state().state.clinic.role(), Some(Role::Assistant));
+    h.get_by_label("Clinic").click();
+    h.run_steps(2);
+    assert!(
+        h.get_by_label("Users…").accesskit_node().is_disabled(),
+        "disabled"
+    );
+    // The database refuses anyway, and the refusal names the role.
+    send(&mut h, ClinicCommand::Admin(AdminCommand::ShowAudit));
+    let e = admin_error(&h).unwrap_or_default();
+    assert!(e.contains("signs in as assistant"), "{e}");
 }
