@@ -4,9 +4,10 @@
 //! of the photos involved, and their landmarks.
 
 use super::alignment::{ALIGNMENT_COLUMNS, alignment_from_row, read_alignment, write_alignment};
+use super::db::Conn;
 use super::{Catalogue, LandmarkPair, Result, all_rows};
 use crate::model::{Alignment, PhotoId};
-use rusqlite::{Connection, params};
+use rusqlite::params;
 use std::collections::BTreeSet;
 
 /// The alignments of a set of photos and the landmarks of some, as they were.
@@ -33,7 +34,7 @@ impl AlignmentSnapshot {
 }
 
 /// A photo's group: its reference (or itself) and every photo aligned to that.
-fn group_of(conn: &Connection, photo: PhotoId, into: &mut BTreeSet<PhotoId>) -> Result<()> {
+fn group_of(conn: &Conn, photo: PhotoId, into: &mut BTreeSet<PhotoId>) -> Result<()> {
     let root = read_alignment(conn, photo)?.map_or(photo, |a| a.reference);
     into.insert(photo);
     into.insert(root);
@@ -47,11 +48,7 @@ fn group_of(conn: &Connection, photo: PhotoId, into: &mut BTreeSet<PhotoId>) -> 
     Ok(())
 }
 
-fn snapshot(
-    conn: &Connection,
-    photos: &[PhotoId],
-    landmarked: &[PhotoId],
-) -> Result<AlignmentSnapshot> {
+fn snapshot(conn: &Conn, photos: &[PhotoId], landmarked: &[PhotoId]) -> Result<AlignmentSnapshot> {
     let mut alignments = Vec::new();
     for photo in photos {
         alignments.extend(read_alignment(conn, *photo)?);
@@ -149,7 +146,7 @@ mod tests {
 
     #[test]
     fn a_snapshot_undoes_alignments_that_moved_other_photos_too() {
-        let mut cat = Catalogue::open_in_memory().unwrap();
+        let mut cat = crate::testing::catalogue();
         let spec = AssignmentSpec::default();
         let ids: Vec<PhotoId> = ["a", "b", "c", "d"]
             .iter()

@@ -1,10 +1,11 @@
 //! Alignments and landmarks. Every aligned photo points at one reference photo (never a
 //! chain): saving re-expresses transforms so that stays true.
 
+use super::db::{Conn, Row};
 use super::{Catalogue, Result, all_rows};
 use crate::model::transform::pair_transform;
 use crate::model::{AlignMethod, Alignment, PhotoId, Similarity};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 
 /// A pair of matching points in normalised coordinates: on the photo aligned against (A)
 /// and on the photo being aligned (B).
@@ -13,7 +14,7 @@ pub type LandmarkPair = crate::model::transform::PointPair;
 pub(super) const ALIGNMENT_COLUMNS: &str =
     "photo_id, reference_id, scale, angle, tx, ty, method, confidence FROM alignment";
 
-pub(super) fn alignment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Alignment> {
+pub(super) fn alignment_from_row(r: &Row<'_>) -> rusqlite::Result<Alignment> {
     Ok(Alignment {
         photo: r.get(0)?,
         reference: r.get(1)?,
@@ -28,7 +29,7 @@ pub(super) fn alignment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Alig
     })
 }
 
-pub(super) fn read_alignment(conn: &Connection, photo: PhotoId) -> Result<Option<Alignment>> {
+pub(super) fn read_alignment(conn: &Conn, photo: PhotoId) -> Result<Option<Alignment>> {
     Ok(conn
         .query_row(
             &format!("SELECT {ALIGNMENT_COLUMNS} WHERE photo_id = ?1"),
@@ -38,11 +39,12 @@ pub(super) fn read_alignment(conn: &Connection, photo: PhotoId) -> Result<Option
         .optional()?)
 }
 
-pub(super) fn write_alignment(conn: &Connection, al: &Alignment) -> Result<()> {
+pub(super) fn write_alignment(conn: &Conn, al: &Alignment) -> Result<()> {
     conn.execute(
-        "INSERT OR REPLACE INTO alignment \
+        "INSERT INTO alignment \
          (photo_id, reference_id, scale, angle, tx, ty, method, confidence, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+         ON CONFLICT (photo_id) DO UPDATE SET reference_id = excluded.reference_id, scale = excluded.scale, angle = excluded.angle, tx = excluded.tx, ty = excluded.ty, method = excluded.method, confidence = excluded.confidence, updated_at = excluded.updated_at",
         params![
             al.photo,
             al.reference,
@@ -234,7 +236,7 @@ mod tests {
 
     #[test]
     fn alignments_round_trip_chain_to_one_reference_and_reset() {
-        let mut cat = Catalogue::open_in_memory().unwrap();
+        let mut cat = crate::testing::catalogue();
         let ids = photos(&mut cat, 4);
         let (base, p1, p2, p3) = (ids[0], ids[1], ids[2], ids[3]);
         let t1 = Similarity {

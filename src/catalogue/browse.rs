@@ -1,12 +1,13 @@
 //! What the app's browser reads: filtered photo lists for the grid, and one photo's details.
 
+use super::db::Conn;
 use super::{Catalogue, CatalogueError, Result};
 use crate::model::{
     ContentHash, Lighting, PersonId, Photo, PhotoId, SeriesId, SessionId, TakenAt, TermId, View,
 };
 use chrono::NaiveDate;
+use rusqlite::ToSql;
 use rusqlite::types::Value;
-use rusqlite::{Connection, params_from_iter};
 
 /// Which photos the grid shows. Every field narrows; the default is every photo not in the
 /// trash.
@@ -154,7 +155,7 @@ const SELECTION_COMMON_SQL: &str = "SELECT count(*), \
      count(DISTINCT coalesce(person_id, 0)), max(person_id), \
      count(DISTINCT coalesce(series_id, 0)), max(series_id), \
      count(DISTINCT coalesce(session_id, 0)), max(session_id), \
-     count(DISTINCT taken_at || '|' || coalesce(taken_at_offset_min, '')), min(taken_at), max(taken_at) \
+     count(DISTINCT taken_at || '|' || coalesce(CAST(taken_at_offset_min AS TEXT), '')), min(taken_at), max(taken_at) \
      FROM photo WHERE id IN (SELECT value FROM json_each(?1))";
 
 /// The `WHERE` clause and parameters of a filter. Every condition can use an index:
@@ -225,10 +226,15 @@ pub(super) fn grid_sql(filter: &PhotoFilter) -> (String, Vec<Value>) {
     (sql, values)
 }
 
-fn grid_items(conn: &Connection, filter: &PhotoFilter, order: SortOrder) -> Result<Vec<GridItem>> {
+/// Values as the parameter list of one statement.
+fn as_params(values: &[Value]) -> Vec<&dyn ToSql> {
+    values.iter().map(|v| v as &dyn ToSql).collect()
+}
+
+fn grid_items(conn: &Conn, filter: &PhotoFilter, order: SortOrder) -> Result<Vec<GridItem>> {
     let (sql, values) = grid_sql(filter);
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(values), |row| {
+    let rows = stmt.query_map(as_params(&values).as_slice(), |row| {
         let text: String = row.get(2)?;
         let local = TakenAt::parse_local_text(&text).ok_or_else(|| {
             rusqlite::Error::FromSqlConversionFailure(
@@ -303,8 +309,11 @@ impl Catalogue {
     /// `EXPLAIN QUERY PLAN` of the grid query for `filter`.
     pub fn explain_grid(&self, filter: &PhotoFilter) -> Result<Vec<String>> {
         let (sql, values) = grid_sql(filter);
-        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-        let rows = stmt.query_map(params_from_iter(values), |r| r.get::<_, String>(3))?;
+        let conn = self.sqlite("EXPLAIN QUERY PLAN")?;
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
+            r.get::<_, String>(3)
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -516,7 +525,7 @@ impl Catalogue {
 }
 
 /// Checks that every id exists (and is a photo), so an edit of a stale selection fails loudly.
-pub(super) fn require_photos(conn: &Connection, ids: &[PhotoId]) -> Result<()> {
+pub(super) fn require_photos(conn: &Conn, ids: &[PhotoId]) -> Result<()> {
     let mut stmt = conn.prepare_cached("SELECT 1 FROM photo WHERE id = ?1")?;
     for id in ids {
         if !stmt.exists([id])? {

@@ -8,8 +8,102 @@
 use chrono::{DateTime, Utc};
 use postgres::{Client, Config, NoTls};
 
-const CATALOGUE_SQL: &str = include_str!("migrations/pg/001_catalogue.sql");
-const CLINIC_SQL: &str = include_str!("migrations/pg/002_clinic.sql");
+/// The PostgreSQL migrations, in order: file N brings a clinic database to version N. The
+/// SQLite migrations are not replayed here: file 1 is the whole catalogue as they leave it.
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/pg/001_catalogue.sql"),
+    include_str!("migrations/pg/002_clinic.sql"),
+    include_str!("migrations/pg/003_schema_version.sql"),
+];
+
+/// The schema version of a fully migrated clinic database.
+pub fn latest_schema_version() -> usize {
+    MIGRATIONS.len()
+}
+
+/// The schema version a signed-in catalogue reads (its search path is the clinic's schema).
+pub(crate) const SCHEMA_VERSION_SQL: &str = "SELECT max(version) FROM schema_migration";
+
+/// The version of the clinic schema in the database `client` is connected to: 0 without a
+/// clinic, 2 for a clinic made before versions were recorded.
+///
+/// # Errors
+/// The server is gone.
+pub fn schema_version(client: &mut impl postgres::GenericClient) -> Result<usize, postgres::Error> {
+    let row = client.query_one(
+        "SELECT to_regnamespace('skinlapse') IS NOT NULL,
+                to_regclass('skinlapse.schema_migration') IS NOT NULL",
+        &[],
+    )?;
+    Ok(match (row.get::<_, bool>(0), row.get::<_, bool>(1)) {
+        (false, _) => 0,
+        (true, false) => 2,
+        (true, true) => {
+            let found: Option<i32> = client
+                .query_one("SELECT max(version) FROM skinlapse.schema_migration", &[])?
+                .get(0);
+            found.map_or(0, |v| v as usize)
+        }
+    })
+}
+
+/// Applies the migrations after version `from` in `tx` (as the clinic's owner) and records
+/// every version up to the latest.
+fn migrate(
+    tx: &mut postgres::Transaction<'_>,
+    prefix: &str,
+    from: usize,
+) -> Result<(), postgres::Error> {
+    tx.batch_execute(&format!(
+        "SET LOCAL ROLE {}",
+        ident(&role_name(prefix, "owner"))
+    ))?;
+    for sql in MIGRATIONS.iter().skip(from) {
+        tx.batch_execute(&with_roles(sql, prefix))?;
+    }
+    for version in 1..=MIGRATIONS.len() {
+        tx.execute(
+            "INSERT INTO skinlapse.schema_migration (version) VALUES ($1) ON CONFLICT DO NOTHING",
+            &[&(version as i32)],
+        )?;
+    }
+    tx.batch_execute("RESET ROLE")
+}
+
+/// Brings the clinic in `database` to the latest schema, as the server account `bootstrap`
+/// names (one that is a member of the clinic's owner role, as `create`'s account is). Safe
+/// when several run at once: one waits for the other and then finds nothing to do.
+/// Returns the version the database had.
+///
+/// # Errors
+/// The server cannot be reached, the database holds no clinic, or a migration fails (then
+/// nothing of it is kept).
+pub fn upgrade(bootstrap: &Config, database: &str) -> Result<usize, ClinicError> {
+    let mut config = bootstrap.clone();
+    config.dbname(database);
+    let mut db = config
+        .connect(NoTls)
+        .map_err(|source| ClinicError::Connect {
+            database: database.to_owned(),
+            source,
+        })?;
+    let user = bootstrap.get_user().unwrap_or("postgres").to_owned();
+    let pg_err = |e| ClinicError::from_pg(e, &user);
+    let mut tx = db.transaction().map_err(pg_err)?;
+    tx.batch_execute("SELECT pg_advisory_xact_lock(hashtext('skinlapse-migrate'))")
+        .map_err(pg_err)?;
+    let found = schema_version(&mut tx).map_err(pg_err)?;
+    if found == 0 {
+        return Err(ClinicError::Refused(format!(
+            "{database} holds no Skinlapse clinic: create one with `skinlapse clinic create`"
+        )));
+    }
+    if found < MIGRATIONS.len() {
+        migrate(&mut tx, &role_prefix(database), found).map_err(pg_err)?;
+    }
+    tx.commit().map_err(pg_err)?;
+    Ok(found)
+}
 
 /// The clinic's group roles, in the order they are created.
 const ROLE_KINDS: [&str; 5] = ["owner", "assistant", "clinician", "admin", "pending"];
@@ -233,19 +327,15 @@ pub fn create(
         "GRANT pg_signal_backend TO {owner};
          GRANT CREATE ON DATABASE {db} TO {owner};
          REVOKE ALL ON DATABASE {db} FROM PUBLIC;
-         GRANT CONNECT ON DATABASE {db} TO {assistant}, {pending};
-         SET LOCAL ROLE {owner};",
+         GRANT CONNECT ON DATABASE {db} TO {assistant}, {pending};",
         db = ident(database),
         assistant = ident(&role_name(&prefix, "assistant")),
         pending = ident(&role_name(&prefix, "pending")),
     ))
     .map_err(pg_err)?;
-    tx.batch_execute(CATALOGUE_SQL).map_err(pg_err)?;
-    tx.batch_execute(&with_roles(CLINIC_SQL, &prefix))
-        .map_err(pg_err)?;
+    migrate(&mut tx, &prefix, 0).map_err(pg_err)?;
     tx.batch_execute(&format!(
-        "RESET ROLE;
-         CREATE ROLE {admin} LOGIN PASSWORD {verifier} IN ROLE {admins};
+        "CREATE ROLE {admin} LOGIN PASSWORD {verifier} IN ROLE {admins};
          INSERT INTO skinlapse.app_user (name, role, must_change_password, created_by)
              VALUES ({admin_text}, 'admin', false, 'clinic create');
          INSERT INTO skinlapse.setting (key, value) VALUES ('mode', 'clinic');",
@@ -501,6 +591,11 @@ impl ClinicSession {
                 })
             })
             .collect()
+    }
+
+    /// The connection, for the catalogue on PostgreSQL.
+    pub(crate) fn into_client(self) -> Client {
+        self.client
     }
 
     /// The raw connection, for the catalogue on PostgreSQL and for tests.

@@ -1,6 +1,7 @@
 //! The clinical record: editing series, adding sessions (with the contraindication check),
 //! grades, side effects, contraindications and consent.
 
+use super::db::Conn;
 use super::{Catalogue, CatalogueError, Result, all_rows};
 use crate::model::clinical::{
     ConsentScope, Contraindication, DeviceKind, GradeScale, Mode, SideEffectKind, mmasi,
@@ -12,7 +13,7 @@ use crate::model::{
     GradeId, Keyed, PersonId, PhotoId, SeriesId, SessionId, SessionKind, SideEffectId,
 };
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> CatalogueError {
     let reason: String = reason.into();
@@ -125,13 +126,11 @@ impl Catalogue {
         self.write(|tx| {
             tx.execute("DELETE FROM series_term WHERE series_id = ?1", [series])?;
             let mut stmt = tx.prepare_cached(
-                "INSERT OR IGNORE INTO series_term (series_id, term_id) VALUES (?1, ?2)",
+                "INSERT INTO series_term (series_id, term_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             )?;
             for term in terms {
                 stmt.execute(params![series, term]).map_err(|e| match e {
-                    rusqlite::Error::SqliteFailure(f, _)
-                        if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                    {
+                    e if super::db::is_constraint(&e) => {
                         invalid("term", format!("term {term} does not exist"))
                     }
                     e => e.into(),
@@ -182,7 +181,7 @@ impl Catalogue {
     pub fn set_mode(&mut self, mode: Mode) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                "INSERT OR REPLACE INTO setting (key, value) VALUES ('mode', ?1)",
+                "INSERT INTO setting (key, value) VALUES ('mode', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [mode.key()],
             )?;
             Ok(())
@@ -274,8 +273,9 @@ impl Catalogue {
     ) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                "INSERT OR REPLACE INTO contraindication (person_id, kind, noted_on, resolved_on, notes) \
-                 VALUES (?1, ?2, ?3, NULL, ?4)",
+                "INSERT INTO contraindication (person_id, kind, noted_on, resolved_on, notes) \
+                 VALUES (?1, ?2, ?3, NULL, ?4) \
+                 ON CONFLICT (person_id, kind) DO UPDATE SET noted_on = excluded.noted_on, resolved_on = excluded.resolved_on, notes = excluded.notes",
                 params![person, kind, noted_on, notes],
             )?;
             Ok(())
@@ -334,11 +334,11 @@ impl Catalogue {
                 s.acknowledge_contraindications,
                 &now,
             )?;
-            tx.execute(
+            let id = tx.insert_id(
                 "INSERT INTO session (series_id, date, kind, device_kind, device, needle_depth_mm, \
                  passes, products, numbing, practitioner, cost_cents, currency, notes, \
                  contraindications_acknowledged) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id",
                 params![
                     series,
                     date,
@@ -356,7 +356,7 @@ impl Catalogue {
                     acknowledged
                 ],
             )?;
-            Ok(SessionId(tx.last_insert_rowid()))
+            Ok(SessionId(id))
         })
     }
 
@@ -394,9 +394,9 @@ impl Catalogue {
             _ => None,
         };
         self.write(|tx| {
-            tx.execute(
+            let id = tx.insert_id(
                 "INSERT INTO grade (session_id, photo_id, scale, custom_name, value, detail, notes, recorded_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
                 params![
                     g.session,
                     g.photo,
@@ -409,14 +409,12 @@ impl Catalogue {
                 ],
             )
             .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
+                e if super::db::is_constraint(&e) => {
                     invalid("grade", "the session or photo does not exist")
                 }
                 e => e.into(),
             })?;
-            Ok(GradeId(tx.last_insert_rowid()))
+            Ok(GradeId(id))
         })
     }
 
@@ -466,12 +464,12 @@ impl Catalogue {
             ));
         }
         self.write(|tx| {
-            tx.execute(
+            let id = tx.insert_id(
                 "INSERT INTO side_effect (session_id, kind, severity, day_after, notes) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
                 params![session, kind, severity, day_after, notes],
             )?;
-            Ok(SideEffectId(tx.last_insert_rowid()))
+            Ok(SideEffectId(id))
         })
     }
 
@@ -505,8 +503,9 @@ impl Catalogue {
     ) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                "INSERT OR REPLACE INTO consent (person_id, scope, given_on, note, withdrawn_on) \
-                 VALUES (?1, ?2, ?3, ?4, NULL)",
+                "INSERT INTO consent (person_id, scope, given_on, note, withdrawn_on) \
+                 VALUES (?1, ?2, ?3, ?4, NULL) \
+                 ON CONFLICT (person_id, scope) DO UPDATE SET given_on = excluded.given_on, note = excluded.note, withdrawn_on = excluded.withdrawn_on",
                 params![person, scope, on, note],
             )?;
             Ok(())
@@ -533,7 +532,7 @@ impl Catalogue {
     }
 }
 
-fn mode_of(conn: &Connection) -> Result<Mode> {
+fn mode_of(conn: &Conn) -> Result<Mode> {
     let text: Option<String> = conn
         .query_row("SELECT value FROM setting WHERE key = 'mode'", [], |r| {
             r.get(0)
@@ -544,7 +543,7 @@ fn mode_of(conn: &Connection) -> Result<Mode> {
         .unwrap_or(Mode::Personal))
 }
 
-fn consents_of(conn: &Connection, person: PersonId) -> Result<Vec<ConsentRow>> {
+fn consents_of(conn: &Conn, person: PersonId) -> Result<Vec<ConsentRow>> {
     all_rows(
         conn,
         "SELECT scope, given_on, note, withdrawn_on FROM consent WHERE person_id = ?1 ORDER BY scope",
@@ -560,7 +559,7 @@ fn consents_of(conn: &Connection, person: PersonId) -> Result<Vec<ConsentRow>> {
     )
 }
 
-fn contraindications_of(conn: &Connection, person: PersonId) -> Result<Vec<ContraindicationRow>> {
+fn contraindications_of(conn: &Conn, person: PersonId) -> Result<Vec<ContraindicationRow>> {
     all_rows(
         conn,
         "SELECT kind, noted_on, resolved_on, notes FROM contraindication \
@@ -577,7 +576,7 @@ fn contraindications_of(conn: &Connection, person: PersonId) -> Result<Vec<Contr
     )
 }
 
-fn update_plan(conn: &Connection, id: SeriesId, plan: &SeriesPlan) -> Result<()> {
+fn update_plan(conn: &Conn, id: SeriesId, plan: &SeriesPlan) -> Result<()> {
     let n = conn.execute(
         "UPDATE series SET title = ?2, planned_sessions = ?3, interval_days = ?4, \
          start_date = ?5, status = ?6, notes = ?7 WHERE id = ?1",

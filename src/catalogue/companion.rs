@@ -3,9 +3,10 @@
 //! [`Catalogue::stored_originals`] lists it with the photos' own, so verify, backup and the
 //! purge of the trash keep each companion with its photo without knowing about pairs.
 
+use super::db::{Conn, Row};
 use super::{Catalogue, Result, all_rows};
 use crate::model::{ContentHash, PhotoFormat, PhotoId};
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 /// A companion original of a photo, as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,7 +34,7 @@ const STORED_ORIGINALS_SQL: &str = "SELECT id, hash, format, 1 FROM photo
      UNION ALL SELECT photo_id, hash, format, 0 FROM photo_companion
      ORDER BY 1, 4 DESC, 2";
 
-pub(super) fn insert_companion(conn: &Connection, photo: PhotoId, c: &Companion) -> Result<()> {
+pub(super) fn insert_companion(conn: &Conn, photo: PhotoId, c: &Companion) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO photo_companion (photo_id, hash, format, original_name, file_size)
          VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -48,7 +49,7 @@ pub(super) fn insert_companion(conn: &Connection, photo: PhotoId, c: &Companion)
     Ok(())
 }
 
-fn companion_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(PhotoId, Companion)> {
+fn companion_from_row(r: &Row<'_>) -> rusqlite::Result<(PhotoId, Companion)> {
     Ok((
         r.get(0)?,
         Companion {
@@ -70,12 +71,16 @@ impl Catalogue {
         owner: &str,
         before_commit: impl FnOnce(),
     ) -> Result<()> {
+        // Called once, on the attempt that commits (a PostgreSQL write may run again).
+        let mut before_commit = Some(before_commit);
         self.write(|tx| {
             super::photos::get_photo(tx, photo)?;
             insert_companion(tx, photo, companion)?;
             tx.prepare_cached("DELETE FROM pending_import WHERE hash = ?1 AND owner = ?2")?
                 .execute(params![companion.hash, owner])?;
-            before_commit();
+            if let Some(hook) = before_commit.take() {
+                hook();
+            }
             Ok(())
         })
     }

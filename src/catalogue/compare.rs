@@ -1,11 +1,12 @@
 //! Reading what a comparison needs: a photo with its areas and person, and a whole series
 //! with its sessions and photos.
 
+use super::db::Conn;
 use super::photos::{PHOTO_COLUMNS, get_photo};
 use super::series::{SERIES_COLUMNS, SESSIONS_OF_SQL};
 use super::{Catalogue, CatalogueError, Result};
 use crate::model::{ComparedPhoto, Pair, Photo, PhotoId, Series, SeriesId, SeriesPhotos, Session};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::OptionalExtension;
 use std::collections::HashMap;
 
 /// Photos of a series not in the trash, by time taken (uses the `(series_id, taken_at)` index).
@@ -15,7 +16,7 @@ pub(super) const SERIES_AREAS_SQL: &str = "SELECT pt.photo_id, pt.term_id FROM p
      JOIN term ON term.id = pt.term_id AND term.kind = 'area' \
      WHERE pt.photo_id IN (SELECT id FROM photo WHERE series_id = ?1) ORDER BY pt.term_id";
 
-fn areas_of(conn: &Connection, id: PhotoId) -> Result<Vec<crate::model::TermId>> {
+fn areas_of(conn: &Conn, id: PhotoId) -> Result<Vec<crate::model::TermId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT pt.term_id FROM photo_term pt JOIN term ON term.id = pt.term_id \
          WHERE pt.photo_id = ?1 AND term.kind = 'area' ORDER BY pt.term_id",
@@ -24,7 +25,7 @@ fn areas_of(conn: &Connection, id: PhotoId) -> Result<Vec<crate::model::TermId>>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn person_name(conn: &Connection, photo: &Photo) -> Result<Option<String>> {
+fn person_name(conn: &Conn, photo: &Photo) -> Result<Option<String>> {
     let Some(person) = photo.person else {
         return Ok(None);
     };
@@ -61,7 +62,7 @@ impl Catalogue {
     }
 }
 
-fn compared_photo(conn: &Connection, id: PhotoId) -> Result<ComparedPhoto> {
+fn compared_photo(conn: &Conn, id: PhotoId) -> Result<ComparedPhoto> {
     let photo = get_photo(conn, id)?;
     Ok(ComparedPhoto {
         areas: areas_of(conn, id)?,
@@ -76,7 +77,7 @@ fn compared_photo(conn: &Connection, id: PhotoId) -> Result<ComparedPhoto> {
     })
 }
 
-fn series_photos(tx: &Connection, id: SeriesId) -> Result<SeriesPhotos> {
+fn series_photos(tx: &Conn, id: SeriesId) -> Result<SeriesPhotos> {
     let series = tx
         .query_row(
             &format!("SELECT {SERIES_COLUMNS} FROM series WHERE id = ?1"),
@@ -137,12 +138,12 @@ fn series_photos(tx: &Connection, id: SeriesId) -> Result<SeriesPhotos> {
 
 #[cfg(test)]
 mod tests {
-    use crate::catalogue::{AssignmentSpec, Catalogue, NewPhoto};
+    use crate::catalogue::{AssignmentSpec, NewPhoto};
     use crate::model::{ContentHash, PhotoFormat, TakenAt, View};
 
     #[test]
     fn a_series_reads_back_with_sessions_photos_and_areas_in_order() {
-        let mut cat = Catalogue::open_in_memory().unwrap();
+        let mut cat = crate::testing::catalogue();
         let mut add = |day: u32, view: View, area: &str| {
             let assignment = cat
                 .resolve_assignment(&AssignmentSpec {

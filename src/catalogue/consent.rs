@@ -1,11 +1,12 @@
 //! Consent with its history: each giving and withdrawal is an event with its day, who
 //! recorded it and a note; the `consent` table keeps the state now (exports check it).
 
+use super::db::{Conn, Row};
 use super::{Catalogue, CatalogueError, ConsentRow, Result, all_rows};
 use crate::model::clinical::{ConsentScope, check_consent_day};
 use crate::model::{Keyed, PersonId};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 
 /// Giving or withdrawing consent to one use, as the person record's form records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,7 +45,7 @@ pub struct ConsentState {
 const EVENT_COLUMNS: &str =
     "id, scope, given, on_date, staff, note, recorded_at FROM consent_event WHERE person_id = ?1";
 
-fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConsentEvent> {
+fn event_from_row(r: &Row<'_>) -> rusqlite::Result<ConsentEvent> {
     Ok(ConsentEvent {
         id: r.get(0)?,
         scope: r.get(1)?,
@@ -56,7 +57,7 @@ fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConsentEvent> {
     })
 }
 
-fn state(conn: &Connection, person: PersonId, scope: ConsentScope) -> Result<ConsentState> {
+fn state(conn: &Conn, person: PersonId, scope: ConsentScope) -> Result<ConsentState> {
     let row = conn
         .query_row(
             "SELECT scope, given_on, note, withdrawn_on FROM consent WHERE person_id = ?1 AND scope = ?2",
@@ -129,8 +130,9 @@ impl Catalogue {
             check_consent_day(c.on, today, withdrawing_from).map_err(invalid)?;
             if c.given {
                 tx.execute(
-                    "INSERT OR REPLACE INTO consent (person_id, scope, given_on, note, withdrawn_on) \
-                     VALUES (?1, ?2, ?3, ?4, NULL)",
+                    "INSERT INTO consent (person_id, scope, given_on, note, withdrawn_on) \
+                     VALUES (?1, ?2, ?3, ?4, NULL) \
+                     ON CONFLICT (person_id, scope) DO UPDATE SET given_on = excluded.given_on, note = excluded.note, withdrawn_on = excluded.withdrawn_on",
                     params![c.person, c.scope, c.on, c.note.trim()],
                 )?;
             } else {
@@ -194,7 +196,7 @@ mod tests {
 
     #[test]
     fn consent_is_given_withdrawn_and_undone_with_its_history() {
-        let mut cat = Catalogue::open_in_memory().unwrap();
+        let mut cat = crate::testing::catalogue();
         let p = cat.add_person("P").unwrap();
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         let today = d("2026-03-01");

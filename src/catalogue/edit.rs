@@ -2,11 +2,12 @@
 //! returns what it overwrote, so the app can undo it.
 
 use super::browse::require_photos;
+use super::db::Conn;
 use super::photos::get_photo;
 use super::{Catalogue, CatalogueError, Result};
 use crate::model::{Lighting, PersonId, PhotoId, SeriesId, SessionId, TakenAt, TermId, View};
 use chrono::{FixedOffset, NaiveDateTime, TimeDelta};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 
 /// Adding or removing one area or concern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,7 +79,7 @@ impl TakenAtChange {
 }
 
 /// The value of the same field as `like`, as `photo` has it now.
-fn value_of(conn: &Connection, photo: PhotoId, like: &PhotoValue) -> Result<PhotoValue> {
+fn value_of(conn: &Conn, photo: PhotoId, like: &PhotoValue) -> Result<PhotoValue> {
     let p = get_photo(conn, photo)?;
     Ok(match like {
         PhotoValue::TakenAt(_) => PhotoValue::TakenAt(p.taken_at),
@@ -93,7 +94,7 @@ fn value_of(conn: &Connection, photo: PhotoId, like: &PhotoValue) -> Result<Phot
     })
 }
 
-fn write_value(conn: &Connection, photo: PhotoId, value: &PhotoValue) -> Result<()> {
+fn write_value(conn: &Conn, photo: PhotoId, value: &PhotoValue) -> Result<()> {
     match value {
         PhotoValue::TakenAt(t) => conn.execute(
             "UPDATE photo SET taken_at = ?2, taken_at_offset_min = ?3, taken_at_estimated = ?4, \
@@ -135,7 +136,7 @@ fn write_value(conn: &Connection, photo: PhotoId, value: &PhotoValue) -> Result<
 
 /// A session must belong to the chosen series, the series to the chosen person.
 fn check_assignment(
-    conn: &Connection,
+    conn: &Conn,
     person: Option<PersonId>,
     series: Option<SeriesId>,
     session: Option<SessionId>,
@@ -223,7 +224,7 @@ impl Catalogue {
             require_photos(tx, ids)?;
             let sql = match change {
                 TermChange::Add(_) => {
-                    "INSERT OR IGNORE INTO photo_term (photo_id, term_id) VALUES (?1, ?2)"
+                    "INSERT INTO photo_term (photo_id, term_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
                 }
                 TermChange::Remove(_) => {
                     "DELETE FROM photo_term WHERE photo_id = ?1 AND term_id = ?2"
@@ -283,7 +284,7 @@ pub(super) mod tests {
 
     #[test]
     fn bulk_edits_change_every_selected_photo() {
-        let mut cat = Catalogue::open_in_memory().unwrap();
+        let mut cat = crate::testing::catalogue();
         let spec = AssignmentSpec {
             person: Some("P".into()),
             series: Some("S".into()),
@@ -320,7 +321,7 @@ pub(super) mod tests {
     #[test]
     fn selection_summary_says_what_is_common_and_what_is_mixed() {
         use crate::catalogue::Common;
-        let mut cat = Catalogue::open_in_memory().unwrap();
+        let mut cat = crate::testing::catalogue();
         let spec = AssignmentSpec {
             person: Some("P".into()),
             ..Default::default()
@@ -352,7 +353,7 @@ pub(super) mod tests {
 
     #[test]
     fn assignment_must_be_consistent() {
-        let mut cat = Catalogue::open_in_memory().unwrap();
+        let mut cat = crate::testing::catalogue();
         let a = cat
             .resolve_assignment(&AssignmentSpec {
                 person: Some("A".into()),
@@ -386,7 +387,7 @@ pub(super) mod tests {
 
     #[test]
     fn edits_return_what_they_overwrote_so_it_can_be_put_back() {
-        let mut cat = Catalogue::open_in_memory().unwrap();
+        let mut cat = crate::testing::catalogue();
         let spec = AssignmentSpec::default();
         let ids = [
             add_photo(&mut cat, "a", &spec),

@@ -1,9 +1,10 @@
 //! Faces found on photos: landmarks, pose and expression, and the view they suggest.
 
+use super::db::{Conn, Row};
 use super::{Catalogue, Result, all_rows};
 use crate::model::face::{Face, FaceLandmarks};
 use crate::model::{PhotoId, View};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 use std::collections::HashMap;
 
 /// What the face finder recorded for one photo.
@@ -27,7 +28,7 @@ pub struct FaceScan {
     pub pending: usize,
 }
 
-fn record_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FaceRecord> {
+fn record_from_row(r: &Row<'_>) -> rusqlite::Result<FaceRecord> {
     let blob: Option<Vec<u8>> = r.get(2)?;
     let face = match blob {
         Some(bytes) => Some(Face {
@@ -46,7 +47,7 @@ fn record_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FaceRecord> {
 
 const COLUMNS: &str = "photo_id, score, landmarks, suggested_view, model FROM face";
 
-fn read_face(conn: &Connection, photo: PhotoId) -> Result<Option<FaceRecord>> {
+fn read_face(conn: &Conn, photo: PhotoId) -> Result<Option<FaceRecord>> {
     Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} WHERE photo_id = ?1"),
@@ -58,7 +59,7 @@ fn read_face(conn: &Connection, photo: PhotoId) -> Result<Option<FaceRecord>> {
 
 /// Records what the face finder found on `photo` (replacing an earlier record).
 pub(super) fn write_face(
-    conn: &Connection,
+    conn: &Conn,
     photo: PhotoId,
     face: Option<&Face>,
     model: &str,
@@ -67,9 +68,10 @@ pub(super) fn write_face(
     let pose = face.map(Face::pose);
     let expression = face.map(Face::expression);
     conn.execute(
-        "INSERT OR REPLACE INTO face (photo_id, found, score, landmarks, yaw, pitch, roll, \
+        "INSERT INTO face (photo_id, found, score, landmarks, yaw, pitch, roll, \
          mouth_open, eye_open, suggested_view, model, computed_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+         ON CONFLICT (photo_id) DO UPDATE SET found = excluded.found, score = excluded.score, landmarks = excluded.landmarks, yaw = excluded.yaw, pitch = excluded.pitch, roll = excluded.roll, mouth_open = excluded.mouth_open, eye_open = excluded.eye_open, suggested_view = excluded.suggested_view, model = excluded.model, computed_at = excluded.computed_at",
         params![
             photo,
             face.is_some(),
@@ -99,7 +101,7 @@ fn landmarks_from_blob(bytes: &[u8]) -> rusqlite::Result<FaceLandmarks> {
 }
 
 /// The landmarks of the face on `photo`, when one was found.
-pub(super) fn landmarks_of(conn: &Connection, photo: PhotoId) -> Result<Option<FaceLandmarks>> {
+pub(super) fn landmarks_of(conn: &Conn, photo: PhotoId) -> Result<Option<FaceLandmarks>> {
     let blob: Option<Option<Vec<u8>>> = conn
         .query_row(
             "SELECT landmarks FROM face WHERE photo_id = ?1",
@@ -115,7 +117,7 @@ pub(super) fn landmarks_of(conn: &Connection, photo: PhotoId) -> Result<Option<F
 
 /// The landmarks of every face found on the photos of a series.
 pub(super) fn series_landmarks(
-    conn: &Connection,
+    conn: &Conn,
     series: crate::model::SeriesId,
 ) -> Result<HashMap<PhotoId, FaceLandmarks>> {
     let rows: Vec<(PhotoId, Vec<u8>)> = all_rows(
@@ -182,7 +184,7 @@ mod tests {
 
     #[test]
     fn a_face_and_a_no_face_are_both_remembered() {
-        let mut cat = Catalogue::open_in_memory().expect("catalogue");
+        let mut cat = crate::testing::catalogue();
         let photo = crate::catalogue::photos::tests::insert_photo(&mut cat, "a");
         let other = crate::catalogue::photos::tests::insert_photo(&mut cat, "b");
         assert_eq!(cat.face(photo).expect("read"), None);

@@ -103,7 +103,7 @@ mod tests {
 
     #[test]
     fn a_hash_is_claimed_once() {
-        let mut cat = Catalogue::open_in_memory().unwrap();
+        let mut cat = crate::testing::catalogue();
         let h = ContentHash::of(b"x");
         assert_eq!(cat.claim_import(&h, "a", "jpg").unwrap(), Claim::Claimed);
         assert_eq!(cat.claim_import(&h, "b", "jpg").unwrap(), Claim::InProgress);

@@ -12,10 +12,12 @@ mod clinical;
 mod companion;
 mod compare;
 mod consent;
+mod db;
 mod edit;
 mod face;
 mod journal;
 mod measure;
+mod open_clinic;
 mod people;
 mod photos;
 mod protocol;
@@ -37,6 +39,7 @@ pub use clinical::{
 };
 pub use companion::{Companion, StoredOriginal};
 pub use consent::{ConsentChange, ConsentEvent, ConsentState};
+pub use db::Backend;
 pub use edit::{PhotoValue, PhotoValues, TakenAtChange, TermChange};
 pub use face::{FaceRecord, FaceScan};
 pub use journal::Claim;
@@ -47,6 +50,7 @@ pub use series::{Assignment, AssignmentSpec};
 pub use settings::{CLINIC_LOGO, CLINIC_NAME};
 pub use undo::{DeletedPerson, DeletedSeries, DeletedSession, GradeRecord};
 
+use db::{Begin, Conn};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 use std::fmt::Write as _;
@@ -174,10 +178,64 @@ pub enum CatalogueError {
     Refused(#[from] crate::model::rules::Refusal),
     #[error("{0}")]
     UnknownTerm(String),
+    /// The clinic's database server (or the network to it) is gone; the transaction was
+    /// rolled back as a whole.
+    #[error("the clinic database {database} cannot be reached: nothing was half-saved; try again")]
+    Offline { database: String },
+    /// The signed-in user's role does not allow it (the database refused: SQLSTATE 42501).
+    #[error("your role may not do this: {action}")]
+    Forbidden { action: String },
+    /// The clinic database refused the sign-in.
+    #[error(
+        "the clinic database {database} refused the sign-in: the user name or the password is wrong, or the user is disabled"
+    )]
+    SignIn { database: String },
+    /// Someone else saved the row since it was read (optimistic concurrency).
+    #[error(
+        "{what} {id} was changed by {by} at {at} on another workstation; it was reloaded — make your change again"
+    )]
+    Conflict {
+        what: &'static str,
+        id: i64,
+        by: String,
+        at: String,
+    },
+    /// A SQLite-only operation asked of a clinic's PostgreSQL catalogue.
+    #[error("not available on a clinic's PostgreSQL catalogue: {what}")]
+    Unsupported { what: &'static str },
+    #[error(
+        "the clinic database {database} has schema version {found}, older than this Skinlapse needs ({latest}): the clinic's database administrator upgrades it first"
+    )]
+    ClinicNeedsUpgrade {
+        database: String,
+        found: usize,
+        latest: usize,
+    },
+    #[error(
+        "the clinic database {database} has schema version {found}, newer than this Skinlapse understands ({latest}); update Skinlapse"
+    )]
+    ClinicTooNew {
+        database: String,
+        found: usize,
+        latest: usize,
+    },
+    /// A rule of the clinic's database refused (a definer function's SQLSTATE SL001).
+    #[error("{0}")]
+    ClinicRefused(String),
+    /// A PostgreSQL error the catalogue has no better words for.
+    #[error("clinic database: {0}")]
+    Server(String),
 }
+
+/// How often a PostgreSQL write transaction is run again after losing a race with another
+/// workstation (a serialization failure or a deadlock, both `Busy`).
+const WRITE_RETRIES: u32 = 5;
 
 impl From<rusqlite::Error> for CatalogueError {
     fn from(e: rusqlite::Error) -> Self {
+        if let Some(pg) = db::pg_failure(&e) {
+            return Self::from_pg(pg);
+        }
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 Self::Busy
@@ -189,20 +247,41 @@ impl From<rusqlite::Error> for CatalogueError {
     }
 }
 
+impl CatalogueError {
+    fn from_pg(pg: &db::PgFailure) -> Self {
+        let message = pg.to_string();
+        if pg.is_offline() {
+            return Self::Offline {
+                database: pg.database.clone(),
+            };
+        }
+        if pg.is_retryable() {
+            return Self::Busy;
+        }
+        match pg.code() {
+            Some("42501") => Self::Forbidden { action: message },
+            Some("SL001") => Self::ClinicRefused(message),
+            Some("25006") => Self::ReadOnly,
+            Some("53100") => Self::DiskFull,
+            _ => Self::Server(message),
+        }
+    }
+}
+
 pub type Result<T, E = CatalogueError> = std::result::Result<T, E>;
 
 /// One connection to a library's catalogue.
 #[derive(Debug)]
 pub struct Catalogue {
-    conn: Connection,
+    conn: Conn,
 }
 
 /// Every row of a (cached) query, each mapped by `f`.
-fn all_rows<T, P: rusqlite::Params>(
-    conn: &Connection,
+fn all_rows<T, P: db::Params>(
+    conn: &Conn,
     sql: &str,
     params: P,
-    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    f: impl FnMut(&db::Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(params, f)?;
@@ -294,7 +373,9 @@ impl Catalogue {
                 latest: latest_schema_version(),
             });
         }
-        Ok(Self { conn })
+        Ok(Self {
+            conn: Conn::Sqlite(conn),
+        })
     }
 
     /// A private in-memory catalogue, for tests and benchmarks of the SQL alone.
@@ -306,70 +387,122 @@ impl Catalogue {
         let open_err = open_error(path);
         configure(&mut conn).map_err(open_err)?;
         migrate(&mut conn, path).map_err(|e| explain_io_error(e, Some(path)))?;
-        let mut catalogue = Self { conn };
+        let mut catalogue = Self {
+            conn: Conn::Sqlite(conn),
+        };
         catalogue.ensure_builtin_terms()?;
         Ok(catalogue)
     }
 
     /// Runs `f` in a write transaction that takes the write lock up front, so two writers
-    /// queue on the busy timeout instead of failing on a lock upgrade. Inside
+    /// queue on the busy timeout instead of failing on a lock upgrade (on PostgreSQL: a
+    /// serializable transaction, run again when another workstation's won a race). Inside
     /// [`Catalogue::atomically`] it runs in that transaction. A full disk or an I/O error
     /// is explained in words.
-    fn write<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    fn write<T>(&mut self, mut f: impl FnMut(&Conn) -> Result<T>) -> Result<T> {
         if !self.conn.is_autocommit() {
             return f(&self.conn);
         }
-        let result = (|| {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let value = f(&tx)?;
-            tx.commit()?;
-            Ok(value)
-        })();
-        result.map_err(|e| explain_io_error(e, self.conn.path().map(Path::new)))
+        let mut attempt = 0;
+        loop {
+            let result = (|| {
+                self.conn.begin(Begin::Write)?;
+                let value = f(&self.conn)?;
+                self.conn.commit()?;
+                Ok(value)
+            })();
+            if result.is_err() {
+                self.conn.rollback();
+            }
+            match result {
+                Err(CatalogueError::Busy)
+                    if attempt < WRITE_RETRIES && self.backend() == Backend::Postgres =>
+                {
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(10 << attempt));
+                }
+                result => {
+                    return result.map_err(|e| explain_io_error(e, self.path().as_deref()));
+                }
+            }
+        }
+    }
+
+    /// The catalogue file, when it is one (SQLite on disk).
+    fn path(&self) -> Option<PathBuf> {
+        self.conn
+            .sqlite()
+            .and_then(Connection::path)
+            .map(PathBuf::from)
     }
 
     /// Runs `f` in a read transaction: one consistent snapshot even while others write.
-    fn read<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    fn read<T>(&mut self, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
         if !self.conn.is_autocommit() {
             return f(&self.conn);
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let value = f(&tx)?;
-        tx.finish()?;
-        Ok(value)
+        self.conn.begin(Begin::Read)?;
+        let value = f(&self.conn);
+        self.conn.rollback();
+        value
     }
 
     /// Runs several operations as one transaction: all of them happen, or none (an edit that
     /// reads what it overwrites, to undo it; an undo step of several edits). Nested calls
-    /// join the outer transaction.
+    /// join the outer transaction. On PostgreSQL a lost race with another workstation is
+    /// `Busy` (try again), as a long write elsewhere is on SQLite.
     pub fn atomically<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         if !self.conn.is_autocommit() {
             return f(self);
         }
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        self.conn.begin(Begin::Write)?;
         let outcome = f(self).and_then(|value| {
-            self.conn.execute_batch("COMMIT")?;
+            self.conn.commit()?;
             Ok(value)
         });
-        if outcome.is_err() && !self.conn.is_autocommit() {
+        if outcome.is_err() {
             // Nothing of it stays; a failed rollback leaves SQLite to roll back itself.
-            let _ = self.conn.execute_batch("ROLLBACK");
+            self.conn.rollback();
         }
         outcome
     }
 
+    /// Which engine holds this catalogue.
+    pub fn backend(&self) -> Backend {
+        self.conn.backend()
+    }
+
+    /// The signed-in user's role on a clinic database (`None` on a personal library, and
+    /// for a user who has not yet changed their first password).
+    pub fn role(&self) -> Option<clinic::Role> {
+        match &self.conn {
+            Conn::Pg(pg) => pg.role,
+            Conn::Sqlite(_) => None,
+        }
+    }
+
+    /// The SQLite connection, or `Unsupported` naming `what` on PostgreSQL.
+    fn sqlite(&self, what: &'static str) -> Result<&Connection> {
+        self.conn
+            .sqlite()
+            .ok_or(CatalogueError::Unsupported { what })
+    }
+
     /// How long this connection waits for another writer. The app's own connection waits
     /// briefly so the window never freezes behind a long write elsewhere.
+    /// On PostgreSQL this is how long a statement waits for another transaction's row lock.
     pub fn set_busy_timeout(&mut self, timeout: Duration) -> Result<()> {
-        Ok(self.conn.busy_timeout(timeout)?)
+        match &self.conn {
+            Conn::Sqlite(c) => Ok(c.busy_timeout(timeout)?),
+            Conn::Pg(c) => Ok(c.batch(&format!("SET lock_timeout = {}", timeout.as_millis()))?),
+        }
     }
 
     /// `PRAGMA integrity_check` and `foreign_key_check`: the problems found, empty when sound.
+    /// On PostgreSQL the server keeps foreign keys at all times and checks its own pages
+    /// (`amcheck`, the DBA's tools): `Unsupported`.
     pub fn check_integrity(&mut self) -> Result<Vec<String>> {
+        self.sqlite("the integrity check (the clinic's PostgreSQL server checks its own data)")?;
         self.read(|tx| {
             let mut problems = Vec::new();
             let mut stmt = tx.prepare("PRAGMA integrity_check")?;
@@ -395,30 +528,29 @@ impl Catalogue {
     /// `key` (`x'…'`) or plain with `""`, with its schema version: SQLCipher's export. The WAL
     /// is folded into the catalogue first, so the file left behind holds everything too.
     pub fn export_to(&self, path: &Path, key: &str) -> Result<()> {
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        self.conn.execute(
+        let conn = self.sqlite("encrypting or decrypting the catalogue file")?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        conn.execute(
             "ATTACH DATABASE ?1 AS converted KEY ?2",
             rusqlite::params![path.to_string_lossy(), key],
         )?;
         let result = (|| {
-            self.conn
-                .query_row("SELECT sqlcipher_export('converted')", [], |_| Ok(()))?;
-            let version: i64 = self
-                .conn
-                .query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
-            self.conn
-                .execute_batch(&format!("PRAGMA converted.user_version = {version};"))
+            conn.query_row("SELECT sqlcipher_export('converted')", [], |_| Ok(()))?;
+            let version: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
+            conn.execute_batch(&format!("PRAGMA converted.user_version = {version};"))
         })();
-        self.conn.execute_batch("DETACH DATABASE converted")?;
+        conn.execute_batch("DETACH DATABASE converted")?;
         Ok(result?)
     }
 
     /// The schema version of this catalogue.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(match &self.conn {
+            Conn::Sqlite(c) => c.query_row("PRAGMA user_version", [], |r| r.get(0))?,
+            Conn::Pg(_) => self
+                .conn
+                .query_row(clinic::SCHEMA_VERSION_SQL, [], |r| r.get(0))?,
+        })
     }
 
     /// Writes a consistent copy of the catalogue to `path` (a new file), while it stays open.
@@ -427,13 +559,17 @@ impl Catalogue {
             field: "copy",
             reason: format!("{} is not a path SQLite can write to", path.display()),
         })?;
-        self.conn.execute("VACUUM INTO ?1", [path])?;
+        self.sqlite(
+            "copying the catalogue into a file (a clinic's database is backed up with pg_dump)",
+        )?
+        .execute("VACUUM INTO ?1", [path])?;
         Ok(())
     }
 
     /// `EXPLAIN QUERY PLAN` of a statement, one line per step, for tests that check indexes.
     pub fn explain(&self, sql: &str) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let conn = self.sqlite("EXPLAIN QUERY PLAN")?;
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(3))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -1,9 +1,10 @@
 //! People: patients, or "me".
 
+use super::db::{Conn, Row};
 use super::{Catalogue, CatalogueError, Result};
 use crate::model::names::name_key;
 use crate::model::{Person, PersonId};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, params};
 
 const PERSON_COLUMNS: &str = "id, name, birth_year, fitzpatrick, notes, archived";
 
@@ -20,8 +21,7 @@ impl Person {
     }
 }
 
-pub(super) const PEOPLE_SQL: &str =
-    "SELECT id, name, birth_year, fitzpatrick, notes, archived FROM person ORDER BY name";
+pub(super) const PEOPLE_SQL: &str = "SELECT id, name, birth_year, fitzpatrick, notes, archived FROM person ORDER BY lower(name), name";
 
 /// A name checked and spelt the one way it is stored (`model::names`).
 pub(super) fn clean_name(field: &'static str, name: &str) -> Result<String> {
@@ -31,14 +31,14 @@ pub(super) fn clean_name(field: &'static str, name: &str) -> Result<String> {
     })
 }
 
-pub(super) fn find_person(conn: &Connection, name: &str) -> Result<Option<Person>> {
-    let sql = format!("SELECT {PERSON_COLUMNS} FROM person WHERE name = ?1");
+pub(super) fn find_person(conn: &Conn, name: &str) -> Result<Option<Person>> {
+    let sql = format!("SELECT {PERSON_COLUMNS} FROM person WHERE lower(name) = lower(?1)");
     Ok(conn
         .query_row(&sql, [name_key(name)], Person::from_row)
         .optional()?)
 }
 
-pub(super) fn insert_person(conn: &Connection, name: &str) -> Result<PersonId> {
+pub(super) fn insert_person(conn: &Conn, name: &str) -> Result<PersonId> {
     let name = clean_name("person name", name)?;
     if find_person(conn, &name)?.is_some() {
         return Err(CatalogueError::Invalid {
@@ -46,14 +46,14 @@ pub(super) fn insert_person(conn: &Connection, name: &str) -> Result<PersonId> {
             reason: format!("a person named {name:?} already exists"),
         });
     }
-    conn.execute(
-        "INSERT INTO person (name, created_at) VALUES (?1, ?2)",
+    let id = conn.insert_id(
+        "INSERT INTO person (name, created_at) VALUES (?1, ?2) RETURNING id",
         params![name, chrono::Utc::now()],
     )?;
-    Ok(PersonId(conn.last_insert_rowid()))
+    Ok(PersonId(id))
 }
 
-fn get_person(conn: &Connection, id: PersonId) -> Result<Person> {
+fn get_person(conn: &Conn, id: PersonId) -> Result<Person> {
     let sql = format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = ?1");
     conn.query_row(&sql, [id], Person::from_row)
         .optional()?
@@ -134,7 +134,7 @@ mod tests {
 
     #[test]
     fn names_are_unique_ignoring_case_and_renames_check_it() {
-        let mut cat = Catalogue::open_in_memory().unwrap();
+        let mut cat = crate::testing::catalogue();
         let anna = cat.add_person("  Anna K ").unwrap();
         assert_eq!(cat.person(anna).unwrap().name, "Anna K");
         let err = cat.add_person("anna k").unwrap_err();

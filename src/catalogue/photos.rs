@@ -1,12 +1,13 @@
 //! Photos: inserting an imported photo with its tags, and reading them back.
 
+use super::db::{Conn, Row};
 use super::series::Assignment;
 use super::{Catalogue, CatalogueError, Result};
 use crate::model::{
     ContentHash, PersonId, Photo, PhotoFormat, PhotoId, TakenAt, TermId, VocabKind,
 };
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, params};
 use std::collections::HashMap;
 
 pub(super) const PHOTO_COLUMNS: &str = "photo.id, photo.hash, photo.format, photo.original_name, photo.file_size, \
@@ -95,42 +96,42 @@ pub struct PhotoListing {
     pub concerns: Vec<String>,
 }
 
-fn insert_photo(conn: &Connection, new: &NewPhoto, a: &Assignment) -> Result<PhotoId> {
-    conn.prepare_cached(
+fn insert_photo(conn: &Conn, new: &NewPhoto, a: &Assignment) -> Result<PhotoId> {
+    let id = conn.insert_id(
         "INSERT INTO photo (hash, format, original_name, file_size, width, height, taken_at,
              taken_at_offset_min, taken_at_estimated, camera, view, lighting, person_id, series_id,
              session_id, imported_at, taken_at_source, colour_profile, original_name_raw)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19)",
-    )?
-    .execute(params![
-        new.hash,
-        new.format,
-        new.original_name,
-        new.file_size,
-        new.width,
-        new.height,
-        new.taken_at.local_text(),
-        new.taken_at.offset_minutes(),
-        new.taken_at.estimated,
-        new.camera,
-        a.view,
-        a.lighting,
-        a.person,
-        a.series,
-        a.session,
-        chrono::Utc::now(),
-        new.taken_at.source,
-        new.colour_profile,
-        new.original_name_raw,
-    ])?;
-    let id = PhotoId(conn.last_insert_rowid());
+                 ?19) RETURNING id",
+        params![
+            new.hash,
+            new.format,
+            new.original_name,
+            new.file_size,
+            new.width,
+            new.height,
+            new.taken_at.local_text(),
+            new.taken_at.offset_minutes(),
+            new.taken_at.estimated,
+            new.camera,
+            a.view,
+            a.lighting,
+            a.person,
+            a.series,
+            a.session,
+            chrono::Utc::now(),
+            new.taken_at.source,
+            new.colour_profile,
+            new.original_name_raw,
+        ],
+    )?;
+    let id = PhotoId(id);
     add_terms(conn, id, &a.terms)?;
     add_warnings(conn, id, &new.warnings)?;
     Ok(id)
 }
 
-fn add_warnings(conn: &Connection, photo: PhotoId, warnings: &[String]) -> Result<()> {
+fn add_warnings(conn: &Conn, photo: PhotoId, warnings: &[String]) -> Result<()> {
     let mut stmt =
         conn.prepare_cached("INSERT INTO photo_warning (photo_id, n, text) VALUES (?1, ?2, ?3)")?;
     for (n, text) in warnings.iter().enumerate() {
@@ -139,16 +140,17 @@ fn add_warnings(conn: &Connection, photo: PhotoId, warnings: &[String]) -> Resul
     Ok(())
 }
 
-fn add_terms(conn: &Connection, photo: PhotoId, terms: &[TermId]) -> Result<()> {
-    let mut stmt = conn
-        .prepare_cached("INSERT OR IGNORE INTO photo_term (photo_id, term_id) VALUES (?1, ?2)")?;
+fn add_terms(conn: &Conn, photo: PhotoId, terms: &[TermId]) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO photo_term (photo_id, term_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    )?;
     for term in terms {
         stmt.execute(params![photo, term])?;
     }
     Ok(())
 }
 
-pub(super) fn get_photo(conn: &Connection, id: PhotoId) -> Result<Photo> {
+pub(super) fn get_photo(conn: &Conn, id: PhotoId) -> Result<Photo> {
     let sql = format!("SELECT {PHOTO_COLUMNS} FROM photo WHERE id = ?1");
     conn.query_row(&sql, [id], Photo::from_row)
         .optional()?
@@ -162,7 +164,7 @@ pub(super) fn get_photo(conn: &Connection, id: PhotoId) -> Result<Photo> {
 /// Area keys and concern keys of each photo.
 type TagKeys = HashMap<PhotoId, (Vec<String>, Vec<String>)>;
 
-fn term_keys(conn: &Connection, filter: &str, person: Option<PersonId>) -> Result<TagKeys> {
+fn term_keys(conn: &Conn, filter: &str, person: Option<PersonId>) -> Result<TagKeys> {
     let sql = format!(
         "SELECT pt.photo_id, term.kind, term.key FROM photo_term pt
          JOIN term ON term.id = pt.term_id
@@ -209,6 +211,8 @@ impl Catalogue {
         owner: &str,
         before_commit: impl FnOnce(),
     ) -> Result<PhotoId> {
+        // Called once, on the attempt that commits (a PostgreSQL write may run again).
+        let mut before_commit = Some(before_commit);
         self.write(|tx| {
             let id = insert_photo(tx, new, assignment)?;
             let mut unclaim =
@@ -218,7 +222,9 @@ impl Catalogue {
                 super::companion::insert_companion(tx, id, companion)?;
                 unclaim.execute(params![companion.hash, owner])?;
             }
-            before_commit();
+            if let Some(hook) = before_commit.take() {
+                hook();
+            }
             Ok(id)
         })
     }
@@ -288,7 +294,8 @@ impl Catalogue {
     /// Photos not in the trash, of one person or everyone, oldest first, with names and tags.
     pub fn list_photos(&mut self, person: Option<PersonId>) -> Result<Vec<PhotoListing>> {
         self.read(|tx| {
-            let filter = "photo.trashed_at IS NULL AND (?1 IS NULL OR photo.person_id = ?1)";
+            let filter =
+                "photo.trashed_at IS NULL AND (CAST(?1 AS BIGINT) IS NULL OR photo.person_id = ?1)";
             let mut tags = term_keys(tx, filter, person)?;
             let sql = format!(
                 "SELECT {PHOTO_COLUMNS}, person.name, series.title, session.date FROM photo
@@ -381,7 +388,7 @@ pub(crate) mod tests {
 
     #[test]
     fn finish_import_stores_row_tags_and_clears_claim() {
-        let mut cat = Catalogue::open_in_memory().unwrap();
+        let mut cat = crate::testing::catalogue();
         let spec = AssignmentSpec {
             person: Some("Me".into()),
             areas: vec!["forehead".into(), "nose".into()],

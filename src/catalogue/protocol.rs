@@ -1,10 +1,11 @@
 //! A series' protocol (the views each session needs) and what the grid says about the
 //! sessions it shows: their number in the series, days since the first, completeness.
 
+use super::db::Conn;
 use super::{Catalogue, Result, all_rows};
 use crate::model::{Completeness, SeriesId, SessionId, View};
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
+use rusqlite::params;
 use std::collections::HashMap;
 
 /// A session as the grid's headings and captions describe it.
@@ -28,7 +29,7 @@ impl SessionFacts {
     }
 }
 
-pub(super) fn required_views(conn: &Connection, series: SeriesId) -> Result<Vec<View>> {
+pub(super) fn required_views(conn: &Conn, series: SeriesId) -> Result<Vec<View>> {
     let mut views: Vec<View> = all_rows(
         conn,
         "SELECT view FROM series_view WHERE series_id = ?1",
@@ -49,7 +50,7 @@ const PRESENT_SQL: &str = "SELECT session_id, view FROM photo \
 
 /// Facts about each of `sessions` (in one read).
 pub(super) fn session_facts(
-    conn: &Connection,
+    conn: &Conn,
     sessions: &[SessionId],
 ) -> Result<HashMap<SessionId, SessionFacts>> {
     if sessions.is_empty() {
@@ -108,18 +109,14 @@ impl Catalogue {
             let before = required_views(tx, series)?;
             tx.execute("DELETE FROM series_view WHERE series_id = ?1", [series])?;
             let mut stmt = tx.prepare_cached(
-                "INSERT OR IGNORE INTO series_view (series_id, view) VALUES (?1, ?2)",
+                "INSERT INTO series_view (series_id, view) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             )?;
             for view in views {
                 stmt.execute(params![series, view]).map_err(|e| match e {
-                    rusqlite::Error::SqliteFailure(f, _)
-                        if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                    {
-                        super::CatalogueError::NotFound {
-                            what: "series",
-                            id: series.0,
-                        }
-                    }
+                    e if super::db::is_constraint(&e) => super::CatalogueError::NotFound {
+                        what: "series",
+                        id: series.0,
+                    },
                     e => e.into(),
                 })?;
             }
@@ -143,7 +140,7 @@ mod tests {
 
     #[test]
     fn sessions_know_their_number_days_and_missing_views() {
-        let mut cat = Catalogue::open_in_memory().unwrap();
+        let mut cat = crate::testing::catalogue();
         let spec = |day| AssignmentSpec {
             person: Some("P".into()),
             series: Some("S".into()),

@@ -1,5 +1,6 @@
 //! Series (courses of treatment) and their sessions, and resolving where imported photos go.
 
+use super::db::{Conn, Row};
 use super::people::{clean_name, find_person, insert_person};
 use super::terms::term_ids;
 use super::{Catalogue, CatalogueError, Result, all_rows};
@@ -7,7 +8,7 @@ use crate::model::{
     Lighting, PersonId, Series, SeriesId, Session, SessionId, SessionKind, TermId, View, VocabKind,
 };
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, params};
 
 impl Series {
     pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
@@ -77,17 +78,17 @@ pub struct Assignment {
     pub lighting: Option<Lighting>,
 }
 
-fn find_series(conn: &Connection, person: PersonId, title: &str) -> Result<Option<SeriesId>> {
+fn find_series(conn: &Conn, person: PersonId, title: &str) -> Result<Option<SeriesId>> {
     Ok(conn
         .query_row(
-            "SELECT id FROM series WHERE person_id = ?1 AND title = ?2",
+            "SELECT id FROM series WHERE person_id = ?1 AND lower(title) = lower(?2)",
             params![person, crate::model::names::name_key(title)],
             |r| r.get(0),
         )
         .optional()?)
 }
 
-pub(super) fn insert_series(conn: &Connection, person: PersonId, title: &str) -> Result<SeriesId> {
+pub(super) fn insert_series(conn: &Conn, person: PersonId, title: &str) -> Result<SeriesId> {
     let title = clean_name("series title", title)?;
     if find_series(conn, person, &title)?.is_some() {
         return Err(CatalogueError::Invalid {
@@ -95,18 +96,14 @@ pub(super) fn insert_series(conn: &Connection, person: PersonId, title: &str) ->
             reason: format!("this person already has a series called {title:?}"),
         });
     }
-    conn.execute(
-        "INSERT INTO series (person_id, title) VALUES (?1, ?2)",
+    let id = conn.insert_id(
+        "INSERT INTO series (person_id, title) VALUES (?1, ?2) RETURNING id",
         params![person, title],
     )?;
-    Ok(SeriesId(conn.last_insert_rowid()))
+    Ok(SeriesId(id))
 }
 
-fn get_or_insert_session(
-    conn: &Connection,
-    series: SeriesId,
-    date: NaiveDate,
-) -> Result<SessionId> {
+fn get_or_insert_session(conn: &Conn, series: SeriesId, date: NaiveDate) -> Result<SessionId> {
     let found = conn
         .query_row(
             "SELECT id FROM session WHERE series_id = ?1 AND date = ?2",
@@ -127,11 +124,11 @@ fn get_or_insert_session(
     } else {
         SessionKind::Treatment
     };
-    conn.execute(
-        "INSERT INTO session (series_id, date, kind) VALUES (?1, ?2, ?3)",
+    let id = conn.insert_id(
+        "INSERT INTO session (series_id, date, kind) VALUES (?1, ?2, ?3) RETURNING id",
         params![series, date, kind],
     )?;
-    Ok(SessionId(conn.last_insert_rowid()))
+    Ok(SessionId(id))
 }
 
 impl Catalogue {
@@ -219,7 +216,7 @@ mod tests {
 
     #[test]
     fn resolve_creates_once_and_reuses() {
-        let mut cat = Catalogue::open_in_memory().unwrap();
+        let mut cat = crate::testing::catalogue();
         let a = cat
             .resolve_assignment(&spec("Me", "Microneedling", 1))
             .unwrap();
@@ -241,7 +238,7 @@ mod tests {
 
     #[test]
     fn unknown_term_creates_nothing() {
-        let mut cat = Catalogue::open_in_memory().unwrap();
+        let mut cat = crate::testing::catalogue();
         let mut bad = spec("Zoe", "Peel", 1);
         bad.areas.push("elbow".into());
         assert!(matches!(

@@ -26,7 +26,7 @@ impl Catalogue {
         self.write(|tx| {
             match value {
                 Some(v) => tx.execute(
-                    "INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)",
+                    "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     [key, v],
                 )?,
                 None => tx.execute("DELETE FROM setting WHERE key = ?1", [key])?,
@@ -63,7 +63,7 @@ mod tests {
 
     #[test]
     fn settings_and_the_logo_round_trip() {
-        let mut cat = Catalogue::open_in_memory().unwrap();
+        let mut cat = crate::testing::catalogue();
         assert_eq!(cat.setting(CLINIC_NAME).unwrap(), None);
         cat.set_setting(CLINIC_NAME, Some("Rue Clinic")).unwrap();
         assert_eq!(

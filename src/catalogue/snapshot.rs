@@ -10,12 +10,15 @@ impl Catalogue {
     /// and writing meanwhile. The copy leaves out the import and purge journals, which belong
     /// to processes on this machine, not to the library's content.
     pub fn snapshot_to(&self, path: &Path, key: Option<&str>) -> Result<()> {
+        let conn = self.sqlite(
+            "a backup through SQLite's backup API (a clinic's database is backed up with pg_dump)",
+        )?;
         let mut copy = Connection::open(path)?;
         if let Some(key) = key {
             apply_key(&copy, key)?;
         }
         {
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy)?;
+            let backup = rusqlite::backup::Backup::new(conn, &mut copy)?;
             // All pages in one step: one read transaction, so one consistent moment.
             backup.step(-1)?;
         }
@@ -42,7 +45,7 @@ impl Catalogue {
     pub fn set_last_backup(&mut self, at: &str) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                "INSERT OR REPLACE INTO setting (key, value) VALUES ('last_backup', ?1)",
+                "INSERT INTO setting (key, value) VALUES ('last_backup', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [at],
             )?;
             Ok(())

@@ -1,9 +1,10 @@
 //! The vocabulary of areas and concerns.
 
+use super::db::{Conn, Row};
 use super::people::clean_name;
 use super::{Catalogue, CatalogueError, Result};
 use crate::model::{BUILTIN_AREAS, BUILTIN_CONCERNS, TermId, VocabKind, VocabTerm, vocab_key};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, params};
 
 fn kind_key(kind: VocabKind) -> &'static str {
     match kind {
@@ -28,7 +29,7 @@ impl VocabTerm {
     }
 }
 
-pub(super) fn terms_of(conn: &Connection, kind: VocabKind) -> Result<Vec<VocabTerm>> {
+pub(super) fn terms_of(conn: &Conn, kind: VocabKind) -> Result<Vec<VocabTerm>> {
     // Built-in terms keep their designed order (by id); the user's own follow by name.
     let mut stmt = conn.prepare_cached(
         "SELECT id, kind, key, name, builtin FROM term WHERE kind = ?1
@@ -40,11 +41,7 @@ pub(super) fn terms_of(conn: &Connection, kind: VocabKind) -> Result<Vec<VocabTe
 
 /// The ids of the terms named by `names` (matched by key), or an error naming the unknown
 /// one and listing the known ones.
-pub(super) fn term_ids(
-    conn: &Connection,
-    kind: VocabKind,
-    names: &[String],
-) -> Result<Vec<TermId>> {
+pub(super) fn term_ids(conn: &Conn, kind: VocabKind, names: &[String]) -> Result<Vec<TermId>> {
     let mut ids = Vec::with_capacity(names.len());
     for name in names {
         let key = vocab_key(name);
@@ -132,7 +129,7 @@ mod tests {
 
     #[test]
     fn builtins_exist_in_order_and_user_terms_follow() {
-        let mut cat = Catalogue::open_in_memory().unwrap();
+        let mut cat = crate::testing::catalogue();
         let areas = cat.terms(VocabKind::Area).unwrap();
         assert_eq!(areas.len(), BUILTIN_AREAS.len());
         assert_eq!(areas[0].key, "forehead");
@@ -146,7 +143,7 @@ mod tests {
 
     #[test]
     fn unknown_names_list_the_known_ones() {
-        let cat = Catalogue::open_in_memory().unwrap();
+        let cat = crate::testing::catalogue();
         let err = term_ids(&cat.conn, VocabKind::Concern, &["freckles".into()]).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("unknown concern \"freckles\""), "{text}");

@@ -55,13 +55,14 @@ impl Catalogue {
     pub fn begin_purge(&mut self) -> Result<(usize, Vec<(ContentHash, String)>)> {
         self.write(|tx| {
             tx.execute(
-                "INSERT OR IGNORE INTO pending_purge (hash, extension)
+                "INSERT INTO pending_purge (hash, extension)
                  SELECT hash, CASE format WHEN 'jpeg' THEN 'jpg' WHEN 'tiff' THEN 'tif'
                      WHEN 'heif' THEN 'heic' ELSE format END
                  FROM (SELECT hash, format FROM photo WHERE trashed_at IS NOT NULL
                        UNION ALL
                        SELECT c.hash, c.format FROM photo_companion c
-                       JOIN photo ON photo.id = c.photo_id WHERE photo.trashed_at IS NOT NULL)",
+                       JOIN photo ON photo.id = c.photo_id WHERE photo.trashed_at IS NOT NULL) AS purged
+                 WHERE true ON CONFLICT DO NOTHING",
                 [],
             )?;
             let photos = tx.execute("DELETE FROM photo WHERE trashed_at IS NOT NULL", [])?;
@@ -90,7 +91,7 @@ impl Catalogue {
     }
 }
 
-fn pending_purges(conn: &rusqlite::Connection) -> Result<Vec<(ContentHash, String)>> {
+fn pending_purges(conn: &super::db::Conn) -> Result<Vec<(ContentHash, String)>> {
     let mut stmt =
         conn.prepare_cached("SELECT hash, extension FROM pending_purge ORDER BY hash")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;

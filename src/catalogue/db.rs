@@ -1,0 +1,716 @@
+//! One connection of either backend, with the rusqlite-shaped methods the catalogue calls.
+//!
+//! The catalogue's SQL is written once, in the subset SQLite and PostgreSQL share, with
+//! SQLite's `?N` placeholders. rusqlite's `ToSql`/`FromSql` stay the one conversion layer for
+//! both backends: on PostgreSQL a parameter is what `ToSql::to_sql()` gives, sent as the type
+//! the prepared statement asks for, and a column is read by building a rusqlite `ValueRef`
+//! from it and calling `FromSql::column_result` — so ids, keyed enums and chrono text read
+//! and write the same bytes on both. PostgreSQL errors travel boxed inside a
+//! `rusqlite::Error` (as [`PgFailure`]), so `?` and `.optional()` work unchanged; the
+//! catalogue's error conversion unwraps them.
+//!
+//! This is the only file that names both drivers.
+
+use super::clinic::Role;
+use bytes::{BufMut as _, BytesMut};
+use postgres::types::{IsNull, Type, to_sql_checked};
+use rusqlite::types::{FromSql, FromSqlError, ToSql, ToSqlOutput, Value, ValueRef};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+/// Which engine holds a catalogue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default: one file in the library folder.
+    Sqlite,
+    /// A clinic's database server.
+    Postgres,
+}
+
+/// A connection of either backend.
+pub(crate) enum Conn {
+    Sqlite(rusqlite::Connection),
+    Pg(Box<PgConn>),
+}
+
+impl std::fmt::Debug for Conn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sqlite(c) => f.debug_tuple("Sqlite").field(c).finish(),
+            Self::Pg(c) => f
+                .debug_struct("Pg")
+                .field("database", &c.database)
+                .field("user", &c.user)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+/// A signed-in connection to a clinic's PostgreSQL database.
+pub(crate) struct PgConn {
+    client: RefCell<postgres::Client>,
+    in_tx: Cell<bool>,
+    statements: RefCell<HashMap<String, postgres::Statement>>,
+    /// `HOST/DB`, for messages.
+    pub(crate) database: String,
+    pub(crate) user: String,
+    pub(crate) role: Option<Role>,
+}
+
+/// A PostgreSQL error, with the database it came from (carried inside a `rusqlite::Error`).
+#[derive(Debug)]
+pub(crate) struct PgFailure {
+    pub(crate) database: String,
+    pub(crate) source: postgres::Error,
+}
+
+impl std::fmt::Display for PgFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.source.as_db_error() {
+            Some(db) => {
+                write!(f, "{}", db.message())?;
+                if let Some(detail) = db.detail() {
+                    write!(f, " ({detail})")?;
+                }
+                Ok(())
+            }
+            None => write!(f, "{}: {}", self.database, self.source),
+        }
+    }
+}
+
+impl std::error::Error for PgFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+impl PgFailure {
+    /// The SQLSTATE the server sent, if it sent one.
+    pub(crate) fn code(&self) -> Option<&str> {
+        self.source.code().map(postgres::error::SqlState::code)
+    }
+
+    /// The connection is gone or the server is shutting down: nothing of the transaction
+    /// was kept.
+    pub(crate) fn is_offline(&self) -> bool {
+        self.source.is_closed()
+            || self
+                .code()
+                .is_some_and(|c| c.starts_with("08") || c.starts_with("57P0"))
+            || (self.source.as_db_error().is_none() && self.code().is_none())
+    }
+
+    /// Another transaction won a race; running the whole transaction again may succeed.
+    pub(crate) fn is_retryable(&self) -> bool {
+        matches!(self.code(), Some("40001" | "40P01"))
+    }
+}
+
+/// The PostgreSQL failure inside `e`, if it is one.
+pub(crate) fn pg_failure(e: &rusqlite::Error) -> Option<&PgFailure> {
+    match e {
+        rusqlite::Error::ToSqlConversionFailure(inner) => inner.downcast_ref::<PgFailure>(),
+        _ => None,
+    }
+}
+
+/// Whether `e` is a constraint violation (a unique key, a foreign key, a check) on either
+/// backend.
+pub(crate) fn is_constraint(e: &rusqlite::Error) -> bool {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => f.code == rusqlite::ErrorCode::ConstraintViolation,
+        _ => pg_failure(e)
+            .and_then(PgFailure::code)
+            .is_some_and(|c| c.starts_with("23")),
+    }
+}
+
+/// The parameters of one statement, in the shapes the catalogue passes them (`[]`, `[x]`,
+/// `params![…]`).
+pub(crate) trait Params {
+    fn with<R>(self, f: impl FnOnce(&[&dyn ToSql]) -> R) -> R;
+}
+
+impl Params for [&(dyn ToSql + Send + Sync); 0] {
+    fn with<R>(self, f: impl FnOnce(&[&dyn ToSql]) -> R) -> R {
+        f(&[])
+    }
+}
+
+impl Params for &[&dyn ToSql] {
+    fn with<R>(self, f: impl FnOnce(&[&dyn ToSql]) -> R) -> R {
+        f(self)
+    }
+}
+
+macro_rules! array_params {
+    ($($n:literal)+) => {$(
+        impl<T: ToSql> Params for [T; $n] {
+            fn with<R>(self, f: impl FnOnce(&[&dyn ToSql]) -> R) -> R {
+                let refs: Vec<&dyn ToSql> = self.iter().map(|v| v as &dyn ToSql).collect();
+                f(&refs)
+            }
+        }
+    )+};
+}
+array_params!(1 2 3 4 5 6 7 8);
+
+/// A column index (rusqlite's calls spell `r.get::<_, T>(i)`).
+pub(crate) trait RowIdx {
+    fn index(&self) -> usize;
+}
+
+impl RowIdx for usize {
+    fn index(&self) -> usize {
+        *self
+    }
+}
+
+/// One result row of either backend.
+pub(crate) enum Row<'a> {
+    Sqlite(&'a rusqlite::Row<'a>),
+    Pg(&'a postgres::Row),
+}
+
+impl Row<'_> {
+    /// The column as SQLite would give it.
+    pub(crate) fn get_ref(&self, idx: usize) -> rusqlite::Result<ValueRef<'_>> {
+        match self {
+            Self::Sqlite(r) => r.get_ref(idx),
+            Self::Pg(r) => pg_value(r, idx),
+        }
+    }
+
+    pub(crate) fn get<I: RowIdx, T: FromSql>(&self, idx: I) -> rusqlite::Result<T> {
+        let idx = idx.index();
+        match self {
+            Self::Sqlite(r) => r.get(idx),
+            Self::Pg(r) => {
+                let value = pg_value(r, idx)?;
+                T::column_result(value).map_err(|e| from_sql_error(idx, value, e))
+            }
+        }
+    }
+}
+
+/// A PostgreSQL column as the bytes the server sent.
+struct Raw<'a>(&'a [u8]);
+
+impl<'a> postgres::types::FromSql<'a> for Raw<'a> {
+    fn from_sql(
+        _ty: &Type,
+        raw: &'a [u8],
+    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(Raw(raw))
+    }
+
+    fn accepts(_ty: &Type) -> bool {
+        true
+    }
+}
+
+fn fixed<const N: usize>(raw: &[u8]) -> rusqlite::Result<[u8; N]> {
+    raw.try_into().map_err(|_| {
+        rusqlite::Error::ToSqlConversionFailure("a short value from the server".into())
+    })
+}
+
+/// Column `idx` of a PostgreSQL row as SQLite would have given it.
+fn pg_value(row: &postgres::Row, idx: usize) -> rusqlite::Result<ValueRef<'_>> {
+    let ty = row
+        .columns()
+        .get(idx)
+        .ok_or(rusqlite::Error::InvalidColumnIndex(idx))?
+        .type_()
+        .clone();
+    let raw: Option<Raw<'_>> = row.try_get(idx).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Null, e.into())
+    })?;
+    let Some(Raw(raw)) = raw else {
+        return Ok(ValueRef::Null);
+    };
+    Ok(match ty {
+        Type::BOOL => ValueRef::Integer(i64::from(raw.first().is_some_and(|b| *b != 0))),
+        Type::INT2 => ValueRef::Integer(i16::from_be_bytes(fixed(raw)?).into()),
+        Type::INT4 => ValueRef::Integer(i32::from_be_bytes(fixed(raw)?).into()),
+        Type::INT8 => ValueRef::Integer(i64::from_be_bytes(fixed(raw)?)),
+        Type::OID => ValueRef::Integer(u32::from_be_bytes(fixed(raw)?).into()),
+        Type::FLOAT4 => ValueRef::Real(f32::from_be_bytes(fixed(raw)?).into()),
+        Type::FLOAT8 => ValueRef::Real(f64::from_be_bytes(fixed(raw)?)),
+        Type::BYTEA => ValueRef::Blob(raw),
+        Type::JSONB => ValueRef::Text(raw.get(1..).unwrap_or_default()),
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN | Type::JSON => {
+            ValueRef::Text(raw)
+        }
+        other => {
+            return Err(rusqlite::Error::FromSqlConversionFailure(
+                idx,
+                rusqlite::types::Type::Null,
+                format!("column {idx} has type {other}, which the catalogue does not read: cast it in the SQL").into(),
+            ));
+        }
+    })
+}
+
+fn from_sql_error(idx: usize, value: ValueRef<'_>, e: FromSqlError) -> rusqlite::Error {
+    match e {
+        FromSqlError::InvalidType => {
+            rusqlite::Error::InvalidColumnType(idx, format!("column {idx}"), value.data_type())
+        }
+        FromSqlError::OutOfRange(i) => rusqlite::Error::IntegralValueOutOfRange(idx, i),
+        FromSqlError::Other(e) => {
+            rusqlite::Error::FromSqlConversionFailure(idx, value.data_type(), e)
+        }
+        other => rusqlite::Error::FromSqlConversionFailure(idx, value.data_type(), Box::new(other)),
+    }
+}
+
+/// A parameter for PostgreSQL: the SQLite value `ToSql` gave, sent as the type the prepared
+/// statement expects (SQLite's dynamic typing, checked by the server instead).
+#[derive(Debug)]
+struct PgParam(Value);
+
+type BoxError = Box<dyn std::error::Error + Sync + Send>;
+
+impl postgres::types::ToSql for PgParam {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+        let mismatch = || -> BoxError { format!("{:?} cannot be sent as {ty}", self.0).into() };
+        match &self.0 {
+            Value::Null => return Ok(IsNull::Yes),
+            Value::Integer(i) => match *ty {
+                Type::BOOL => out.put_u8(u8::from(*i != 0)),
+                Type::INT2 => out.put_i16(i16::try_from(*i)?),
+                Type::INT4 => out.put_i32(i32::try_from(*i)?),
+                Type::INT8 => out.put_i64(*i),
+                Type::FLOAT4 => out.put_f32(*i as f32),
+                Type::FLOAT8 => out.put_f64(*i as f64),
+                Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+                    out.put_slice(i.to_string().as_bytes());
+                }
+                _ => return Err(mismatch()),
+            },
+            Value::Real(f) => match *ty {
+                Type::FLOAT4 => out.put_f32(*f as f32),
+                Type::FLOAT8 => out.put_f64(*f),
+                Type::TEXT | Type::VARCHAR | Type::UNKNOWN => {
+                    out.put_slice(f.to_string().as_bytes());
+                }
+                _ => return Err(mismatch()),
+            },
+            Value::Text(s) => match *ty {
+                Type::TEXT
+                | Type::VARCHAR
+                | Type::BPCHAR
+                | Type::NAME
+                | Type::UNKNOWN
+                | Type::JSON => {
+                    out.put_slice(s.as_bytes());
+                }
+                Type::JSONB => {
+                    out.put_u8(1);
+                    out.put_slice(s.as_bytes());
+                }
+                Type::INT8 => out.put_i64(s.parse()?),
+                Type::INT4 => out.put_i32(s.parse()?),
+                _ => return Err(mismatch()),
+            },
+            Value::Blob(b) => match *ty {
+                Type::BYTEA => out.put_slice(b),
+                _ => return Err(mismatch()),
+            },
+        }
+        Ok(IsNull::No)
+    }
+
+    fn accepts(_ty: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+fn owned(p: &dyn ToSql) -> rusqlite::Result<Value> {
+    Ok(match p.to_sql()? {
+        ToSqlOutput::Borrowed(v) => match v {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(i) => Value::Integer(i),
+            ValueRef::Real(f) => Value::Real(f),
+            ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+            ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+        },
+        ToSqlOutput::Owned(v) => v,
+        _ => {
+            return Err(rusqlite::Error::ToSqlConversionFailure(
+                "a parameter kind PostgreSQL does not take".into(),
+            ));
+        }
+    })
+}
+
+/// SQLite-only spellings and their PostgreSQL counterparts, applied once per SQL text: an id
+/// list passed as JSON text, and the unary `+` that keeps SQLite's planner off an index.
+const DIALECT: &[(&str, &str)] = &[
+    (
+        "SELECT value FROM json_each(?1)",
+        "SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(CAST(?1 AS TEXT) AS JSONB))",
+    ),
+    ("ORDER BY +photo.", "ORDER BY photo."),
+];
+
+/// The PostgreSQL spelling of a catalogue statement: `?N` becomes `$N` (outside quoted text),
+/// and the few SQLite-only fragments their counterparts.
+pub(crate) fn pg_sql(sql: &str) -> String {
+    let mut sql = sql.to_owned();
+    for (sqlite, pg) in DIALECT {
+        if sql.contains(sqlite) {
+            sql = sql.replace(sqlite, pg);
+        }
+    }
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut quote: Option<char> = None;
+    let mut next_anonymous = 1;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                out.push(c);
+                if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                out.push(c);
+            }
+            None if c == '?' => {
+                out.push('$');
+                let mut digits = String::new();
+                while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                    digits.push(*d);
+                    chars.next();
+                }
+                if digits.is_empty() {
+                    digits = next_anonymous.to_string();
+                    next_anonymous += 1;
+                }
+                out.push_str(&digits);
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+impl PgConn {
+    pub(crate) fn new(
+        client: postgres::Client,
+        database: String,
+        user: String,
+        role: Option<Role>,
+    ) -> Self {
+        Self {
+            client: RefCell::new(client),
+            in_tx: Cell::new(false),
+            statements: RefCell::new(HashMap::new()),
+            database,
+            user,
+            role,
+        }
+    }
+
+    fn fail(&self, source: postgres::Error) -> rusqlite::Error {
+        rusqlite::Error::ToSqlConversionFailure(Box::new(PgFailure {
+            database: self.database.clone(),
+            source,
+        }))
+    }
+
+    fn statement(&self, sql: &str) -> rusqlite::Result<postgres::Statement> {
+        if let Some(s) = self.statements.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let stmt = self
+            .client
+            .borrow_mut()
+            .prepare(&pg_sql(sql))
+            .map_err(|e| self.fail(e))?;
+        self.statements
+            .borrow_mut()
+            .insert(sql.to_owned(), stmt.clone());
+        Ok(stmt)
+    }
+
+    fn values(params: &[&dyn ToSql]) -> rusqlite::Result<Vec<PgParam>> {
+        params.iter().map(|p| owned(*p).map(PgParam)).collect()
+    }
+
+    fn query(&self, sql: &str, params: &[&dyn ToSql]) -> rusqlite::Result<Vec<postgres::Row>> {
+        let stmt = self.statement(sql)?;
+        let values = Self::values(params)?;
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = values
+            .iter()
+            .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+            .collect();
+        self.client
+            .borrow_mut()
+            .query(&stmt, &refs)
+            .map_err(|e| self.fail(e))
+    }
+
+    fn execute(&self, sql: &str, params: &[&dyn ToSql]) -> rusqlite::Result<usize> {
+        let stmt = self.statement(sql)?;
+        let values = Self::values(params)?;
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = values
+            .iter()
+            .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+            .collect();
+        let n = self
+            .client
+            .borrow_mut()
+            .execute(&stmt, &refs)
+            .map_err(|e| self.fail(e))?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    pub(crate) fn batch(&self, sql: &str) -> rusqlite::Result<()> {
+        self.client
+            .borrow_mut()
+            .batch_execute(sql)
+            .map_err(|e| self.fail(e))
+    }
+}
+
+/// How a transaction starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Begin {
+    /// Writes: SQLite takes the write lock up front; PostgreSQL runs serializable, so every
+    /// check-then-act is as safe as under SQLite's single writer.
+    Write,
+    /// One consistent snapshot, nothing written.
+    Read,
+}
+
+impl Conn {
+    pub(crate) fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// The SQLite connection, for SQLite-only operations.
+    pub(crate) fn sqlite(&self) -> Option<&rusqlite::Connection> {
+        match self {
+            Self::Sqlite(c) => Some(c),
+            Self::Pg(_) => None,
+        }
+    }
+
+    pub(crate) fn is_autocommit(&self) -> bool {
+        match self {
+            Self::Sqlite(c) => c.is_autocommit(),
+            Self::Pg(c) => !c.in_tx.get(),
+        }
+    }
+
+    pub(crate) fn begin(&self, how: Begin) -> rusqlite::Result<()> {
+        match (self, how) {
+            (Self::Sqlite(c), Begin::Write) => c.execute_batch("BEGIN IMMEDIATE"),
+            (Self::Sqlite(c), Begin::Read) => c.execute_batch("BEGIN DEFERRED"),
+            (Self::Pg(c), how) => {
+                c.batch(match how {
+                    Begin::Write => "BEGIN ISOLATION LEVEL SERIALIZABLE",
+                    Begin::Read => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                })?;
+                c.in_tx.set(true);
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn commit(&self) -> rusqlite::Result<()> {
+        match self {
+            Self::Sqlite(c) => c.execute_batch("COMMIT"),
+            Self::Pg(c) => {
+                let result = c.batch("COMMIT");
+                c.in_tx.set(false);
+                result
+            }
+        }
+    }
+
+    /// Ends the transaction without keeping anything; a failure leaves the engine to roll
+    /// back by itself (SQLite) or with the session (PostgreSQL).
+    pub(crate) fn rollback(&self) {
+        match self {
+            Self::Sqlite(c) => {
+                if !c.is_autocommit() {
+                    let _ = c.execute_batch("ROLLBACK");
+                }
+            }
+            Self::Pg(c) => {
+                if c.in_tx.get() {
+                    let _ = c.batch("ROLLBACK");
+                }
+                c.in_tx.set(false);
+            }
+        }
+    }
+
+    pub(crate) fn execute<P: Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        params.with(|p| match self {
+            Self::Sqlite(c) => c.prepare_cached(sql)?.execute(p),
+            Self::Pg(c) => c.execute(sql, p),
+        })
+    }
+
+    pub(crate) fn query_row<T, P: Params>(
+        &self,
+        sql: &str,
+        params: P,
+        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        params.with(|p| match self {
+            Self::Sqlite(c) => c.prepare_cached(sql)?.query_row(p, |r| f(&Row::Sqlite(r))),
+            Self::Pg(c) => {
+                let rows = c.query(sql, p)?;
+                let row = rows.first().ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+                f(&Row::Pg(row))
+            }
+        })
+    }
+
+    /// Runs an `INSERT … RETURNING id` and gives the new row's id.
+    pub(crate) fn insert_id<P: Params>(&self, sql: &str, params: P) -> rusqlite::Result<i64> {
+        self.query_row(sql, params, |r| r.get(0))
+    }
+
+    pub(crate) fn prepare_cached(&self, sql: &str) -> rusqlite::Result<Stmt<'_>> {
+        Ok(match self {
+            Self::Sqlite(c) => Stmt::Cached(c.prepare_cached(sql)?),
+            Self::Pg(c) => Stmt::Pg(c, sql.to_owned()),
+        })
+    }
+
+    pub(crate) fn prepare(&self, sql: &str) -> rusqlite::Result<Stmt<'_>> {
+        Ok(match self {
+            Self::Sqlite(c) => Stmt::Plain(c.prepare(sql)?),
+            Self::Pg(c) => Stmt::Pg(c, sql.to_owned()),
+        })
+    }
+}
+
+/// A prepared statement of either backend.
+pub(crate) enum Stmt<'c> {
+    Cached(rusqlite::CachedStatement<'c>),
+    Plain(rusqlite::Statement<'c>),
+    Pg(&'c PgConn, String),
+}
+
+impl<'c> Stmt<'c> {
+    fn sqlite(&mut self) -> Option<&mut rusqlite::Statement<'c>> {
+        match self {
+            Self::Cached(s) => Some(s),
+            Self::Plain(s) => Some(s),
+            Self::Pg(..) => None,
+        }
+    }
+
+    /// Every row, each mapped by `f` (read whole before `f` runs on PostgreSQL).
+    pub(crate) fn query_map<T, P: Params>(
+        &mut self,
+        params: P,
+        mut f: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<std::vec::IntoIter<rusqlite::Result<T>>> {
+        params.with(|p| {
+            let mapped: Vec<rusqlite::Result<T>> = match self {
+                Self::Pg(c, sql) => c.query(sql, p)?.iter().map(|r| f(&Row::Pg(r))).collect(),
+                s => {
+                    let stmt = s.sqlite().expect("a SQLite statement");
+                    stmt.query_map(p, |r| f(&Row::Sqlite(r)))?.collect()
+                }
+            };
+            Ok(mapped.into_iter())
+        })
+    }
+
+    pub(crate) fn query_row<T, P: Params>(
+        &mut self,
+        params: P,
+        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        params.with(|p| match self {
+            Self::Pg(c, sql) => {
+                let rows = c.query(sql, p)?;
+                let row = rows.first().ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+                f(&Row::Pg(row))
+            }
+            s => s
+                .sqlite()
+                .expect("a SQLite statement")
+                .query_row(p, |r| f(&Row::Sqlite(r))),
+        })
+    }
+
+    pub(crate) fn execute<P: Params>(&mut self, params: P) -> rusqlite::Result<usize> {
+        params.with(|p| match self {
+            Self::Pg(c, sql) => c.execute(sql, p),
+            s => s.sqlite().expect("a SQLite statement").execute(p),
+        })
+    }
+
+    pub(crate) fn exists<P: Params>(&mut self, params: P) -> rusqlite::Result<bool> {
+        params.with(|p| match self {
+            Self::Pg(c, sql) => Ok(!c.query(sql, p)?.is_empty()),
+            s => s.sqlite().expect("a SQLite statement").exists(p),
+        })
+    }
+
+    /// The rows, to step through with [`Rows::next`].
+    pub(crate) fn query<P: Params>(&mut self, params: P) -> rusqlite::Result<Rows<'_>> {
+        params.with(|p| match self {
+            Self::Pg(c, sql) => Ok(Rows::Pg(c.query(sql, p)?.into_iter(), None)),
+            s => Ok(Rows::Sqlite(
+                s.sqlite().expect("a SQLite statement").query(p)?,
+            )),
+        })
+    }
+}
+
+/// Rows being stepped through.
+pub(crate) enum Rows<'s> {
+    Sqlite(rusqlite::Rows<'s>),
+    Pg(std::vec::IntoIter<postgres::Row>, Option<postgres::Row>),
+}
+
+impl Rows<'_> {
+    #[allow(clippy::should_implement_trait)]
+    pub(crate) fn next(&mut self) -> rusqlite::Result<Option<Row<'_>>> {
+        match self {
+            Self::Sqlite(rows) => Ok(rows.next()?.map(Row::Sqlite)),
+            Self::Pg(rows, current) => {
+                *current = rows.next();
+                Ok(current.as_ref().map(Row::Pg))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_become_dollar_numbers_outside_literals() {
+        assert_eq!(
+            pg_sql("SELECT '?1', \"a?\" FROM t WHERE a = ?1 AND b = ?12 AND c = ?"),
+            "SELECT '?1', \"a?\" FROM t WHERE a = $1 AND b = $12 AND c = $1"
+        );
+        assert_eq!(
+            pg_sql("DELETE FROM x WHERE id IN (SELECT value FROM json_each(?1))"),
+            "DELETE FROM x WHERE id IN (SELECT CAST(value AS BIGINT) FROM \
+             jsonb_array_elements_text(CAST(CAST($1 AS TEXT) AS JSONB)))"
+        );
+    }
+}
