@@ -119,8 +119,8 @@ pub struct ClinicState {
     /// The admin's windows.
     pub admin: AdminState,
     /// Signed out after the idle time: the screens stay as they were (nothing of them is
-    /// drawn) and come back after signing in again.
-    resume: bool,
+    /// drawn) and come back when this user signs in again.
+    resume: Option<String>,
 }
 
 /// What a sign-in worker found.
@@ -164,6 +164,26 @@ impl ClinicState {
         (self.role() == Some(Role::Assistant)).then(|| {
             "An assistant may not edit the clinical record (grades, side effects, contraindications, consent, session notes): ask a clinician.".into()
         })
+    }
+}
+
+impl ClinicState {
+    /// Why the signed-in user's role does not allow `command` (`None`: it does). The
+    /// database refuses anyway; this says so before it is asked, in the user's words.
+    pub fn forbids(&self, command: &super::Command) -> Option<String> {
+        use super::document::DocumentCommand as D;
+        use super::record::{PersonCommand as P, RecordCommand as R};
+        use super::{Action, Command as C};
+        match command {
+            C::Document(D::CloseForm | D::Cancel | D::Dismiss)
+            | C::Record(R::Open(_) | R::Close)
+            | C::Person(P::Open(_) | P::Close) => None,
+            C::Action(Action::ExportComparison)
+            | C::Document(_)
+            | C::Record(R::ChooseCsvFile(..) | R::ExportCsv(..)) => self.export_forbidden(),
+            C::Record(_) | C::Person(_) => self.record_forbidden(),
+            _ => None,
+        }
     }
 }
 
@@ -259,6 +279,7 @@ fn open(root: &Path, login: ClinicLogin, role: Role, place: String) -> Opened {
     let library = Library::open_clinic(root, Arc::clone(&login))
         .and_then(|library| {
             let mut catalogue = library.catalogue()?;
+            catalogue.set_busy_timeout(super::library::UI_BUSY_TIMEOUT)?;
             let mode = catalogue.mode()?;
             if let Some(minutes) = catalogue
                 .setting(IDLE_SETTING)?
@@ -355,6 +376,14 @@ impl AppState {
     /// The library at `root` is a clinic library: close what is open and show the sign-in
     /// window.
     pub(super) fn ask_sign_in(&mut self, root: &Path) {
+        self.close_library();
+        self.clinic.resume = None;
+        self.show_sign_in(root);
+    }
+
+    /// Shows the sign-in window for the clinic library at `root`, the user name filled in
+    /// from `--user`.
+    fn show_sign_in(&mut self, root: &Path) {
         let settings = match clinic_folder::read(root) {
             Ok(Some(settings)) => settings,
             Ok(None) => return,
@@ -363,10 +392,8 @@ impl AppState {
                 return;
             }
         };
-        self.close_library();
         self.clinic.signed_in = None;
         self.clinic.admin = AdminState::default();
-        self.clinic.resume = false;
         let user = self.env.options.user.clone().unwrap_or_default();
         self.clinic.sign_in = Some(SignInForm {
             root: root.to_owned(),
@@ -481,6 +508,7 @@ impl AppState {
 
     fn signed_in(&mut self, opened: Opened) {
         let Opened { who, library } = opened;
+        let resume = self.clinic.resume.take().as_deref() == Some(who.user());
         self.clinic.sign_in = None;
         self.clinic.signed_in = Some(who);
         self.note_input();
@@ -488,14 +516,14 @@ impl AppState {
             Ok((library, catalogue, mode)) => {
                 self.library
                     .install(library, catalogue, mode, None, &self.env.ctx);
-                if std::mem::take(&mut self.clinic.resume) {
+                if resume {
                     self.library_resumed();
                 } else {
                     self.library_opened(false);
                 }
             }
             Err(e) => {
-                self.clinic.resume = false;
+                self.close_library();
                 self.library.error = Some(e);
             }
         }
@@ -515,15 +543,14 @@ impl AppState {
         let user = who.user().to_owned();
         if idle.is_some() && self.library.loaded.is_some() {
             self.suspend_library();
-            self.clinic.resume = true;
+            self.clinic.resume = Some(user.clone());
         } else {
             self.close_library();
+            self.clinic.resume = None;
         }
         drop(who);
         let Some(root) = root else { return };
-        let resume = self.clinic.resume;
-        self.ask_sign_in(&root);
-        self.clinic.resume = resume;
+        self.show_sign_in(&root);
         if let Some(form) = self.clinic.sign_in.as_mut() {
             form.user = user;
             form.notice = idle.map(|after| {

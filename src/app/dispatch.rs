@@ -65,6 +65,10 @@ impl AppState {
 
     /// Runs one command, then reloads what it made stale and runs its follow-ups.
     pub(super) fn run(&mut self, command: Command) {
+        if let Some(why) = self.clinic.forbids(&command) {
+            self.notices.error(why);
+            return;
+        }
         let command = match command {
             Command::Library(LibraryCommand::OpenAt(path)) => {
                 self.open_library(&path, None);

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 /// The app's edits wait this long for another process's write before saying the library is
 /// busy: long enough for an import's transaction, short enough not to freeze the window.
-const UI_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+pub(super) const UI_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Everything about the library in use.
 #[derive(Debug)]

@@ -247,6 +247,10 @@ impl AppState {
             path,
             format,
             files: library.files(),
+            rebuild: library.is_clinic().then(|| images::Rebuild {
+                library: std::sync::Arc::clone(library),
+                hash: hash.clone(),
+            }),
         })
     }
 

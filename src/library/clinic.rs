@@ -177,9 +177,11 @@ impl std::fmt::Debug for ClinicLogin {
 
 /// A new connection to the clinic's catalogue as the signed-in user.
 pub(super) fn open_catalogue(login: &ClinicLogin) -> super::Result<Catalogue> {
-    Err(LibraryError::ClinicCatalogue {
-        database: login.settings.database.clone(),
-    })
+    Ok(Catalogue::open_clinic(
+        &login.server,
+        &login.user,
+        &login.password,
+    )?)
 }
 
 impl Library {
@@ -211,7 +213,7 @@ impl Library {
             fs::create_dir_all(&path).map_err(io(&path))?;
         }
         let cache = login.cache_root.join(&settings.clinic_id);
-        for dir in ["previews", "thumbs"] {
+        for dir in ["previews", "thumbs", "tmp"] {
             let path = cache.join(dir);
             create_private_dir_all(&path).map_err(io(&path))?;
         }

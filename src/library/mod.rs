@@ -60,10 +60,6 @@ pub enum LibraryError {
     )]
     ClinicLibrary { root: PathBuf, database: String },
     #[error(
-        "this build of Skinlapse cannot open the catalogue on the clinic database {database} yet: signing in and the clinic's users and audit trail work, the photos do not"
-    )]
-    ClinicCatalogue { database: String },
-    #[error(
         "{path} is not empty and holds no Skinlapse catalogue: a new library is made only in an empty or new folder"
     )]
     NotALibrary { path: PathBuf },
@@ -573,8 +569,14 @@ impl Library {
 
     /// Writes `bytes` to a synced, private temporary file in this process's temporary folder.
     pub fn write_temp(&self, bytes: &[u8]) -> Result<TempFile> {
+        self.write_temp_in(self.temp_dir()?, "", bytes)
+    }
+
+    /// A temporary file in `dir`, its name starting with `prefix` (a folder shared by
+    /// several processes needs the owner's token).
+    fn write_temp_in(&self, dir: &Path, prefix: &str, bytes: &[u8]) -> Result<TempFile> {
         let n = self.temp_counter.fetch_add(1, Ordering::Relaxed);
-        let path = self.temp_dir()?.join(format!("{n}.part"));
+        let path = dir.join(format!("{prefix}{n}.part"));
         let temp = TempFile { path };
         let mut file = create_private_file(&temp.path).map_err(self.write_error(&temp.path))?;
         file.write_all(&self.stored_form(bytes))
@@ -610,7 +612,17 @@ impl Library {
 
     /// `write_temp` then `commit_temp`.
     pub fn write_atomic(&self, dest: &Path, bytes: &[u8]) -> Result<()> {
-        let temp = self.write_temp(bytes)?;
+        // A clinic's cache is on this workstation, the temporary folder on the share: a
+        // rename between two disks is no rename, so cache files are written beside it.
+        let temp = if self.clinic.is_some() && dest.starts_with(&self.cache) {
+            self.write_temp_in(
+                &self.cache.join("tmp"),
+                &format!("{}-", self.owner()),
+                bytes,
+            )?
+        } else {
+            self.write_temp(bytes)?
+        };
         self.commit_temp(temp, dest)
     }
 

@@ -161,6 +161,37 @@ pub fn action_button(ui: &mut Ui, action: Action, enabled: bool, commands: &mut 
     }
 }
 
+/// An action's button that the signed-in user's role may forbid: disabled then, with the
+/// reason as its tooltip (never silently missing).
+pub fn gated_action_button(
+    ui: &mut Ui,
+    action: Action,
+    forbidden: Option<&str>,
+    commands: &mut Commands,
+) {
+    match forbidden {
+        None => action_button(ui, action, true, commands),
+        Some(why) => {
+            ui.add_enabled(false, egui::Button::new(action.label()))
+                .on_disabled_hover_text(why);
+        }
+    }
+}
+
+/// A button the signed-in user's role may forbid (disabled with the reason as its tooltip).
+pub fn gated_button(
+    ui: &mut Ui,
+    text: &str,
+    enabled: bool,
+    hint: &str,
+    forbidden: Option<&str>,
+) -> bool {
+    ui.add_enabled(enabled && forbidden.is_none(), egui::Button::new(text))
+        .on_hover_text(hint)
+        .on_disabled_hover_text(forbidden.unwrap_or(hint))
+        .clicked()
+}
+
 /// Draws the window: menu and status bars, the screen in front, the window over it.
 pub fn draw(
     ui: &mut Ui,

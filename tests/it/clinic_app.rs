@@ -1,16 +1,25 @@
 //! The app on a clinic library, driven through `egui_kittest` on the real `App` against a
 //! throwaway PostgreSQL cluster: signing in, a new user's own password, signing out.
 
-use crate::app::{harness_with, options, send, settle};
+use crate::app::{grid_ids, harness_with, options, send, settle};
 use egui::accesskit::Role as A11y;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
-use skinlapse::app::{AdminCommand, AppOptions, ClinicCommand, Modal};
+use skinlapse::app::{
+    Action, AdminCommand, AppOptions, BrowseCommand, ClinicCommand, Modal, SelectMode,
+};
+use skinlapse::catalogue::AssignmentSpec;
 use skinlapse::catalogue::clinic::{self, ClinicSession, Role};
+use skinlapse::jobs::{ImportRequest, run_import};
+use skinlapse::library::Library;
+use skinlapse::library::clinic::ClinicLogin;
 use skinlapse::library::clinic::{self as clinic_folder, ClinicSettings};
 use skinlapse::testing::pg;
 use skinlapse::ui::App;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
 
 /// A clinic (database and shared folder) with its first admin, `ann.N`.
 pub(crate) struct ClinicLib {
@@ -65,6 +74,34 @@ impl ClinicLib {
     pub fn session(&self, user: &str, password: &str) -> ClinicSession {
         ClinicSession::sign_in(&self.server, &self.name(user), password)
             .unwrap_or_else(|e| panic!("{user} signs in: {e}"))
+    }
+
+    /// `user` imports `n` generated photos, from another workstation (its own cache).
+    pub fn import(&self, user: &str, password: &str, n: u64) {
+        let settings = clinic_folder::read(&self.root).unwrap().unwrap();
+        let login = ClinicLogin {
+            server: clinic_folder::server_config(&settings).unwrap(),
+            settings,
+            user: self.name(user),
+            password: password.to_owned().into(),
+            cache_root: self.dir.path().join("other-workstation-cache"),
+        };
+        let library = Library::open_clinic(&self.root, Arc::new(login)).unwrap();
+        let paths = crate::app::photos(self.dir.path(), n);
+        let assignment = library
+            .catalogue()
+            .unwrap()
+            .resolve_assignment(&AssignmentSpec::default())
+            .unwrap();
+        let request = ImportRequest {
+            paths,
+            assignment,
+            per_photo: std::collections::HashMap::new(),
+            session_date: None,
+            workers: 2,
+        };
+        let summary = run_import(&library, &request, &AtomicBool::new(false), |_| {});
+        assert_eq!(summary.imported, n as usize, "{summary:?}");
     }
 
     /// The app opened on the clinic folder, with `user` given as by `--user`.
@@ -382,4 +419,121 @@ fn only_an_admin_may_open_the_users_and_the_trail() {
     send(&mut h, ClinicCommand::Admin(AdminCommand::ShowAudit));
     let e = admin_error(&h).unwrap_or_default();
     assert!(e.contains("signs in as assistant"), "{e}");
+}
+
+/// Adds `user` with `role` (as admin ann), who then chooses `<user>-secret`.
+fn add_user(clinic: &ClinicLib, user: &str, role: Role) {
+    clinic
+        .session("ann", "ann-secret")
+        .add_user(&clinic.name(user), role, "first-password")
+        .unwrap();
+    clinic
+        .session(user, "first-password")
+        .change_password(&format!("{user}-secret"))
+        .unwrap();
+}
+
+#[test]
+fn an_idle_app_signs_out_shows_nothing_and_comes_back_where_it_was() {
+    let clinic = ClinicLib::new();
+    clinic.import("ann", "ann-secret", 3);
+    add_user(&clinic, "bob", Role::Clinician);
+    let mut h = clinic.app(Some("bob"));
+    sign_in(&mut h, "bob-secret");
+    let library = h.state().state.library.library().cloned().expect("open");
+    assert!(library.is_clinic());
+    let ids = grid_ids(&h);
+    assert_eq!(ids.len(), 3, "the photos another workstation imported");
+    // Thumbnails were made again in this workstation's own cache, from the originals on
+    // the share.
+    let cache = clinic.dir.path().join("workstation-cache");
+    let thumbs = crate::support::files_below(&cache)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("/thumbs/"))
+        .count();
+    assert_eq!(thumbs, 3, "thumbnails cached on this workstation");
+    assert!(!h.state().images.is_empty());
+    assert_eq!(
+        crate::support::files_below(&clinic.root.join("originals")).len(),
+        3
+    );
+    drop(library);
+
+    send(&mut h, BrowseCommand::ClickPhoto(ids[1], SelectMode::Only));
+    send(&mut h, ClinicCommand::SetIdle(Duration::from_secs(1)));
+    let start = Instant::now();
+    while h.state().state.clinic.sign_in.is_none() {
+        assert!(start.elapsed() < Duration::from_mins(1), "never signed out");
+        h.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "not before the idle time"
+    );
+    h.run_steps(2);
+    let state = &h.state().state;
+    assert!(
+        state.library.loaded.is_none(),
+        "connections and password dropped"
+    );
+    assert!(state.clinic.signed_in.is_none());
+    assert!(state.browse.grid.items.is_empty() && state.overview.total_photos == 0);
+    assert!(state.inspector.shown().is_none());
+    assert!(h.state().images.is_empty(), "no decoded photo is kept");
+    assert!(
+        h.query_by_label_contains("IMG_").is_none(),
+        "no file names shown"
+    );
+    assert!(
+        h.query_by_label_contains("photos ·").is_none(),
+        "no counts shown"
+    );
+    assert!(
+        h.query_by_label_contains("Signed out after 1 second without use")
+            .is_some()
+    );
+
+    // Signing in again returns to the same photos with the same one selected.
+    sign_in(&mut h, "bob-secret");
+    let state = &h.state().state;
+    assert!(state.clinic.signed_in.is_some());
+    assert_eq!(grid_ids(&h), ids);
+    assert_eq!(h.state().state.browse.selection.ids(), vec![ids[1]]);
+}
+
+#[test]
+fn an_assistant_compares_but_may_not_export_and_is_told_why() {
+    let clinic = ClinicLib::new();
+    clinic.import("ann", "ann-secret", 2);
+    add_user(&clinic, "cat", Role::Assistant);
+    let mut h = clinic.app(Some("cat"));
+    sign_in(&mut h, "cat-secret");
+    let ids = grid_ids(&h);
+    assert_eq!(ids.len(), 2);
+    send(&mut h, BrowseCommand::ClickPhoto(ids[0], SelectMode::Only));
+    send(
+        &mut h,
+        BrowseCommand::ClickPhoto(ids[1], SelectMode::Toggle),
+    );
+    send(&mut h, Action::Compare);
+    assert!(
+        h.state().state.nav.comparison().is_some(),
+        "comparing is allowed"
+    );
+    let export = h.get_by_label("Export image…");
+    assert!(export.accesskit_node().is_disabled(), "Export is disabled");
+    export.hover();
+    // Tooltips show after the pointer rests a moment.
+    h.run_steps(60);
+    assert!(
+        h.query_by_label_contains("An assistant may not export")
+            .is_some(),
+        "the reason is its tooltip"
+    );
+    // The shortcut (or any other way in) is refused with the same reason.
+    send(&mut h, Action::ExportComparison);
+    assert_ne!(h.state().state.nav.modal(), Some(&Modal::Export));
+    let said = h.state().state.notices.last().unwrap().text.clone();
+    assert!(said.starts_with("An assistant may not export"), "{said}");
 }
