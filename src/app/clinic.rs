@@ -152,6 +152,13 @@ impl ClinicState {
         self.signed_in.as_ref().map(|s| s.role)
     }
 
+    /// Says who is signed in, with which role, in the database's refusals.
+    pub(super) fn explain_refusals(&self, notices: &mut super::notices::Notices) {
+        if let Some(who) = &self.signed_in {
+            notices.name_the_role(who.user(), who.role.key());
+        }
+    }
+
     /// Why the signed-in user may not export or write reports (`None`: they may).
     pub fn export_forbidden(&self) -> Option<String> {
         (self.role() == Some(Role::Assistant)).then(|| {

@@ -228,7 +228,10 @@ impl AppState {
         self.refresh(Stale::PEOPLE);
         self.apply_filter_prefs();
         self.refresh(Stale::SERIES | Stale::GRID | Stale::DETAILS);
-        if let Some(loaded) = self.library.loaded.as_mut() {
+        // A clinic's backups are the clinic's (pg_dump and the share's backup), not the app's.
+        if let Some(loaded) = self.library.loaded.as_mut()
+            && !loaded.library.is_clinic()
+        {
             self.protection
                 .backup
                 .check_reminder(&mut loaded.catalogue, self.prefs.backup_reminder_days);
@@ -267,6 +270,7 @@ impl AppState {
         self.history.begin();
         self.poll_work();
         self.history.end();
+        self.clinic.explain_refusals(&mut self.notices);
     }
 
     fn poll_work(&mut self) {

@@ -211,6 +211,7 @@ impl AppState {
             self.run(command);
             self.history.end();
         }
+        self.clinic.explain_refusals(&mut self.notices);
     }
 
     /// Background work that changes the state is still running, or commands wait.

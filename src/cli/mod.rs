@@ -198,6 +198,7 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     secure::set_passphrase_file(cli.passphrase_file);
+    secure::set_user(cli.user.clone());
     match cli.command {
         Some(Command::Create(args)) => secure::run_create(cli.library, &args),
         Some(Command::Encrypt) => secure::run_convert(cli.library, Conversion::Encrypt),

@@ -6,7 +6,8 @@ use egui::accesskit::Role as A11y;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
 use skinlapse::app::{
-    Action, AdminCommand, AppOptions, BrowseCommand, ClinicCommand, Modal, SelectMode,
+    Action, AdminCommand, AppOptions, BrowseCommand, ClinicCommand, Modal, PeopleCommand,
+    SelectMode,
 };
 use skinlapse::catalogue::AssignmentSpec;
 use skinlapse::catalogue::clinic::{self, ClinicSession, Role};
@@ -91,7 +92,10 @@ impl ClinicLib {
         let assignment = library
             .catalogue()
             .unwrap()
-            .resolve_assignment(&AssignmentSpec::default())
+            .resolve_assignment(&AssignmentSpec {
+                person: Some("Alex Moreau".into()),
+                ..AssignmentSpec::default()
+            })
             .unwrap();
         let request = ImportRequest {
             paths,
@@ -536,4 +540,20 @@ fn an_assistant_compares_but_may_not_export_and_is_told_why() {
     assert_ne!(h.state().state.nav.modal(), Some(&Modal::Export));
     let said = h.state().state.notices.last().unwrap().text.clone();
     assert!(said.starts_with("An assistant may not export"), "{said}");
+
+    // What the app lets through and the database refuses is said naming the role: an
+    // assistant may not rename a patient.
+    send(&mut h, Action::Back);
+    let person = h.state().state.overview.people[0].id;
+    send(&mut h, PeopleCommand::Rename(person, "Someone Else".into()));
+    let said = h.state().state.notices.last().unwrap().text.clone();
+    assert!(
+        said.contains(&format!(
+            "{} signs in as assistant, which may not do this",
+            clinic.name("cat")
+        )),
+        "{said}"
+    );
+    assert!(h.query_by_label_contains("signs in as assistant").is_some());
+    assert_eq!(h.state().state.overview.people[0].name, "Alex Moreau");
 }
