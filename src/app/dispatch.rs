@@ -320,6 +320,17 @@ impl AppState {
         }
         let after = cx_after(&mut cx);
         self.after(after);
+        let ctx = self.env.ctx.clone();
+        if let Some(changed) = self
+            .library
+            .loaded
+            .as_mut()
+            .and_then(|l| l.watch.as_mut())
+            .map(|w| w.due(&ctx))
+            .filter(|s| *s != Stale::NONE)
+        {
+            self.refresh(changed);
+        }
         self.lock_when_idle();
         self.poll_clinic();
         self.poll_admin();

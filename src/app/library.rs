@@ -56,6 +56,8 @@ pub struct LoadedLibrary {
     pub(super) details: QueryThread<Vec<PhotoId>, Inspected>,
     /// Keeps a generated demo library alive; it is deleted when the app closes.
     pub demo_dir: Option<tempfile::TempDir>,
+    /// A clinic library: other workstations' changes, heard as they happen.
+    pub(super) watch: Option<super::live::ChangeWatch>,
 }
 
 impl std::fmt::Debug for LoadedLibrary {
@@ -135,12 +137,16 @@ impl LibraryState {
             ctx.clone(),
             super::inspector::inspect,
         );
+        let watch = library
+            .clinic_login()
+            .map(|login| super::live::ChangeWatch::start(Arc::clone(login), ctx.clone()));
         self.loaded = Some(LoadedLibrary {
             library,
             catalogue,
             grid,
             details,
             demo_dir,
+            watch,
         });
         self.error = None;
         self.opened += 1;

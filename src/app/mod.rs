@@ -31,6 +31,7 @@ pub mod import;
 pub mod import_plan;
 pub mod inspector;
 pub mod library;
+pub mod live;
 pub mod measure;
 pub mod nav;
 pub mod notices;

@@ -8,6 +8,7 @@ mod align_undo;
 mod alignment;
 mod browse;
 pub mod clinic;
+mod clinic_watch;
 mod clinical;
 mod companion;
 mod compare;

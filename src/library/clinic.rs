@@ -235,8 +235,8 @@ impl Library {
     }
 
     /// The signed-in user of a clinic library (`None` for a personal library).
-    pub fn clinic_login(&self) -> Option<&ClinicLogin> {
-        self.clinic.as_deref()
+    pub fn clinic_login(&self) -> Option<&Arc<ClinicLogin>> {
+        self.clinic.as_ref()
     }
 
     /// Whether this is a clinic library (catalogue on the clinic's database).

@@ -207,13 +207,13 @@ impl AdminPanel {
                 for (label, text, width) in [
                     ("Patient", &mut self.query.patient, 160.0),
                     ("User", &mut self.query.user, 120.0),
-                    ("Since", &mut self.query.since, 90.0),
+                    ("Since", &mut self.query.since, 100.0),
                 ] {
                     let label = ui.label(label);
                     ui.add(
                         egui::TextEdit::singleline(text)
                             .desired_width(width)
-                            .hint_text(if width < 100.0 { "YYYY-MM-DD" } else { "" }),
+                            .hint_text(if width <= 100.0 { "YYYY-MM-DD" } else { "" }),
                     )
                     .labelled_by(label.id);
                 }

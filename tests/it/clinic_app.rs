@@ -77,7 +77,8 @@ impl ClinicLib {
             .unwrap_or_else(|e| panic!("{user} signs in: {e}"))
     }
 
-    /// `user` imports `n` generated photos, from another workstation (its own cache).
+    /// `user` imports the first `n` generated photos (those already in are duplicates), from
+    /// another workstation (its own cache).
     pub fn import(&self, user: &str, password: &str, n: u64) {
         let settings = clinic_folder::read(&self.root).unwrap().unwrap();
         let login = ClinicLogin {
@@ -105,7 +106,12 @@ impl ClinicLib {
             workers: 2,
         };
         let summary = run_import(&library, &request, &AtomicBool::new(false), |_| {});
-        assert_eq!(summary.imported, n as usize, "{summary:?}");
+        assert_eq!(
+            summary.imported + summary.duplicates,
+            n as usize,
+            "{summary:?}"
+        );
+        assert_eq!(summary.failed, 0, "{summary:?}");
     }
 
     /// The app opened on the clinic folder, with `user` given as by `--user`.
@@ -442,8 +448,25 @@ fn an_idle_app_signs_out_shows_nothing_and_comes_back_where_it_was() {
     let clinic = ClinicLib::new();
     clinic.import("ann", "ann-secret", 3);
     add_user(&clinic, "bob", Role::Clinician);
+    // The clinic's idle time is a setting of its database.
+    clinic
+        .session("ann", "ann-secret")
+        .client()
+        .execute(
+            "INSERT INTO skinlapse.setting (key, value) VALUES ('idle_timeout_minutes', '2')",
+            &[],
+        )
+        .unwrap();
     let mut h = clinic.app(Some("bob"));
     sign_in(&mut h, "bob-secret");
+    let who = h
+        .state()
+        .state
+        .clinic
+        .signed_in
+        .as_ref()
+        .expect("signed in");
+    assert_eq!(who.idle, Duration::from_mins(2), "the clinic's setting");
     let library = h.state().state.library.library().cloned().expect("open");
     assert!(library.is_clinic());
     let ids = grid_ids(&h);
@@ -556,4 +579,49 @@ fn an_assistant_compares_but_may_not_export_and_is_told_why() {
     );
     assert!(h.query_by_label_contains("signs in as assistant").is_some());
     assert_eq!(h.state().state.overview.people[0].name, "Alex Moreau");
+}
+
+/// Steps frames until `done` holds (other workstations' changes arrive on their own).
+fn wait_for(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        assert!(start.elapsed() < Duration::from_mins(1), "never: {what}");
+        h.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    settle(h);
+}
+
+#[test]
+fn what_another_workstation_changes_shows_up_without_a_restart() {
+    let clinic = ClinicLib::new();
+    clinic.import("ann", "ann-secret", 2);
+    add_user(&clinic, "bob", Role::Clinician);
+    let mut h = clinic.app(Some("bob"));
+    sign_in(&mut h, "bob-secret");
+    assert_eq!(grid_ids(&h).len(), 2);
+
+    // Ann imports a third photo at the front desk (the first two are in already).
+    clinic.import("ann", "ann-secret", 3);
+    wait_for(&mut h, "the new photo in the grid", |app| {
+        app.state.browse.grid.items.len() == 3
+    });
+    assert_eq!(h.state().state.overview.total_photos, 3);
+
+    // And renames the patient.
+    let mut ann = clinic.session("ann", "ann-secret");
+    ann.client()
+        .execute("UPDATE skinlapse.person SET name = 'Alex Moreau-Diaz'", &[])
+        .unwrap();
+    wait_for(&mut h, "the new name", |app| {
+        app.state
+            .overview
+            .people
+            .first()
+            .is_some_and(|p| p.name == "Alex Moreau-Diaz")
+    });
+    assert!(
+        h.query_all_by_label_contains("Alex Moreau-Diaz").count() > 0,
+        "shown"
+    );
 }
