@@ -78,6 +78,9 @@ fn fixture(version: usize) -> String {
             + "INSERT INTO photo_companion (photo_id, hash, format, original_name, file_size)
                VALUES (11, 'cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc', 'cr2',
                    'IMG_0001.CR2', 4096);",
+        // Version 11 (migration 011, issue 15) versions edits of people, series, sessions and
+        // photos: this edit makes the person's version 2.
+        11 => fixture(10) + "UPDATE person SET notes = 'seen' WHERE id = 7;",
         v => panic!("no fixture for schema version {v}: add one"),
     }
 }

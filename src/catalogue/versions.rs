@@ -1,0 +1,283 @@
+//! No lost updates: every edit of a person, series, session or photo bumps the row's version
+//! (a trigger on both backends, so edits made any other way count too). An edit made from
+//! what the user saw carries the versions they saw; when one has moved on, the edit is
+//! refused as a whole with who changed it and when, and the caller reloads.
+
+use super::db::Conn;
+use super::{Catalogue, CatalogueError, Result};
+use crate::model::{PersonId, PhotoId, SeriesId, SessionId};
+use rusqlite::OptionalExtension;
+
+/// A row whose edits are versioned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Versioned {
+    Person(PersonId),
+    Series(SeriesId),
+    Session(SessionId),
+    Photo(PhotoId),
+}
+
+impl Versioned {
+    fn what(self) -> &'static str {
+        match self {
+            Self::Person(_) => "person",
+            Self::Series(_) => "series",
+            Self::Session(_) => "session",
+            Self::Photo(_) => "photo",
+        }
+    }
+
+    fn id(self) -> i64 {
+        match self {
+            Self::Person(id) => id.0,
+            Self::Series(id) => id.0,
+            Self::Session(id) => id.0,
+            Self::Photo(id) => id.0,
+        }
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            Self::Person(_) => {
+                "SELECT row_version, changed_by, changed_at FROM person WHERE id = ?1"
+            }
+            Self::Series(_) => {
+                "SELECT row_version, changed_by, changed_at FROM series WHERE id = ?1"
+            }
+            Self::Session(_) => {
+                "SELECT row_version, changed_by, changed_at FROM session WHERE id = ?1"
+            }
+            Self::Photo(_) => "SELECT row_version, changed_by, changed_at FROM photo WHERE id = ?1",
+        }
+    }
+}
+
+/// A row's version as read, with who changed it last and when (`None`: never edited).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowStamp {
+    pub version: i64,
+    /// The clinic user who made the last change; empty on a personal library.
+    pub by: String,
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn stamp(conn: &Conn, row: Versioned) -> Result<RowStamp> {
+    conn.query_row(row.sql(), [row.id()], |r| {
+        Ok(RowStamp {
+            version: r.get(0)?,
+            by: r.get(1)?,
+            at: r.get(2)?,
+        })
+    })
+    .optional()?
+    .ok_or(CatalogueError::NotFound {
+        what: row.what(),
+        id: row.id(),
+    })
+}
+
+/// `Conflict` for the first row of `seen` whose version has moved on.
+fn check(conn: &Conn, seen: &[(Versioned, i64)]) -> Result<()> {
+    for &(row, version) in seen {
+        let now = stamp(conn, row)?;
+        if now.version != version {
+            return Err(conflict(row, &now));
+        }
+    }
+    Ok(())
+}
+
+fn conflict(row: Versioned, now: &RowStamp) -> CatalogueError {
+    CatalogueError::Conflict {
+        what: row.what(),
+        id: row.id(),
+        by: if now.by.is_empty() {
+            "another Skinlapse window".to_owned()
+        } else {
+            now.by.clone()
+        },
+        at: now.at.map_or_else(
+            || "an unknown time".to_owned(),
+            |t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%H:%M on %Y-%m-%d")
+                    .to_string()
+            },
+        ),
+    }
+}
+
+impl Catalogue {
+    /// A row's current version, and who changed it last and when.
+    pub fn row_stamp(&mut self, row: Versioned) -> Result<RowStamp> {
+        self.read(|tx| stamp(tx, row))
+    }
+
+    /// The stamps of several rows, read in one snapshot (a selection the user is editing).
+    pub fn row_stamps(&mut self, rows: &[Versioned]) -> Result<Vec<RowStamp>> {
+        self.read(|tx| rows.iter().map(|&row| stamp(tx, row)).collect())
+    }
+
+    /// Runs `edit` (any edit operations) in one transaction, but only when every row in
+    /// `seen` still has the version the caller read: otherwise nothing is changed and the
+    /// result is `Conflict`, naming the first row that moved on, who changed it and when.
+    /// Rows the edit changes get new versions; read them again ([`Catalogue::row_stamp`])
+    /// before the next checked edit.
+    pub fn checked_edit<T>(
+        &mut self,
+        seen: &[(Versioned, i64)],
+        edit: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
+        let outcome = self.atomically(|cat| {
+            cat.read(|tx| check(tx, seen))?;
+            edit(cat)
+        });
+        match outcome {
+            // On PostgreSQL a save racing another workstation's loses as a serialization
+            // failure: when a row it read has moved on, that is the conflict to report.
+            Err(CatalogueError::Busy) => {
+                self.read(|tx| check(tx, seen))?;
+                Err(CatalogueError::Busy)
+            }
+            outcome => outcome,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::{Backend, NewSession};
+
+    #[test]
+    fn a_save_from_an_older_read_is_refused_with_who_and_when() {
+        let mut cat = crate::testing::catalogue();
+        let person = cat.add_person("Ada Lovelace").unwrap();
+        let row = Versioned::Person(person);
+        let read = cat.row_stamp(row).unwrap();
+        assert_eq!((read.version, read.at), (1, None));
+        // Someone else (another workstation, another window) renames her meanwhile.
+        cat.rename_person(person, "Ada King").unwrap();
+        let after = cat.row_stamp(row).unwrap();
+        assert_eq!(after.version, 2, "one edit, one version");
+        let e = cat
+            .checked_edit(&[(row, read.version)], |c| {
+                c.rename_person(person, "Ada Byron")
+            })
+            .unwrap_err();
+        let CatalogueError::Conflict { what, id, by, .. } = &e else {
+            panic!("{e:?}");
+        };
+        assert_eq!((*what, *id), ("person", person.0));
+        match crate::testing::backend() {
+            Backend::Sqlite => assert_eq!(by, "another Skinlapse window"),
+            Backend::Postgres => assert!(by.starts_with("admin_"), "{by}"),
+        }
+        let text = e.to_string();
+        assert!(
+            text.starts_with(&format!("person {} was changed by {by} at ", person.0)),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("it was reloaded — make your change again"),
+            "{text}"
+        );
+        assert_eq!(cat.person(person).unwrap().name, "Ada King", "theirs stays");
+        // Made again from what is there now, it is saved.
+        cat.checked_edit(&[(row, after.version)], |c| {
+            c.rename_person(person, "Ada Byron")
+        })
+        .unwrap();
+        assert_eq!(cat.person(person).unwrap().name, "Ada Byron");
+        assert_eq!(cat.row_stamp(row).unwrap().version, 3);
+    }
+
+    #[test]
+    fn an_edit_of_several_rows_is_refused_whole_when_one_moved_on() {
+        let mut cat = crate::testing::catalogue();
+        let (person, series, session) =
+            crate::testing::person_with_session(&mut cat, "Grace Hopper");
+        let seen = [
+            (
+                Versioned::Person(person),
+                cat.row_stamp(Versioned::Person(person)).unwrap().version,
+            ),
+            (Versioned::Session(session), 1),
+            (Versioned::Series(series), 1),
+        ];
+        cat.update_session(
+            session,
+            &NewSession {
+                notes: "theirs".into(),
+                ..NewSession::default()
+            },
+        )
+        .unwrap();
+        let e = cat
+            .checked_edit(&seen, |c| {
+                c.rename_person(person, "Grace Murray")?;
+                c.update_session(
+                    session,
+                    &NewSession {
+                        notes: "mine".into(),
+                        ..NewSession::default()
+                    },
+                )
+            })
+            .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                CatalogueError::Conflict {
+                    what: "session",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert_eq!(cat.person(person).unwrap().name, "Grace Hopper");
+        assert_eq!(cat.session(session).unwrap().notes, "theirs");
+        let e = cat
+            .checked_edit(&[(Versioned::Photo(PhotoId(999)), 1)], |_| Ok(()))
+            .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                CatalogueError::NotFound {
+                    what: "photo",
+                    id: 999
+                }
+            ),
+            "{e:?}"
+        );
+    }
+
+    /// Two workstations, two users, one clinic database: the second save of the same photo
+    /// is refused naming the first user.
+    #[test]
+    fn another_workstations_save_wins_and_names_its_user() {
+        use crate::catalogue::clinic::Role;
+        use crate::testing::{ADMIN_PASSWORD, admin_name, clinic_database};
+        let (config, database) = clinic_database();
+        let admin = admin_name(&database);
+        let mut front_desk = Catalogue::open_clinic(&config, &admin, ADMIN_PASSWORD).unwrap();
+        let anna = format!("anna_{database}");
+        let mut room_2 =
+            crate::testing::clinic_user(&config, &database, "anna", Role::Clinician, "pw-anna");
+        let photo = super::super::photos::tests::insert_photo(&mut front_desk, "one");
+        let row = Versioned::Photo(photo);
+        let seen = front_desk.row_stamps(&[row]).unwrap()[0].version;
+        assert_eq!(room_2.row_stamp(row).unwrap().version, seen);
+        room_2
+            .checked_edit(&[(row, seen)], |c| c.trash(&[photo]).map(drop))
+            .unwrap();
+        let e = front_desk
+            .checked_edit(&[(row, seen)], |c| c.restore(&[photo]).map(drop))
+            .unwrap_err();
+        let CatalogueError::Conflict { what, by, .. } = &e else {
+            panic!("{e:?}");
+        };
+        assert_eq!((*what, by.as_str()), ("photo", anna.as_str()));
+        assert_eq!(front_desk.trash_count().unwrap(), 1, "anna's change stands");
+    }
+}
