@@ -7,7 +7,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
 use skinlapse::app::{
     Action, AdminCommand, AppOptions, BrowseCommand, ClinicCommand, Modal, PeopleCommand,
-    SelectMode,
+    PhotoCommand, SelectMode,
 };
 use skinlapse::catalogue::AssignmentSpec;
 use skinlapse::catalogue::clinic::{self, ClinicSession, Role};
@@ -623,5 +623,59 @@ fn what_another_workstation_changes_shows_up_without_a_restart() {
     assert!(
         h.query_all_by_label_contains("Alex Moreau-Diaz").count() > 0,
         "shown"
+    );
+}
+
+#[test]
+fn a_save_over_another_workstations_change_is_refused_with_who_and_when_and_reloaded() {
+    let clinic = ClinicLib::new();
+    clinic.import("ann", "ann-secret", 1);
+    add_user(&clinic, "bob", Role::Clinician);
+    let mut h = clinic.app(Some("bob"));
+    sign_in(&mut h, "bob-secret");
+    let id = grid_ids(&h)[0];
+    send(&mut h, BrowseCommand::ClickPhoto(id, SelectMode::Only));
+    assert!(h.state().state.inspector.shown().is_some());
+
+    // Meanwhile ann, at the front desk, files the photo as frontal.
+    clinic
+        .session("ann", "ann-secret")
+        .client()
+        .execute(
+            "UPDATE skinlapse.photo SET view = 'frontal' WHERE id = $1",
+            &[&id.0],
+        )
+        .unwrap();
+    // Bob, from what he saw, files it as a left oblique: refused, not lost.
+    send(
+        &mut h,
+        PhotoCommand::SetView(Some(skinlapse::model::View::LeftOblique)),
+    );
+    let said = h.state().state.notices.last().unwrap().text.clone();
+    assert!(
+        said.contains(&format!(
+            "photo {} was changed by {}",
+            id.0,
+            clinic.name("ann")
+        )),
+        "{said}"
+    );
+    assert!(said.contains("it was reloaded"), "{said}");
+    let shown = h.state().state.inspector.shown().unwrap();
+    assert_eq!(
+        shown.details.photo.view,
+        Some(skinlapse::model::View::Frontal),
+        "ann's change is shown"
+    );
+
+    // Now that he has seen it, his change goes through.
+    send(
+        &mut h,
+        PhotoCommand::SetView(Some(skinlapse::model::View::LeftOblique)),
+    );
+    let shown = h.state().state.inspector.shown().unwrap();
+    assert_eq!(
+        shown.details.photo.view,
+        Some(skinlapse::model::View::LeftOblique)
     );
 }
