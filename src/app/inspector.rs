@@ -242,19 +242,22 @@ impl InspectorState {
     /// Applies an edit of `photos`, refused when another workstation changed one of them
     /// since the inspector read them (the app then reloads and says who and when).
     fn checked_edit(&mut self, edit: PhotoEdit, photos: &[PhotoId], cx: &mut Cx) {
-        let mut wanted = photos.to_vec();
-        wanted.sort();
         let seen = self
-            .shown
-            .as_mut()
-            .filter(|s| {
-                let mut ids = s.ids.clone();
-                ids.sort();
-                ids == wanted
-            })
+            .shown_for(photos)
             .and_then(|s| s.seen.take())
             .unwrap_or_default();
         cx.checked_edit(&seen, edit);
+    }
+
+    /// What is shown, when it was read for exactly `photos`.
+    fn shown_for(&mut self, photos: &[PhotoId]) -> Option<&mut Inspected> {
+        let mut wanted = photos.to_vec();
+        wanted.sort();
+        self.shown.as_mut().filter(|s| {
+            let mut ids = s.ids.clone();
+            ids.sort();
+            ids == wanted
+        })
     }
 
     /// A time typed for the selection: set at once, or ask when they were taken at different
@@ -266,17 +269,7 @@ impl InspectorState {
             ));
             return;
         };
-        let mut wanted = selected.clone();
-        wanted.sort();
-        let span = self
-            .shown
-            .as_ref()
-            .filter(|s| {
-                let mut ids = s.ids.clone();
-                ids.sort();
-                ids == wanted
-            })
-            .map(|s| s.summary.taken);
+        let span = self.shown_for(&selected).map(|s| s.summary.taken);
         match span {
             Some(span) if span.is_mixed() => {
                 cx.nav.show(Modal::TakenAt(Box::new(TakenAtQuestion {

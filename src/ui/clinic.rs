@@ -27,7 +27,7 @@ fn take(text: &mut Zeroizing<String>) -> Passphrase {
 /// A labelled text field (masked for a password) that readers and tests find by its label.
 pub(super) fn field(ui: &mut Ui, label: &str, text: &mut String, masked: bool) -> egui::Response {
     ui.horizontal(|ui| {
-        let label = ui.add_sized([150.0, 20.0], egui::Label::new(label));
+        let label = ui.add_sized([170.0, 20.0], egui::Label::new(label));
         ui.add(
             egui::TextEdit::singleline(text)
                 .password(masked)

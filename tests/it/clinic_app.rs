@@ -134,7 +134,12 @@ pub(crate) fn type_into(h: &mut Harness<'static, App>, role: A11y, label: &str, 
 /// Types the password (the user name is filled in from `--user`) and signs in.
 pub(crate) fn sign_in(h: &mut Harness<'static, App>, password: &str) {
     type_into(h, A11y::PasswordInput, "Password", password);
-    h.get_by_label("Sign in").click();
+    click(h, "Sign in");
+}
+
+/// Clicks the button `label` and waits for what it started.
+fn click(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_label(label).click();
     h.run_steps(2);
     settle(h);
 }
@@ -217,9 +222,7 @@ fn a_new_user_chooses_their_own_password_before_anything_else() {
     ] {
         type_into(&mut h, A11y::PasswordInput, "New password", new);
         type_into(&mut h, A11y::PasswordInput, "New password again", repeat);
-        h.get_by_label("Set password and sign in").click();
-        h.run_steps(2);
-        settle(&mut h);
+        click(&mut h, "Set password and sign in");
         assert!(error_text(&h).contains(why), "{}", error_text(&h));
         assert!(h.query_by_label_contains(why).is_some());
     }
@@ -230,9 +233,7 @@ fn a_new_user_chooses_their_own_password_before_anything_else() {
         "New password again",
         "bob-secret",
     );
-    h.get_by_label("Set password and sign in").click();
-    h.run_steps(2);
-    settle(&mut h);
+    click(&mut h, "Set password and sign in");
     let who = h
         .state()
         .state
@@ -271,9 +272,7 @@ fn an_unreachable_server_is_named_with_a_retry() {
         "{error}"
     );
     assert!(error.ends_with("then Retry."), "{error}");
-    h.get_by_label("Retry").click();
-    h.run_steps(2);
-    settle(&mut h);
+    click(&mut h, "Retry");
     assert!(error_text(&h).contains("cannot be reached"));
     assert!(h.state().state.clinic.signed_in.is_none());
 }
@@ -308,9 +307,7 @@ fn an_admin_adds_and_disables_users_and_reads_the_trail_newest_first() {
     type_into(&mut h, A11y::TextInput, "User name", &bob);
     h.get_by_label("clinician").click();
     type_into(&mut h, A11y::PasswordInput, "First password", "short");
-    h.get_by_label("Add user").click();
-    h.run_steps(2);
-    settle(&mut h);
+    click(&mut h, "Add user");
     let e = admin_error(&h).unwrap_or_default();
     assert!(e.contains("at least 8 characters"), "{e}");
 
@@ -321,9 +318,7 @@ fn an_admin_adds_and_disables_users_and_reads_the_trail_newest_first() {
         "First password",
         "first-password",
     );
-    h.get_by_label("Add user").click();
-    h.run_steps(2);
-    settle(&mut h);
+    click(&mut h, "Add user");
     assert_eq!(admin_error(&h), None);
     let users = &h.state().state.clinic.admin.users;
     let row = users.iter().find(|u| u.name == bob).expect("bob listed");
@@ -386,9 +381,7 @@ fn an_admin_adds_and_disables_users_and_reads_the_trail_newest_first() {
     assert!(h.query_by_label_contains("newest first").is_some());
 
     type_into(&mut h, A11y::TextInput, "User", &bob);
-    h.get_by_label("Show").click();
-    h.run_steps(2);
-    settle(&mut h);
+    click(&mut h, "Show");
     let admin = &h.state().state.clinic.admin;
     assert!(!admin.audit.is_empty());
     assert!(
@@ -398,9 +391,7 @@ fn an_admin_adds_and_disables_users_and_reads_the_trail_newest_first() {
     );
 
     type_into(&mut h, A11y::TextInput, "Since", "30.11.2026");
-    h.get_by_label("Show").click();
-    h.run_steps(2);
-    settle(&mut h);
+    click(&mut h, "Show");
     let e = admin_error(&h).unwrap_or_default();
     assert!(e.contains("\"30.11.2026\" in Since is not a day"), "{e}");
 }
