@@ -270,6 +270,11 @@ impl BrowseState {
     pub(super) fn reset(&mut self) {
         self.filter = PhotoFilter::default();
         self.selection.clear();
+        self.forget_grid();
+    }
+
+    /// Drops the grid's photos (the filter and the selection stay).
+    pub(super) fn forget_grid(&mut self) {
         self.grid.items.clear();
         self.grid.sessions.clear();
         self.grid.serial += 1;

@@ -4,6 +4,7 @@
 
 use super::backup::BackupCommand;
 use super::browse::BrowseCommand;
+use super::clinic::ClinicCommand;
 use super::compare::CompareCommand;
 use super::compare::align::AlignCommand;
 use super::document::DocumentCommand;
@@ -320,6 +321,8 @@ commands! {
         Document(DocumentCommand),
         /// The encrypted library's lock and passphrase.
         Secure(SecureCommand),
+        /// A clinic library's sign-in, sign-out and password.
+        Clinic(ClinicCommand),
         Backup(BackupCommand),
         /// The face scan.
         Faces(FaceCommand),

@@ -83,6 +83,11 @@ impl Cx<'_> {
         match f(&mut loaded.catalogue) {
             Ok(value) => Some(value),
             Err(e) => {
+                if matches!(e, crate::catalogue::CatalogueError::Conflict { .. }) {
+                    // Someone else's change won: show it.
+                    self.stale |=
+                        Stale::PEOPLE | Stale::SERIES | Stale::GRID | Stale::DETAILS | Stale::PAGES;
+                }
                 self.notices.error(format!("{what}: {e}"));
                 None
             }
@@ -92,8 +97,24 @@ impl Cx<'_> {
     /// Applies an edit: the one place the app changes the catalogue. On success what it
     /// made stale is reloaded after the command, and its undo is kept.
     pub fn edit(&mut self, edit: impl Into<Edit>) -> Option<Made> {
+        self.checked_edit(&[], edit)
+    }
+
+    /// [`Cx::edit`], but only if every row in `seen` still has the version read: otherwise
+    /// nothing changes, the user is told who changed it and when, and all is read again.
+    pub fn checked_edit(
+        &mut self,
+        seen: &[(crate::catalogue::Versioned, i64)],
+        edit: impl Into<Edit>,
+    ) -> Option<Made> {
         let edit = edit.into();
-        let applied = self.catalogue(edit.failure(), |cat| edit.apply(cat))?;
+        let applied = self.catalogue(edit.failure(), |cat| {
+            if seen.is_empty() {
+                edit.apply(cat)
+            } else {
+                cat.checked_edit(seen, |cat| edit.apply(cat))
+            }
+        })?;
         self.stale |= edit.stale();
         self.library.demo_changed |= self.library.is_demo();
         if let Some(undo) = applied.undo {

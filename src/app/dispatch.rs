@@ -65,6 +65,10 @@ impl AppState {
 
     /// Runs one command, then reloads what it made stale and runs its follow-ups.
     pub(super) fn run(&mut self, command: Command) {
+        if let Some(why) = self.clinic.forbids(&command) {
+            self.notices.error(why);
+            return;
+        }
         let command = match command {
             Command::Library(LibraryCommand::OpenAt(path)) => {
                 self.open_library(&path, None);
@@ -78,6 +82,10 @@ impl AppState {
                 self.run_secure(c);
                 return;
             }
+            Command::Clinic(c) => {
+                self.run_clinic(c);
+                return;
+            }
             other => other,
         };
         let (mut cx, f) = self.split();
@@ -87,7 +95,8 @@ impl AppState {
                 cx.edit(PeopleEdit::Mode(mode));
             }
             Command::Library(LibraryCommand::OpenAt(_) | LibraryCommand::KeepDemoAt(_))
-            | Command::Secure(_) => {
+            | Command::Secure(_)
+            | Command::Clinic(_) => {
                 unreachable!("run above")
             }
             Command::Library(LibraryCommand::QuitAnyway) => {
@@ -127,7 +136,7 @@ impl AppState {
     }
 
     /// Reads again what `stale` names, in order: people, series, grid, details, pages.
-    fn refresh(&mut self, stale: Stale) {
+    pub(super) fn refresh(&mut self, stale: Stale) {
         let person = self.browse.filter.person;
         if let Some(loaded) = self.library.loaded.as_mut() {
             let cat = &mut loaded.catalogue;
@@ -186,8 +195,15 @@ impl AppState {
     pub(super) fn open_library(&mut self, root: &Path, demo_dir: Option<tempfile::TempDir>) {
         let demo = demo_dir.is_some();
         match self.library.open(root, demo_dir, None, &self.env.ctx) {
-            Ok(()) => self.library_opened(demo),
-            Err(LibraryError::Locked { .. }) => self.ask_passphrase(root.to_owned()),
+            Ok(()) => {
+                self.clinic = super::clinic::ClinicState::default();
+                self.library_opened(demo);
+            }
+            Err(LibraryError::Locked { .. }) => {
+                self.clinic = super::clinic::ClinicState::default();
+                self.ask_passphrase(root.to_owned());
+            }
+            Err(LibraryError::ClinicLibrary { .. }) => self.ask_sign_in(root),
             Err(e) => {
                 let message = format!("Could not open the library {}: {e}", root.display());
                 if self.library.loaded.is_some() {
@@ -212,7 +228,10 @@ impl AppState {
         self.refresh(Stale::PEOPLE);
         self.apply_filter_prefs();
         self.refresh(Stale::SERIES | Stale::GRID | Stale::DETAILS);
-        if let Some(loaded) = self.library.loaded.as_mut() {
+        // A clinic's backups are the clinic's (pg_dump and the share's backup), not the app's.
+        if let Some(loaded) = self.library.loaded.as_mut()
+            && !loaded.library.is_clinic()
+        {
             self.protection
                 .backup
                 .check_reminder(&mut loaded.catalogue, self.prefs.backup_reminder_days);
@@ -251,6 +270,7 @@ impl AppState {
         self.history.begin();
         self.poll_work();
         self.history.end();
+        self.clinic.explain_refusals(&mut self.notices);
     }
 
     fn poll_work(&mut self) {
@@ -300,7 +320,21 @@ impl AppState {
         }
         let after = cx_after(&mut cx);
         self.after(after);
+        let ctx = self.env.ctx.clone();
+        if let Some(changed) = self
+            .library
+            .loaded
+            .as_mut()
+            .and_then(|l| l.watch.as_mut())
+            .map(|w| w.due(&ctx))
+            .filter(|s| *s != Stale::NONE)
+        {
+            self.refresh(changed);
+        }
         self.lock_when_idle();
+        self.poll_clinic();
+        self.poll_admin();
+        self.sign_out_when_idle();
     }
 
     /// Applies filter choices saved in the preferences (by key) to this library's terms.

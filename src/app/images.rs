@@ -36,6 +36,29 @@ pub struct ImageRequest {
     pub format: PhotoFormat,
     /// Reads the library's files (opening them in an encrypted library).
     pub files: crate::library::Files,
+    /// A clinic workstation's cache may not have a preview or thumbnail another workstation
+    /// imported: it is made from the original on the share when missing.
+    pub rebuild: Option<Rebuild>,
+}
+
+/// What a missing cache file is made again from.
+#[derive(Clone, Debug)]
+pub struct Rebuild {
+    pub library: Arc<crate::library::Library>,
+    pub hash: crate::model::ContentHash,
+}
+
+impl Rebuild {
+    fn run(&self, format: PhotoFormat) -> Result<(), ImageError> {
+        let original = self.library.original_path(&self.hash, format);
+        let bytes = self.library.read_file(&original)?;
+        crate::jobs::verify::rebuild_cache(&self.library, &self.hash, format, &bytes).map_err(
+            |reason| ImageError::Rebuild {
+                path: original,
+                reason,
+            },
+        )
+    }
 }
 
 /// Why a rendition could not be shown.
@@ -46,6 +69,8 @@ pub enum ImageError {
     Read(#[from] crate::library::LibraryError),
     #[error("{path}: {source}")]
     Decode { path: PathBuf, source: DecodeError },
+    #[error("{path}: its preview could not be made: {reason}")]
+    Rebuild { path: PathBuf, reason: String },
 }
 
 struct Loaded {
@@ -287,7 +312,16 @@ fn load_loop(queue: &Queue, results: &Sender<Loaded>, ctx: &egui::Context) {
 }
 
 fn load(request: &ImageRequest, max_side: u32) -> Result<ColorImage, ImageError> {
-    let bytes = request.files.read(&request.path)?;
+    let bytes = match (request.files.read(&request.path), &request.rebuild) {
+        (Err(crate::library::LibraryError::Io { source, .. }), Some(rebuild))
+            if source.kind() == std::io::ErrorKind::NotFound
+                && request.key.1 != Rendition::Full =>
+        {
+            rebuild.run(request.format)?;
+            request.files.read(&request.path)?
+        }
+        (read, _) => read?,
+    };
     let rgb = match request.key.1 {
         Rendition::Thumbnail | Rendition::Preview => decode(&bytes, PhotoFormat::Jpeg),
         Rendition::Full => decode_upright(&bytes, request.format, max_side),
@@ -338,6 +372,7 @@ mod tests {
                     path,
                     format: PhotoFormat::Jpeg,
                     files: crate::library::Files::default(),
+                    rebuild: None,
                 }
             })
             .collect();
@@ -381,6 +416,7 @@ mod tests {
             path: PathBuf::from("/nonexistent/preview.jpg"),
             format: PhotoFormat::Jpeg,
             files: crate::library::Files::default(),
+            rebuild: None,
         };
         assert!(cache.get(&request).is_none());
         for _ in 0..2000 {

@@ -28,10 +28,21 @@ pub struct Inspected {
     pub series: Vec<(Series, Vec<Session>)>,
     /// The primary photo's face as found (`None`: not looked at yet).
     pub face: Option<crate::catalogue::FaceRecord>,
+    /// The versions of the photos as read (read first: a change made meanwhile makes the
+    /// next edit a conflict, never a lost update); `None` once an edit of ours moved them on.
+    pub seen: Option<Vec<(crate::catalogue::Versioned, i64)>>,
 }
 
 /// Reads what the inspector shows of `ids` (the primary photo first): on the query thread.
 pub(super) fn inspect(cat: &mut Catalogue, ids: Vec<PhotoId>) -> Result<Inspected, CatalogueError> {
+    use crate::catalogue::Versioned;
+    let rows: Vec<Versioned> = ids.iter().map(|&id| Versioned::Photo(id)).collect();
+    let seen = cat
+        .row_stamps(&rows)?
+        .into_iter()
+        .zip(rows)
+        .map(|(stamp, row)| (row, stamp.version))
+        .collect();
     let details = cat.photo_details(ids[0])?;
     let summary = cat.selection_summary(&ids)?;
     let face = cat.face(ids[0])?;
@@ -48,6 +59,7 @@ pub(super) fn inspect(cat: &mut Catalogue, ids: Vec<PhotoId>) -> Result<Inspecte
         summary,
         series,
         face,
+        seen: Some(seen),
     })
 }
 
@@ -175,7 +187,12 @@ impl InspectorState {
     }
 
     /// Runs an edit of the selected photos (`selected`).
-    pub(super) fn run(&self, command: PhotoCommand, selected: Vec<PhotoId>, cx: &mut Cx) {
+    pub(super) fn run(&mut self, command: PhotoCommand, selected: Vec<PhotoId>, cx: &mut Cx) {
+        let targets = match &command {
+            PhotoCommand::ChangeTakenAt(photos, _) => photos.clone(),
+            PhotoCommand::SetNotes(id, _) => vec![*id],
+            _ => selected.clone(),
+        };
         let value = |v| PhotoEdit::Set(selected.clone(), v);
         let edit = match command {
             PhotoCommand::SetTakenAt(text) => {
@@ -219,29 +236,40 @@ impl InspectorState {
             }
             PhotoCommand::SetNotes(id, text) => PhotoEdit::Set(vec![id], PhotoValue::Notes(text)),
         };
-        cx.edit(edit);
+        self.checked_edit(edit, &targets, cx);
+    }
+
+    /// Applies an edit of `photos`, refused when another workstation changed one of them
+    /// since the inspector read them (the app then reloads and says who and when).
+    fn checked_edit(&mut self, edit: PhotoEdit, photos: &[PhotoId], cx: &mut Cx) {
+        let seen = self
+            .shown_for(photos)
+            .and_then(|s| s.seen.take())
+            .unwrap_or_default();
+        cx.checked_edit(&seen, edit);
+    }
+
+    /// What is shown, when it was read for exactly `photos`.
+    fn shown_for(&mut self, photos: &[PhotoId]) -> Option<&mut Inspected> {
+        let mut wanted = photos.to_vec();
+        wanted.sort();
+        self.shown.as_mut().filter(|s| {
+            let mut ids = s.ids.clone();
+            ids.sort();
+            ids == wanted
+        })
     }
 
     /// A time typed for the selection: set at once, or ask when they were taken at different
     /// times.
-    fn taken_at_typed(&self, text: &str, selected: Vec<PhotoId>, cx: &mut Cx) {
+    fn taken_at_typed(&mut self, text: &str, selected: Vec<PhotoId>, cx: &mut Cx) {
         let Some((local, offset)) = crate::model::TakenAt::parse_iso(text) else {
             cx.notices.error(format!(
                 "Taken at: {text:?} is not a date and time like 2025-03-31 14:05 or 2025-03-31T14:05:00+01:00"
             ));
             return;
         };
-        let mut wanted = selected.clone();
-        wanted.sort();
-        let span = self
-            .shown
-            .as_ref()
-            .filter(|s| {
-                let mut ids = s.ids.clone();
-                ids.sort();
-                ids == wanted
-            })
-            .map(|s| s.summary.taken);
+        let span = self.shown_for(&selected).map(|s| s.summary.taken);
         match span {
             Some(span) if span.is_mixed() => {
                 cx.nav.show(Modal::TakenAt(Box::new(TakenAtQuestion {
@@ -252,10 +280,9 @@ impl InspectorState {
                 })));
             }
             _ => {
-                cx.edit(PhotoEdit::TakenAt(
-                    selected,
-                    TakenAtChange::Set { local, offset },
-                ));
+                let edit =
+                    PhotoEdit::TakenAt(selected.clone(), TakenAtChange::Set { local, offset });
+                self.checked_edit(edit, &selected, cx);
             }
         }
     }

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 /// The app's edits wait this long for another process's write before saying the library is
 /// busy: long enough for an import's transaction, short enough not to freeze the window.
-const UI_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+pub(super) const UI_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Everything about the library in use.
 #[derive(Debug)]
@@ -56,6 +56,8 @@ pub struct LoadedLibrary {
     pub(super) details: QueryThread<Vec<PhotoId>, Inspected>,
     /// Keeps a generated demo library alive; it is deleted when the app closes.
     pub demo_dir: Option<tempfile::TempDir>,
+    /// A clinic library: other workstations' changes, heard as they happen.
+    pub(super) watch: Option<super::live::ChangeWatch>,
 }
 
 impl std::fmt::Debug for LoadedLibrary {
@@ -108,7 +110,21 @@ impl LibraryState {
         let library = Arc::new(Library::open_with(root, &options)?);
         let mut catalogue = library.catalogue()?;
         catalogue.set_busy_timeout(UI_BUSY_TIMEOUT)?;
-        self.mode = catalogue.mode()?;
+        let mode = catalogue.mode()?;
+        self.install(library, catalogue, mode, demo_dir, ctx);
+        Ok(())
+    }
+
+    /// Puts an opened library in place of the current one, with its query threads.
+    pub(super) fn install(
+        &mut self,
+        library: Arc<Library>,
+        catalogue: Catalogue,
+        mode: Mode,
+        demo_dir: Option<tempfile::TempDir>,
+        ctx: &egui::Context,
+    ) {
+        self.mode = mode;
         let grid = QueryThread::spawn(
             "grid-query",
             Arc::clone(&library),
@@ -121,17 +137,20 @@ impl LibraryState {
             ctx.clone(),
             super::inspector::inspect,
         );
+        let watch = library
+            .clinic_login()
+            .map(|login| super::live::ChangeWatch::start(Arc::clone(login), ctx.clone()));
         self.loaded = Some(LoadedLibrary {
             library,
             catalogue,
             grid,
             details,
             demo_dir,
+            watch,
         });
         self.error = None;
         self.opened += 1;
         self.demo_changed = false;
-        Ok(())
     }
 
     pub(super) fn start_demo(&mut self, options: &DemoOptions, ctx: &egui::Context) {

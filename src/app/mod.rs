@@ -16,6 +16,8 @@
 pub mod background;
 pub mod backup;
 pub mod browse;
+pub mod clinic;
+pub mod clinic_admin;
 pub mod command;
 pub mod compare;
 pub mod cx;
@@ -29,6 +31,7 @@ pub mod import;
 pub mod import_plan;
 pub mod inspector;
 pub mod library;
+pub mod live;
 pub mod measure;
 pub mod nav;
 pub mod notices;
@@ -41,6 +44,8 @@ pub mod trash;
 
 pub use backup::BackupCommand;
 pub use browse::BrowseCommand;
+pub use clinic::ClinicCommand;
+pub use clinic_admin::AdminCommand;
 pub use command::{Action, Command, Commands};
 pub use compare::{CompareCommand, CompareMode, CompareSettings};
 pub use document::DocumentCommand;
@@ -75,6 +80,12 @@ pub struct AppOptions {
     pub demo: DemoOptions,
     /// GPU memory the photo texture cache may use.
     pub texture_budget_bytes: usize,
+    /// Who signs in to a clinic library (`--user`, `SKINLAPSE_USER`): the sign-in window's
+    /// user name is filled in with it.
+    pub user: Option<String>,
+    /// Where a clinic library's previews and thumbnails are cached on this workstation;
+    /// `None`: the platform's cache folder.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for AppOptions {
@@ -84,6 +95,8 @@ impl Default for AppOptions {
             prefs_path: Prefs::default_path(),
             demo: DemoOptions::default(),
             texture_budget_bytes: 512 * 1024 * 1024,
+            user: None,
+            cache_dir: None,
         }
     }
 }
@@ -114,6 +127,8 @@ pub struct AppState {
     pub notices: notices::Notices,
     pub prefs: Prefs,
     pub protection: Protection,
+    /// A clinic library's sign-in and who is signed in.
+    pub clinic: clinic::ClinicState,
     queue: Commands,
     env: Env,
 }
@@ -144,6 +159,7 @@ impl AppState {
             notices: notices::Notices::default(),
             prefs,
             protection: Protection::default(),
+            clinic: clinic::ClinicState::default(),
             queue: Vec::new(),
             env: Env {
                 ctx: ctx.clone(),
@@ -196,6 +212,7 @@ impl AppState {
             self.run(command);
             self.history.end();
         }
+        self.clinic.explain_refusals(&mut self.notices);
     }
 
     /// Background work that changes the state is still running, or commands wait.
@@ -210,6 +227,7 @@ impl AppState {
             || self.measure.is_busy()
             || self.documents.is_busy()
             || self.faces.is_busy()
+            || self.clinic.is_busy()
     }
 
     /// Where a photo's rendition is on disk.
@@ -231,6 +249,10 @@ impl AppState {
             path,
             format,
             files: library.files(),
+            rebuild: library.is_clinic().then(|| images::Rebuild {
+                library: std::sync::Arc::clone(library),
+                hash: hash.clone(),
+            }),
         })
     }
 

@@ -155,6 +155,10 @@ pub enum Modal {
     ChangePassphrase,
     /// The restore form: which backup, into which new folder.
     Restore(super::backup::RestoreForm),
+    /// A clinic's users (admins).
+    Users,
+    /// A clinic's audit trail (admins).
+    Audit,
 }
 
 /// The screens open, front last, and the window over them.

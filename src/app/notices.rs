@@ -29,7 +29,23 @@ impl<'a> IntoIterator for &'a Notices {
 #[derive(Clone, Debug, Default)]
 pub struct Notices(Vec<Notice>);
 
+/// How the catalogue words a refusal of the clinic database (its `Forbidden` error).
+const REFUSED: &str = "your role may not do this";
+
 impl Notices {
+    /// Names who is signed in and their role in the clinic database's refusals
+    /// ("…: maria signs in as assistant, which may not do this: …").
+    pub fn name_the_role(&mut self, user: &str, role: &str) {
+        for notice in &mut self.0 {
+            if notice.text.contains(REFUSED) {
+                notice.text = notice.text.replace(
+                    REFUSED,
+                    &format!("{user} signs in as {role}, which may not do this"),
+                );
+            }
+        }
+    }
+
     pub fn error(&mut self, text: impl Into<String>) {
         self.0.push(Notice {
             level: NoticeLevel::Error,

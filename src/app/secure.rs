@@ -68,6 +68,13 @@ pub struct SecureState {
     last_input: Instant,
 }
 
+impl SecureState {
+    /// How long since the last input.
+    pub fn idle_for(&self) -> Duration {
+        self.last_input.elapsed()
+    }
+}
+
 impl Default for SecureState {
     fn default() -> Self {
         Self {
@@ -176,7 +183,7 @@ impl AppState {
     }
 
     /// Drops the open library and everything shown of it.
-    fn close_library(&mut self) {
+    pub(super) fn close_library(&mut self) {
         self.library.loaded = None;
         // The shell drops the textures when this changes.
         self.library.opened += 1;
@@ -191,7 +198,7 @@ impl AppState {
     }
 
     /// What still runs with the library's keys, in words (locking waits for it).
-    fn work_holding_the_library(&self) -> Option<&'static str> {
+    pub(super) fn work_holding_the_library(&self) -> Option<&'static str> {
         if self.import.is_busy() {
             Some("an import")
         } else if self.protection.backup.job.is_some() {

@@ -10,6 +10,7 @@ mod audit;
 mod browse;
 pub mod clinic;
 pub mod clinic_import;
+mod clinic_watch;
 mod clinical;
 mod companion;
 mod compare;

@@ -293,20 +293,23 @@ pub(super) fn sign_in(
             root.display()
         ))
     })?;
-    let password = match std::env::var(PASSWORD_ENV) {
-        Ok(p) => Zeroizing::new(p),
-        Err(_) if std::io::stdin().is_terminal() => prompt(&format!("Password for {user}: "))?,
-        Err(_) => {
-            return Err(Failure::usage(format!(
-                "no password for {user}: type it when asked, or set {PASSWORD_ENV}"
-            )));
-        }
-    };
+    let password = password_of(user)?;
     let (server, _) = database_config(&settings.database)?;
     ClinicSession::sign_in(&server, user, &password).map_err(|e| match e {
         ClinicError::Connect { .. } => Failure::usage(format!("{user} cannot sign in: {e}")),
         other => other.into(),
     })
+}
+
+/// The password `user` signs in with: `SKINLAPSE_PASSWORD`, else asked.
+pub(super) fn password_of(user: &str) -> Result<Zeroizing<String>, Failure> {
+    match std::env::var(PASSWORD_ENV) {
+        Ok(p) => Ok(Zeroizing::new(p)),
+        Err(_) if std::io::stdin().is_terminal() => prompt(&format!("Password for {user}: ")),
+        Err(_) => Err(Failure::usage(format!(
+            "no password for {user}: type it when asked, or set {PASSWORD_ENV}"
+        ))),
+    }
 }
 
 fn not_a_clinic(root: &Path) -> Failure {

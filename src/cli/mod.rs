@@ -200,6 +200,7 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     secure::set_passphrase_file(cli.passphrase_file);
+    secure::set_user(cli.user.clone());
     match cli.command {
         Some(Command::Create(args)) => secure::run_create(cli.library, &args),
         Some(Command::Encrypt) => secure::run_convert(cli.library, Conversion::Encrypt),
@@ -221,7 +222,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Clinic(args)) => clinic::run(cli.library, cli.user.as_deref(), &args),
         Some(Command::Faces(cmd)) => faces::run(cli.library, cmd),
         Some(Command::Bench(cmd)) => bench::run(cmd),
-        None => open_app(cli.library, cli.window_size),
+        None => open_app(cli.library, cli.user, cli.window_size),
     }
 }
 
@@ -242,9 +243,14 @@ fn parse_window_size(text: &str) -> Result<[f32; 2], String> {
     Ok([side(w)?, side(h)?])
 }
 
-fn open_app(library: Option<PathBuf>, window_size: Option<[f32; 2]>) -> Result<ExitCode, Failure> {
+fn open_app(
+    library: Option<PathBuf>,
+    user: Option<String>,
+    window_size: Option<[f32; 2]>,
+) -> Result<ExitCode, Failure> {
     let options = crate::app::AppOptions {
         library,
+        user,
         ..crate::app::AppOptions::default()
     };
     crate::ui::run_native(options, window_size)

@@ -22,6 +22,41 @@ pub fn set_passphrase_file(file: Option<PathBuf>) {
     let _ = PASSPHRASE_FILE.set(file);
 }
 
+/// Who signs in to a clinic library (`--user`, `SKINLAPSE_USER`).
+static USER: OnceLock<Option<String>> = OnceLock::new();
+
+pub fn set_user(user: Option<String>) {
+    let _ = USER.set(user);
+}
+
+/// Opens the clinic library at `root` as `--user` with their password (from
+/// `SKINLAPSE_PASSWORD`, else asked); its previews are cached on this machine.
+fn open_clinic(root: &Path) -> Result<Library, Failure> {
+    use crate::library::clinic::{self, ClinicLogin};
+    let settings = clinic::read(root)
+        .map_err(|e| Failure::runtime(e.to_string()))?
+        .ok_or_else(|| {
+            Failure::usage(format!("{} is not a clinic library", printable_path(root)))
+        })?;
+    let user = USER.get().and_then(Option::as_deref).ok_or_else(|| {
+        Failure::usage(format!(
+            "{} is a clinic library: sign in with --user NAME (or SKINLAPSE_USER)",
+            printable_path(root)
+        ))
+    })?;
+    let password = super::clinic::password_of(user)?;
+    let server = clinic::server_config(&settings).map_err(Failure::usage)?;
+    let login = ClinicLogin {
+        settings,
+        server,
+        user: user.to_owned(),
+        password,
+        cache_root: clinic::default_cache_root()
+            .unwrap_or_else(|| std::env::temp_dir().join("skinlapse-clinics")),
+    };
+    Library::open_clinic(root, std::sync::Arc::new(login)).map_err(|e| cannot_open(root, &e))
+}
+
 #[derive(Debug, clap::Args)]
 pub struct CreateArgs {
     /// Encrypt the catalogue and every photo file under a passphrase.
@@ -128,6 +163,7 @@ pub fn open(root: &Path, read_only: bool) -> Result<Library, Failure> {
             options.passphrase = Some(existing(root)?);
             open(&options).map_err(|e| cannot_open(root, &e))
         }
+        Err(LibraryError::ClinicLibrary { .. }) => open_clinic(root),
         other => other.map_err(|e| cannot_open(root, &e)),
     }
 }
@@ -136,7 +172,9 @@ pub fn open(root: &Path, read_only: bool) -> Result<Library, Failure> {
 pub fn cannot_open(root: &Path, e: &LibraryError) -> Failure {
     let message = format!("cannot open library {}: {e}", printable_path(root));
     match e {
-        LibraryError::WrongPassphrase { .. } | LibraryError::Locked { .. } => {
+        LibraryError::WrongPassphrase { .. }
+        | LibraryError::Locked { .. }
+        | LibraryError::Catalogue(crate::catalogue::CatalogueError::SignIn { .. }) => {
             Failure::usage(message)
         }
         _ => Failure::runtime(message),

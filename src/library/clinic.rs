@@ -2,9 +2,16 @@
 //! settings file naming the clinic's PostgreSQL database. Every workstation opens it with
 //! the same `--library DIR`.
 
+use super::modes::create_private_dir_all;
+use super::owner::Owner;
+use super::{Library, LibraryError};
+use crate::catalogue::Catalogue;
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use zeroize::Zeroizing;
 
 /// The settings file that makes a folder a clinic library.
 pub const CLINIC_FILE: &str = "skinlapse-clinic.json";
@@ -101,6 +108,141 @@ pub fn create(root: &Path, settings: &ClinicSettings) -> Result<(), ClinicFileEr
     fs::File::open(root)
         .and_then(|d| d.sync_all())
         .map_err(io_at(root))
+}
+
+/// The clinic's database server as the settings name it (`postgresql://HOST[:PORT]/DB`),
+/// with a connect timeout so an unreachable server is said so within seconds.
+///
+/// # Errors
+/// The address is not a PostgreSQL URL with a host and a database.
+pub fn server_config(settings: &ClinicSettings) -> Result<postgres::Config, String> {
+    let url = &settings.database;
+    let bad = |why: &str| {
+        format!("the clinic database {url}: {why} (expected postgresql://HOST[:PORT]/DB)")
+    };
+    if !(url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+        return Err(bad("not a postgresql:// address"));
+    }
+    let mut config: postgres::Config = url.parse().map_err(|e| bad(&format!("{e}")))?;
+    if config.get_hosts().is_empty() {
+        return Err(bad("no host"));
+    }
+    if config.get_dbname().is_none_or(str::is_empty) {
+        return Err(bad("no database name"));
+    }
+    config.connect_timeout(std::time::Duration::from_secs(10));
+    Ok(config)
+}
+
+/// "skin on db.clinic.lan": the database and its host, as the sign-in window names them.
+pub fn place(settings: &ClinicSettings) -> String {
+    let Ok(config) = settings.database.parse::<postgres::Config>() else {
+        return settings.database.clone();
+    };
+    let db = config.get_dbname().unwrap_or_default();
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
+        None => String::new(),
+    };
+    format!("{db} on {host}")
+}
+
+/// The platform's cache folder for clinic libraries (e.g. `~/.cache/skinlapse/clinics`):
+/// each clinic's previews and thumbnails are kept below it under the clinic's id.
+pub fn default_cache_root() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "Skinlapse").map(|d| d.cache_dir().join("clinics"))
+}
+
+/// A user signed in to a clinic: what each thread's catalogue connection is opened with.
+/// The password stays in memory only while signed in, and is wiped when this is dropped.
+pub struct ClinicLogin {
+    pub settings: ClinicSettings,
+    pub server: postgres::Config,
+    pub user: String,
+    pub password: Zeroizing<String>,
+    /// Where this workstation keeps the clinic's previews and thumbnails (below it, under the
+    /// clinic's id).
+    pub cache_root: PathBuf,
+}
+
+impl std::fmt::Debug for ClinicLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClinicLogin")
+            .field("database", &self.settings.database)
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A new connection to the clinic's catalogue as the signed-in user.
+pub(super) fn open_catalogue(login: &ClinicLogin) -> super::Result<Catalogue> {
+    Ok(Catalogue::open_clinic(
+        &login.server,
+        &login.user,
+        &login.password,
+    )?)
+}
+
+impl Library {
+    /// Opens the clinic library at `root` for `login`: the originals and the temporary area
+    /// on the share (so renames into place stay atomic), previews and thumbnails in this
+    /// workstation's cache, the catalogue on the clinic's database. Imports a dead process
+    /// left unfinished are rolled back, as in a personal library.
+    ///
+    /// # Errors
+    /// The folder is not a clinic library, the share or the cache cannot be written, or the
+    /// database cannot be reached.
+    pub fn open_clinic(root: &Path, login: Arc<ClinicLogin>) -> super::Result<Self> {
+        let io = super::io_at;
+        let settings = read(root)
+            .map_err(|e| match e {
+                ClinicFileError::Io { path, source } => LibraryError::Io { path, source },
+                other => LibraryError::Io {
+                    path: root.join(CLINIC_FILE),
+                    source: io::Error::new(io::ErrorKind::InvalidData, other.to_string()),
+                },
+            })?
+            .ok_or_else(|| LibraryError::Io {
+                path: root.join(CLINIC_FILE),
+                source: io::Error::new(io::ErrorKind::NotFound, "not a clinic library"),
+            })?;
+        let root = root.canonicalize().map_err(io(root))?;
+        for dir in ["originals", "tmp"] {
+            let path = root.join(dir);
+            fs::create_dir_all(&path).map_err(io(&path))?;
+        }
+        let cache = login.cache_root.join(&settings.clinic_id);
+        for dir in ["previews", "thumbs", "tmp"] {
+            let path = cache.join(dir);
+            create_private_dir_all(&path).map_err(io(&path))?;
+        }
+        let mut library = Self {
+            cache,
+            root,
+            owner: None,
+            temp_counter: AtomicU64::new(0),
+            notices: Vec::new(),
+            keys: None,
+            key_state: None,
+            in_use: None,
+            clinic: Some(login),
+        };
+        library.catalogue()?;
+        library.owner = Some(Owner::acquire(&library.root.join("tmp"))?);
+        library.recover()?;
+        Ok(library)
+    }
+
+    /// The signed-in user of a clinic library (`None` for a personal library).
+    pub fn clinic_login(&self) -> Option<&Arc<ClinicLogin>> {
+        self.clinic.as_ref()
+    }
+
+    /// Whether this is a clinic library (catalogue on the clinic's database).
+    pub fn is_clinic(&self) -> bool {
+        self.clinic.is_some()
+    }
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ pub enum LibraryError {
     #[error("{path} is a file, not a library folder")]
     NotAFolder { path: PathBuf },
     #[error(
-        "{} is a clinic library on {database}: this version of Skinlapse opens clinic libraries only for `skinlapse --library DIR --user NAME clinic …` commands (users, audit); the app and the other commands work on personal libraries",
+        "{} is a clinic library on {database}: open it in the app, which asks you to sign in, or with `skinlapse --library DIR --user NAME clinic …` (users, audit)",
         .root.display()
     )]
     ClinicLibrary { root: PathBuf, database: String },
@@ -145,6 +145,12 @@ pub struct Library {
     key_state: Option<KeyState>,
     /// Held shared while the library is open; a conversion needs it exclusively.
     in_use: Option<File>,
+    /// Where previews and thumbnails are kept: `cache/` in the library, or this
+    /// workstation's own cache folder for a clinic library.
+    cache: PathBuf,
+    /// The signed-in user of a clinic library: each thread's catalogue connection is opened
+    /// with it.
+    clinic: Option<Arc<clinic::ClinicLogin>>,
 }
 
 /// Reads the library's files, opening sealed ones: a cheap handle for loader threads.
@@ -337,6 +343,7 @@ impl Library {
         }
         let root = root.canonicalize().map_err(io_at(root))?;
         let mut library = Self {
+            cache: root.join("cache"),
             root,
             owner: None,
             temp_counter: AtomicU64::new(0),
@@ -344,6 +351,7 @@ impl Library {
             keys,
             key_state,
             in_use: None,
+            clinic: None,
         };
         library.in_use = hold_in_use(&library.root, options.read_only)?;
         if options.read_only {
@@ -409,6 +417,9 @@ impl Library {
     }
 
     fn catalogue_as(&self, access: Access) -> Result<Catalogue> {
+        if let Some(login) = &self.clinic {
+            return clinic::open_catalogue(login);
+        }
         let path = self.root.join(CATALOGUE_FILE);
         let key = self.catalogue_key(&path);
         Catalogue::open_keyed(&path, access, key.as_deref().map(String::as_str)).map_err(
@@ -544,23 +555,29 @@ impl Library {
     }
 
     pub fn preview_path(&self, hash: &ContentHash) -> PathBuf {
-        self.root
-            .join("cache/previews")
+        self.cache
+            .join("previews")
             .join(hash.shard())
             .join(format!("{hash}.jpg"))
     }
 
     pub fn thumbnail_path(&self, hash: &ContentHash) -> PathBuf {
-        self.root
-            .join("cache/thumbs")
+        self.cache
+            .join("thumbs")
             .join(hash.shard())
             .join(format!("{hash}.jpg"))
     }
 
     /// Writes `bytes` to a synced, private temporary file in this process's temporary folder.
     pub fn write_temp(&self, bytes: &[u8]) -> Result<TempFile> {
+        self.write_temp_in(self.temp_dir()?, "", bytes)
+    }
+
+    /// A temporary file in `dir`, its name starting with `prefix` (a folder shared by
+    /// several processes needs the owner's token).
+    fn write_temp_in(&self, dir: &Path, prefix: &str, bytes: &[u8]) -> Result<TempFile> {
         let n = self.temp_counter.fetch_add(1, Ordering::Relaxed);
-        let path = self.temp_dir()?.join(format!("{n}.part"));
+        let path = dir.join(format!("{prefix}{n}.part"));
         let temp = TempFile { path };
         let mut file = create_private_file(&temp.path).map_err(self.write_error(&temp.path))?;
         file.write_all(&self.stored_form(bytes))
@@ -596,7 +613,17 @@ impl Library {
 
     /// `write_temp` then `commit_temp`.
     pub fn write_atomic(&self, dest: &Path, bytes: &[u8]) -> Result<()> {
-        let temp = self.write_temp(bytes)?;
+        // A clinic's cache is on this workstation, the temporary folder on the share: a
+        // rename between two disks is no rename, so cache files are written beside it.
+        let temp = if self.clinic.is_some() && dest.starts_with(&self.cache) {
+            self.write_temp_in(
+                &self.cache.join("tmp"),
+                &format!("{}-", self.owner()),
+                bytes,
+            )?
+        } else {
+            self.write_temp(bytes)?
+        };
         self.commit_temp(temp, dest)
     }
 

@@ -14,27 +14,38 @@ const REMINDER_CHOICES: [u32; 4] = [1, 7, 14, 30];
 pub(super) fn file_menu_items(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
     let open = state.library.loaded.is_some();
     let idle = state.protection.backup.job.is_none();
+    let clinic = state.library.library().is_some_and(|l| l.is_clinic());
     let mut item = |ui: &mut Ui, enabled: bool, label: &str, tooltip: &str, c: BackupCommand| {
         if ui
             .add_enabled(enabled, egui::Button::new(label))
             .on_hover_text(tooltip)
+            .on_disabled_hover_text(tooltip)
             .clicked()
         {
             commands.push(c.into());
         }
     };
+    let clinic_why = "A clinic library is backed up by the clinic: its database with pg_dump, its photos with the shared drive's backup";
     item(
         ui,
-        open && idle,
+        open && idle && !clinic,
         "Back up to a file…",
-        "Write the whole library, as it is now, into one backup file (an encrypted library's backup stays encrypted)",
+        if clinic {
+            clinic_why
+        } else {
+            "Write the whole library, as it is now, into one backup file (an encrypted library's backup stays encrypted)"
+        },
         BackupCommand::ChooseFile,
     );
     item(
         ui,
-        open && idle,
+        open && idle && !clinic,
         "Back up into a backup folder…",
-        "Add a backup of this moment to a backup folder: only photos not yet in it are copied, and every earlier backup stays restorable",
+        if clinic {
+            clinic_why
+        } else {
+            "Add a backup of this moment to a backup folder: only photos not yet in it are copied, and every earlier backup stays restorable"
+        },
         BackupCommand::ChooseFolder,
     );
     item(

@@ -34,6 +34,7 @@ pub(super) fn menu_bar(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
         });
         ui.menu_button("Edit", |ui| edit_menu(ui, state, commands));
         ui.menu_button("View", |ui| view_menu(ui, state, commands));
+        super::clinic_admin::clinic_menu(ui, state, commands);
         ui.menu_button("Help", |ui| {
             action_button(ui, Action::ToggleHelp, true, commands);
             action_button(ui, Action::About, true, commands);
@@ -244,6 +245,7 @@ pub(super) fn status_bar(ui: &mut Ui, state: &AppState, commands: &mut Commands)
         });
     }
     ui.horizontal(|ui| {
+        super::clinic::signed_in_status(ui, &state.clinic, commands);
         if let Some(library) = state.library.library() {
             ui.label(format!(
                 "{} · {}",

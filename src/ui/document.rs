@@ -232,18 +232,20 @@ impl DocumentForms {
 }
 
 /// The compare toolbar's "Time-lapse…": the series' view of A.
-pub fn timelapse_button(ui: &mut Ui, c: &Comparison, commands: &mut Commands) {
+pub fn timelapse_button(
+    ui: &mut Ui,
+    c: &Comparison,
+    forbidden: Option<&str>,
+    commands: &mut Commands,
+) {
     let series = c.pair.main_series().map(|s| s.series.id);
-    if ui
-        .add_enabled(
-            series.is_some() && c.timeline.len() >= 2,
-            egui::Button::new("Time-lapse…"),
-        )
-        .on_hover_text(
-            "This view of the series as an animation or video, each photo aligned to the first (GIF, WebP or MP4)",
-        )
-        .clicked()
-        && let Some(series) = series
+    if super::gated_button(
+        ui,
+        "Time-lapse…",
+        series.is_some() && c.timeline.len() >= 2,
+        "This view of the series as an animation or video, each photo aligned to the first (GIF, WebP or MP4)",
+        forbidden,
+    ) && let Some(series) = series
     {
         commands.push(document(DocumentCommand::ShowTimelapse(
             series,

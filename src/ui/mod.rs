@@ -4,6 +4,8 @@
 
 mod backup;
 mod chrome;
+mod clinic;
+mod clinic_admin;
 mod compare;
 mod document;
 mod faces;
@@ -45,6 +47,8 @@ pub struct Panels {
     pub person: record::PersonPanel,
     pub import: ImportDialog,
     pub secure: secure::SecurePanel,
+    pub clinic: clinic::ClinicPanel,
+    pub admin: clinic_admin::AdminPanel,
     pub documents: document::DocumentForms,
     /// Widths the side panels were last drawn at (the user may have dragged them), to be
     /// remembered in the preferences.
@@ -157,6 +161,37 @@ pub fn action_button(ui: &mut Ui, action: Action, enabled: bool, commands: &mut 
     }
 }
 
+/// An action's button that the signed-in user's role may forbid: disabled then, with the
+/// reason as its tooltip (never silently missing).
+pub fn gated_action_button(
+    ui: &mut Ui,
+    action: Action,
+    forbidden: Option<&str>,
+    commands: &mut Commands,
+) {
+    match forbidden {
+        None => action_button(ui, action, true, commands),
+        Some(why) => {
+            ui.add_enabled(false, egui::Button::new(action.label()))
+                .on_disabled_hover_text(why);
+        }
+    }
+}
+
+/// A button the signed-in user's role may forbid (disabled with the reason as its tooltip).
+pub fn gated_button(
+    ui: &mut Ui,
+    text: &str,
+    enabled: bool,
+    hint: &str,
+    forbidden: Option<&str>,
+) -> bool {
+    ui.add_enabled(enabled && forbidden.is_none(), egui::Button::new(text))
+        .on_hover_text(hint)
+        .on_disabled_hover_text(forbidden.unwrap_or(hint))
+        .clicked()
+}
+
 /// Draws the window: menu and status bars, the screen in front, the window over it.
 pub fn draw(
     ui: &mut Ui,
@@ -170,6 +205,13 @@ pub fn draw(
         egui::Panel::top("demo-banner").show(ui, |ui| chrome::demo_banner(ui, commands));
     }
     egui::Panel::bottom("status").show(ui, |ui| chrome::status_bar(ui, state, commands));
+    if let Some(form) = &state.clinic.sign_in {
+        // Nobody is signed in to the clinic library: the sign-in window is all there is.
+        egui::CentralPanel::default()
+            .show(ui, |ui| panels.clinic.sign_in_screen(ui, form, commands));
+        chrome::help_window(ui.ctx(), state, commands);
+        return;
+    }
     if state.library.loaded.is_none() {
         // Locked: the unlock window is all there is.
         egui::CentralPanel::default().show(ui, |ui| match &state.protection.secure.locked {
@@ -178,6 +220,7 @@ pub fn draw(
         });
         chrome::help_window(ui.ctx(), state, commands);
         library_free_windows(ui.ctx(), state, commands);
+        panels.admin.windows(ui.ctx(), state, commands);
         return;
     }
     let left = egui::Panel::left("people")
@@ -233,8 +276,9 @@ fn windows(ctx: &egui::Context, state: &AppState, panels: &mut Panels, commands:
         Some(Modal::TakenAt(q)) => inspector::taken_at_question(ctx, q, commands),
         Some(Modal::QuitDemo) => chrome::quit_demo_window(ctx, commands),
         Some(Modal::About) => chrome::about_window(ctx, state, commands),
-        Some(Modal::Restore(_) | Modal::Help) | None => {}
+        Some(Modal::Restore(_) | Modal::Help | Modal::Users | Modal::Audit) | None => {}
     }
+    panels.admin.windows(ctx, state, commands);
     panels.secure.forget(state);
     library_free_windows(ctx, state, commands);
     chrome::help_window(ctx, state, commands);

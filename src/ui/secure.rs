@@ -24,16 +24,7 @@ pub struct SecurePanel {
 
 /// A masked text field with a label readers and tests find it by.
 fn password_field(ui: &mut Ui, label: &str, text: &mut String) -> egui::Response {
-    ui.horizontal(|ui| {
-        let label = ui.add_sized([170.0, 20.0], egui::Label::new(label));
-        ui.add(
-            egui::TextEdit::singleline(text)
-                .password(true)
-                .desired_width(240.0),
-        )
-        .labelled_by(label.id)
-    })
-    .inner
+    super::clinic::field(ui, label, text, true)
 }
 
 fn take(text: &mut Zeroizing<String>) -> Passphrase {

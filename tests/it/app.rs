@@ -26,6 +26,8 @@ pub(crate) fn options(library: &Path) -> AppOptions {
             ..DemoOptions::default()
         },
         texture_budget_bytes: 64 * 1024 * 1024,
+        user: None,
+        cache_dir: None,
     }
 }
 

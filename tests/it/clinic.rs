@@ -426,11 +426,14 @@ fn the_clinic_commands_create_a_clinic_manage_users_and_show_the_audit() {
     let out = skinlapse(&lib, &as_ann, &["clinic", "user", "list"]);
     assert!(text(&out).contains("disabled since"), "{}", text(&out));
 
-    // The other commands say what the folder is instead of treating it as a personal library.
+    // The other commands open it too, signed in (an empty clinic lists nothing); without a
+    // user they say what the folder is instead of treating it as a personal library.
     let out = skinlapse(&lib, &as_ann, &["list"]);
-    assert_ne!(out.status.code(), Some(0));
+    assert!(out.status.success(), "{}", text(&out));
+    let out = skinlapse(&lib, &[], &["list"]);
+    assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out).contains("is a clinic library on"),
+        text(&out).contains("is a clinic library: sign in with --user NAME"),
         "{}",
         text(&out)
     );

@@ -11,6 +11,7 @@ mod chrome;
 mod cli;
 mod clinic;
 mod clinic_import;
+mod clinic_app;
 mod compare;
 mod concurrency;
 mod corruption;

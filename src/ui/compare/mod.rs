@@ -70,7 +70,8 @@ impl ComparePanel {
     ) {
         self.react(c);
         let settings = &state.compare.settings;
-        toolbar(ui, c, settings, &self.zoom, commands);
+        let forbidden = state.clinic.export_forbidden();
+        toolbar(ui, c, settings, &self.zoom, forbidden.as_deref(), commands);
         if settings.mode == CompareMode::Align {
             ui.horizontal_wrapped(|ui| align::controls(ui, c, state, commands));
         } else {
@@ -108,6 +109,7 @@ fn toolbar(
     c: &Comparison,
     settings: &CompareSettings,
     zoom: &ZoomPan,
+    export_forbidden: Option<&str>,
     commands: &mut Commands,
 ) {
     ui.horizontal_wrapped(|ui| {
@@ -129,8 +131,8 @@ fn toolbar(
         }
         ui.separator();
         super::action_button(ui, Action::SwapSides, true, commands);
-        super::action_button(ui, Action::ExportComparison, true, commands);
-        super::document::timelapse_button(ui, c, commands);
+        super::gated_action_button(ui, Action::ExportComparison, export_forbidden, commands);
+        super::document::timelapse_button(ui, c, export_forbidden, commands);
         ui.separator();
         super::action_button(ui, Action::ZoomFit, true, commands);
         super::action_button(ui, Action::ZoomActual, true, commands);

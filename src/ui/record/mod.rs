@@ -120,23 +120,29 @@ impl RecordPanel {
         if let Some(problem) = &self.problem {
             ui.colored_label(ui.visuals().error_fg_color, problem);
         }
+        let forbidden = state.clinic.record_forbidden();
+        if let Some(why) = &forbidden {
+            ui.label(why);
+        }
         egui::ScrollArea::vertical()
             .id_salt("series-page")
             .show(ui, |ui| {
-                self.plan_ui(ui, state, r, commands);
-                ui.separator();
-                chart::charts(ui, r);
-                measurements::charts(ui, state, r);
-                ui.separator();
-                self.sessions_ui(ui, state, images, r, commands);
-                ui.separator();
-                if self.editing.is_none() {
-                    self.session_form(ui, r, commands);
+                ui.add_enabled_ui(forbidden.is_none(), |ui| {
+                    self.plan_ui(ui, state, r, commands);
                     ui.separator();
-                }
-                self.grade_form(ui, r, commands);
-                ui.separator();
-                self.effect_form(ui, r, commands);
+                    chart::charts(ui, r);
+                    measurements::charts(ui, state, r);
+                    ui.separator();
+                    self.sessions_ui(ui, state, images, r, commands);
+                    ui.separator();
+                    if self.editing.is_none() {
+                        self.session_form(ui, r, commands);
+                        ui.separator();
+                    }
+                    self.grade_form(ui, r, commands);
+                    ui.separator();
+                    self.effect_form(ui, r, commands);
+                });
             });
     }
 
@@ -153,24 +159,26 @@ impl RecordPanel {
             if state.library.mode == Mode::Clinic {
                 combo(ui, "Purpose", &mut self.purpose, "Choose a purpose");
             }
-            if ui
-                .add_enabled(
-                    state.library.mode == Mode::Personal || self.purpose.is_some(),
-                    egui::Button::new("Export CSV…"),
-                )
-                .on_hover_text("Sessions, grades and side effects as a spreadsheet file (RFC 4180)")
-                .clicked()
-            {
+            let forbidden = state.clinic.export_forbidden();
+            if crate::ui::gated_button(
+                ui,
+                "Export CSV…",
+                state.library.mode == Mode::Personal || self.purpose.is_some(),
+                "Sessions, grades and side effects as a spreadsheet file (RFC 4180)",
+                forbidden.as_deref(),
+            ) {
                 commands.push(record(RecordCommand::ChooseCsvFile(
                     r.series.id,
                     self.purpose,
                 )));
             }
-            if ui
-                .button("Report…")
-                .on_hover_text("A PDF report of the series for the patient file or the patient")
-                .clicked()
-            {
+            if crate::ui::gated_button(
+                ui,
+                "Report…",
+                true,
+                "A PDF report of the series for the patient file or the patient",
+                forbidden.as_deref(),
+            ) {
                 commands.push(crate::app::DocumentCommand::ShowReport(r.series.id).into());
             }
         });

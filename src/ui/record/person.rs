@@ -59,14 +59,20 @@ impl PersonPanel {
             .default_width(620.0)
             .max_height(ctx.content_rect().height() - 80.0)
             .show(ctx, |ui| {
+                let forbidden = state.clinic.record_forbidden();
+                if let Some(why) = &forbidden {
+                    ui.label(why);
+                }
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    skin_type_ui(ui, r, commands);
-                    ui.separator();
-                    contraindications_ui(ui, r, commands);
-                    if clinic {
+                    ui.add_enabled_ui(forbidden.is_none(), |ui| {
+                        skin_type_ui(ui, r, commands);
                         ui.separator();
-                        self.consent_ui(ui, state, r, commands);
-                    }
+                        contraindications_ui(ui, r, commands);
+                        if clinic {
+                            ui.separator();
+                            self.consent_ui(ui, state, r, commands);
+                        }
+                    });
                 });
             });
         if !open {
