@@ -5,6 +5,7 @@
 //! [`Catalogue::atomically`] joins several public operations into one transaction.
 
 mod align_undo;
+pub mod bench_data;
 mod alignment;
 mod browse;
 pub mod clinic;
