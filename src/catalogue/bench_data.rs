@@ -141,7 +141,9 @@ pub fn fill_postgres(
     shape: BenchShape,
 ) -> std::result::Result<(), postgres::Error> {
     let mut tx = client.transaction()?;
-    tx.batch_execute("SET LOCAL search_path = skinlapse; SET LOCAL session_replication_role = replica")?;
+    tx.batch_execute(
+        "SET LOCAL search_path = skinlapse; SET LOCAL session_replication_role = replica",
+    )?;
     for sql in fill_sql(&POSTGRES, shape) {
         tx.batch_execute(&sql)?;
     }

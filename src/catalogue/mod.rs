@@ -5,8 +5,8 @@
 //! [`Catalogue::atomically`] joins several public operations into one transaction.
 
 mod align_undo;
-pub mod bench_data;
 mod alignment;
+pub mod bench_data;
 mod browse;
 pub mod clinic;
 mod clinical;
