@@ -30,7 +30,7 @@ pub struct BenchClinicArgs {
     #[arg(long, default_value_t = 200)]
     pub repeats: usize,
     /// A PostgreSQL server to use instead of a throwaway local cluster:
-    /// postgresql://HOST[:PORT]/DB naming a database that holds no clinic yet, with PGUSER and
+    /// `postgresql://HOST[:PORT]/DB` naming a database that holds no clinic yet, with PGUSER and
     /// PGPASSWORD a superuser (the bench fills the tables with the clinic's triggers set aside).
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
@@ -89,6 +89,8 @@ struct Summary {
     photos: i64,
     people: i64,
     generate_seconds: Vec<(&'static str, f64)>,
+    /// The server's durability and cache settings (SQLite: WAL, synchronous=FULL).
+    postgres_settings: String,
     queries: Vec<Timing>,
     mix: Vec<MixFigures>,
     ok: bool,
@@ -156,7 +158,7 @@ pub fn run(args: &BenchClinicArgs) -> Result<ExitCode, Failure> {
     generate_seconds.push(("SQLite", start.elapsed().as_secs_f64()));
     eprintln!("… and on PostgreSQL…");
     let start = Instant::now();
-    let pg = prepare_postgres(args, shape)?;
+    let (pg, postgres_settings) = prepare_postgres(args, shape)?;
     generate_seconds.push(("PostgreSQL", start.elapsed().as_secs_f64()));
     let targets = [Target::Sqlite(sqlite_path), pg];
     let mut queries = Vec::new();
@@ -185,6 +187,7 @@ pub fn run(args: &BenchClinicArgs) -> Result<ExitCode, Failure> {
         photos: args.photos,
         people: args.people,
         generate_seconds,
+        postgres_settings,
         queries,
         mix,
         ok,
@@ -205,45 +208,35 @@ pub fn run(args: &BenchClinicArgs) -> Result<ExitCode, Failure> {
 }
 
 /// A clinic database filled with `shape`, with a clinician account per workstation.
-fn prepare_postgres(args: &BenchClinicArgs, shape: BenchShape) -> Result<Target, Failure> {
-    let (bootstrap, url, database) = match &args.database {
-        Some(url) => {
-            let mut config = parse(url)?;
-            let database = config
-                .get_dbname()
-                .ok_or_else(|| Failure::usage(format!("--database {url} names no database")))?
-                .to_owned();
-            if let Ok(user) = std::env::var("PGUSER") {
-                config.user(&user);
-            }
-            if let Ok(password) = std::env::var("PGPASSWORD") {
-                config.password(password);
-            }
-            config.dbname("postgres");
-            (config, url.clone(), database)
+fn prepare_postgres(
+    args: &BenchClinicArgs,
+    shape: BenchShape,
+) -> Result<(Target, String), Failure> {
+    let (bootstrap, url, database) = if let Some(url) = &args.database {
+        let mut config = parse(url)?;
+        let database = config
+            .get_dbname()
+            .ok_or_else(|| Failure::usage(format!("--database {url} names no database")))?
+            .to_owned();
+        if let Ok(user) = std::env::var("PGUSER") {
+            config.user(&user);
         }
-        None => {
-            let cluster = crate::testing::pg::cluster();
-            // The throwaway cluster starts without fsync for tests: a clinic's server syncs.
-            let mut su = cluster
-                .superuser("postgres")
-                .connect(postgres::NoTls)
-                .map_err(|e| pg_failure("connecting to the throwaway cluster", &e))?;
-            for sql in [
-                "ALTER SYSTEM SET fsync = on",
-                "ALTER SYSTEM SET synchronous_commit = on",
-                "ALTER SYSTEM SET full_page_writes = on",
-                "SELECT pg_reload_conf()",
-            ] {
-                su.batch_execute(sql).map_err(|e| pg_failure(sql, &e))?;
-            }
-            let database = "skinlapse_bench".to_owned();
-            (
-                cluster.superuser("postgres"),
-                cluster.url(&database),
-                database,
-            )
+        if let Ok(password) = std::env::var("PGPASSWORD") {
+            config.password(password);
         }
+        config.dbname("postgres");
+        (config, url.clone(), database)
+    } else {
+        // Started for tests without fsync (its settings are on its command line, which
+        // ALTER SYSTEM cannot override): the summary says so; --database measures a
+        // server as a clinic runs it.
+        let cluster = crate::testing::pg::cluster();
+        let database = "skinlapse_bench".to_owned();
+        (
+            cluster.superuser("postgres"),
+            cluster.url(&database),
+            database,
+        )
     };
     let prefix = clinic::role_prefix(&database);
     let admin = format!("{prefix}_bench_admin");
@@ -267,7 +260,14 @@ fn prepare_postgres(args: &BenchClinicArgs, shape: BenchShape) -> Result<Target,
             .change_password(BENCH_PASSWORD)?;
         users.push(name);
     }
-    Ok(Target::Postgres { url, users })
+    let mut settings = Vec::new();
+    for name in ["fsync", "synchronous_commit", "shared_buffers"] {
+        let row = client
+            .query_one(&format!("SHOW {name}"), &[])
+            .map_err(|e| pg_failure(name, &e))?;
+        settings.push(format!("{name}={}", row.get::<_, String>(0)));
+    }
+    Ok((Target::Postgres { url, users }, settings.join(", ")))
 }
 
 /// Median and 95th percentile of `samples` (sorted in place), in milliseconds.
@@ -492,6 +492,10 @@ fn print_summary(s: &Summary) {
             .map(|(b, t)| format!("{t:.0} s on {b}"))
             .collect::<Vec<_>>()
             .join(", ")
+    );
+    println!(
+        "SQLite: WAL, synchronous=FULL; PostgreSQL: {}",
+        s.postgres_settings
     );
     println!(
         "\n{:<60} {:<11} {:>6} {:>10} {:>10} {:>8}",

@@ -33,7 +33,7 @@ pub struct WorkerArgs {
     /// The SQLite catalogue file (else --database).
     #[arg(long)]
     pub sqlite: Option<PathBuf>,
-    /// The clinic database (postgresql://HOST:PORT/DB); the password in SKINLAPSE_PASSWORD.
+    /// The clinic database (`postgresql://HOST:PORT/DB`); the password in `SKINLAPSE_PASSWORD`.
     #[arg(long)]
     pub database: Option<String>,
     #[arg(long, default_value = "")]
