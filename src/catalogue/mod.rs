@@ -15,12 +15,16 @@ mod compare;
 mod consent;
 mod db;
 mod edit;
+mod error;
 mod face;
 mod journal;
 mod measure;
 mod open_clinic;
 mod people;
+mod pg_value;
 mod photos;
+#[cfg(test)]
+mod portable_tests;
 mod protocol;
 mod series;
 mod settings;
@@ -43,6 +47,7 @@ pub use companion::{Companion, StoredOriginal};
 pub use consent::{ConsentChange, ConsentEvent, ConsentState};
 pub use db::Backend;
 pub use edit::{PhotoValue, PhotoValues, TakenAtChange, TermChange};
+pub use error::{CatalogueError, Result};
 pub use face::{FaceRecord, FaceScan};
 pub use journal::Claim;
 pub use measure::{MeasurementChange, RegionBackup};
@@ -127,152 +132,9 @@ pub fn latest_schema_version() -> usize {
     MIGRATION_SQL.len()
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum CatalogueError {
-    #[error("catalogue {path}: {source}")]
-    Open {
-        path: PathBuf,
-        #[source]
-        source: rusqlite::Error,
-    },
-    #[error("catalogue {path} could not be migrated: {source}")]
-    Migrate {
-        path: PathBuf,
-        #[source]
-        source: rusqlite_migration::Error,
-    },
-    #[error(
-        "catalogue {path} has schema version {found}, newer than this Skinlapse understands ({latest}); update Skinlapse"
-    )]
-    TooNew {
-        path: PathBuf,
-        found: usize,
-        latest: usize,
-    },
-    #[error(
-        "catalogue {path} has schema version {found} and needs upgrading to {latest}: open it once to change something (import, or the app)"
-    )]
-    NeedsUpgrade {
-        path: PathBuf,
-        found: usize,
-        latest: usize,
-    },
-    #[error(
-        "catalogue {path} cannot be read with this library's key (damaged, or not this library's catalogue)"
-    )]
-    WrongKey { path: PathBuf },
-    #[error("database error: {0}")]
-    Sql(rusqlite::Error),
-    #[error(
-        "the disk holding the library is full: free some space and try again (nothing was half-written)"
-    )]
-    DiskFull,
-    #[error("the library is read-only here: it can be listed and exported from, not changed")]
-    ReadOnly,
-    #[error(
-        "the library is busy: another Skinlapse window or command is writing to it; try again in a moment"
-    )]
-    Busy,
-    #[error("{what} {id} does not exist")]
-    NotFound { what: &'static str, id: i64 },
-    #[error("{field}: {reason}")]
-    Invalid { field: &'static str, reason: String },
-    /// A rule of the record refused the command (see `model::rules`).
-    #[error(transparent)]
-    Refused(#[from] crate::model::rules::Refusal),
-    #[error("{0}")]
-    UnknownTerm(String),
-    /// The clinic's database server (or the network to it) is gone; the transaction was
-    /// rolled back as a whole.
-    #[error("the clinic database {database} cannot be reached: nothing was half-saved; try again")]
-    Offline { database: String },
-    /// The signed-in user's role does not allow it (the database refused: SQLSTATE 42501).
-    #[error("your role may not do this: {action}")]
-    Forbidden { action: String },
-    /// The clinic database refused the sign-in.
-    #[error(
-        "the clinic database {database} refused the sign-in: the user name or the password is wrong, or the user is disabled"
-    )]
-    SignIn { database: String },
-    /// Someone else saved the row since it was read (optimistic concurrency).
-    #[error(
-        "{what} {id} was changed by {by} at {at} on another workstation; it was reloaded — make your change again"
-    )]
-    Conflict {
-        what: &'static str,
-        id: i64,
-        by: String,
-        at: String,
-    },
-    /// A SQLite-only operation asked of a clinic's PostgreSQL catalogue.
-    #[error("not available on a clinic's PostgreSQL catalogue: {what}")]
-    Unsupported { what: &'static str },
-    #[error(
-        "the clinic database {database} has schema version {found}, older than this Skinlapse needs ({latest}): the clinic's database administrator upgrades it first"
-    )]
-    ClinicNeedsUpgrade {
-        database: String,
-        found: usize,
-        latest: usize,
-    },
-    #[error(
-        "the clinic database {database} has schema version {found}, newer than this Skinlapse understands ({latest}); update Skinlapse"
-    )]
-    ClinicTooNew {
-        database: String,
-        found: usize,
-        latest: usize,
-    },
-    /// A rule of the clinic's database refused (a definer function's SQLSTATE SL001).
-    #[error("{0}")]
-    ClinicRefused(String),
-    /// A PostgreSQL error the catalogue has no better words for.
-    #[error("clinic database: {0}")]
-    Server(String),
-}
-
 /// How often a PostgreSQL write transaction is run again after losing a race with another
 /// workstation (a serialization failure or a deadlock, both `Busy`).
 const WRITE_RETRIES: u32 = 5;
-
-impl From<rusqlite::Error> for CatalogueError {
-    fn from(e: rusqlite::Error) -> Self {
-        if let Some(pg) = db::pg_failure(&e) {
-            return Self::from_pg(pg);
-        }
-        match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-                Self::Busy
-            }
-            Some(rusqlite::ErrorCode::DiskFull) => Self::DiskFull,
-            Some(rusqlite::ErrorCode::ReadOnly) => Self::ReadOnly,
-            _ => Self::Sql(e),
-        }
-    }
-}
-
-impl CatalogueError {
-    fn from_pg(pg: &db::PgFailure) -> Self {
-        let message = pg.to_string();
-        if pg.is_offline() {
-            return Self::Offline {
-                database: pg.database.clone(),
-            };
-        }
-        if pg.is_retryable() {
-            return Self::Busy;
-        }
-        match pg.code() {
-            Some("42501") => Self::Forbidden { action: message },
-            Some("SL001") => Self::ClinicRefused(message),
-            Some("25006") => Self::ReadOnly,
-            Some("53100") => Self::DiskFull,
-            _ => Self::Server(message),
-        }
-    }
-}
-
-pub type Result<T, E = CatalogueError> = std::result::Result<T, E>;
 
 /// One connection to a library's catalogue.
 #[derive(Debug)]
@@ -731,5 +593,40 @@ mod tests {
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .unwrap();
         assert!(fk);
+    }
+
+    /// Two workstations write the same row: the one whose snapshot went stale loses the
+    /// serializable race, and its write runs again on a fresh snapshot instead of failing.
+    #[test]
+    fn a_write_that_loses_a_race_on_postgresql_runs_again() {
+        let (config, database) = crate::testing::clinic_database();
+        let admin = crate::testing::admin_name(&database);
+        let open = || Catalogue::open_clinic(&config, &admin, crate::testing::ADMIN_PASSWORD);
+        let (mut ours, mut theirs) = (open().unwrap(), open().unwrap());
+        ours.set_setting("counter", Some("0")).unwrap();
+        let mut attempts = 0;
+        let seen = ours
+            .write(|tx| {
+                attempts += 1;
+                let seen: String =
+                    tx.query_row("SELECT value FROM setting WHERE key = 'counter'", [], |r| {
+                        r.get(0)
+                    })?;
+                if attempts == 1 {
+                    // Another workstation commits meanwhile.
+                    theirs.set_setting("counter", Some("1"))?;
+                }
+                let next = (seen.parse::<i64>().unwrap_or(0) + 10).to_string();
+                tx.execute(
+                    "UPDATE setting SET value = ?1 WHERE key = 'counter'",
+                    [next],
+                )?;
+                Ok(seen)
+            })
+            .unwrap();
+        assert_eq!(attempts, 2, "lost once, then won");
+        assert_eq!(seen, "1", "the second run saw their commit");
+        assert_eq!(ours.setting("counter").unwrap().as_deref(), Some("11"));
+        assert_eq!(theirs.setting("counter").unwrap().as_deref(), Some("11"));
     }
 }

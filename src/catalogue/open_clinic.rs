@@ -5,6 +5,9 @@ use super::clinic::{self, ClinicError, ClinicSession};
 use super::db::{Conn, PgConn};
 use super::{Catalogue, CatalogueError, Result};
 
+/// How long signing in waits for a server that does not answer.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// `HOST/DB` of a server configuration, for messages.
 pub(crate) fn describe(server: &postgres::Config) -> String {
     let host = server.get_hosts().first().map_or_else(
@@ -27,7 +30,13 @@ impl Catalogue {
     /// reached, `ClinicNeedsUpgrade`/`ClinicTooNew` when its schema is not this release's.
     pub fn open_clinic(server: &postgres::Config, user: &str, password: &str) -> Result<Self> {
         let database = describe(server);
-        let mut session = ClinicSession::sign_in(server, user, password)
+        let mut server = server.clone();
+        // A server that is gone is said so in seconds, not after the system's TCP timeout.
+        if server.get_connect_timeout().is_none() {
+            server.connect_timeout(CONNECT_TIMEOUT);
+        }
+        server.keepalives(true);
+        let mut session = ClinicSession::sign_in(&server, user, password)
             .map_err(|e| sign_in_error(e, &database))?;
         let role = session.role().map_err(|e| sign_in_error(e, &database))?;
         let mut client = session.into_client();
@@ -93,9 +102,9 @@ fn sign_in_error(e: ClinicError, database: &str) -> CatalogueError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::{Backend, NewGrade, NewSession};
+    use crate::catalogue::{Backend, NewGrade};
     use crate::model::clinical::GradeScale;
-    use crate::testing::{ADMIN_PASSWORD, admin_name, clinic_database, pg};
+    use crate::testing::{self, ADMIN_PASSWORD, admin_name, clinic_database, pg};
 
     fn superuser(database: &str) -> postgres::Client {
         pg::cluster()
@@ -142,26 +151,14 @@ mod tests {
         let (config, database) = clinic_database();
         let mut admin =
             Catalogue::open_clinic(&config, &admin_name(&database), ADMIN_PASSWORD).unwrap();
-        let person = admin.add_person("Ada Lovelace").unwrap();
-        let series = admin.add_series(person, "Peel").unwrap();
-        let session = admin
-            .add_session(&NewSession {
-                series: Some(series),
-                date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1),
-                ..NewSession::default()
-            })
-            .unwrap();
-        let name = format!("assistant_{database}");
-        let mut session_of_admin =
-            ClinicSession::sign_in(&config, &admin_name(&database), ADMIN_PASSWORD).unwrap();
-        session_of_admin
-            .add_user(&name, clinic::Role::Assistant, "first-password")
-            .unwrap();
-        ClinicSession::sign_in(&config, &name, "first-password")
-            .unwrap()
-            .change_password("assistant-password")
-            .unwrap();
-        let mut assistant = Catalogue::open_clinic(&config, &name, "assistant-password").unwrap();
+        let (person, series, session) = testing::person_with_session(&mut admin, "Ada Lovelace");
+        let mut assistant = testing::clinic_user(
+            &config,
+            &database,
+            "assistant",
+            clinic::Role::Assistant,
+            "assistant-password",
+        );
         assert_eq!(assistant.role(), Some(clinic::Role::Assistant));
         // Reading people to file photos is allowed; the clinical record is not.
         assert_eq!(assistant.people().unwrap().len(), 1);

@@ -367,7 +367,7 @@ pub(crate) mod tests {
         cat.finish_import(&new, &a, "test", || {}).unwrap()
     }
 
-    fn new_photo(bytes: &[u8]) -> NewPhoto {
+    pub(crate) fn new_photo(bytes: &[u8]) -> NewPhoto {
         NewPhoto {
             hash: ContentHash::of(bytes),
             format: PhotoFormat::Jpeg,

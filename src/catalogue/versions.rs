@@ -113,6 +113,11 @@ impl Catalogue {
         self.read(|tx| stamp(tx, row))
     }
 
+    /// The stamps of several rows, read in one snapshot (a selection the user is editing).
+    pub fn row_stamps(&mut self, rows: &[Versioned]) -> Result<Vec<RowStamp>> {
+        self.read(|tx| rows.iter().map(|&row| stamp(tx, row)).collect())
+    }
+
     /// Runs `edit` (any edit operations) in one transaction, but only when every row in
     /// `seen` still has the version the caller read: otherwise nothing is changed and the
     /// result is `Conflict`, naming the first row that moved on, who changed it and when.
@@ -190,15 +195,8 @@ mod tests {
     #[test]
     fn an_edit_of_several_rows_is_refused_whole_when_one_moved_on() {
         let mut cat = crate::testing::catalogue();
-        let person = cat.add_person("Grace Hopper").unwrap();
-        let series = cat.add_series(person, "Peel").unwrap();
-        let session = cat
-            .add_session(&NewSession {
-                series: Some(series),
-                date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1),
-                ..NewSession::default()
-            })
-            .unwrap();
+        let (person, series, session) =
+            crate::testing::person_with_session(&mut cat, "Grace Hopper");
         let seen = [
             (
                 Versioned::Person(person),
@@ -252,5 +250,34 @@ mod tests {
             ),
             "{e:?}"
         );
+    }
+
+    /// Two workstations, two users, one clinic database: the second save of the same photo
+    /// is refused naming the first user.
+    #[test]
+    fn another_workstations_save_wins_and_names_its_user() {
+        use crate::catalogue::clinic::Role;
+        use crate::testing::{ADMIN_PASSWORD, admin_name, clinic_database};
+        let (config, database) = clinic_database();
+        let admin = admin_name(&database);
+        let mut front_desk = Catalogue::open_clinic(&config, &admin, ADMIN_PASSWORD).unwrap();
+        let anna = format!("anna_{database}");
+        let mut room_2 =
+            crate::testing::clinic_user(&config, &database, "anna", Role::Clinician, "pw-anna");
+        let photo = super::super::photos::tests::insert_photo(&mut front_desk, "one");
+        let row = Versioned::Photo(photo);
+        let seen = front_desk.row_stamps(&[row]).unwrap()[0].version;
+        assert_eq!(room_2.row_stamp(row).unwrap().version, seen);
+        room_2
+            .checked_edit(&[(row, seen)], |c| c.trash(&[photo]).map(drop))
+            .unwrap();
+        let e = front_desk
+            .checked_edit(&[(row, seen)], |c| c.restore(&[photo]).map(drop))
+            .unwrap_err();
+        let CatalogueError::Conflict { what, by, .. } = &e else {
+            panic!("{e:?}");
+        };
+        assert_eq!((*what, by.as_str()), ("photo", anna.as_str()));
+        assert_eq!(front_desk.trash_count().unwrap(), 1, "anna's change stands");
     }
 }

@@ -74,3 +74,48 @@ pub fn sqlite_only(what: &str) -> bool {
         true
     }
 }
+
+/// Adds a user to the test clinic in `database` (named `stem_database`) with `role`, who has
+/// made their first password change to `password`, and signs them in.
+///
+/// # Panics
+/// When the server refuses any step.
+pub fn clinic_user(
+    config: &postgres::Config,
+    database: &str,
+    stem: &str,
+    role: clinic::Role,
+    password: &str,
+) -> Catalogue {
+    let name = format!("{stem}_{database}");
+    clinic::ClinicSession::sign_in(config, &admin_name(database), ADMIN_PASSWORD)
+        .and_then(|mut admin| admin.add_user(&name, role, "first-password"))
+        .and_then(|()| clinic::ClinicSession::sign_in(config, &name, "first-password"))
+        .and_then(|mut user| user.change_password(password))
+        .expect("a test clinic user");
+    Catalogue::open_clinic(config, &name, password).expect("the new user signs in")
+}
+
+/// A person with a series and its first session (on 1 March 2026).
+///
+/// # Panics
+/// When the catalogue refuses.
+pub fn person_with_session(
+    cat: &mut Catalogue,
+    name: &str,
+) -> (
+    crate::model::PersonId,
+    crate::model::SeriesId,
+    crate::model::SessionId,
+) {
+    let person = cat.add_person(name).expect("a person");
+    let series = cat.add_series(person, "Peel").expect("a series");
+    let session = cat
+        .add_session(&crate::catalogue::NewSession {
+            series: Some(series),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1),
+            ..crate::catalogue::NewSession::default()
+        })
+        .expect("a session");
+    (person, series, session)
+}

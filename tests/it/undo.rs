@@ -60,6 +60,19 @@ fn dump(root: &Path) -> String {
             "*",
         ),
     ] {
+        // Row versions only ever move forward (an undo is a change other workstations must
+        // see): the content is what undo puts back.
+        let columns = if columns == "*" && !table.starts_with('(') {
+            conn.query_row(
+                "SELECT group_concat(name, ', ') FROM pragma_table_info(?1)
+                 WHERE name NOT IN ('row_version', 'changed_by', 'changed_at')",
+                [table],
+                |r| r.get::<_, String>(0),
+            )
+            .unwrap()
+        } else {
+            columns.to_owned()
+        };
         let mut stmt = conn
             .prepare(&format!("SELECT {columns} FROM {table} ORDER BY 1, 2"))
             .unwrap();

@@ -36,3 +36,7 @@ CREATE TRIGGER photo_version AFTER UPDATE ON photo FOR EACH ROW BEGIN
         changed_at = strftime('%Y-%m-%d %H:%M:%f', 'now') || '+00:00'
     WHERE id = NEW.id;
 END;
+
+-- People are looked up and listed by their name folded to lower case (ASCII, as NOCASE
+-- folds): the one spelling that means the same on SQLite and PostgreSQL.
+CREATE INDEX person_name_folded ON person (lower(name), name);
