@@ -184,13 +184,18 @@ impl Catalogue {
     /// The first `limit` photos of the all-photos grid in `order`: the grid's own query
     /// (filter, join, order, index) cut to one page, as a paged grid would read it.
     ///
+    /// # Panics
+    /// When the grid's query no longer orders by time as this expects (a test sees it).
+    ///
     /// # Errors
     /// What the database said.
     pub fn grid_first_page(&mut self, order: SortOrder, limit: usize) -> Result<Vec<PhotoId>> {
         let (sql, values) = grid_sql(&PhotoFilter::default());
+        let oldest_first = "ORDER BY photo.taken_at, photo.id";
+        assert!(sql.contains(oldest_first), "the grid's order changed: {sql}");
         let sql = if order == SortOrder::NewestFirst {
             sql.replace(
-                "ORDER BY photo.taken_at, photo.id",
+                oldest_first,
                 "ORDER BY photo.taken_at DESC, photo.id DESC",
             )
         } else {
@@ -256,6 +261,8 @@ mod tests {
             .grid_page(&PhotoFilter::default(), SortOrder::NewestFirst)
             .unwrap();
         assert_eq!(all.items.len(), 250);
+        let newest = all.items.iter().map(|i| i.taken_at.local).max().unwrap();
+        assert_eq!(cat.photo(page[0]).unwrap().taken_at.local, newest);
         assert_eq!(
             cat.bench_check().unwrap(),
             BenchCheck {
