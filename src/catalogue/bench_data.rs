@@ -192,12 +192,12 @@ impl Catalogue {
     pub fn grid_first_page(&mut self, order: SortOrder, limit: usize) -> Result<Vec<PhotoId>> {
         let (sql, values) = grid_sql(&PhotoFilter::default());
         let oldest_first = "ORDER BY photo.taken_at, photo.id";
-        assert!(sql.contains(oldest_first), "the grid's order changed: {sql}");
+        assert!(
+            sql.contains(oldest_first),
+            "the grid's order changed: {sql}"
+        );
         let sql = if order == SortOrder::NewestFirst {
-            sql.replace(
-                oldest_first,
-                "ORDER BY photo.taken_at DESC, photo.id DESC",
-            )
+            sql.replace(oldest_first, "ORDER BY photo.taken_at DESC, photo.id DESC")
         } else {
             sql
         };

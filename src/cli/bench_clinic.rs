@@ -384,7 +384,7 @@ fn run_mix(target: &Target, args: &BenchClinicArgs, program: &Path) -> Result<Mi
                 cmd.arg("--sqlite").arg(path);
             }
             Target::Postgres { url, users } => {
-                cmd.args(["--database", url, "--user", &users[i]])
+                cmd.args(["--database", url, "--workstation-user", &users[i]])
                     .env("SKINLAPSE_PASSWORD", BENCH_PASSWORD);
             }
         }

@@ -36,8 +36,9 @@ pub struct WorkerArgs {
     /// The clinic database (`postgresql://HOST:PORT/DB`); the password in `SKINLAPSE_PASSWORD`.
     #[arg(long)]
     pub database: Option<String>,
+    /// The clinician this workstation signs in as (not the global `--user`).
     #[arg(long, default_value = "")]
-    pub user: String,
+    pub workstation_user: String,
     #[arg(long)]
     pub index: u64,
     #[arg(long)]
@@ -100,7 +101,8 @@ fn open(args: &WorkerArgs) -> Result<Catalogue, String> {
         (None, Some(url)) => {
             let config: postgres::Config = url.parse().map_err(|e| format!("{url}: {e}"))?;
             let password = std::env::var("SKINLAPSE_PASSWORD").unwrap_or_default();
-            Catalogue::open_clinic(&config, &args.user, &password).map_err(|e| e.to_string())?
+            Catalogue::open_clinic(&config, &args.workstation_user, &password)
+                .map_err(|e| e.to_string())?
         }
         (None, None) => return Err("give --sqlite or --database".into()),
     };
