@@ -296,7 +296,12 @@ impl Catalogue {
 
     /// The grid's photos and what it says about their sessions, in one snapshot.
     pub fn grid_page(&mut self, filter: &PhotoFilter, order: SortOrder) -> Result<GridPage> {
-        self.read(|tx| {
+        self.audited_read(|tx| {
+            if let Some(series) = filter.series {
+                super::audit::view_series(tx, "timeline", series)?;
+            } else if let Some(person) = filter.person {
+                super::audit::view_person(tx, "timeline", person)?;
+            }
             let items = grid_items(tx, filter, order)?;
             let mut sessions: Vec<SessionId> = items.iter().filter_map(|i| i.session).collect();
             sessions.sort_unstable();
@@ -417,7 +422,8 @@ impl Catalogue {
     /// Everything the inspector shows about one photo.
     pub fn photo_details(&mut self, id: PhotoId) -> Result<PhotoDetails> {
         let photo = self.photo(id)?;
-        self.read(|tx| {
+        self.audited_read(|tx| {
+            super::audit::view_photo(tx, id)?;
             let mut stmt = tx.prepare_cached(
                 "SELECT term.id, term.kind FROM photo_term JOIN term ON term.id = photo_term.term_id
                  WHERE photo_term.photo_id = ?1 ORDER BY term.builtin DESC, term.id",

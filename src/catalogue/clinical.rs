@@ -260,7 +260,10 @@ impl Catalogue {
 
     /// A person's contraindications, active or resolved.
     pub fn contraindications(&mut self, person: PersonId) -> Result<Vec<ContraindicationRow>> {
-        self.read(|tx| contraindications_of(tx, person))
+        self.audited_read(|tx| {
+            super::audit::view_person(tx, "contraindications", person)?;
+            contraindications_of(tx, person)
+        })
     }
 
     /// Notes a contraindication (again: from `noted_on`, active until resolved).
@@ -420,7 +423,8 @@ impl Catalogue {
 
     /// Every grade of a series (of its sessions and its photos), by date.
     pub fn grades_of_series(&mut self, series: SeriesId) -> Result<Vec<GradeRow>> {
-        self.read(|tx| {
+        self.audited_read(|tx| {
+            super::audit::view_series(tx, "grades", series)?;
             all_rows(
                 tx,
                 "SELECT grade.id, grade.session_id, grade.photo_id, \
@@ -475,7 +479,8 @@ impl Catalogue {
 
     /// Every side effect after a session of the series, by session date and day.
     pub fn side_effects_of_series(&mut self, series: SeriesId) -> Result<Vec<SideEffectRow>> {
-        self.read(|tx| {
+        self.audited_read(|tx| {
+            super::audit::view_series(tx, "side-effects", series)?;
             all_rows(tx, "SELECT side_effect.id, side_effect.session_id, session.date, side_effect.kind, \
                  side_effect.severity, side_effect.day_after, side_effect.notes \
                  FROM side_effect JOIN session ON session.id = side_effect.session_id \
@@ -528,7 +533,10 @@ impl Catalogue {
     }
 
     pub fn consents(&mut self, person: PersonId) -> Result<Vec<ConsentRow>> {
-        self.read(|tx| consents_of(tx, person))
+        self.audited_read(|tx| {
+            super::audit::view_person(tx, "consent", person)?;
+            consents_of(tx, person)
+        })
     }
 }
 

@@ -39,12 +39,17 @@ fn person_name(conn: &Conn, photo: &Photo) -> Result<Option<String>> {
 impl Catalogue {
     /// A photo with its areas and its person's name.
     pub fn compared_photo(&mut self, id: PhotoId) -> Result<ComparedPhoto> {
-        self.read(|tx| compared_photo(tx, id))
+        self.audited_read(|tx| {
+            super::audit::view_photo(tx, id)?;
+            compared_photo(tx, id)
+        })
     }
 
     /// Two photos and the series they belong to, ready to compare, read in one snapshot.
     pub fn compare_pair(&mut self, a: PhotoId, b: PhotoId) -> Result<Pair> {
-        self.read(|tx| {
+        self.audited_read(|tx| {
+            super::audit::view_photo(tx, a)?;
+            super::audit::view_photo(tx, b)?;
             let (a, b) = (compared_photo(tx, a)?, compared_photo(tx, b)?);
             let mut series = Vec::new();
             for id in [a.photo.series, b.photo.series].into_iter().flatten() {
@@ -58,7 +63,10 @@ impl Catalogue {
 
     /// A series with its sessions (by date) and its photos not in the trash (by time taken).
     pub fn series_photos(&mut self, id: SeriesId) -> Result<SeriesPhotos> {
-        self.read(|tx| series_photos(tx, id))
+        self.audited_read(|tx| {
+            super::audit::view_series(tx, "series", id)?;
+            series_photos(tx, id)
+        })
     }
 }
 

@@ -96,7 +96,8 @@ fn invalid(reason: String) -> CatalogueError {
 impl Catalogue {
     /// Every giving and withdrawal of a person's consent, oldest first.
     pub fn consent_history(&mut self, person: PersonId) -> Result<Vec<ConsentEvent>> {
-        self.read(|tx| {
+        self.audited_read(|tx| {
+            super::audit::view_person(tx, "consent-history", person)?;
             all_rows(
                 tx,
                 &format!("SELECT {EVENT_COLUMNS} ORDER BY on_date, id"),

@@ -336,6 +336,9 @@ pub(crate) enum Begin {
     Write,
     /// One consistent snapshot, nothing written.
     Read,
+    /// One consistent snapshot of a patient's photos or record, whose view the clinic's
+    /// audit trail records in the same transaction (PostgreSQL: read-write; SQLite: a read).
+    AuditedRead,
 }
 
 impl Conn {
@@ -364,11 +367,14 @@ impl Conn {
     pub(crate) fn begin(&self, how: Begin) -> rusqlite::Result<()> {
         match (self, how) {
             (Self::Sqlite(c), Begin::Write) => c.execute_batch("BEGIN IMMEDIATE"),
-            (Self::Sqlite(c), Begin::Read) => c.execute_batch("BEGIN DEFERRED"),
+            (Self::Sqlite(c), Begin::Read | Begin::AuditedRead) => {
+                c.execute_batch("BEGIN DEFERRED")
+            }
             (Self::Pg(c), how) => {
                 c.batch(match how {
                     Begin::Write => "BEGIN ISOLATION LEVEL SERIALIZABLE",
                     Begin::Read => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                    Begin::AuditedRead => "BEGIN ISOLATION LEVEL REPEATABLE READ",
                 })?;
                 c.in_tx.set(true);
                 Ok(())

@@ -479,7 +479,8 @@ impl Catalogue {
 
     /// Every measurement of a series' photos (not in the trash), by date then region.
     pub fn measurements_of_series(&mut self, series: SeriesId) -> Result<Vec<MeasurementRow>> {
-        self.read(|tx| {
+        self.audited_read(|tx| {
+            super::audit::view_series(tx, "measurements", series)?;
             all_rows(
                 tx,
                 &format!(

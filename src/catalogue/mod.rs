@@ -6,6 +6,7 @@
 
 mod align_undo;
 mod alignment;
+mod audit;
 pub mod bench_data;
 mod browse;
 pub mod clinic;
@@ -304,12 +305,30 @@ impl Catalogue {
 
     /// Runs `f` in a read transaction: one consistent snapshot even while others write.
     fn read<T>(&mut self, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+        self.read_as(Begin::Read, f)
+    }
+
+    /// A read of a patient's photos or record: on a clinic's database `f` records the view
+    /// (`audit::view_*`), and the view's row commits with the read or nothing is shown.
+    fn audited_read<T>(&mut self, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+        self.read_as(Begin::AuditedRead, f)
+    }
+
+    fn read_as<T>(&mut self, how: Begin, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
         if !self.conn.is_autocommit() {
             return f(&self.conn);
         }
-        self.conn.begin(Begin::Read)?;
+        self.conn.begin(how)?;
         let value = f(&self.conn);
-        self.conn.rollback();
+        match (&value, how) {
+            (Ok(_), Begin::AuditedRead) => {
+                if let Err(e) = self.conn.commit() {
+                    self.conn.rollback();
+                    return Err(e.into());
+                }
+            }
+            _ => self.conn.rollback(),
+        }
         value
     }
 

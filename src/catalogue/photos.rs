@@ -293,7 +293,10 @@ impl Catalogue {
 
     /// Photos not in the trash, of one person or everyone, oldest first, with names and tags.
     pub fn list_photos(&mut self, person: Option<PersonId>) -> Result<Vec<PhotoListing>> {
-        self.read(|tx| {
+        self.audited_read(|tx| {
+            if let Some(person) = person {
+                super::audit::view_person(tx, "photos", person)?;
+            }
             let filter =
                 "photo.trashed_at IS NULL AND (CAST(?1 AS BIGINT) IS NULL OR photo.person_id = ?1)";
             let mut tags = term_keys(tx, filter, person)?;
