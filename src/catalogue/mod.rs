@@ -7,6 +7,7 @@
 mod align_undo;
 mod alignment;
 mod audit;
+pub mod bench_data;
 mod browse;
 pub mod clinic;
 pub mod clinic_import;

@@ -26,6 +26,14 @@ pub enum BenchCommand {
     /// portraits, against the whole-frame method: acceptance, error at eye and mouth corners,
     /// different-person pairs, real photos of one person, time.
     Faces(super::bench_faces::BenchFacesArgs),
+    /// A clinic-sized catalogue (1 000 000 photos, 10 000 patients) on SQLite and PostgreSQL:
+    /// a patient's timeline and the all-photos grid timed, then simulated workstations
+    /// (processes) importing, tagging and viewing at once, checked for lost updates and
+    /// duplicate photos.
+    Clinic(super::bench_clinic::BenchClinicArgs),
+    /// One workstation of `bench clinic` (run by it).
+    #[command(hide = true)]
+    ClinicWorker(super::bench_clinic_worker::WorkerArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -82,6 +90,8 @@ pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
         BenchCommand::Align(args) => Ok(super::bench_align::run(&args)),
         BenchCommand::Report(args) => super::bench_report::run(&args),
         BenchCommand::Faces(args) => Ok(super::bench_faces::run(&args)),
+        BenchCommand::Clinic(args) => super::bench_clinic::run(&args),
+        BenchCommand::ClinicWorker(args) => Ok(super::bench_clinic_worker::run(&args)),
         BenchCommand::Scale(args) => {
             if args.out.join(crate::library::CATALOGUE_FILE).exists() {
                 return Err(Failure::usage(format!(

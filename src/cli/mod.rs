@@ -5,6 +5,8 @@ mod align;
 mod backup;
 mod bench;
 mod bench_align;
+mod bench_clinic;
+mod bench_clinic_worker;
 mod bench_faces;
 mod bench_report;
 mod clinic;

@@ -7,6 +7,7 @@ mod app;
 mod app_secure;
 mod atomic;
 mod backup;
+mod bench_clinic;
 mod chrome;
 mod cli;
 mod clinic;
