@@ -253,7 +253,13 @@ impl BackupState {
     }
 
     /// Sets the reminder from the time of the last backup the catalogue records.
+    /// A clinic's catalogue is the server's to back up (`pg_dump`) and its photos the shared
+    /// drive's: no reminder there.
     pub(super) fn check_reminder(&mut self, cat: &mut Catalogue, days: Option<u32>) {
+        if cat.backend() == crate::catalogue::Backend::Postgres {
+            self.reminder = None;
+            return;
+        }
         self.reminder = days.and_then(|days| {
             let photos = cat.counts().map_or(0, |(_, photos)| photos);
             let last = cat.last_backup().ok()?;

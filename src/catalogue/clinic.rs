@@ -347,6 +347,21 @@ pub fn create(
         admin_text = literal(admin),
     ))
     .map_err(pg_err)?;
+    // The built-in areas and concerns are there from the start: whoever signs in first (an
+    // assistant, say, who may add terms but not change them) finds them.
+    for (kind, list) in [
+        ("area", crate::model::BUILTIN_AREAS),
+        ("concern", crate::model::BUILTIN_CONCERNS),
+    ] {
+        for (key, name) in list {
+            tx.execute(
+                "INSERT INTO skinlapse.term (kind, key, name, builtin) VALUES ($1, $2, $3, 1)
+                 ON CONFLICT (kind, key) DO UPDATE SET builtin = 1",
+                &[&kind, key, name],
+            )
+            .map_err(pg_err)?;
+        }
+    }
     tx.commit().map_err(pg_err)
 }
 

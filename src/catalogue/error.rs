@@ -84,7 +84,7 @@ pub enum CatalogueError {
     #[error("not available on a clinic's PostgreSQL catalogue: {what}")]
     Unsupported { what: &'static str },
     #[error(
-        "the clinic database {database} has schema version {found}, older than this Skinlapse needs ({latest}): the clinic's database administrator upgrades it first"
+        "the clinic database {database} has schema version {found}, older than this Skinlapse needs ({latest}): the clinic's database administrator upgrades it first (skinlapse --library DIR clinic upgrade, with PGUSER and PGPASSWORD of the account that made the clinic)"
     )]
     ClinicNeedsUpgrade {
         database: String,

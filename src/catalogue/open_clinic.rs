@@ -75,7 +75,9 @@ impl Catalogue {
                 role,
             ))),
         };
-        if role.is_some() {
+        // A clinic has its built-in terms from `clinic::create`; one a newer Skinlapse adds
+        // is added at a clinician's or an admin's sign-in (an assistant may not change terms).
+        if matches!(role, Some(clinic::Role::Clinician | clinic::Role::Admin)) {
             catalogue.ensure_builtin_terms()?;
         }
         Ok(catalogue)

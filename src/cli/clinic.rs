@@ -47,6 +47,11 @@ pub enum ClinicCommand {
     /// it again to finish. Ends by counting every kind of row in both and checking every
     /// original by its content hash.
     ImportLibrary(super::clinic_import::ImportLibraryArgs),
+    /// Bring the clinic's database to this Skinlapse's schema, after Skinlapse was updated
+    /// (workstations refuse to sign in until it is). Runs as the server account that made the
+    /// clinic: PGUSER (default postgres) and PGPASSWORD (else you are asked). Safe to run
+    /// twice or from two workstations at once.
+    Upgrade,
 }
 
 #[derive(Debug, clap::Args)]
@@ -121,6 +126,7 @@ pub fn run(
         ClinicCommand::User(command) => run_user(library, user, command),
         ClinicCommand::Audit(args) => run_audit(library, user, args),
         ClinicCommand::ImportLibrary(args) => super::clinic_import::run(library, user, args),
+        ClinicCommand::Upgrade => run_upgrade(library),
     }
 }
 
@@ -274,6 +280,42 @@ fn run_create(library: Option<PathBuf>, args: &CreateArgs) -> Result<ExitCode, F
         args.database,
         args.admin
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The clinic's server as the account that made it (PGUSER, default postgres; PGPASSWORD,
+/// else asked, saying `why`), and the database's name.
+pub(super) fn server_account(url: &str, why: &str) -> Result<(postgres::Config, String), Failure> {
+    let (mut server, database) = database_config(url)?;
+    let account = std::env::var("PGUSER").unwrap_or_else(|_| "postgres".into());
+    let password = match std::env::var("PGPASSWORD") {
+        Ok(p) => Zeroizing::new(p),
+        Err(_) if std::io::stdin().is_terminal() => prompt(&format!(
+            "The password of the PostgreSQL account {account} (it made the clinic) {why}: "
+        ))?,
+        Err(_) => {
+            return Err(Failure::usage(format!(
+                "the clinic database {database}: set PGUSER and PGPASSWORD naming the server account that made the clinic ({why}); nothing was changed"
+            )));
+        }
+    };
+    server.user(&account).password(password.as_str());
+    Ok((server, database))
+}
+
+fn run_upgrade(library: Option<PathBuf>) -> Result<ExitCode, Failure> {
+    let root = library_root(library)?;
+    let settings = clinic_folder::read(&root)
+        .map_err(|e| Failure::runtime(e.to_string()))?
+        .ok_or_else(|| not_a_clinic(&root))?;
+    let (server, database) = server_account(&settings.database, "to upgrade its schema")?;
+    let found = clinic::upgrade(&server, &database)?;
+    let latest = clinic::latest_schema_version();
+    if found >= latest {
+        println!("the clinic database {database} is up to date (schema version {latest})");
+    } else {
+        println!("upgraded the clinic database {database} from schema version {found} to {latest}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

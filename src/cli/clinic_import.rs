@@ -4,7 +4,7 @@
 // The doc comments below are the command's --help: plain words, no Markdown.
 #![allow(clippy::doc_markdown)]
 
-use super::clinic::{database_config, prompt, sign_in};
+use super::clinic::sign_in;
 use super::{Failure, library_root};
 use crate::catalogue::clinic::{ClinicError, workstation};
 use crate::catalogue::clinic_import::{
@@ -16,10 +16,8 @@ use crate::library::clinic_store::{self, Stored};
 use crate::library::{CATALOGUE_FILE, Library};
 use crate::model::printable::printable_path;
 use crate::model::{ContentHash, PhotoFormat};
-use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use zeroize::Zeroizing;
 
 #[derive(Debug, clap::Args)]
 pub struct ImportLibraryArgs {
@@ -120,20 +118,10 @@ pub fn run(
 /// A clinic made before import-library existed gets its tables through the server account
 /// that made it (PGUSER, PGPASSWORD or a prompt), once.
 fn add_import_tables(url: &str) -> Result<(), Failure> {
-    let (mut server, database) = database_config(url)?;
-    let account = std::env::var("PGUSER").unwrap_or_else(|_| "postgres".into());
-    let password = match std::env::var("PGPASSWORD") {
-        Ok(p) => Zeroizing::new(p),
-        Err(_) if std::io::stdin().is_terminal() => prompt(&format!(
-            "This clinic was made before import-library: the password of the PostgreSQL account {account} (it made the clinic) adds its import tables once: "
-        ))?,
-        Err(_) => {
-            return Err(Failure::usage(format!(
-                "the clinic database {database} was made before import-library and lacks its import tables: run this once with PGUSER and PGPASSWORD naming the server account that made the clinic; nothing was written"
-            )));
-        }
-    };
-    server.user(&account).password(password.as_str());
+    let (server, database) = super::clinic::server_account(
+        url,
+        "was made before import-library: its import tables are added once",
+    )?;
     clinic_import::add_import_tables(&server, &database).map_err(|e| match e {
         ImportError::Clinic(ClinicError::Connect { .. }) => Failure::usage(e.to_string()),
         other => other.into(),

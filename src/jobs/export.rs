@@ -179,10 +179,12 @@ pub fn run_export(
             progress(0.0, "Reading the photos");
             let pair = catalogue.compare_pair(*before, *after)?;
             let today = chrono::Local::now().date_naive();
-            for person in [pair.a.photo.person, pair.b.photo.person]
+            let mut people: Vec<_> = [pair.a.photo.person, pair.b.photo.person]
                 .into_iter()
                 .flatten()
-            {
+                .collect();
+            people.dedup();
+            for person in people {
                 catalogue.check_consent(person, request.purpose, today)?;
                 let shown: Vec<PhotoId> = [&pair.a.photo, &pair.b.photo]
                     .into_iter()

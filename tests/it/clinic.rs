@@ -448,3 +448,223 @@ fn the_clinic_commands_create_a_clinic_manage_users_and_show_the_audit() {
         text(&out)
     );
 }
+
+/// Two workstations (two processes, each with its own local cache) share one clinic
+/// library: both import the same card into one patient at once and every photo is there
+/// exactly once; the assistant may not export, the clinician may, and the trail names who
+/// imported and who exported what, for which purpose.
+#[test]
+fn two_workstations_share_a_clinic_library_through_the_commands() {
+    let clinic = Clinic::new();
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("clinic");
+    let database = clinic.server.get_dbname().unwrap().to_owned();
+    skinlapse::library::clinic::create(
+        &lib,
+        &skinlapse::library::clinic::ClinicSettings {
+            format: 1,
+            database: pg::cluster().url(&database),
+            clinic_id: format!("test-{database}"),
+        },
+    )
+    .unwrap();
+    let mut ann = clinic.sign_in("ann", "ann-secret");
+    drop(clinic.user("bob", Role::Clinician));
+    drop(clinic.user("tom", Role::Assistant));
+    let card = dir.path().join("card");
+    std::fs::create_dir_all(&card).unwrap();
+    for seed in 1..=4 {
+        crate::support::write(
+            &card,
+            &format!("IMG_{seed}.jpg"),
+            &crate::support::jpeg(seed),
+        );
+    }
+
+    let spawn = |user: &str, args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_skinlapse"));
+        cmd.arg("--library")
+            .arg(&lib)
+            .args(args)
+            .env_remove("SKINLAPSE_LIBRARY")
+            .env("SKINLAPSE_USER", clinic.name(user))
+            .env("SKINLAPSE_PASSWORD", format!("{user}-secret"))
+            .env("XDG_CACHE_HOME", dir.path().join(format!("cache-{user}")))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        cmd.spawn().unwrap()
+    };
+    let card_arg = card.to_str().unwrap();
+    let import = [
+        "import",
+        card_arg,
+        "--person",
+        "Pat Doe",
+        "--series",
+        "Peel",
+        "--session",
+        "2026-11-01",
+    ];
+    let (bob, tom) = (spawn("bob", &import), spawn("tom", &import));
+    for (who, child) in [("bob", bob), ("tom", tom)] {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{who}: {}", text(&out));
+    }
+    assert_eq!(
+        count(&mut ann, "SELECT count(*) FROM skinlapse.photo"),
+        Ok(4)
+    );
+    assert_eq!(
+        count(&mut ann, "SELECT count(DISTINCT hash) FROM skinlapse.photo"),
+        Ok(4)
+    );
+    assert_eq!(
+        count(&mut ann, "SELECT count(*) FROM skinlapse.person"),
+        Ok(1)
+    );
+    // The previews are each workstation's own: none on the share.
+    assert!(!lib.join("cache").exists());
+    let cached: usize = ["bob", "tom"]
+        .iter()
+        .map(|u| crate::support::files_below(&dir.path().join(format!("cache-{u}"))).len())
+        .sum();
+    assert!(cached >= 8, "thumbnails and previews of 4 photos: {cached}");
+
+    let ids: Vec<i64> = ann
+        .client()
+        .query("SELECT id FROM skinlapse.photo ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let (a, b) = (ids[0].to_string(), ids[1].to_string());
+    // A clinic runs in clinic mode: exports need the patient's consent to their purpose.
+    let mut bob = clinic.sign_in("bob", "bob-secret");
+    sql(
+        &mut bob,
+        "INSERT INTO skinlapse.consent (person_id, scope, given_on) SELECT id, 'clinical-record', '2026-01-01' FROM skinlapse.person",
+    )
+    .unwrap();
+    let export = |user: &str, out: &std::path::Path| {
+        spawn(
+            user,
+            &[
+                "export",
+                "compare",
+                "--before",
+                &a,
+                "--after",
+                &b,
+                "--purpose",
+                "clinical-record",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        )
+        .wait_with_output()
+        .unwrap()
+    };
+    let toms = dir.path().join("tom.png");
+    let out = export("tom", &toms);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("may not"), "{}", text(&out));
+    assert!(!toms.exists(), "nothing is written for a refused export");
+    let bobs = dir.path().join("bob.png");
+    let out = export("bob", &bobs);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(bobs.is_file());
+
+    let trail: Vec<(String, String, Option<String>)> = ann
+        .client()
+        .query(
+            "SELECT user_name, action, purpose FROM skinlapse.audit_event WHERE target_kind = 'photo' ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let imports: Vec<&String> = trail
+        .iter()
+        .filter(|(_, action, _)| action == "import")
+        .map(|(user, ..)| user)
+        .collect();
+    assert_eq!(imports.len(), 4, "{trail:?}");
+    assert!(
+        imports
+            .iter()
+            .all(|u| **u == clinic.name("bob") || **u == clinic.name("tom"))
+    );
+    let exports: Vec<_> = trail
+        .iter()
+        .filter(|(_, action, _)| action == "export")
+        .collect();
+    assert_eq!(exports.len(), 2, "{trail:?}");
+    assert!(
+        exports
+            .iter()
+            .all(|(user, _, purpose)| *user == clinic.name("bob")
+                && purpose.as_deref() == Some("clinical-record"))
+    );
+}
+
+/// A clinic made by an older Skinlapse: workstations are told to have it upgraded, and
+/// `clinic upgrade` as the server account that made it brings it up to date, once.
+#[test]
+fn an_older_clinic_is_refused_until_clinic_upgrade_brings_it_up_to_date() {
+    let clinic = Clinic::new();
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("clinic");
+    let database = clinic.server.get_dbname().unwrap().to_owned();
+    skinlapse::library::clinic::create(
+        &lib,
+        &skinlapse::library::clinic::ClinicSettings {
+            format: 1,
+            database: pg::cluster().url(&database),
+            clinic_id: format!("test-{database}"),
+        },
+    )
+    .unwrap();
+    let latest = clinic::latest_schema_version();
+    let mut db = pg::cluster()
+        .superuser(&database)
+        .connect(postgres::NoTls)
+        .unwrap();
+    db.execute(
+        "DELETE FROM skinlapse.schema_migration WHERE version = $1",
+        &[&i32::try_from(latest).unwrap()],
+    )
+    .unwrap();
+    let ann = clinic.name("ann");
+    let as_ann = [
+        ("SKINLAPSE_USER", ann.as_str()),
+        ("SKINLAPSE_PASSWORD", "ann-secret"),
+    ];
+    let out = skinlapse(&lib, &as_ann, &["list"]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("clinic upgrade"), "{}", text(&out));
+
+    let out = skinlapse(&lib, &[], &["clinic", "upgrade"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("set PGUSER and PGPASSWORD"),
+        "{}",
+        text(&out)
+    );
+    let server = [
+        ("PGUSER", "postgres"),
+        ("PGPASSWORD", pg::SUPERUSER_PASSWORD),
+    ];
+    let out = skinlapse(&lib, &server, &["clinic", "upgrade"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains(&format!("from schema version {} to {latest}", latest - 1)),
+        "{}",
+        text(&out)
+    );
+    let out = skinlapse(&lib, &server, &["clinic", "upgrade"]);
+    assert!(text(&out).contains("is up to date"), "{}", text(&out));
+    let out = skinlapse(&lib, &as_ann, &["list"]);
+    assert!(out.status.success(), "{}", text(&out));
+}

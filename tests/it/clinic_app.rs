@@ -462,6 +462,11 @@ fn an_idle_app_signs_out_shows_nothing_and_comes_back_where_it_was() {
     assert!(library.is_clinic());
     let ids = grid_ids(&h);
     assert_eq!(ids.len(), 3, "the photos another workstation imported");
+    assert_eq!(
+        h.state().state.protection.backup.reminder,
+        None,
+        "a clinic is backed up by the clinic (pg_dump and the share), not from the app"
+    );
     // Thumbnails were made again in this workstation's own cache, from the originals on
     // the share.
     let cache = clinic.dir.path().join("workstation-cache");
