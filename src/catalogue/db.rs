@@ -54,6 +54,10 @@ pub(crate) struct PgConn {
     pub(crate) database: String,
     pub(crate) user: String,
     pub(crate) role: Option<Role>,
+    /// How to sign in again (the signed-in user's, password included) after the connection
+    /// was lost: the next operation outside a transaction reconnects, so "try again" works
+    /// once the network is back.
+    again: postgres::Config,
 }
 
 /// A PostgreSQL error, with the database it came from (carried inside a `rusqlite::Error`).
@@ -253,6 +257,7 @@ impl PgConn {
         database: String,
         user: String,
         role: Option<Role>,
+        again: postgres::Config,
     ) -> Self {
         Self {
             client: RefCell::new(client),
@@ -261,7 +266,27 @@ impl PgConn {
             database,
             user,
             role,
+            again,
         }
+    }
+
+    /// A connection lost between transactions (the network or the server went away) is made
+    /// again before the next one starts; inside a transaction a lost connection stays an
+    /// error, because what the transaction did is gone with it.
+    fn reconnect_if_lost(&self) -> rusqlite::Result<()> {
+        if self.in_tx.get() || !self.client.borrow().is_closed() {
+            return Ok(());
+        }
+        let mut client = self
+            .again
+            .connect(postgres::NoTls)
+            .map_err(|e| self.fail(e))?;
+        client
+            .batch_execute("SET search_path = skinlapse, pg_temp")
+            .map_err(|e| self.fail(e))?;
+        *self.client.borrow_mut() = client;
+        self.statements.borrow_mut().clear();
+        Ok(())
     }
 
     fn fail(&self, source: postgres::Error) -> rusqlite::Error {
@@ -272,6 +297,7 @@ impl PgConn {
     }
 
     fn statement(&self, sql: &str) -> rusqlite::Result<postgres::Statement> {
+        self.reconnect_if_lost()?;
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
@@ -321,6 +347,7 @@ impl PgConn {
     }
 
     pub(crate) fn batch(&self, sql: &str) -> rusqlite::Result<()> {
+        self.reconnect_if_lost()?;
         self.client
             .borrow_mut()
             .batch_execute(sql)

@@ -36,6 +36,11 @@ impl Catalogue {
             server.connect_timeout(CONNECT_TIMEOUT);
         }
         server.keepalives(true);
+        let mut again = server.clone();
+        again
+            .user(user)
+            .password(password)
+            .application_name(&clinic::workstation());
         let mut session = ClinicSession::sign_in(&server, user, password)
             .map_err(|e| sign_in_error(e, &database))?;
         let role = session.role().map_err(|e| sign_in_error(e, &database))?;
@@ -73,6 +78,7 @@ impl Catalogue {
                 database,
                 user.to_owned(),
                 role,
+                again,
             ))),
         };
         // A clinic has its built-in terms from `clinic::create`; one a newer Skinlapse adds
@@ -207,6 +213,27 @@ mod tests {
         );
         let mut again = Catalogue::open_clinic(&config, &admin, ADMIN_PASSWORD).unwrap();
         assert_eq!(again.person(person).unwrap().name, "Grace Hopper");
+        // Trying again on the same catalogue signs in again: the edit is made once.
+        cat.rename_person(person, "Grace Murray").unwrap();
+        assert_eq!(again.person(person).unwrap().name, "Grace Murray");
+        // While the server stays away, trying again says so again.
+        superuser(&database)
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1",
+                &[&admin],
+            )
+            .unwrap();
+        superuser(&database)
+            .execute(&format!("ALTER ROLE \"{admin}\" NOLOGIN"), &[])
+            .unwrap();
+        let e = cat.person(person).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                CatalogueError::Offline { .. } | CatalogueError::SignIn { .. }
+            ),
+            "{e:?}"
+        );
     }
 
     #[test]
