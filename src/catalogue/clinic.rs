@@ -60,8 +60,11 @@ fn migrate(
         "SET LOCAL ROLE {}",
         ident(&role_name(prefix, "owner"))
     ))?;
-    for sql in MIGRATIONS.iter().skip(from) {
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(from) {
         tx.batch_execute(&with_roles(sql, prefix))?;
+        if i == 0 {
+            builtin_terms(tx)?;
+        }
     }
     for version in 1..=MIGRATIONS.len() {
         tx.execute(
@@ -70,6 +73,25 @@ fn migrate(
         )?;
     }
     tx.batch_execute("RESET ROLE")
+}
+
+/// The built-in areas and concerns, made with the catalogue (before the audit triggers
+/// exist: they are part of the schema, not anyone's action), so whoever signs in first (an
+/// assistant, say, who may add terms but not change them) finds them.
+fn builtin_terms(tx: &mut postgres::Transaction<'_>) -> Result<(), postgres::Error> {
+    for (kind, list) in [
+        ("area", crate::model::BUILTIN_AREAS),
+        ("concern", crate::model::BUILTIN_CONCERNS),
+    ] {
+        for (key, name) in list {
+            tx.execute(
+                "INSERT INTO skinlapse.term (kind, key, name, builtin) VALUES ($1, $2, $3, 1)
+                 ON CONFLICT (kind, key) DO UPDATE SET builtin = 1",
+                &[&kind, key, name],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Brings the clinic in `database` to the latest schema, as the server account `bootstrap`
@@ -347,21 +369,6 @@ pub fn create(
         admin_text = literal(admin),
     ))
     .map_err(pg_err)?;
-    // The built-in areas and concerns are there from the start: whoever signs in first (an
-    // assistant, say, who may add terms but not change them) finds them.
-    for (kind, list) in [
-        ("area", crate::model::BUILTIN_AREAS),
-        ("concern", crate::model::BUILTIN_CONCERNS),
-    ] {
-        for (key, name) in list {
-            tx.execute(
-                "INSERT INTO skinlapse.term (kind, key, name, builtin) VALUES ($1, $2, $3, 1)
-                 ON CONFLICT (kind, key) DO UPDATE SET builtin = 1",
-                &[&kind, key, name],
-            )
-            .map_err(pg_err)?;
-        }
-    }
     tx.commit().map_err(pg_err)
 }
 
