@@ -28,6 +28,23 @@ impl Clinic {
         Self { server, n }
     }
 
+    /// The clinic's shared folder, made in `dir` (its settings file naming the database),
+    /// and the database's name.
+    fn folder(&self, dir: &std::path::Path) -> (std::path::PathBuf, String) {
+        let lib = dir.join("clinic");
+        let database = self.server.get_dbname().unwrap().to_owned();
+        skinlapse::library::clinic::create(
+            &lib,
+            &skinlapse::library::clinic::ClinicSettings {
+                format: 1,
+                database: pg::cluster().url(&database),
+                clinic_id: format!("test-{database}"),
+            },
+        )
+        .unwrap();
+        (lib, database)
+    }
+
     /// A user's name in this clinic.
     fn name(&self, user: &str) -> String {
         format!("{user}.{}", self.n)
@@ -457,17 +474,7 @@ fn the_clinic_commands_create_a_clinic_manage_users_and_show_the_audit() {
 fn two_workstations_share_a_clinic_library_through_the_commands() {
     let clinic = Clinic::new();
     let dir = tempfile::tempdir().unwrap();
-    let lib = dir.path().join("clinic");
-    let database = clinic.server.get_dbname().unwrap().to_owned();
-    skinlapse::library::clinic::create(
-        &lib,
-        &skinlapse::library::clinic::ClinicSettings {
-            format: 1,
-            database: pg::cluster().url(&database),
-            clinic_id: format!("test-{database}"),
-        },
-    )
-    .unwrap();
+    let (lib, _) = clinic.folder(dir.path());
     let mut ann = clinic.sign_in("ann", "ann-secret");
     drop(clinic.user("bob", Role::Clinician));
     drop(clinic.user("tom", Role::Assistant));
@@ -615,17 +622,7 @@ fn two_workstations_share_a_clinic_library_through_the_commands() {
 fn an_older_clinic_is_refused_until_clinic_upgrade_brings_it_up_to_date() {
     let clinic = Clinic::new();
     let dir = tempfile::tempdir().unwrap();
-    let lib = dir.path().join("clinic");
-    let database = clinic.server.get_dbname().unwrap().to_owned();
-    skinlapse::library::clinic::create(
-        &lib,
-        &skinlapse::library::clinic::ClinicSettings {
-            format: 1,
-            database: pg::cluster().url(&database),
-            clinic_id: format!("test-{database}"),
-        },
-    )
-    .unwrap();
+    let (lib, database) = clinic.folder(dir.path());
     let latest = clinic::latest_schema_version();
     let mut db = pg::cluster()
         .superuser(&database)
