@@ -7,6 +7,7 @@ use super::edit::{Edit, NewSideEffect, PatientEdit, RecordEdit};
 use super::nav::{Modal, Screen};
 use crate::catalogue::{
     ConsentChange, ContraindicationRow, GradeRow, NewGrade, NewSession, SeriesPlan, SideEffectRow,
+    Versioned,
 };
 use crate::model::clinical::{ConsentScope, GradeScale, next_due};
 use crate::model::{
@@ -37,6 +38,9 @@ pub struct SeriesRecord {
     pub terms: Vec<crate::model::TermId>,
     /// The views every session needs (its protocol), in clinical order.
     pub views: Vec<crate::model::View>,
+    /// The versions of the series and its sessions as read (read first: a change made
+    /// meanwhile makes the next save of them a conflict, never a lost update).
+    pub seen: Vec<(Versioned, i64)>,
 }
 
 impl SeriesRecord {
@@ -101,6 +105,9 @@ pub struct PersonRecord {
     pub consents: Vec<crate::catalogue::ConsentRow>,
     /// Every giving and withdrawal, oldest first.
     pub consent_history: Vec<crate::catalogue::ConsentEvent>,
+    /// The person's version as read (first): a change of the skin type saved over another
+    /// window's newer change of the person is refused.
+    pub seen: Vec<(Versioned, i64)>,
 }
 
 /// Everything the person record can be asked to do.
@@ -179,7 +186,15 @@ pub(super) fn run_person(command: PersonCommand, cx: &mut Cx) {
     };
     match edit {
         Some(edit) => {
-            cx.edit(edit);
+            let seen: Vec<(Versioned, i64)> = match &edit {
+                Edit::Patient(PatientEdit::SkinType(..)) => cx
+                    .nav
+                    .person_record()
+                    .map(|r| r.seen.clone())
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            cx.checked_edit(&seen, edit);
         }
         None => {
             if let Some(record) = load_person(person, cx) {
@@ -236,7 +251,26 @@ pub(super) fn run_record(command: RecordCommand, cx: &mut Cx) {
         RecordEdit::DeleteSideEffect(_) => Some("the side effect"),
         _ => None,
     };
-    if cx.edit(edit).is_some()
+    // A save over the series' or a session's fields carries the version the page read.
+    let row = match &edit {
+        RecordEdit::Plan(id, _) => Some(Versioned::Series(*id)),
+        RecordEdit::UpdateSession(id, _) | RecordEdit::DeleteSession(id) => {
+            Some(Versioned::Session(*id))
+        }
+        _ => None,
+    };
+    let seen: Vec<(Versioned, i64)> = cx
+        .nav
+        .record()
+        .map(|r| {
+            r.seen
+                .iter()
+                .copied()
+                .filter(|(v, _)| Some(*v) == row)
+                .collect()
+        })
+        .unwrap_or_default();
+    if cx.checked_edit(&seen, edit).is_some()
         && let Some(what) = deleted
     {
         cx.notices.undoable(
@@ -282,7 +316,12 @@ pub(super) fn reload(cx: &mut Cx) {
 
 fn load_person(person: crate::model::PersonId, cx: &mut Cx) -> Option<PersonRecord> {
     cx.catalogue("Person", |cat| {
+        let seen = vec![(
+            Versioned::Person(person),
+            cat.row_stamp(Versioned::Person(person))?.version,
+        )];
         Ok(PersonRecord {
+            seen,
             contraindications: cat.contraindications(person)?,
             consents: cat.consents(person)?,
             consent_history: cat.consent_history(person)?,
@@ -293,6 +332,18 @@ fn load_person(person: crate::model::PersonId, cx: &mut Cx) -> Option<PersonReco
 
 fn load_record(id: SeriesId, cx: &mut Cx) -> Option<SeriesRecord> {
     cx.catalogue("Series", |cat| {
+        let mut rows = vec![Versioned::Series(id)];
+        rows.extend(
+            cat.sessions_of(id)?
+                .iter()
+                .map(|s| Versioned::Session(s.id)),
+        );
+        let seen = cat
+            .row_stamps(&rows)?
+            .into_iter()
+            .zip(rows)
+            .map(|(stamp, row)| (row, stamp.version))
+            .collect();
         let photos = cat.series_photos(id)?;
         let person = cat.person(photos.series.person)?;
         Ok(SeriesRecord {
@@ -305,6 +356,7 @@ fn load_record(id: SeriesId, cx: &mut Cx) -> Option<SeriesRecord> {
             sessions: photos.sessions,
             series: photos.series,
             person,
+            seen,
         })
     })
 }

@@ -229,3 +229,47 @@ fn the_demos_clinic_series_show_their_protocol() {
             .is_some()
     );
 }
+
+/// A session saved from a page read before another window changed it is refused whole, with
+/// who and when, and the page shows the other change (no lost update); saved again from the
+/// reloaded page, it goes through.
+#[test]
+fn a_session_saved_over_another_windows_change_is_refused_and_reloaded() {
+    let (dir, mut h) = me_series_page();
+    let id = h.state().state.nav.record().unwrap().sessions[1].id;
+    h.get_by_label("Edit session 2").click();
+    settle(&mut h);
+    let library = skinlapse::library::Library::open(&dir.path().join("lib")).unwrap();
+    let mut other = library.catalogue().unwrap();
+    let theirs = skinlapse::catalogue::NewSession {
+        notes: "changed in the other window".into(),
+        ..Default::default()
+    };
+    other.update_session(id, &theirs).unwrap();
+
+    type_into_field(&mut h, "Needle depth (mm)", "0.75");
+    h.get_by_label("Save session").click();
+    settle(&mut h);
+    let said = h.state().state.notices.last().unwrap().text.clone();
+    assert!(
+        said.contains(&format!(
+            "session {} was changed by another Skinlapse window",
+            id.0
+        )) && said.contains("it was reloaded"),
+        "{said}"
+    );
+    let stored = other.session(id).unwrap();
+    assert_eq!(stored.notes, "changed in the other window");
+    assert_eq!(stored.needle_depth_mm, None, "nothing of the refused save");
+    let shown = h.state().state.nav.record().unwrap();
+    assert_eq!(shown.sessions[1].notes, "changed in the other window");
+
+    if h.query_by_label("Save session").is_none() {
+        h.get_by_label("Edit session 2").click();
+        settle(&mut h);
+    }
+    type_into_field(&mut h, "Needle depth (mm)", "0.5");
+    h.get_by_label("Save session").click();
+    settle(&mut h);
+    assert_eq!(other.session(id).unwrap().needle_depth_mm, Some(0.5));
+}

@@ -565,3 +565,38 @@ fn the_trash_notice_goes_when_its_step_is_undone() {
             .is_some()
     );
 }
+
+/// The person record's skin type, saved over another window's newer change of the person,
+/// is refused with who and when and the record is read again; saved again, it goes through.
+#[test]
+fn a_skin_type_saved_over_another_windows_change_is_refused_and_reloaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("lib");
+    let mut h = harness(&root);
+    send(&mut h, PeopleCommand::Add("Ann".into()));
+    let ann = h.state().state.overview.people[0].id;
+    send(&mut h, PersonCommand::Open(ann));
+    let library = skinlapse::library::Library::open(&root).unwrap();
+    let mut other = library.catalogue().unwrap();
+    other.set_skin_type(ann, Some(2)).unwrap();
+
+    send(&mut h, PersonCommand::SkinType(Some(5)));
+    let said = h.state().state.notices.last().unwrap().text.clone();
+    assert!(
+        said.contains(&format!(
+            "person {} was changed by another Skinlapse window",
+            ann.0
+        )),
+        "{said}"
+    );
+    assert_eq!(other.person(ann).unwrap().fitzpatrick, Some(2));
+    let shown = h.state().state.nav.person_record().unwrap();
+    assert_eq!(
+        shown.person.fitzpatrick,
+        Some(2),
+        "the record shows their change"
+    );
+
+    send(&mut h, PersonCommand::SkinType(Some(5)));
+    assert_eq!(other.person(ann).unwrap().fitzpatrick, Some(5));
+}
