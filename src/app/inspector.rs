@@ -37,12 +37,7 @@ pub struct Inspected {
 pub(super) fn inspect(cat: &mut Catalogue, ids: Vec<PhotoId>) -> Result<Inspected, CatalogueError> {
     use crate::catalogue::Versioned;
     let rows: Vec<Versioned> = ids.iter().map(|&id| Versioned::Photo(id)).collect();
-    let seen = cat
-        .row_stamps(&rows)?
-        .into_iter()
-        .zip(rows)
-        .map(|(stamp, row)| (row, stamp.version))
-        .collect();
+    let seen = cat.versions_seen(&rows)?;
     let details = cat.photo_details(ids[0])?;
     let summary = cat.selection_summary(&ids)?;
     let face = cat.face(ids[0])?;

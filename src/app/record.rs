@@ -316,10 +316,7 @@ pub(super) fn reload(cx: &mut Cx) {
 
 fn load_person(person: crate::model::PersonId, cx: &mut Cx) -> Option<PersonRecord> {
     cx.catalogue("Person", |cat| {
-        let seen = vec![(
-            Versioned::Person(person),
-            cat.row_stamp(Versioned::Person(person))?.version,
-        )];
+        let seen = cat.versions_seen(&[Versioned::Person(person)])?;
         Ok(PersonRecord {
             seen,
             contraindications: cat.contraindications(person)?,
@@ -338,12 +335,7 @@ fn load_record(id: SeriesId, cx: &mut Cx) -> Option<SeriesRecord> {
                 .iter()
                 .map(|s| Versioned::Session(s.id)),
         );
-        let seen = cat
-            .row_stamps(&rows)?
-            .into_iter()
-            .zip(rows)
-            .map(|(stamp, row)| (row, stamp.version))
-            .collect();
+        let seen = cat.versions_seen(&rows)?;
         let photos = cat.series_photos(id)?;
         let person = cat.person(photos.series.person)?;
         Ok(SeriesRecord {

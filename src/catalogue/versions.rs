@@ -118,6 +118,18 @@ impl Catalogue {
         self.read(|tx| rows.iter().map(|&row| stamp(tx, row)).collect())
     }
 
+    /// The versions of `rows` as of now (one snapshot), each with its row: read them before
+    /// what is shown of the rows, and an edit made from it carries them to
+    /// [`Catalogue::checked_edit`].
+    pub fn versions_seen(&mut self, rows: &[Versioned]) -> Result<Vec<(Versioned, i64)>> {
+        Ok(rows
+            .iter()
+            .copied()
+            .zip(self.row_stamps(rows)?)
+            .map(|(row, stamp)| (row, stamp.version))
+            .collect())
+    }
+
     /// Runs `edit` (any edit operations) in one transaction, but only when every row in
     /// `seen` still has the version the caller read: otherwise nothing is changed and the
     /// result is `Conflict`, naming the first row that moved on, who changed it and when.
