@@ -201,7 +201,7 @@ fn pg_message(e: &postgres::Error) -> String {
 }
 
 impl ClinicError {
-    pub(super) fn from_pg(e: postgres::Error, user: &str) -> Self {
+    pub fn from_pg(e: postgres::Error, user: &str) -> Self {
         let Some(db) = e.as_db_error() else {
             return Self::Sql(e);
         };

@@ -303,13 +303,23 @@ pub(super) fn server_account(url: &str, why: &str) -> Result<(postgres::Config, 
     Ok((server, database))
 }
 
+/// Brings the clinic database at `url` to the latest schema as the server account that made
+/// it (asked for, saying `why`): the version it had, and the database's name.
+pub(super) fn upgrade_schema(url: &str, why: &str) -> Result<(usize, String), Failure> {
+    let (server, database) = server_account(url, why)?;
+    let found = clinic::upgrade(&server, &database).map_err(|e| match e {
+        ClinicError::Connect { .. } => Failure::usage(e.to_string()),
+        other => other.into(),
+    })?;
+    Ok((found, database))
+}
+
 fn run_upgrade(library: Option<PathBuf>) -> Result<ExitCode, Failure> {
     let root = library_root(library)?;
     let settings = clinic_folder::read(&root)
         .map_err(|e| Failure::runtime(e.to_string()))?
         .ok_or_else(|| not_a_clinic(&root))?;
-    let (server, database) = server_account(&settings.database, "to upgrade its schema")?;
-    let found = clinic::upgrade(&server, &database)?;
+    let (found, database) = upgrade_schema(&settings.database, "to upgrade its schema")?;
     let latest = clinic::latest_schema_version();
     if found >= latest {
         println!("the clinic database {database} is up to date (schema version {latest})");

@@ -6,9 +6,9 @@
 
 use super::clinic::sign_in;
 use super::{Failure, library_root};
-use crate::catalogue::clinic::{ClinicError, workstation};
+use crate::catalogue::clinic::{self, ClinicError, workstation};
 use crate::catalogue::clinic_import::{
-    self, ClinicImport, ImportError, PhotoOutcome, SourcePhoto, Verification,
+    ClinicImport, ImportError, PhotoOutcome, SourcePhoto, Verification,
 };
 use crate::jobs::failpoint::failpoint;
 use crate::library::clinic::{self as clinic_folder};
@@ -91,8 +91,15 @@ pub fn run(
     let catalogue = source.catalogue()?;
     let mut session = sign_in(library, user)?;
     let user = user.expect("signed in with a name");
-    if !clinic_import::has_import_tables(session.client(), user)? {
-        add_import_tables(&settings.database)?;
+    // A clinic made by an older Skinlapse lacks the import tables: its schema is brought up
+    // to date once, as `clinic upgrade` does.
+    let found =
+        clinic::schema_version(session.client()).map_err(|e| ClinicError::from_pg(e, user))?;
+    if found < clinic::latest_schema_version() {
+        super::clinic::upgrade_schema(
+            &settings.database,
+            "was made before import-library: its import tables are added once",
+        )?;
     }
     let progress = Progress { json: args.json };
     let removed = clinic_store::remove_dead_temps(&root);
@@ -113,19 +120,6 @@ pub fn run(
     let verification = import.verify()?;
     let damaged = check_originals(&root, &photos)?;
     report(&verification, &damaged, photos.len(), args.json)
-}
-
-/// A clinic made before import-library existed gets its tables through the server account
-/// that made it (PGUSER, PGPASSWORD or a prompt), once.
-fn add_import_tables(url: &str) -> Result<(), Failure> {
-    let (server, database) = super::clinic::server_account(
-        url,
-        "was made before import-library: its import tables are added once",
-    )?;
-    clinic_import::add_import_tables(&server, &database).map_err(|e| match e {
-        ImportError::Clinic(ClinicError::Connect { .. }) => Failure::usage(e.to_string()),
-        other => other.into(),
-    })
 }
 
 fn import_people(import: &mut ClinicImport<'_>, progress: &Progress) -> Result<(), Failure> {

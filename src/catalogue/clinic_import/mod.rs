@@ -11,7 +11,7 @@
 
 use super::Catalogue;
 use super::clinic::ClinicError;
-use postgres::{Client, Config, Transaction};
+use postgres::{Client, Transaction};
 use rusqlite::Connection;
 use std::collections::HashMap;
 
@@ -63,30 +63,6 @@ pub enum PhotoOutcome {
     Imported(i64),
     /// The clinic had this content already, as this photo: not duplicated.
     AlreadyInClinic(i64),
-}
-
-/// Whether the clinic database has the import tables (a clinic made before 004 has not).
-///
-/// # Errors
-/// The server is gone.
-pub fn has_import_tables(client: &mut Client, user: &str) -> Result<bool> {
-    Ok(client
-        .query_one(
-            "SELECT to_regclass('skinlapse.import_map') IS NOT NULL",
-            &[],
-        )
-        .map_err(|e| ClinicError::from_pg(e, user))?
-        .get(0))
-}
-
-/// Adds the import tables to a clinic made before they existed, through the server account
-/// `bootstrap` (one that may act as the clinic's owner role: the one that created it).
-///
-/// # Errors
-/// The server cannot be reached or the account may not.
-pub fn add_import_tables(bootstrap: &Config, database: &str) -> Result<()> {
-    super::clinic::upgrade(bootstrap, database)?;
-    Ok(())
 }
 
 /// Rows already mapped: (kind, personal id) → clinic id.
