@@ -10,7 +10,7 @@ pub mod layout;
 pub mod pdf;
 mod photos;
 
-use crate::catalogue::{CatalogueError, GradeRow, SideEffectRow};
+use crate::catalogue::{Catalogue, CatalogueError, GradeRow, SideEffectRow};
 use crate::library::{Library, LibraryError, write_file_atomic};
 use crate::model::clinical::ConsentScope;
 use crate::model::measure::MeasurementRow;
@@ -109,8 +109,7 @@ struct Material {
     logo: Option<Vec<u8>>,
 }
 
-fn read_material(library: &Library, request: &ReportRequest) -> Result<Material, ReportError> {
-    let mut cat = library.catalogue()?;
+fn read_material(cat: &mut Catalogue, request: &ReportRequest) -> Result<Material, ReportError> {
     let series = cat.series_photos(request.series)?;
     cat.check_consent(
         series.series.person,
@@ -492,7 +491,9 @@ pub fn run_report(
 ) -> Result<ReportSummary, ReportError> {
     check_report_path(&request.out)?;
     progress(0.0, "Reading the series");
-    let m = read_material(library, request)?;
+    // One connection for the whole report (on a clinic each is a sign-in).
+    let mut cat = library.catalogue()?;
+    let m = read_material(&mut cat, request)?;
     let mut layout = Layout::new(request.paper);
     header(&mut layout, &m, request);
     plan(&mut layout, &m);
@@ -505,15 +506,29 @@ pub fn run_report(
         unmasked: 0,
         deidentify: request.deidentify,
     };
-    pair_pages(&mut layout, library, &m, &mut shown, cancel, progress)?;
-    contact_sheet(&mut layout, library, &m, &mut shown, cancel, progress)?;
+    pair_pages(
+        &mut layout,
+        library,
+        &mut cat,
+        &m,
+        &mut shown,
+        cancel,
+        progress,
+    )?;
+    contact_sheet(
+        &mut layout,
+        library,
+        &mut cat,
+        &m,
+        &mut shown,
+        cancel,
+        progress,
+    )?;
     checkpoint(cancel)?;
     progress(0.92, "Verifying the originals");
     let (verified, altered) = verify_shown(library, &shown.photos);
     let shown_ids: Vec<_> = shown.photos.iter().map(|p| p.id).collect();
-    library
-        .catalogue()?
-        .record_export(m.series.series.person, request.purpose, &shown_ids)?;
+    cat.record_export(m.series.series.person, request.purpose, &shown_ids)?;
     let mut notes = Vec::new();
     if shown.unmasked > 0 {
         notes.push(format!(

@@ -4,6 +4,7 @@
 
 use super::layout::{GREY, INK, Layout, Op, WARNING};
 use super::{JPEG_QUALITY, Material, PRINT_DPI, ReportError, checkpoint};
+use crate::catalogue::Catalogue;
 use crate::imaging::compose::{sheet_columns, warp_into};
 use crate::imaging::derive::encode_jpeg;
 use crate::jobs::export::{all_findings, load_pixels, sheet_photos};
@@ -124,12 +125,12 @@ fn label_lines(layout: &mut Layout, x: f32, y: f32, lines: &[String], size: f32)
 pub(super) fn pair_pages(
     layout: &mut Layout,
     library: &Library,
+    cat: &mut Catalogue,
     material: &Material,
     shown: &mut Shown,
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(f32, &str),
 ) -> Result<(), ReportError> {
-    let mut cat = library.catalogue()?;
     let pairs = view_pairs(&material.series);
     for (i, (view, line)) in pairs.iter().enumerate() {
         checkpoint(cancel)?;
@@ -210,6 +211,7 @@ fn footnotes(layout: &mut Layout, findings: &[Finding]) {
 pub(super) fn contact_sheet(
     layout: &mut Layout,
     library: &Library,
+    cat: &mut Catalogue,
     m: &Material,
     shown: &mut Shown,
     cancel: &AtomicBool,
@@ -218,7 +220,6 @@ pub(super) fn contact_sheet(
     let Some(line) = sheet_photos(&m.series, None) else {
         return Ok(());
     };
-    let mut cat = library.catalogue()?;
     let photos: Vec<&ComparedPhoto> = line.iter().filter_map(|id| m.series.photo(*id)).collect();
     let columns = sheet_columns(photos.len()).clamp(1, 4);
     let gap = 8.0;
