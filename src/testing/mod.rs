@@ -3,6 +3,10 @@
 pub mod pg;
 
 use crate::catalogue::{Backend, Catalogue, clinic};
+use crate::library::Library;
+use crate::library::clinic::{self as clinic_folder, ClinicLogin, ClinicSettings};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The backend the catalogue tests run on: `SKINLAPSE_TEST_BACKEND=sqlite|postgres`
 /// (default sqlite), read when a test runs, so one build serves both runs.
@@ -118,4 +122,89 @@ pub fn person_with_session(
         })
         .expect("a session");
     (person, series, session)
+}
+
+/// The library an integration test uses at `root`, on the backend [`backend`] chooses: on
+/// SQLite a personal library (made when missing, as `Library::open` does); on PostgreSQL a
+/// clinic library (made when missing: a fresh clinic database on the throwaway cluster and
+/// the folder naming it), signed in as the clinic's admin ([`library_login`]).
+///
+/// # Panics
+/// When the library cannot be made or opened; the message says why.
+pub fn library_at(root: &Path) -> Library {
+    match backend() {
+        Backend::Sqlite => Library::open(root)
+            .unwrap_or_else(|e| panic!("opening the test library {}: {e}", root.display())),
+        Backend::Postgres => {
+            let login = library_login(root);
+            Library::open_clinic(root, login)
+                .unwrap_or_else(|e| panic!("opening the test clinic {}: {e}", root.display()))
+        }
+    }
+}
+
+/// On PostgreSQL, makes `root` a clinic library on a fresh test clinic when it is not one
+/// yet (it must then be missing or empty); on SQLite does nothing. For tests that open the
+/// library some other way (the binary, the app) after this.
+///
+/// # Panics
+/// When the clinic cannot be made.
+pub fn make_library(root: &Path) {
+    if backend() == Backend::Postgres {
+        library_login(root);
+    }
+}
+
+/// The admin's sign-in for the test clinic library at `root`, making it (a fresh clinic
+/// database, then the folder) when `root` is not a clinic library yet. Its previews and
+/// thumbnails are cached beside `root` ([`library_cache_root`]), so every opening of the
+/// same folder in a test shares one workstation cache.
+///
+/// # Panics
+/// When the clinic cannot be made or `root` holds something else.
+pub fn library_login(root: &Path) -> Arc<ClinicLogin> {
+    let settings = match clinic_folder::read(root) {
+        Ok(Some(settings)) => settings,
+        Ok(None) => {
+            let (_, database) = clinic_database();
+            let settings = ClinicSettings {
+                format: 1,
+                database: pg::cluster().url(&database),
+                clinic_id: format!("test-{database}"),
+            };
+            clinic_folder::create(root, &settings).unwrap_or_else(|e| {
+                panic!("making the test clinic folder {}: {e}", root.display())
+            });
+            settings
+        }
+        Err(e) => panic!("reading the test clinic folder {}: {e}", root.display()),
+    };
+    let server = clinic_folder::server_config(&settings).expect("a test clinic's address");
+    let database = server.get_dbname().expect("a database name").to_owned();
+    Arc::new(ClinicLogin {
+        settings,
+        server,
+        user: admin_name(&database),
+        password: ADMIN_PASSWORD.to_owned().into(),
+        cache_root: library_cache_root(root),
+    })
+}
+
+/// Where the test clinic library at `root` keeps this "workstation's" previews and
+/// thumbnails: a folder beside `root`, so it goes with the test's temporary folder.
+pub fn library_cache_root(root: &Path) -> PathBuf {
+    let name = root
+        .file_name()
+        .map_or_else(|| "library".into(), |n| n.to_string_lossy().into_owned());
+    root.with_file_name(format!("{name}-workstation-cache"))
+}
+
+/// The user and password that sign in to the test library at `root` when it is a clinic
+/// library (`None` for a personal one): for running the binary (`--user`,
+/// `SKINLAPSE_PASSWORD`) or the app against it.
+pub fn library_user(root: &Path) -> Option<(String, String)> {
+    let settings = clinic_folder::read(root).ok().flatten()?;
+    let server = clinic_folder::server_config(&settings).ok()?;
+    let database = server.get_dbname()?.to_owned();
+    Some((admin_name(&database), ADMIN_PASSWORD.to_owned()))
 }
