@@ -11,7 +11,7 @@ use super::AppState;
 use super::clinic_admin::{AdminCommand, AdminState};
 use super::secure::{Passphrase, idle_words};
 use crate::catalogue::Catalogue;
-use crate::catalogue::clinic::{ClinicError, ClinicSession, Role};
+use crate::catalogue::clinic::{ClinicError, ClinicSession, Role, SignInVia, SignOut};
 use crate::library::Library;
 use crate::library::clinic::{self as clinic_folder, ClinicLogin, ClinicSettings};
 use crate::model::clinical::Mode;
@@ -25,9 +25,9 @@ use zeroize::Zeroizing;
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
 /// The clinic setting that says after how many minutes without input the app signs out.
-pub const IDLE_SETTING: &str = "idle_timeout_minutes";
+pub const IDLE_SETTING: &str = crate::model::idle::SETTING;
 /// Without that setting: 15 minutes.
-pub const DEFAULT_IDLE: Duration = Duration::from_mins(15);
+pub const DEFAULT_IDLE: Duration = Duration::from_mins(crate::model::idle::DEFAULT_MINUTES as u64);
 
 /// Everything about signing in to a clinic library.
 #[derive(Clone, Debug, PartialEq)]
@@ -152,6 +152,22 @@ impl ClinicState {
         self.signed_in.as_ref().map(|s| s.role)
     }
 
+    /// Reads the clinic's idle time again (an admin changed it, here or elsewhere: the live
+    /// refresh calls this when the settings change).
+    ///
+    /// # Errors
+    /// The database could not be read.
+    pub(super) fn reload_idle(
+        &mut self,
+        cat: &mut Catalogue,
+    ) -> Result<(), crate::catalogue::CatalogueError> {
+        if let Some(who) = self.signed_in.as_mut() {
+            let minutes = crate::model::idle::from_setting(cat.setting(IDLE_SETTING)?.as_deref());
+            who.idle = crate::model::idle::duration(minutes);
+        }
+        Ok(())
+    }
+
     /// Says who is signed in, with which role, in the database's refusals.
     pub(super) fn explain_refusals(&self, notices: &mut super::notices::Notices) {
         if let Some(who) = &self.signed_in {
@@ -224,11 +240,14 @@ fn failure(e: &ClinicError, place: &str, user: &str) -> (String, bool) {
 }
 
 /// Signs in on a worker thread; a user with a role has their library opened there too.
+/// `record`: the trail records the sign-in (not when a new user, signed in already, signs in
+/// again with the password they just chose).
 fn spawn_sign_in(
     root: PathBuf,
     settings: ClinicSettings,
     cache_root: PathBuf,
     (user, password): (String, Passphrase),
+    record: bool,
     ctx: egui::Context,
 ) -> Receiver<Outcome> {
     let (tx, rx) = sync_channel(1);
@@ -251,7 +270,12 @@ fn spawn_sign_in(
                             retry: offline.then(|| (user.clone(), password.clone())),
                         }
                     }
-                    Ok(mut session) => match session.role() {
+                    Ok(mut session) => match session.role().and_then(|role| {
+                        if record {
+                            session.record_sign_in(SignInVia::App)?;
+                        }
+                        Ok(role)
+                    }) {
                         Ok(None) => Outcome::Pending(Box::new(session), user),
                         Ok(Some(role)) => {
                             drop(session);
@@ -265,7 +289,9 @@ fn spawn_sign_in(
                             Outcome::Opened(Box::new(open(&root, login, role, place)))
                         }
                         Err(e) => Outcome::Failed {
-                            message: format!("Signed in, but the role could not be read: {e}."),
+                            message: format!(
+                                "Signed in, but the clinic database did not answer: {e}."
+                            ),
                             offline: true,
                             retry: Some((user.clone(), password.clone())),
                         },
@@ -288,13 +314,9 @@ fn open(root: &Path, login: ClinicLogin, role: Role, place: String) -> Opened {
             let mut catalogue = library.catalogue()?;
             catalogue.set_busy_timeout(super::library::UI_BUSY_TIMEOUT)?;
             let mode = catalogue.mode()?;
-            if let Some(minutes) = catalogue
-                .setting(IDLE_SETTING)?
-                .and_then(|m| m.trim().parse::<u64>().ok())
-                .filter(|m| *m > 0)
-            {
-                idle = Duration::from_mins(minutes);
-            }
+            idle = crate::model::idle::duration(crate::model::idle::from_setting(
+                catalogue.setting(IDLE_SETTING)?.as_deref(),
+            ));
             Ok((Arc::new(library), catalogue, mode))
         })
         .map_err(|e| format!("Could not open the clinic library {}: {e}", root.display()));
@@ -308,6 +330,22 @@ fn open(root: &Path, login: ClinicLogin, role: Role, place: String) -> Opened {
         },
         library,
     }
+}
+
+/// Records the sign-out in the trail, on a worker thread with a connection of its own (the
+/// library's are being dropped). A server out of reach misses it; the sign-in before says
+/// who was in.
+fn record_sign_out(login: Arc<ClinicLogin>, idle: Option<Duration>) {
+    let why = idle.map_or(SignOut::ByHand, |after| SignOut::Idle {
+        minutes: u32::try_from(after.as_secs().div_ceil(60)).unwrap_or(u32::MAX),
+    });
+    let spawned = std::thread::Builder::new()
+        .name("clinic-sign-out".into())
+        .spawn(move || {
+            ClinicSession::sign_in(&login.server, &login.user, &login.password)
+                .and_then(|mut session| session.record_sign_out(why))
+        });
+    drop(spawned);
 }
 
 /// Changes a new user's password on a worker thread, then signs in with it.
@@ -329,7 +367,8 @@ fn spawn_change_password(
             let outcome = match session.change_password(new.as_str()) {
                 Ok(()) => {
                     drop(session);
-                    let rx = spawn_sign_in(root, settings, cache_root, (user, new), inner_ctx);
+                    let rx =
+                        spawn_sign_in(root, settings, cache_root, (user, new), false, inner_ctx);
                     rx.recv().unwrap_or(Outcome::Failed {
                         message: "Signing in stopped unexpectedly.".into(),
                         offline: true,
@@ -446,6 +485,7 @@ impl AppState {
             form.settings.clone(),
             cache_root,
             (user.to_owned(), password),
+            true,
             ctx,
         ));
     }
@@ -548,6 +588,7 @@ impl AppState {
             |l| Some(l.root().to_owned()),
         );
         let user = who.user().to_owned();
+        record_sign_out(Arc::clone(&who.login), idle);
         if idle.is_some() && self.library.loaded.is_some() {
             self.suspend_library();
             self.clinic.resume = Some(user.clone());

@@ -1,13 +1,17 @@
-//! The clinic admin's windows: the users (list, add with a first password, disable) and the
-//! audit trail (filtered by patient, user and date; newest first; a page at a time). Each
-//! request signs in afresh on a worker thread with the signed-in user's login, so the UI
+//! The clinic admin's windows: the users (list, add with a first password, disable), the
+//! audit trail (filtered by patient, user and date; newest first; a page at a time, each
+//! page read from the database as it is asked for) and the clinic's settings (the idle time).
+//! Each request signs in afresh on a worker thread with the signed-in user's login, so the UI
 //! thread only draws; the database decides whether the user may (an admin), not the app.
 
 use super::AppState;
 use super::nav::Modal;
 use super::secure::Passphrase;
-use crate::catalogue::clinic::{AuditFilter, AuditRow, ClinicError, ClinicSession, Role, UserRow};
+use crate::catalogue::clinic::{
+    AuditCursor, AuditFilter, AuditPage, AuditRow, ClinicError, ClinicSession, Role, UserRow,
+};
 use crate::library::clinic::ClinicLogin;
+use crate::model::idle;
 use chrono::{Local, NaiveDate, TimeZone as _, Utc};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
@@ -28,8 +32,14 @@ pub enum AdminCommand {
     DisableUser(String),
     /// Read the trail again with this filter (from its first page).
     Audit(AuditQuery),
-    /// Show this page of the trail read last (0: the newest rows).
-    AuditPage(usize),
+    /// The next page of older rows.
+    AuditOlder,
+    /// The page of newer rows before the one shown.
+    AuditNewer,
+    /// The clinic's settings window.
+    ShowSettings,
+    /// Set the clinic's idle time to these minutes, as typed.
+    SetIdle(String),
 }
 
 /// The audit window's filter, as typed.
@@ -80,11 +90,18 @@ impl AuditQuery {
 #[derive(Debug, Default)]
 pub struct AdminState {
     pub users: Vec<UserRow>,
-    /// The trail as read last, newest first.
+    /// The page of the trail shown, newest first.
     pub audit: Vec<AuditRow>,
     pub audit_query: AuditQuery,
     /// The page of the trail shown (0: the newest rows).
     pub audit_page: usize,
+    /// Older rows follow the page shown.
+    pub audit_more: bool,
+    /// The filter of the pages shown, and where each page seen starts (page 0: `None`, the
+    /// newest): Newer reads the one before again, Older the one after the last row shown.
+    audit_listing: Option<(AuditFilter, Vec<Option<AuditCursor>>)>,
+    /// The clinic's idle time in minutes, as read last.
+    pub idle_minutes: Option<u32>,
     /// Why the last request failed.
     pub error: Option<String>,
     /// What the last change did ("Added bob (clinician)…").
@@ -96,24 +113,15 @@ impl AdminState {
     pub fn is_busy(&self) -> bool {
         self.work.is_some()
     }
-
-    /// The rows of the page shown.
-    pub fn audit_rows(&self) -> &[AuditRow] {
-        let start = (self.audit_page * AUDIT_PAGE).min(self.audit.len());
-        let end = (start + AUDIT_PAGE).min(self.audit.len());
-        &self.audit[start..end]
-    }
-
-    /// How many pages the trail read last fills (at least one).
-    pub fn audit_pages(&self) -> usize {
-        self.audit.len().div_ceil(AUDIT_PAGE).max(1)
-    }
 }
 
 /// What a worker brings back.
 enum Answer {
     Users(Result<(Vec<UserRow>, Option<String>), String>),
-    Audit(Result<Vec<AuditRow>, String>),
+    /// A page of the trail, and which page it is.
+    Audit(Result<(usize, AuditPage), String>),
+    /// The idle time in minutes, and what a change did.
+    Settings(Result<(u32, Option<String>), String>),
 }
 
 /// An error of the clinic database in a sentence; a refusal names the role that lacks the
@@ -157,7 +165,7 @@ impl AppState {
         };
         let (login, role, ctx) = (Arc::clone(&who.login), who.role, self.env.ctx.clone());
         let admin = &mut self.clinic.admin;
-        if admin.is_busy() && !matches!(command, AdminCommand::AuditPage(_)) {
+        if admin.is_busy() {
             return;
         }
         let users =
@@ -216,14 +224,53 @@ impl AppState {
                     Err(e) => admin.error = Some(e),
                     Ok(filter) => {
                         admin.error = None;
-                        admin.audit_page = 0;
-                        let read = move |s: &mut ClinicSession| s.audit(&filter);
-                        admin.work = Some(spawn(login, role, ctx, read, Answer::Audit));
+                        admin.audit_listing = Some((filter, vec![None]));
+                        admin.work = Some(read_audit_page(admin, 0, login, role, ctx));
                     }
                 }
             }
-            AdminCommand::AuditPage(page) => {
-                admin.audit_page = page.min(admin.audit_pages() - 1);
+            AdminCommand::AuditOlder => {
+                let next = admin.audit_page + 1;
+                let start = admin.audit.last().map(AuditRow::cursor);
+                if let (true, Some(start), Some((_, starts))) =
+                    (admin.audit_more, start, admin.audit_listing.as_mut())
+                {
+                    starts.truncate(next);
+                    starts.push(Some(start));
+                    admin.work = Some(read_audit_page(admin, next, login, role, ctx));
+                }
+            }
+            AdminCommand::AuditNewer => {
+                if let Some(page) = admin.audit_page.checked_sub(1) {
+                    admin.work = Some(read_audit_page(admin, page, login, role, ctx));
+                }
+            }
+            AdminCommand::ShowSettings => {
+                admin.error = None;
+                admin.message = None;
+                self.nav.show(Modal::ClinicSettings);
+                let read = |s: &mut ClinicSession| s.idle_minutes().map(|m| (m, None));
+                admin.work = Some(spawn(login, role, ctx, read, Answer::Settings));
+            }
+            AdminCommand::SetIdle(text) => {
+                admin.message = None;
+                match idle::parse(&text) {
+                    Err(e) => admin.error = Some(e),
+                    Ok(minutes) => {
+                        admin.error = None;
+                        let set = move |s: &mut ClinicSession| {
+                            s.set_idle_minutes(minutes)?;
+                            let now = s.idle_minutes()?;
+                            Ok((
+                                now,
+                                Some(format!(
+                                    "Saved: every workstation signs out after {now} minutes without input."
+                                )),
+                            ))
+                        };
+                        admin.work = Some(spawn(login, role, ctx, set, Answer::Settings));
+                    }
+                }
             }
         }
     }
@@ -247,12 +294,44 @@ impl AppState {
                 admin.users = users;
                 admin.message = message;
             }
-            Answer::Audit(Ok(mut rows)) => {
-                rows.reverse();
+            Answer::Audit(Ok((page, AuditPage { rows, more }))) => {
                 admin.audit = rows;
-                admin.audit_page = 0;
+                admin.audit_page = page;
+                admin.audit_more = more;
             }
-            Answer::Users(Err(e)) | Answer::Audit(Err(e)) => admin.error = Some(e),
+            Answer::Settings(Ok((minutes, message))) => {
+                admin.idle_minutes = Some(minutes);
+                if message.is_some()
+                    && let Some(who) = self.clinic.signed_in.as_mut()
+                {
+                    // This workstation at once; the others when the change notice reaches
+                    // them.
+                    who.idle = idle::duration(minutes);
+                }
+                admin.message = message;
+            }
+            Answer::Users(Err(e)) | Answer::Audit(Err(e)) | Answer::Settings(Err(e)) => {
+                admin.error = Some(e);
+            }
         }
     }
+}
+
+/// Reads page `page` of the listing shown (where it starts is known) on a worker thread.
+fn read_audit_page(
+    admin: &AdminState,
+    page: usize,
+    login: Arc<ClinicLogin>,
+    role: Role,
+    ctx: egui::Context,
+) -> Receiver<Answer> {
+    let (filter, start) = admin.audit_listing.as_ref().map_or_else(
+        || (AuditFilter::default(), None),
+        |(filter, starts)| (filter.clone(), starts.get(page).copied().flatten()),
+    );
+    let read = move |s: &mut ClinicSession| {
+        s.audit_page(&filter, start, AUDIT_PAGE)
+            .map(|rows| (page, rows))
+    };
+    spawn(login, role, ctx, read, Answer::Audit)
 }

@@ -156,6 +156,11 @@ impl AppState {
                     Ok(mode) => self.library.mode = mode,
                     Err(e) => self.notices.error(format!("Could not read the mode: {e}")),
                 }
+                // A clinic's idle time, changed here or on another workstation.
+                if let Err(e) = self.clinic.reload_idle(cat) {
+                    self.notices
+                        .error(format!("Could not read the clinic's idle time: {e}"));
+                }
             }
         }
         if stale.contains(Stale::PEOPLE)

@@ -159,6 +159,8 @@ pub enum Modal {
     Users,
     /// A clinic's audit trail (admins).
     Audit,
+    /// A clinic's settings: the idle time (admins).
+    ClinicSettings,
 }
 
 /// The screens open, front last, and the window over them.

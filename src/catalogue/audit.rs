@@ -46,7 +46,37 @@ pub(super) fn view_person(conn: &Conn, kind: &str, person: PersonId) -> Result<(
     )
 }
 
+/// Marks the write transaction `conn` runs as part of an import: on a clinic's database the
+/// rows it makes are "import" in the trail, not "create".
+pub(super) fn importing(conn: &Conn) -> Result<()> {
+    if conn.backend() == Backend::Postgres {
+        conn.query_row(
+            "SELECT set_config('skinlapse.importing', 'on', true)",
+            params![],
+            |_| Ok(()),
+        )?;
+    }
+    Ok(())
+}
+
 impl Catalogue {
+    /// Records in a clinic's trail that the signed-in person signed in through `via` (once
+    /// per sign-in of a person: a command's `--user`, the app's sign-in window), not once per
+    /// connection. Nothing on a personal library.
+    pub fn record_sign_in(&mut self, via: super::clinic::SignInVia) -> Result<()> {
+        if self.backend() == Backend::Sqlite {
+            return Ok(());
+        }
+        self.write(|tx| {
+            tx.query_row(
+                "SELECT skinlapse.record_sign_in(?1)",
+                params![via.key()],
+                |_| Ok(()),
+            )?;
+            Ok(())
+        })
+    }
+
     /// Before any file of an export is written: on a clinic's database, checks that the
     /// signed-in user may export `person`'s `photos` for `purpose` (a clinician, within the
     /// patient's consent in clinic mode) and records the export photo by photo with its

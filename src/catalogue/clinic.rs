@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/pg/003_schema_version.sql"),
     include_str!("migrations/pg/004_import.sql"),
     include_str!("migrations/pg/005_record_export.sql"),
+    include_str!("migrations/pg/006_sign_in_audit.sql"),
 ];
 
 /// The schema version of a fully migrated clinic database.
@@ -49,24 +50,25 @@ pub fn schema_version(client: &mut impl postgres::GenericClient) -> Result<usize
     })
 }
 
-/// Applies the migrations after version `from` in `tx` (as the clinic's owner) and records
-/// every version up to the latest.
+/// Applies the migrations after version `from` up to `to` in `tx` (as the clinic's owner) and
+/// records every version up to `to`.
 fn migrate(
     tx: &mut postgres::Transaction<'_>,
     prefix: &str,
     from: usize,
+    to: usize,
 ) -> Result<(), postgres::Error> {
     tx.batch_execute(&format!(
         "SET LOCAL ROLE {}",
         ident(&role_name(prefix, "owner"))
     ))?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(from) {
+    for (i, sql) in MIGRATIONS.iter().enumerate().take(to).skip(from) {
         tx.batch_execute(&with_roles(sql, prefix))?;
         if i == 0 {
             builtin_terms(tx)?;
         }
     }
-    for version in 1..=MIGRATIONS.len() {
+    for version in 1..=to.min(MIGRATIONS.len()) {
         tx.execute(
             "INSERT INTO skinlapse.schema_migration (version) VALUES ($1) ON CONFLICT DO NOTHING",
             &[&(version as i32)],
@@ -123,7 +125,7 @@ pub fn upgrade(bootstrap: &Config, database: &str) -> Result<usize, ClinicError>
         )));
     }
     if found < MIGRATIONS.len() {
-        migrate(&mut tx, &role_prefix(database), found).map_err(pg_err)?;
+        migrate(&mut tx, &role_prefix(database), found, MIGRATIONS.len()).map_err(pg_err)?;
     }
     tx.commit().map_err(pg_err)?;
     Ok(found)
@@ -281,6 +283,22 @@ pub fn create(
     admin: &str,
     admin_password: &str,
 ) -> Result<(), ClinicError> {
+    create_at_version(bootstrap, database, admin, admin_password, MIGRATIONS.len())
+}
+
+/// [`create`] as an older Skinlapse did: the clinic's schema only up to `version` (at least
+/// 3, the first that records versions). For tests of `clinic upgrade`.
+///
+/// # Errors
+/// As [`create`].
+#[doc(hidden)]
+pub fn create_at_version(
+    bootstrap: &Config,
+    database: &str,
+    admin: &str,
+    admin_password: &str,
+    version: usize,
+) -> Result<(), ClinicError> {
     check_user_name(admin)?;
     let connect_err = |source| ClinicError::Connect {
         database: database.to_owned(),
@@ -357,7 +375,7 @@ pub fn create(
         pending = ident(&role_name(&prefix, "pending")),
     ))
     .map_err(pg_err)?;
-    migrate(&mut tx, &prefix, 0).map_err(pg_err)?;
+    migrate(&mut tx, &prefix, 0, version.clamp(3, MIGRATIONS.len())).map_err(pg_err)?;
     tx.batch_execute(&format!(
         "CREATE ROLE {admin} LOGIN PASSWORD {verifier} IN ROLE {admins};
          INSERT INTO skinlapse.app_user (name, role, must_change_password, created_by)
@@ -401,35 +419,7 @@ pub struct UserRow {
     pub disabled_at: Option<DateTime<Utc>>,
 }
 
-/// Which audit rows to show.
-#[derive(Clone, Debug, Default)]
-pub struct AuditFilter {
-    /// The patient's name (ASCII case folded).
-    pub patient: Option<String>,
-    /// The user's name.
-    pub user: Option<String>,
-    /// From this moment on.
-    pub since: Option<DateTime<Utc>>,
-}
-
-/// One recorded action.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AuditRow {
-    pub at: DateTime<Utc>,
-    pub user: String,
-    pub workstation: String,
-    /// view, edit, import, export, consent, delete, sign-in, user or settings.
-    pub action: String,
-    /// The table or kind of thing acted on (photo, person, consent…).
-    pub target_kind: String,
-    pub target_id: Option<i64>,
-    /// The patient's name when the action concerned one.
-    pub patient: Option<String>,
-    /// An export's or an edit's purpose.
-    pub purpose: Option<String>,
-    /// What changed, as JSON text.
-    pub detail: Option<String>,
-}
+pub use super::clinic_audit::{AuditCursor, AuditFilter, AuditPage, AuditRow, SignInVia, SignOut};
 
 /// One signed-in user's connection to the clinic database.
 pub struct ClinicSession {
@@ -472,6 +462,12 @@ impl ClinicSession {
 
     fn err(&self) -> impl Fn(postgres::Error) -> ClinicError + '_ {
         |e| ClinicError::from_pg(e, &self.user)
+    }
+
+    /// [`Self::err`] that does not borrow the session (so the client can be borrowed).
+    pub(super) fn err_for(&self) -> impl Fn(postgres::Error) -> ClinicError + use<> {
+        let user = self.user.clone();
+        move |e| ClinicError::from_pg(e, &user)
     }
 
     /// Adds a user who must change `first_password` at their first sign-in (admins only).
@@ -575,46 +571,6 @@ impl ClinicSession {
         } else {
             None
         })
-    }
-
-    /// The audit trail (admins only: anyone else is refused by the database), oldest first.
-    ///
-    /// # Errors
-    /// Not an admin, or the server is gone.
-    pub fn audit(&mut self, filter: &AuditFilter) -> Result<Vec<AuditRow>, ClinicError> {
-        let since = filter.since.map(|t| t.to_rfc3339());
-        let rows = self
-            .client
-            .query(
-                "SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.USZ'), user_name,
-                        workstation, action, target_kind, target_id, person_name, purpose,
-                        detail::TEXT
-                   FROM skinlapse.audit_event
-                  WHERE ($1::TEXT IS NULL OR lower(person_name) = lower($1))
-                    AND ($2::TEXT IS NULL OR user_name = $2)
-                    AND ($3::TEXT IS NULL OR at >= $3::TIMESTAMPTZ)
-                  ORDER BY id",
-                &[&filter.patient, &filter.user, &since],
-            )
-            .map_err(self.err())?;
-        rows.iter()
-            .map(|r| {
-                let at: &str = r.get(0);
-                Ok(AuditRow {
-                    at: DateTime::parse_from_rfc3339(at)
-                        .map(|t| t.with_timezone(&Utc))
-                        .map_err(|e| ClinicError::Refused(format!("a stored time {at}: {e}")))?,
-                    user: r.get(1),
-                    workstation: r.get(2),
-                    action: r.get(3),
-                    target_kind: r.get(4),
-                    target_id: r.get(5),
-                    patient: r.get(6),
-                    purpose: r.get(7),
-                    detail: r.get(8),
-                })
-            })
-            .collect()
     }
 
     /// The connection, for the catalogue on PostgreSQL.

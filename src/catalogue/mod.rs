@@ -10,6 +10,7 @@ mod audit;
 pub mod bench_data;
 mod browse;
 pub mod clinic;
+mod clinic_audit;
 pub mod clinic_import;
 mod clinic_watch;
 mod clinical;

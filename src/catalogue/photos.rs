@@ -214,6 +214,7 @@ impl Catalogue {
         // Called once, on the attempt that commits (a PostgreSQL write may run again).
         let mut before_commit = Some(before_commit);
         self.write(|tx| {
+            super::audit::importing(tx)?;
             let id = insert_photo(tx, new, assignment)?;
             let mut unclaim =
                 tx.prepare_cached("DELETE FROM pending_import WHERE hash = ?1 AND owner = ?2")?;

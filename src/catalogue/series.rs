@@ -167,6 +167,8 @@ impl Catalogue {
             });
         }
         self.write(|tx| {
+            // What an import is filed under is made by the import (the trail says so).
+            super::audit::importing(tx)?;
             let mut terms = term_ids(tx, VocabKind::Area, &spec.areas)?;
             terms.extend(term_ids(tx, VocabKind::Concern, &spec.concerns)?);
             let person = match &spec.person {

@@ -4,11 +4,14 @@
 #![allow(clippy::doc_markdown)]
 
 use super::{Failure, library_root, open_library};
-use crate::catalogue::clinic::{self, AuditFilter, ClinicError, ClinicSession, Role};
+use crate::catalogue::clinic::{
+    self, AuditFilter, AuditRow, ClinicError, ClinicSession, Role, SignInVia,
+};
 use crate::library::clinic::{self as clinic_folder, ClinicSettings};
 use chrono::{Local, NaiveDate, TimeZone as _};
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use zeroize::Zeroizing;
@@ -23,8 +26,8 @@ const MIN_PASSWORD: usize = 8;
 /// `skinlapse clinic …`.
 #[derive(Debug, clap::Subcommand)]
 pub enum ClinicCommand {
-    /// The clinic's name and logo printed at the top of PDF reports (shown when given no
-    /// options).
+    /// The clinic's name and logo printed at the top of PDF reports, and on a clinic library
+    /// the idle time after which the app signs out (shown when given no options).
     Settings(ClinicArgs),
     /// Make a clinic library: its PostgreSQL database (roles, schema, the first admin) and
     /// the shared folder naming it. The server account that creates it comes from PGUSER
@@ -113,6 +116,10 @@ pub struct ClinicArgs {
     /// Remove the logo.
     #[arg(long)]
     pub remove_logo: bool,
+    /// On a clinic library (admins only): after how many minutes without input the app signs
+    /// out, 1 to 480 (default 15). Every signed-in workstation applies it within seconds.
+    #[arg(long, value_name = "MINUTES")]
+    pub idle_timeout_minutes: Option<String>,
 }
 
 pub fn run(
@@ -143,8 +150,26 @@ fn run_settings(library: Option<PathBuf>, args: &ClinicArgs) -> Result<ExitCode,
         }
         None => None,
     };
+    let idle = args
+        .idle_timeout_minutes
+        .as_deref()
+        .map(|m| {
+            crate::model::idle::parse(m)
+                .map_err(|e| Failure::usage(format!("--idle-timeout-minutes: {e}")))
+        })
+        .transpose()?;
     let library = open_library(library)?;
+    if idle.is_some() && !library.is_clinic() {
+        return Err(Failure::usage(format!(
+            "--idle-timeout-minutes: {} is a personal library, which never signs out; the idle time is a clinic's setting",
+            library.root().display()
+        )));
+    }
     let mut cat = library.catalogue()?;
+    if let Some(minutes) = idle {
+        let text = crate::model::idle::check(minutes).map_err(Failure::usage)?;
+        cat.set_setting(crate::model::idle::SETTING, Some(&text))?;
+    }
     if let Some(name) = &args.name {
         let name = name.trim();
         cat.set_setting(
@@ -165,6 +190,11 @@ fn run_settings(library: Option<PathBuf>, args: &ClinicArgs) -> Result<ExitCode,
         cat.clinic_logo()?
             .map_or("(none)".to_owned(), |b| format!("{} bytes", b.len()))
     );
+    if library.is_clinic() {
+        let minutes =
+            crate::model::idle::from_setting(cat.setting(crate::model::idle::SETTING)?.as_deref());
+        println!("idle timeout: {minutes} minutes");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -347,10 +377,12 @@ pub(super) fn sign_in(
     })?;
     let password = password_of(user)?;
     let (server, _) = database_config(&settings.database)?;
-    ClinicSession::sign_in(&server, user, &password).map_err(|e| match e {
+    let mut session = ClinicSession::sign_in(&server, user, &password).map_err(|e| match e {
         ClinicError::Connect { .. } => Failure::usage(format!("{user} cannot sign in: {e}")),
         other => other.into(),
-    })
+    })?;
+    session.record_sign_in(SignInVia::Command)?;
+    Ok(session)
 }
 
 /// The password `user` signs in with: `SKINLAPSE_PASSWORD`, else asked.
@@ -458,53 +490,81 @@ fn run_audit(
         })
         .transpose()?;
     let mut session = sign_in(library, user)?;
-    let rows = session.audit(&AuditFilter {
+    let filter = AuditFilter {
         patient: args.patient.clone(),
         user: args.by.clone(),
         since,
+    };
+    // Rows are printed as the server sends them, never all held at once.
+    let mut out = std::io::stdout().lock();
+    let mut written = 0usize;
+    let mut failed = None;
+    let mut print = |text: std::fmt::Arguments<'_>| {
+        if failed.is_none()
+            && let Err(e) = out.write_fmt(text)
+        {
+            failed = Some(e);
+        }
+    };
+    if args.json {
+        print(format_args!("["));
+    }
+    session.audit_each(&filter, |r| {
+        if args.json {
+            let sep = if written == 0 { "" } else { "," };
+            print(format_args!("{sep}{}", audit_json(&r)));
+        } else {
+            print(format_args!("{}\n", audit_line(&r)));
+        }
+        written += 1;
     })?;
     if args.json {
-        let rows: Vec<serde_json::Value> = rows
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "at": r.at.to_rfc3339(),
-                    "user": r.user,
-                    "workstation": r.workstation,
-                    "action": r.action,
-                    "target_kind": r.target_kind,
-                    "target_id": r.target_id,
-                    "patient": r.patient,
-                    "purpose": r.purpose,
-                    "detail": r.detail.as_deref().and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok()),
-                })
-            })
-            .collect();
-        println!("{}", serde_json::Value::Array(rows));
-        return Ok(ExitCode::SUCCESS);
+        print(format_args!("]\n"));
+    } else if written == 0 {
+        print(format_args!("(no recorded actions match)\n"));
     }
-    for r in &rows {
-        let target = match r.target_id {
-            Some(id) => format!("{} {id}", r.target_kind),
-            None => r.target_kind.clone(),
-        };
-        println!(
-            "{}  {:<16} {:<22} {:<8} {:<18} {:<20} {}{}",
-            local(r.at),
-            r.user,
-            r.workstation,
-            r.action,
-            target,
-            r.patient.as_deref().unwrap_or("-"),
-            r.purpose
-                .as_deref()
-                .map(|p| format!("[{p}] "))
-                .unwrap_or_default(),
-            r.detail.as_deref().unwrap_or("")
-        );
-    }
-    if rows.is_empty() {
-        println!("(no recorded actions match)");
+    drop(print);
+    if let Some(e) = failed.or_else(|| out.flush().err()) {
+        return Err(Failure::runtime(format!(
+            "cannot write the audit trail: {e}"
+        )));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One row of `clinic audit --json`.
+fn audit_json(r: &AuditRow) -> serde_json::Value {
+    serde_json::json!({
+        "at": r.at.to_rfc3339(),
+        "user": r.user,
+        "workstation": r.workstation,
+        "action": r.action,
+        "target_kind": r.target_kind,
+        "target_id": r.target_id,
+        "patient": r.patient,
+        "purpose": r.purpose,
+        "detail": r.detail.as_deref().and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok()),
+    })
+}
+
+/// One line of `clinic audit`.
+fn audit_line(r: &AuditRow) -> String {
+    let target = match r.target_id {
+        Some(id) => format!("{} {id}", r.target_kind),
+        None => r.target_kind.clone(),
+    };
+    format!(
+        "{}  {:<16} {:<22} {:<8} {:<18} {:<20} {}{}",
+        local(r.at),
+        r.user,
+        r.workstation,
+        r.action,
+        target,
+        r.patient.as_deref().unwrap_or("-"),
+        r.purpose
+            .as_deref()
+            .map(|p| format!("[{p}] "))
+            .unwrap_or_default(),
+        r.detail.as_deref().unwrap_or("")
+    )
 }

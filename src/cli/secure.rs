@@ -54,7 +54,17 @@ fn open_clinic(root: &Path) -> Result<Library, Failure> {
         cache_root: clinic::default_cache_root()
             .unwrap_or_else(|| std::env::temp_dir().join("skinlapse-clinics")),
     };
-    Library::open_clinic(root, std::sync::Arc::new(login)).map_err(|e| cannot_open(root, &e))
+    let library = Library::open_clinic(root, std::sync::Arc::new(login))
+        .map_err(|e| cannot_open(root, &e))?;
+    // One sign-in of a person per command, however many connections its threads open.
+    library
+        .catalogue()
+        .and_then(|mut cat| {
+            cat.record_sign_in(crate::catalogue::clinic::SignInVia::Command)
+                .map_err(Into::into)
+        })
+        .map_err(|e| cannot_open(root, &e))?;
+    Ok(library)
 }
 
 #[derive(Debug, clap::Args)]

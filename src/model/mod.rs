@@ -5,6 +5,7 @@ pub mod deidentify;
 pub mod face;
 pub mod fairest;
 pub mod filing;
+pub mod idle;
 pub mod names;
 pub mod printable;
 pub mod protocol;

@@ -1,11 +1,13 @@
-//! The Clinic menu and the admin's windows: Users (list, add, disable) and the Audit trail
-//! (filter by patient, user and date; newest first; a page at a time).
+//! The Clinic menu and the admin's windows: Users (list, add, disable), the Audit trail
+//! (filter by patient, user and date; newest first; a page at a time) and Settings (the
+//! idle time).
 
 use super::theme::palette;
 use crate::app::clinic_admin::{AUDIT_PAGE, AdminCommand, AdminState, AuditQuery};
 use crate::app::nav::Modal;
 use crate::app::{Action, AppState, ClinicCommand, Commands, Passphrase};
 use crate::catalogue::clinic::{AuditRow, Role};
+use crate::model::idle;
 use chrono::Local;
 use egui::{RichText, Ui};
 use zeroize::Zeroizing;
@@ -21,6 +23,9 @@ pub struct AdminPanel {
     query: AuditQuery,
     /// The user whose Disable was clicked, waiting for Disable again to confirm.
     confirm_disable: Option<String>,
+    /// The idle time as typed, and the value read it was filled in from.
+    idle: String,
+    idle_seen: Option<u32>,
 }
 
 impl Default for AdminPanel {
@@ -31,6 +36,8 @@ impl Default for AdminPanel {
             password: Zeroizing::default(),
             query: AuditQuery::default(),
             confirm_disable: None,
+            idle: String::new(),
+            idle_seen: None,
         }
     }
 }
@@ -44,7 +51,7 @@ pub(super) fn clinic_menu(ui: &mut Ui, state: &AppState, commands: &mut Commands
     ui.menu_button("Clinic", |ui| {
         let is_admin = who.role == Role::Admin;
         let why = format!(
-            "Only an admin manages users and reads the audit trail; {} signs in as {}",
+            "Only an admin manages users and settings and reads the audit trail; {} signs in as {}",
             who.user(),
             who.role.key()
         );
@@ -56,8 +63,13 @@ pub(super) fn clinic_menu(ui: &mut Ui, state: &AppState, commands: &mut Commands
             ),
             (
                 "Audit trail…",
-                "Who viewed, changed, imported or exported what, and when",
+                "Who signed in, viewed, changed, imported or exported what, and when",
                 AdminCommand::ShowAudit,
+            ),
+            (
+                "Settings…",
+                "The clinic's settings: after how long without input the app signs out",
+                AdminCommand::ShowSettings,
             ),
         ] {
             let button = ui.add_enabled(is_admin, egui::Button::new(label));
@@ -113,9 +125,11 @@ impl AdminPanel {
         match state.nav.modal() {
             Some(Modal::Users) => self.users(ctx, state, commands),
             Some(Modal::Audit) => self.audit(ctx, state, commands),
+            Some(Modal::ClinicSettings) => self.settings(ctx, state, commands),
             _ => {
                 self.password.clear();
                 self.confirm_disable = None;
+                self.idle_seen = None;
             }
         }
     }
@@ -226,29 +240,78 @@ impl AdminPanel {
             });
             outcome(ui, admin);
             ui.separator();
-            audit_table(ui, admin.audit_rows());
+            audit_table(ui, &admin.audit);
             ui.horizontal(|ui| {
                 let page = admin.audit_page;
                 let first = page * AUDIT_PAGE + 1;
-                let last = (first + admin.audit_rows().len()).saturating_sub(1);
+                let last = (first + admin.audit.len()).saturating_sub(1);
+                let idle = !admin.is_busy();
                 if ui
-                    .add_enabled(page > 0, egui::Button::new("Newer"))
+                    .add_enabled(idle && page > 0, egui::Button::new("Newer"))
                     .clicked()
                 {
-                    commands.push(admin_cmd(AdminCommand::AuditPage(page - 1)));
+                    commands.push(admin_cmd(AdminCommand::AuditNewer));
                 }
                 ui.label(if admin.audit.is_empty() {
                     "No actions match.".to_owned()
+                } else if admin.audit_more {
+                    format!("{first}–{last}, newest first; older ones follow")
                 } else {
-                    format!("{first}–{last} of {}, newest first", admin.audit.len())
+                    format!("{first}–{last}, newest first")
                 });
                 if ui
-                    .add_enabled(page + 1 < admin.audit_pages(), egui::Button::new("Older"))
+                    .add_enabled(idle && admin.audit_more, egui::Button::new("Older"))
                     .clicked()
                 {
-                    commands.push(admin_cmd(AdminCommand::AuditPage(page + 1)));
+                    commands.push(admin_cmd(AdminCommand::AuditOlder));
                 }
             });
+        });
+        if !open {
+            commands.push(Action::Back.into());
+        }
+    }
+}
+
+impl AdminPanel {
+    /// The clinic's settings: the idle time, checked before it is sent (the database checks
+    /// it again).
+    fn settings(&mut self, ctx: &egui::Context, state: &AppState, commands: &mut Commands) {
+        let admin = &state.clinic.admin;
+        if admin.idle_minutes.is_some() && admin.idle_minutes != self.idle_seen {
+            self.idle_seen = admin.idle_minutes;
+            self.idle = admin
+                .idle_minutes
+                .map_or_else(String::new, |m| m.to_string());
+        }
+        let open = window(ctx, "Clinic settings", [520.0, 220.0], |ui| {
+            ui.label(RichText::new("Signing out").strong());
+            let response = ui
+                .horizontal(|ui| {
+                    let label =
+                        ui.add_sized([170.0, 20.0], egui::Label::new("Idle time (minutes)"));
+                    let field = ui
+                        .add(egui::TextEdit::singleline(&mut self.idle).desired_width(60.0))
+                        .labelled_by(label.id);
+                    ui.label(format!("{} to {}", idle::MIN_MINUTES, idle::MAX_MINUTES));
+                    field
+                })
+                .inner;
+            ui.label(
+                RichText::new(format!(
+                    "Every workstation signs out after this long without input and shows \
+                     nothing of the patient (default {} minutes). Workstations signed in now \
+                     apply a change within seconds.",
+                    idle::DEFAULT_MINUTES
+                ))
+                .weak(),
+            );
+            let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let ready = admin.idle_minutes.is_some() && !admin.is_busy();
+            if ui.add_enabled(ready, egui::Button::new("Save")).clicked() || (enter && ready) {
+                commands.push(admin_cmd(AdminCommand::SetIdle(self.idle.clone())));
+            }
+            outcome(ui, admin);
         });
         if !open {
             commands.push(Action::Back.into());

@@ -276,7 +276,10 @@ fn windows(ctx: &egui::Context, state: &AppState, panels: &mut Panels, commands:
         Some(Modal::TakenAt(q)) => inspector::taken_at_question(ctx, q, commands),
         Some(Modal::QuitDemo) => chrome::quit_demo_window(ctx, commands),
         Some(Modal::About) => chrome::about_window(ctx, state, commands),
-        Some(Modal::Restore(_) | Modal::Help | Modal::Users | Modal::Audit) | None => {}
+        Some(
+            Modal::Restore(_) | Modal::Help | Modal::Users | Modal::Audit | Modal::ClinicSettings,
+        )
+        | None => {}
     }
     panels.admin.windows(ctx, state, commands);
     panels.secure.forget(state);

@@ -5,22 +5,28 @@ use skinlapse::catalogue::clinic::{self, ClinicError, ClinicSession, Role};
 use skinlapse::testing::pg;
 use std::process::{Command, Output};
 
-struct Clinic {
-    server: postgres::Config,
+pub(crate) struct Clinic {
+    pub server: postgres::Config,
     /// Users are server-wide: each test's users carry its clinic's number.
     n: String,
 }
 
 impl Clinic {
-    fn new() -> Self {
+    pub fn new() -> Self {
+        Self::at_version(clinic::latest_schema_version())
+    }
+
+    /// A clinic as the Skinlapse of schema `version` made it (for `clinic upgrade`).
+    pub fn at_version(version: usize) -> Self {
         let cluster = pg::cluster();
         let database = cluster.fresh_name("clinic");
         let n = database.trim_start_matches("clinic_").to_owned();
-        clinic::create(
+        clinic::create_at_version(
             &cluster.superuser("postgres"),
             &database,
             &format!("ann.{n}"),
             "ann-secret",
+            version,
         )
         .expect("clinic create");
         let mut server: postgres::Config = cluster.url(&database).parse().unwrap();
@@ -30,7 +36,7 @@ impl Clinic {
 
     /// The clinic's shared folder, made in `dir` (its settings file naming the database),
     /// and the database's name.
-    fn folder(&self, dir: &std::path::Path) -> (std::path::PathBuf, String) {
+    pub fn folder(&self, dir: &std::path::Path) -> (std::path::PathBuf, String) {
         let lib = dir.join("clinic");
         let database = self.server.get_dbname().unwrap().to_owned();
         skinlapse::library::clinic::create(
@@ -46,17 +52,17 @@ impl Clinic {
     }
 
     /// A user's name in this clinic.
-    fn name(&self, user: &str) -> String {
+    pub fn name(&self, user: &str) -> String {
         format!("{user}.{}", self.n)
     }
 
-    fn sign_in(&self, user: &str, password: &str) -> ClinicSession {
+    pub fn sign_in(&self, user: &str, password: &str) -> ClinicSession {
         ClinicSession::sign_in(&self.server, &self.name(user), password)
             .unwrap_or_else(|e| panic!("{user} signs in: {e}"))
     }
 
     /// Admin `ann` adds `name`, who then signs in and sets their own password.
-    fn user(&self, name: &str, role: Role) -> ClinicSession {
+    pub fn user(&self, name: &str, role: Role) -> ClinicSession {
         let mut ann = self.sign_in("ann", "ann-secret");
         ann.add_user(&self.name(name), role, "first-password")
             .unwrap();
@@ -218,9 +224,9 @@ fn exports_need_a_clinician_and_consent_and_everything_is_in_an_append_only_trai
             ("postgres", "settings", "setting"),
             (ann_, "user", "user"),
             (bob_, "user", "user"),
-            (bob_, "edit", "person"),
-            (bob_, "edit", "series"),
-            (bob_, "edit", "session"),
+            (bob_, "create", "person"),
+            (bob_, "create", "series"),
+            (bob_, "create", "session"),
             (bob_, "import", "photo"),
             (bob_, "consent", "consent"),
             (bob_, "export", "photo"),
@@ -290,7 +296,7 @@ fn a_database_that_already_holds_a_clinic_is_refused() {
 }
 
 /// `skinlapse` with a clean environment of its own for the clinic variables.
-fn skinlapse(library: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+pub(crate) fn skinlapse(library: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_skinlapse"));
     cmd.arg("--library").arg(library).args(args);
     for var in [
@@ -308,7 +314,7 @@ fn skinlapse(library: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> 
     cmd.output().unwrap()
 }
 
-fn text(out: &Output) -> String {
+pub(crate) fn text(out: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),

@@ -138,7 +138,7 @@ pub(crate) fn sign_in(h: &mut Harness<'static, App>, password: &str) {
 }
 
 /// Clicks the button `label` and waits for what it started.
-fn click(h: &mut Harness<'static, App>, label: &str) {
+pub(crate) fn click(h: &mut Harness<'static, App>, label: &str) {
     h.get_by_label(label).click();
     h.run_steps(2);
     settle(h);
@@ -278,7 +278,7 @@ fn an_unreachable_server_is_named_with_a_retry() {
 }
 
 /// Clicks a menu and one of its entries.
-fn menu(h: &mut Harness<'static, App>, menu: &str, entry: &str) {
+pub(crate) fn menu(h: &mut Harness<'static, App>, menu: &str, entry: &str) {
     h.get_by_label(menu).click();
     h.run_steps(2);
     h.get_by_label(entry).click();
@@ -286,7 +286,7 @@ fn menu(h: &mut Harness<'static, App>, menu: &str, entry: &str) {
     settle(h);
 }
 
-fn admin_error(h: &Harness<'static, App>) -> Option<String> {
+pub(crate) fn admin_error(h: &Harness<'static, App>) -> Option<String> {
     h.state().state.clinic.admin.error.clone()
 }
 
@@ -423,7 +423,7 @@ fn only_an_admin_may_open_the_users_and_the_trail() {
 }
 
 /// Adds `user` with `role` (as admin ann), who then chooses `<user>-secret`.
-fn add_user(clinic: &ClinicLib, user: &str, role: Role) {
+pub(crate) fn add_user(clinic: &ClinicLib, user: &str, role: Role) {
     clinic
         .session("ann", "ann-secret")
         .add_user(&clinic.name(user), role, "first-password")
@@ -578,7 +578,7 @@ fn an_assistant_compares_but_may_not_export_and_is_told_why() {
 }
 
 /// Steps frames until `done` holds (other workstations' changes arrive on their own).
-fn wait_for(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
+pub(crate) fn wait_for(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
     let start = Instant::now();
     while !done(h.state()) {
         assert!(start.elapsed() < Duration::from_mins(1), "never: {what}");

@@ -12,6 +12,7 @@ mod chrome;
 mod cli;
 mod clinic;
 mod clinic_app;
+mod clinic_audit;
 mod clinic_import;
 mod compare;
 mod concurrency;

@@ -506,7 +506,8 @@ type Entry = (&'static str, i64, i64);
 /// The audit trail names what the rows of this transaction came from.
 fn mark_purpose(tx: &mut Transaction<'_>) -> std::result::Result<(), postgres::Error> {
     tx.execute(
-        "SELECT set_config('skinlapse.purpose', 'import-library', true)",
+        "SELECT set_config('skinlapse.purpose', 'import-library', true),
+                set_config('skinlapse.importing', 'on', true)",
         &[],
     )
     .map(drop)
