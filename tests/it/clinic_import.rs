@@ -508,17 +508,34 @@ fn a_personal_library_moves_into_an_empty_clinic_with_everything_and_verifies() 
                 .unwrap()
         );
     }
-    // The trail names the admin as importer of every photo, with the purpose.
+    // The trail names the admin as importer of every photo, with the purpose; every row
+    // the import made says "import" (none "create").
     assert_eq!(
         count(
             &mut db,
             &format!(
                 "SELECT count(*) FROM audit_event WHERE action = 'import' AND user_name = '{}'
-                    AND purpose = 'import-library'",
+                    AND purpose = 'import-library' AND target_kind = 'photo'",
                 clinic.name("ann")
             )
         ),
         6
+    );
+    assert_eq!(
+        count(
+            &mut db,
+            "SELECT count(*) FROM audit_event WHERE action = 'create'
+                AND purpose = 'import-library'"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &mut db,
+            "SELECT count(*) FROM audit_event WHERE action = 'import' AND target_kind = 'person'
+                AND person_name = 'Pat Doe'"
+        ),
+        1
     );
 
     // Run again: nothing twice, verified again.
@@ -618,7 +635,14 @@ fn into_a_clinic_with_patients_ids_are_remapped_same_content_is_not_duplicated_a
         text(&out)
     );
     assert!(text(&out).contains("nothing was written"), "{}", text(&out));
-    let after = sizes(&mut db);
+    let mut after = sizes(&mut db);
+    // Only bob's sign-in was recorded.
+    let signed_in = format!(
+        "SELECT count(*) FROM audit_event WHERE action = 'sign-in' AND user_name = '{}'",
+        clinic.name("bob")
+    );
+    assert!(count(&mut db, &signed_in) >= 1);
+    *after.last_mut().unwrap() -= 1;
     assert_eq!(before, after);
 }
 
