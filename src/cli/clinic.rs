@@ -523,7 +523,6 @@ fn run_audit(
     } else if written == 0 {
         print(format_args!("(no recorded actions match)\n"));
     }
-    drop(print);
     if let Some(e) = failed.or_else(|| out.flush().err()) {
         return Err(Failure::runtime(format!(
             "cannot write the audit trail: {e}"

@@ -49,7 +49,7 @@ pub fn from_setting(value: Option<&str>) -> u32 {
 
 /// Minutes as a duration.
 pub fn duration(minutes: u32) -> Duration {
-    Duration::from_secs(u64::from(minutes) * 60)
+    Duration::from_mins(u64::from(minutes))
 }
 
 #[cfg(test)]
@@ -71,6 +71,6 @@ mod tests {
         assert_eq!(from_setting(None), 15);
         assert_eq!(from_setting(Some("2")), 2);
         assert_eq!(from_setting(Some("0")), 15);
-        assert_eq!(duration(2), Duration::from_secs(120));
+        assert_eq!(duration(2), Duration::from_mins(2));
     }
 }
