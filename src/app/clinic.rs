@@ -77,6 +77,9 @@ pub struct SignInForm {
     pub notice: Option<String>,
     /// Counts attempts, so the window can clear its password field after each.
     pub attempts: u64,
+    /// Which showing of the window this is (each sign-out shows a new one, whose fields are
+    /// cleared and focused afresh).
+    pub serial: u64,
     settings: ClinicSettings,
     /// What Retry signs in with.
     retry: Option<(String, Passphrase)>,
@@ -121,6 +124,8 @@ pub struct ClinicState {
     /// Signed out after the idle time: the screens stay as they were (nothing of them is
     /// drawn) and come back when this user signs in again.
     resume: Option<String>,
+    /// How many sign-in windows were shown.
+    shown: u64,
 }
 
 /// What a sign-in worker found.
@@ -441,7 +446,9 @@ impl AppState {
         self.clinic.signed_in = None;
         self.clinic.admin = AdminState::default();
         let user = self.env.options.user.clone().unwrap_or_default();
+        self.clinic.shown += 1;
         self.clinic.sign_in = Some(SignInForm {
+            serial: self.clinic.shown,
             root: root.to_owned(),
             place: clinic_folder::place(&settings),
             user,

@@ -15,7 +15,7 @@ pub struct ClinicPanel {
     new: Zeroizing<String>,
     repeat: Zeroizing<String>,
     /// The attempt the fields were last cleared and focused for.
-    attempts_seen: Option<(std::path::PathBuf, u64)>,
+    attempts_seen: Option<(std::path::PathBuf, u64, u64)>,
 }
 
 fn take(text: &mut Zeroizing<String>) -> Passphrase {
@@ -43,13 +43,13 @@ impl ClinicPanel {
     /// to, the user name and password (or a new user's own password), why the last attempt
     /// failed. Nothing of the library itself.
     pub fn sign_in_screen(&mut self, ui: &mut Ui, form: &SignInForm, commands: &mut Commands) {
-        let seen = Some((form.root.clone(), form.attempts));
+        let seen = Some((form.root.clone(), form.serial, form.attempts));
         let fresh = self.attempts_seen != seen;
         if fresh {
             if self
                 .attempts_seen
                 .as_ref()
-                .is_none_or(|(r, _)| *r != form.root)
+                .is_none_or(|(r, _, _)| *r != form.root)
             {
                 self.user.clone_from(&form.user);
             }

@@ -400,6 +400,13 @@ fn the_apps_sign_ins_and_sign_outs_are_in_the_trail_window_a_page_at_a_time() {
     assert!(h.state().state.clinic.signed_in.is_some());
     send(&mut h, ClinicCommand::SignOut);
     assert!(h.state().state.clinic.sign_in.is_some());
+    h.run_steps(2);
+    assert!(
+        h.get_by_role_and_label(A11y::PasswordInput, "Password")
+            .accesskit_node()
+            .is_focused(),
+        "ready to type the password again"
+    );
     wait_for_row(&clinic, "the sign-out", |r| {
         r.user == bob && r.action == "sign-out"
     });
