@@ -338,19 +338,30 @@ fn open(root: &Path, login: ClinicLogin, role: Role, place: String) -> Opened {
 }
 
 /// Records the sign-out in the trail, on a worker thread with a connection of its own (the
-/// library's are being dropped). A server out of reach misses it; the sign-in before says
-/// who was in.
-fn record_sign_out(login: Arc<ClinicLogin>, idle: Option<Duration>) {
-    let why = idle.map_or(SignOut::ByHand, |after| SignOut::Idle {
-        minutes: u32::try_from(after.as_secs().div_ceil(60)).unwrap_or(u32::MAX),
-    });
+/// library's are being dropped); the receiver hears when it is done. A server out of reach
+/// misses it; the sign-in before says who was in.
+fn record_sign_out(login: Arc<ClinicLogin>, why: SignOut) -> Receiver<()> {
+    let (tx, rx) = sync_channel(1);
     let spawned = std::thread::Builder::new()
         .name("clinic-sign-out".into())
         .spawn(move || {
-            ClinicSession::sign_in(&login.server, &login.user, &login.password)
-                .and_then(|mut session| session.record_sign_out(why))
+            let _ = ClinicSession::sign_in(&login.server, &login.user, &login.password)
+                .and_then(|mut session| session.record_sign_out(why));
+            let _ = tx.send(());
         });
     drop(spawned);
+    rx
+}
+
+impl AppState {
+    /// The app closes while someone is signed in: the trail records the sign-out ("quit"),
+    /// waiting a few seconds at most for the server.
+    pub fn sign_out_on_quit(&mut self) {
+        if let Some(who) = self.clinic.signed_in.take() {
+            let done = record_sign_out(Arc::clone(&who.login), SignOut::Quit);
+            let _ = done.recv_timeout(Duration::from_secs(3));
+        }
+    }
 }
 
 /// Changes a new user's password on a worker thread, then signs in with it.
@@ -595,7 +606,10 @@ impl AppState {
             |l| Some(l.root().to_owned()),
         );
         let user = who.user().to_owned();
-        record_sign_out(Arc::clone(&who.login), idle);
+        let why = idle.map_or(SignOut::ByHand, |after| SignOut::Idle {
+            minutes: u32::try_from(after.as_secs().div_ceil(60)).unwrap_or(u32::MAX),
+        });
+        drop(record_sign_out(Arc::clone(&who.login), why));
         if idle.is_some() && self.library.loaded.is_some() {
             self.suspend_library();
             self.clinic.resume = Some(user.clone());

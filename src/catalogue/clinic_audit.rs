@@ -93,6 +93,18 @@ pub enum SignOut {
     ByHand,
     /// After this many minutes without input.
     Idle { minutes: u32 },
+    /// The app was closed while signed in.
+    Quit,
+}
+
+impl SignOut {
+    fn reason(self) -> &'static str {
+        match self {
+            Self::ByHand => "signed out",
+            Self::Idle { .. } => "idle",
+            Self::Quit => "quit",
+        }
+    }
 }
 
 const COLUMNS: &str = "SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.USZ'),
@@ -216,12 +228,15 @@ impl ClinicSession {
     /// The server is gone.
     pub fn record_sign_out(&mut self, why: SignOut) -> Result<(), ClinicError> {
         let minutes = match why {
-            SignOut::ByHand => None,
             SignOut::Idle { minutes } => Some(i32::try_from(minutes).unwrap_or(i32::MAX)),
+            SignOut::ByHand | SignOut::Quit => None,
         };
         let err = self.err_for();
         self.client()
-            .execute("SELECT skinlapse.record_sign_out($1)", &[&minutes])
+            .execute(
+                "SELECT skinlapse.record_sign_out($1, $2)",
+                &[&why.reason(), &minutes],
+            )
             .map(drop)
             .map_err(err)
     }

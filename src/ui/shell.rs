@@ -112,6 +112,7 @@ pub fn run_native(options: AppOptions, size: Option<[f32; 2]>) -> eframe::Result
 
 impl Drop for App {
     fn drop(&mut self) {
+        self.state.sign_out_on_quit();
         self.save_prefs();
     }
 }

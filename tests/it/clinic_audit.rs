@@ -423,7 +423,13 @@ fn the_apps_sign_ins_and_sign_outs_are_in_the_trail_window_a_page_at_a_time() {
     });
     assert_eq!(idle.action, "sign-out");
     assert_eq!(idle.workstation, clinic::workstation());
+    // Closing the app while signed in is a sign-out too.
+    sign_in(&mut h, "bob-secret");
+    assert!(h.state().state.clinic.signed_in.is_some());
     drop(h);
+    wait_for_row(&clinic, "the sign-out on quitting", |r| {
+        r.user == bob && r.detail.as_deref().is_some_and(|d| d.contains("quit"))
+    });
 
     let mut h = clinic.app(Some("ann"));
     sign_in(&mut h, "ann-secret");
@@ -436,24 +442,32 @@ fn the_apps_sign_ins_and_sign_outs_are_in_the_trail_window_a_page_at_a_time() {
     assert_eq!(page.len(), 50);
     // What bob saw while signed in is in between (views); the rest, newest first:
     let acts: Vec<&(String, String, String)> = page.iter().filter(|r| r.0 != "view").collect();
-    let newest: Vec<(&str, &str)> = acts[..5]
+    let newest: Vec<(&str, &str, String)> = acts[..7]
         .iter()
-        .map(|(a, k, _)| (a.as_str(), k.as_str()))
+        .map(|(a, k, d)| {
+            let reason = serde_json::from_str::<serde_json::Value>(d)
+                .map(|v| v["reason"].as_str().unwrap_or_default().to_owned())
+                .unwrap_or_default();
+            (a.as_str(), k.as_str(), reason)
+        })
         .collect();
     // One sign-in per time bob signed in to the app, though it opened several connections.
+    let out = |why: &str| ("sign-out", "app", why.to_owned());
+    let signed_in = ("sign-in", "app", String::new());
     assert_eq!(
         newest,
         [
-            ("sign-out", "app"),
-            ("sign-in", "app"),
-            ("sign-out", "app"),
-            ("sign-in", "app"),
-            ("sign-in", "command"),
+            out("quit"),
+            signed_in.clone(),
+            out("idle"),
+            signed_in.clone(),
+            out("signed out"),
+            signed_in,
+            ("sign-in", "command", String::new()),
         ],
         "{page:#?}"
     );
-    assert!(acts[0].2.contains("\"idle\""), "{}", acts[0].2);
-    assert!(acts[2].2.contains("signed out"), "{}", acts[2].2);
+    assert!(acts[2].2.contains("\"idle_minutes\": 1"), "{}", acts[2].2);
     assert!(h.query_all_by_label("sign-in").count() >= 2, "shown");
     assert!(
         h.query_by_label_contains("1–50, newest first; older ones follow")

@@ -45,20 +45,23 @@ BEGIN
              THEN jsonb_build_object('must_change_password', true) END);
 END $$;
 
-CREATE OR REPLACE FUNCTION record_sign_out(p_idle_minutes INTEGER)
+-- Why: 'signed out' (the Sign out button), 'idle' (after p_idle_minutes without input) or
+-- 'quit' (the app was closed while signed in).
+CREATE OR REPLACE FUNCTION record_sign_out(p_reason TEXT, p_idle_minutes INTEGER)
     RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = skinlapse, pg_temp AS $$
 BEGIN
-    IF p_idle_minutes IS NULL THEN
-        PERFORM audit_write('sign-out', 'app', NULL, NULL, NULL,
-                            jsonb_build_object('reason', 'signed out'));
-    ELSE
-        PERFORM audit_write('sign-out', 'app', NULL, NULL, NULL,
-                            jsonb_build_object('reason', 'idle', 'idle_minutes', p_idle_minutes));
+    IF p_reason NOT IN ('signed out', 'idle', 'quit') THEN
+        RAISE EXCEPTION 'a sign-out is signed out, idle or quit, not "%"', p_reason
+            USING ERRCODE = 'SL001';
     END IF;
+    PERFORM audit_write('sign-out', 'app', NULL, NULL, NULL,
+        CASE WHEN p_reason = 'idle'
+             THEN jsonb_build_object('reason', p_reason, 'idle_minutes', p_idle_minutes)
+             ELSE jsonb_build_object('reason', p_reason) END);
 END $$;
 
-REVOKE ALL ON FUNCTION record_sign_in(TEXT), record_sign_out(INTEGER) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION record_sign_in(TEXT), record_sign_out(INTEGER)
+REVOKE ALL ON FUNCTION record_sign_in(TEXT), record_sign_out(TEXT, INTEGER) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION record_sign_in(TEXT), record_sign_out(TEXT, INTEGER)
     TO @assistant, @pending;
 
 -- Every edit, import, delete and consent change, as 002 recorded them, with what happened
