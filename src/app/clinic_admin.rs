@@ -264,7 +264,8 @@ impl AppState {
                             Ok((
                                 now,
                                 Some(format!(
-                                    "Saved: every workstation signs out after {now} minutes without input."
+                                    "Saved: every workstation signs out after {} without input.",
+                                    idle::words(now)
                                 )),
                             ))
                         };

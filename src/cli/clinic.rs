@@ -193,7 +193,7 @@ fn run_settings(library: Option<PathBuf>, args: &ClinicArgs) -> Result<ExitCode,
     if library.is_clinic() {
         let minutes =
             crate::model::idle::from_setting(cat.setting(crate::model::idle::SETTING)?.as_deref());
-        println!("idle timeout: {minutes} minutes");
+        println!("idle timeout: {}", crate::model::idle::words(minutes));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -47,6 +47,15 @@ pub fn from_setting(value: Option<&str>) -> u32 {
     value.and_then(|v| parse(v).ok()).unwrap_or(DEFAULT_MINUTES)
 }
 
+/// "1 minute", "20 minutes".
+pub fn words(minutes: u32) -> String {
+    if minutes == 1 {
+        "1 minute".to_owned()
+    } else {
+        format!("{minutes} minutes")
+    }
+}
+
 /// Minutes as a duration.
 pub fn duration(minutes: u32) -> Duration {
     Duration::from_mins(u64::from(minutes))
@@ -72,5 +81,9 @@ mod tests {
         assert_eq!(from_setting(Some("2")), 2);
         assert_eq!(from_setting(Some("0")), 15);
         assert_eq!(duration(2), Duration::from_mins(2));
+        assert_eq!(
+            (words(1).as_str(), words(20).as_str()),
+            ("1 minute", "20 minutes")
+        );
     }
 }
