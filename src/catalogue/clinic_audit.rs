@@ -107,6 +107,9 @@ impl SignOut {
     }
 }
 
+/// The first clinic schema with `record_sign_in` (pg/006).
+const SIGN_IN_SCHEMA: usize = 6;
+
 const COLUMNS: &str = "SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.USZ'),
         user_name, workstation, action, target_kind, target_id, person_name, purpose,
         detail::TEXT
@@ -210,12 +213,17 @@ impl ClinicSession {
     }
 
     /// Records that the signed-in person signed in (once per sign-in, not per connection):
-    /// who, when and from which workstation come from this connection.
+    /// who, when and from which workstation come from this connection. A clinic older than
+    /// sign-in records (before schema 6, until `clinic upgrade`) records nothing; what it
+    /// still allows works as before.
     ///
     /// # Errors
     /// The server is gone.
     pub fn record_sign_in(&mut self, via: SignInVia) -> Result<(), ClinicError> {
         let err = self.err_for();
+        if super::clinic::schema_version(self.client()).map_err(&err)? < SIGN_IN_SCHEMA {
+            return Ok(());
+        }
         self.client()
             .execute("SELECT skinlapse.record_sign_in($1)", &[&via.key()])
             .map(drop)
