@@ -64,8 +64,15 @@ pub fn verify(
 ) -> Result<VerifyReport, LibraryError> {
     let mut catalogue = library.catalogue()?;
     let mut report = VerifyReport::default();
+    // A clinic's PostgreSQL server keeps its foreign keys at all times and checks its own
+    // pages: only a personal library's SQLite file is checked here.
     let catalogue_path = library.root().join(crate::library::CATALOGUE_FILE);
-    for what in catalogue.check_integrity()? {
+    let problems = if library.is_clinic() {
+        Vec::new()
+    } else {
+        catalogue.check_integrity()?
+    };
+    for what in problems {
         report.problems.push(Problem {
             photo: None,
             path: catalogue_path.clone(),
@@ -249,7 +256,8 @@ pub fn rebuild_cache(
     Ok(())
 }
 
-/// Files under `originals/` and `cache/` that belong to no photo. The files are listed
+/// Files under `originals/` and the cache (`cache/`, or a clinic's workstation cache) that
+/// belong to no photo. The files are listed
 /// first and the catalogue read after: a file an import wrote was written under a claim made
 /// before it, so the claim (or the photo row that replaced it) is seen, and the caches of a
 /// photo being imported are never taken for orphans.
@@ -260,9 +268,9 @@ fn check_orphans(
     report: &mut VerifyReport,
 ) -> Result<(), LibraryError> {
     let originals = files_below(&library.originals_dir());
-    let caches: Vec<PathBuf> = ["cache/previews", "cache/thumbs"]
+    let caches: Vec<PathBuf> = ["previews", "thumbs"]
         .iter()
-        .flat_map(|dir| files_below(&library.root().join(dir)))
+        .flat_map(|dir| files_below(&library.cache_dir().join(dir)))
         .collect();
     let (known, in_progress) = owned_hashes(catalogue)?;
     for path in originals {
