@@ -49,6 +49,7 @@ fn the_report_has_searchable_text_jpeg_photos_and_the_verification_footer() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
     small_demo(&lib);
+    consent_to_clinical_record(&lib);
     let series = series_of(dir.path(), &lib, "Alex Moreau");
     let o = skinlapse(
         dir.path(),
@@ -63,6 +64,8 @@ fn the_report_has_searchable_text_jpeg_photos_and_the_verification_footer() {
         &[
             "export",
             "report",
+            "--purpose",
+            "clinical-record",
             "--series",
             &series,
             "--out",
@@ -123,6 +126,8 @@ fn the_report_has_searchable_text_jpeg_photos_and_the_verification_footer() {
         &[
             "export",
             "report",
+            "--purpose",
+            "clinical-record",
             "--series",
             &series,
             "--deidentify",
@@ -146,6 +151,7 @@ fn report_errors_exit_with_their_codes_and_leave_nothing_behind() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
     small_demo(&lib);
+    consent_to_clinical_record(&lib);
     let series = series_of(dir.path(), &lib, "Me");
     let bad_ext = dir.path().join("report.png");
     let o = skinlapse(
@@ -154,6 +160,8 @@ fn report_errors_exit_with_their_codes_and_leave_nothing_behind() {
         &[
             "export",
             "report",
+            "--purpose",
+            "clinical-record",
             "--series",
             &series,
             "--out",
@@ -169,7 +177,16 @@ fn report_errors_exit_with_their_codes_and_leave_nothing_behind() {
     let o = skinlapse(
         dir.path(),
         &lib,
-        &["export", "report", "--series", "999", "--out", "r.pdf"],
+        &[
+            "export",
+            "report",
+            "--purpose",
+            "clinical-record",
+            "--series",
+            "999",
+            "--out",
+            "r.pdf",
+        ],
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(
@@ -181,7 +198,16 @@ fn report_errors_exit_with_their_codes_and_leave_nothing_behind() {
         dir.path(),
         &lib,
         &[
-            "export", "report", "--series", &series, "--paper", "a3", "--out", "r.pdf",
+            "export",
+            "report",
+            "--purpose",
+            "clinical-record",
+            "--series",
+            &series,
+            "--paper",
+            "a3",
+            "--out",
+            "r.pdf",
         ],
     );
     assert_eq!(o.status.code(), Some(2));
@@ -192,6 +218,8 @@ fn report_errors_exit_with_their_codes_and_leave_nothing_behind() {
         &[
             "export",
             "report",
+            "--purpose",
+            "clinical-record",
             "--series",
             &series,
             "--out",
@@ -206,10 +234,7 @@ fn report_errors_exit_with_their_codes_and_leave_nothing_behind() {
     );
     assert!(!dir.path().join("no-such-folder").exists());
     // Clinic mode without consent to marketing: refused, nothing written.
-    let mut cat = skinlapse::library::Library::open(&lib)
-        .unwrap()
-        .catalogue()
-        .unwrap();
+    let mut cat = open(&lib).catalogue().unwrap();
     cat.set_mode(skinlapse::model::clinical::Mode::Clinic)
         .unwrap();
     drop(cat);
@@ -245,12 +270,15 @@ fn the_time_lapse_is_written_as_gif_webp_and_mp4() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
     small_demo(&lib);
+    consent_to_clinical_record(&lib);
     let series = series_of(dir.path(), &lib, "Alex Moreau");
     let run = |name: &str, extra: &[&str]| {
         let out = dir.path().join(name);
         let mut args = vec![
             "export",
             "timelapse",
+            "--purpose",
+            "clinical-record",
             "--series",
             series.as_str(),
             "--out",
@@ -317,6 +345,9 @@ fn the_time_lapse_is_written_as_gif_webp_and_mp4() {
 
 #[test]
 fn an_encrypted_librarys_report_verifies_its_originals() {
+    if skinlapse::testing::sqlite_only("encrypting a personal library") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
     small_demo(&lib);
