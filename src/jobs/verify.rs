@@ -64,20 +64,17 @@ pub fn verify(
 ) -> Result<VerifyReport, LibraryError> {
     let mut catalogue = library.catalogue()?;
     let mut report = VerifyReport::default();
-    // A clinic's PostgreSQL server keeps its foreign keys at all times and checks its own
-    // pages: only a personal library's SQLite file is checked here.
     let catalogue_path = library.root().join(crate::library::CATALOGUE_FILE);
-    let problems = if library.is_clinic() {
-        Vec::new()
-    } else {
-        catalogue.check_integrity()?
-    };
-    for what in problems {
-        report.problems.push(Problem {
-            photo: None,
-            path: catalogue_path.clone(),
-            what,
-        });
+    // A clinic's PostgreSQL server keeps its foreign keys at all times and checks its own
+    // pages; the stored originals below are checked on both.
+    if catalogue.backend() == crate::catalogue::Backend::Sqlite {
+        for what in catalogue.check_integrity()? {
+            report.problems.push(Problem {
+                photo: None,
+                path: catalogue_path.clone(),
+                what,
+            });
+        }
     }
     // Every stored original: the photos' own and their companions (a RAW beside its JPEG).
     let rows = catalogue.stored_originals()?;
