@@ -249,13 +249,14 @@ impl Library {
             in_use: None,
             clinic: Some(login),
         };
-        library.catalogue()?;
         if read_only {
+            library.catalogue()?;
             super::outside::remove_dead_leftovers(&library.root.join("tmp"));
-        } else {
-            library.owner = Some(Owner::acquire(&library.root.join("tmp"))?);
-            library.recover()?;
+            return Ok(library);
         }
+        library.catalogue()?;
+        library.owner = Some(Owner::acquire(&library.root.join("tmp"))?);
+        library.recover()?;
         Ok(library)
     }
 
