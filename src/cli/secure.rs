@@ -30,8 +30,9 @@ pub fn set_user(user: Option<String>) {
 }
 
 /// Opens the clinic library at `root` as `--user` with their password (from
-/// `SKINLAPSE_PASSWORD`, else asked); its previews are cached on this machine.
-fn open_clinic(root: &Path) -> Result<Library, Failure> {
+/// `SKINLAPSE_PASSWORD`, else asked); its previews are cached on this machine. Read-only, it
+/// writes nothing to the share.
+fn open_clinic(root: &Path, read_only: bool) -> Result<Library, Failure> {
     use crate::library::clinic::{self, ClinicLogin};
     let settings = clinic::read(root)
         .map_err(|e| Failure::runtime(e.to_string()))?
@@ -54,8 +55,13 @@ fn open_clinic(root: &Path) -> Result<Library, Failure> {
         cache_root: clinic::default_cache_root()
             .unwrap_or_else(|| std::env::temp_dir().join("skinlapse-clinics")),
     };
-    let library = Library::open_clinic(root, std::sync::Arc::new(login))
-        .map_err(|e| cannot_open(root, &e))?;
+    let login = std::sync::Arc::new(login);
+    let library = if read_only {
+        Library::open_clinic_for_reading(root, login)
+    } else {
+        Library::open_clinic(root, login)
+    }
+    .map_err(|e| cannot_open(root, &e))?;
     // One sign-in of a person per command, however many connections its threads open.
     library
         .catalogue()
@@ -173,7 +179,7 @@ pub fn open(root: &Path, read_only: bool) -> Result<Library, Failure> {
             options.passphrase = Some(existing(root)?);
             open(&options).map_err(|e| cannot_open(root, &e))
         }
-        Err(LibraryError::ClinicLibrary { .. }) => open_clinic(root),
+        Err(LibraryError::ClinicLibrary { .. }) => open_clinic(root, read_only),
         other => other.map_err(|e| cannot_open(root, &e)),
     }
 }

@@ -154,7 +154,18 @@ pub fn generate_demo(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Library, LibraryError> {
     let library = Library::open(root)?;
-    let scratch_dir = tempfile::tempdir().map_err(crate::library::io_at(root))?;
+    generate_demo_into(&library, options, progress)?;
+    Ok(library)
+}
+
+/// Generates the demo's photos and record into the open `library` (personal or clinic),
+/// as [`generate_demo`] does into a new folder.
+pub fn generate_demo_into(
+    library: &Library,
+    options: &DemoOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<(), LibraryError> {
+    let scratch_dir = tempfile::tempdir().map_err(crate::library::io_at(library.root()))?;
     let portraits = [demo_portrait(true), demo_portrait(false)];
     let shots = plan(options, scratch_dir.path(), &portraits);
     let total = shots.len() * 2;
@@ -201,11 +212,10 @@ pub fn generate_demo(
             workers: 1,
             ..ImportRequest::default()
         };
-        run_import(&library, &request, &AtomicBool::new(false), |_| {});
+        run_import(library, &request, &AtomicBool::new(false), |_| {});
         progress(shots.len() + i + 1, total);
     }
-    record(&library, options)?;
-    Ok(library)
+    record(library, options)
 }
 
 /// Each demo series' plan, a grade per session improving over the series, and the redness

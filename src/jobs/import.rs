@@ -70,6 +70,8 @@ pub enum ImportError {
     NotAFile(&'static str),
     #[error("is inside the library folder {}: the library's own files are never imported", .0.display())]
     InsideLibrary(PathBuf),
+    #[error("is inside this workstation's cache of the clinic library ({}): previews and thumbnails are never imported", .0.display())]
+    InsideCache(PathBuf),
     #[error("file is {size} bytes, more than the {limit} MiB limit")]
     TooBig { size: u64, limit: u64 },
     #[error("{0}")]
@@ -209,25 +211,44 @@ fn folder_id(_meta: &fs::Metadata) -> (u64, u64) {
 
 /// The files `paths` name: files as given, folders walked recursively in name order (hidden
 /// entries and non-image files skipped). Paths that cannot be read come back as failures.
-/// Nothing inside `library` (the library imported into) is ever collected: a path inside it
-/// is a failure, and a folder walked that holds it leaves it out.
-pub fn collect_files(paths: &[PathBuf], library: Option<&Path>) -> Collected {
-    let library = library.and_then(|root| {
-        let meta = fs::metadata(root).ok()?;
-        Some((root.canonicalize().ok()?, folder_id(&meta)))
-    });
+/// Nothing inside `library`'s own folders (the library imported into and, for a clinic
+/// library, this workstation's cache of it) is ever collected: a path inside one is a
+/// failure, and a folder walked that holds one leaves it out.
+pub fn collect_files(paths: &[PathBuf], library: Option<&Library>) -> Collected {
+    let own: Vec<(PathBuf, (u64, u64), bool)> = library
+        .map(|l| {
+            let cache = l.cache_dir();
+            let cache_outside = !cache.starts_with(l.root());
+            let mut folders = vec![(l.root().to_owned(), false)];
+            if cache_outside {
+                folders.push((cache.to_owned(), true));
+            }
+            folders
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(root, is_cache)| {
+            let meta = fs::metadata(&root).ok()?;
+            Some((root.canonicalize().ok()?, folder_id(&meta), is_cache))
+        })
+        .collect();
+    let ids: Vec<(u64, u64)> = own.iter().map(|o| o.1).collect();
     let mut found = Collected::default();
     for path in paths {
-        if let Some((root, _)) = &library
-            && path.canonicalize().is_ok_and(|p| p.starts_with(root))
-        {
-            found
-                .failures
-                .push((path.clone(), ImportError::InsideLibrary(root.clone())));
+        let inside = own
+            .iter()
+            .find(|(root, _, _)| path.canonicalize().is_ok_and(|p| p.starts_with(root)));
+        if let Some((root, _, is_cache)) = inside {
+            let error = if *is_cache {
+                ImportError::InsideCache(root.clone())
+            } else {
+                ImportError::InsideLibrary(root.clone())
+            };
+            found.failures.push((path.clone(), error));
             continue;
         }
         match fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, library.as_ref().map(|l| l.1), &mut found),
+            Ok(meta) if meta.is_dir() => walk(path, &ids, &mut found),
             Ok(_) => found.files.push(path.clone()),
             Err(e) => found.failures.push((path.clone(), ImportError::Read(e))),
         }
@@ -235,7 +256,7 @@ pub fn collect_files(paths: &[PathBuf], library: Option<&Path>) -> Collected {
     found
 }
 
-fn walk(dir: &Path, library: Option<(u64, u64)>, found: &mut Collected) {
+fn walk(dir: &Path, own: &[(u64, u64)], found: &mut Collected) {
     let mut entries: Vec<_> = match fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(Result::ok).collect(),
         Err(e) => return found.failures.push((dir.to_owned(), ImportError::Walk(e))),
@@ -249,14 +270,12 @@ fn walk(dir: &Path, library: Option<(u64, u64)>, found: &mut Collected) {
         // Do not follow links to folders: they can loop.
         match entry.file_type() {
             Ok(t) if t.is_dir() => {
-                let is_library = library.is_some()
-                    && entry
-                        .metadata()
-                        .is_ok_and(|m| Some(folder_id(&m)) == library);
-                if is_library {
+                let is_own =
+                    !own.is_empty() && entry.metadata().is_ok_and(|m| own.contains(&folder_id(&m)));
+                if is_own {
                     found.library_skipped = true;
                 } else {
-                    walk(&path, library, found);
+                    walk(&path, own, found);
                 }
             }
             Ok(_) => {
@@ -287,7 +306,7 @@ pub fn run_import(
         failures,
         skipped,
         library_skipped,
-    } = collect_files(&request.paths, Some(library.root()));
+    } = collect_files(&request.paths, Some(library));
     let total = files.len() + failures.len();
     let mut summary = ImportSummary {
         total,

@@ -61,7 +61,7 @@ pub fn scan_each(
 ) {
     let Collected {
         files, failures, ..
-    } = collect_files(paths, Some(library.root()));
+    } = collect_files(paths, Some(library));
     let total = files.len() + failures.len();
     let mut done = 0;
     for (path, e) in failures {

@@ -40,6 +40,16 @@ pub fn generate_scale_library(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Library, LibraryError> {
     let library = Library::open(root)?;
+    generate_scale_into(&library, options, progress)?;
+    Ok(library)
+}
+
+/// Fills the open, empty `library` (personal or clinic) as [`generate_scale_library`] does.
+pub fn generate_scale_into(
+    library: &Library,
+    options: &ScaleOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<(), LibraryError> {
     let mut catalogue = library.catalogue()?;
     let areas: Vec<String> = catalogue
         .terms(VocabKind::Area)?
@@ -130,5 +140,5 @@ pub fn generate_scale_library(
     }
     catalogue.insert_photos_bulk(&batch)?;
     progress(done, options.photos);
-    Ok(library)
+    Ok(())
 }

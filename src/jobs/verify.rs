@@ -65,12 +65,16 @@ pub fn verify(
     let mut catalogue = library.catalogue()?;
     let mut report = VerifyReport::default();
     let catalogue_path = library.root().join(crate::library::CATALOGUE_FILE);
-    for what in catalogue.check_integrity()? {
-        report.problems.push(Problem {
-            photo: None,
-            path: catalogue_path.clone(),
-            what,
-        });
+    // A clinic's PostgreSQL server keeps its foreign keys at all times and checks its own
+    // pages; the stored originals below are checked on both.
+    if catalogue.backend() == crate::catalogue::Backend::Sqlite {
+        for what in catalogue.check_integrity()? {
+            report.problems.push(Problem {
+                photo: None,
+                path: catalogue_path.clone(),
+                what,
+            });
+        }
     }
     // Every stored original: the photos' own and their companions (a RAW beside its JPEG).
     let rows = catalogue.stored_originals()?;
@@ -249,7 +253,8 @@ pub fn rebuild_cache(
     Ok(())
 }
 
-/// Files under `originals/` and `cache/` that belong to no photo. The files are listed
+/// Files under `originals/` and the cache (`cache/`, or a clinic's workstation cache) that
+/// belong to no photo. The files are listed
 /// first and the catalogue read after: a file an import wrote was written under a claim made
 /// before it, so the claim (or the photo row that replaced it) is seen, and the caches of a
 /// photo being imported are never taken for orphans.
@@ -260,9 +265,9 @@ fn check_orphans(
     report: &mut VerifyReport,
 ) -> Result<(), LibraryError> {
     let originals = files_below(&library.originals_dir());
-    let caches: Vec<PathBuf> = ["cache/previews", "cache/thumbs"]
+    let caches: Vec<PathBuf> = ["previews", "thumbs"]
         .iter()
-        .flat_map(|dir| files_below(&library.root().join(dir)))
+        .flat_map(|dir| files_below(&library.cache_dir().join(dir)))
         .collect();
     let (known, in_progress) = owned_hashes(catalogue)?;
     for path in originals {

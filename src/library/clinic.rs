@@ -194,6 +194,25 @@ impl Library {
     /// The folder is not a clinic library, the share or the cache cannot be written, or the
     /// database cannot be reached.
     pub fn open_clinic(root: &Path, login: Arc<ClinicLogin>) -> super::Result<Self> {
+        Self::open_clinic_with(root, login, false)
+    }
+
+    /// Opens the clinic library at `root` for `login` to read: nothing is written to the
+    /// share (no lock file, no recovery; only dead processes' leftovers outside the library,
+    /// half-written exports, are removed), so a workstation with a read-only share, or a full
+    /// one, can still list and verify. The catalogue on the server keeps its own rights.
+    ///
+    /// # Errors
+    /// As [`Library::open_clinic`].
+    pub fn open_clinic_for_reading(root: &Path, login: Arc<ClinicLogin>) -> super::Result<Self> {
+        Self::open_clinic_with(root, login, true)
+    }
+
+    fn open_clinic_with(
+        root: &Path,
+        login: Arc<ClinicLogin>,
+        read_only: bool,
+    ) -> super::Result<Self> {
         let io = super::io_at;
         let settings = read(root)
             .map_err(|e| match e {
@@ -208,9 +227,11 @@ impl Library {
                 source: io::Error::new(io::ErrorKind::NotFound, "not a clinic library"),
             })?;
         let root = root.canonicalize().map_err(io(root))?;
-        for dir in ["originals", "tmp"] {
-            let path = root.join(dir);
-            fs::create_dir_all(&path).map_err(io(&path))?;
+        if !read_only {
+            for dir in ["originals", "tmp"] {
+                let path = root.join(dir);
+                fs::create_dir_all(&path).map_err(io(&path))?;
+            }
         }
         let cache = login.cache_root.join(&settings.clinic_id);
         for dir in ["previews", "thumbs", "tmp"] {
@@ -228,6 +249,11 @@ impl Library {
             in_use: None,
             clinic: Some(login),
         };
+        if read_only {
+            library.catalogue()?;
+            super::outside::remove_dead_leftovers(&library.root.join("tmp"));
+            return Ok(library);
+        }
         library.catalogue()?;
         library.owner = Some(Owner::acquire(&library.root.join("tmp"))?);
         library.recover()?;

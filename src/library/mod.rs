@@ -554,6 +554,12 @@ impl Library {
             .join(format!("{hash}.{extension}"))
     }
 
+    /// Where previews and thumbnails are kept: `cache/` inside a personal library, this
+    /// workstation's own cache folder (outside the library) for a clinic library.
+    pub fn cache_dir(&self) -> &Path {
+        &self.cache
+    }
+
     pub fn preview_path(&self, hash: &ContentHash) -> PathBuf {
         self.cache
             .join("previews")

@@ -74,7 +74,7 @@ pub fn sqlite_only(what: &str) -> bool {
     if backend() == Backend::Sqlite {
         false
     } else {
-        eprintln!("skipped on PostgreSQL: {what} is SQLite's");
+        eprintln!("skipped on PostgreSQL: {what} (only a SQLite personal library has it)");
         true
     }
 }
@@ -191,20 +191,82 @@ pub fn library_login(root: &Path) -> Arc<ClinicLogin> {
 }
 
 /// Where the test clinic library at `root` keeps this "workstation's" previews and
-/// thumbnails: a folder beside `root`, so it goes with the test's temporary folder.
+/// thumbnails: below [`workstation_cache_home`], where the binary run with that as its
+/// `XDG_CACHE_HOME` keeps them too (`clinic::default_cache_root`), so the test and the
+/// binary share one workstation cache, and it goes with the test's temporary folder.
 pub fn library_cache_root(root: &Path) -> PathBuf {
+    workstation_cache_home(root)
+        .join("skinlapse")
+        .join("clinics")
+}
+
+/// The `XDG_CACHE_HOME` to run the binary with on the test library at `root`: a folder
+/// beside `root`, so nothing lands in the user's own cache.
+pub fn workstation_cache_home(root: &Path) -> PathBuf {
     let name = root
         .file_name()
         .map_or_else(|| "library".into(), |n| n.to_string_lossy().into_owned());
     root.with_file_name(format!("{name}-workstation-cache"))
 }
 
+/// The folder holding the previews and thumbnails of the test library at `root`: `cache/`
+/// in a personal library, this workstation's cache of the clinic in a clinic library.
+pub fn library_cache_dir(root: &Path) -> PathBuf {
+    match clinic_folder::read(root).ok().flatten() {
+        Some(settings) => library_cache_root(root).join(settings.clinic_id),
+        None => root.join("cache"),
+    }
+}
+
 /// The user and password that sign in to the test library at `root` when it is a clinic
 /// library (`None` for a personal one): for running the binary (`--user`,
 /// `SKINLAPSE_PASSWORD`) or the app against it.
 pub fn library_user(root: &Path) -> Option<(String, String)> {
+    let database = library_database(root)?;
+    Some((admin_name(&database), ADMIN_PASSWORD.to_owned()))
+}
+
+/// Runs `sql` (statements, no results) on the catalogue of the test library at `root` behind
+/// the app's back, as the database's owner: the SQLite file of a personal library, or the
+/// clinic's database as the cluster's superuser. For tests that set up a state the app cannot
+/// make (as an older release left it).
+///
+/// # Panics
+/// When the catalogue cannot be reached or refuses the statements.
+pub fn execute_sql(root: &Path, sql: &str) {
+    if let Some(mut client) = superuser_client(root) {
+        client
+            .batch_execute(sql)
+            .unwrap_or_else(|e| panic!("{sql} on the test clinic {}: {e}", root.display()));
+        return;
+    }
+    let path = root.join(crate::library::CATALOGUE_FILE);
+    rusqlite::Connection::open(&path)
+        .and_then(|conn| conn.execute_batch(sql))
+        .unwrap_or_else(|e| panic!("{sql} on {}: {e}", path.display()));
+}
+
+/// A connection as the cluster's superuser to the clinic database of the test library at
+/// `root`, with the catalogue's schema on its search path (`None` for a personal library).
+///
+/// # Panics
+/// When the server cannot be reached.
+pub fn superuser_client(root: &Path) -> Option<postgres::Client> {
+    let database = library_database(root)?;
+    let mut client = pg::cluster()
+        .superuser(&database)
+        .connect(postgres::NoTls)
+        .unwrap_or_else(|e| panic!("connecting to the test clinic {database}: {e}"));
+    client
+        .batch_execute("SET search_path = skinlapse, public")
+        .expect("setting the search path");
+    Some(client)
+}
+
+/// The name of the clinic database of the test library at `root` (`None` for a personal
+/// library).
+pub fn library_database(root: &Path) -> Option<String> {
     let settings = clinic_folder::read(root).ok().flatten()?;
     let server = clinic_folder::server_config(&settings).ok()?;
-    let database = server.get_dbname()?.to_owned();
-    Some((admin_name(&database), ADMIN_PASSWORD.to_owned()))
+    server.get_dbname().map(str::to_owned)
 }

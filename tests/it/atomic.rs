@@ -26,6 +26,7 @@ fn plan(title: &str, planned: u32) -> SeriesPlan {
 fn a_refused_series_plan_creates_neither_person_nor_series_and_the_retry_works() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
+    make_library(&lib);
     let add = |planned: &str| {
         skinlapse(
             dir.path(),
@@ -49,7 +50,7 @@ fn a_refused_series_plan_creates_neither_person_nor_series_and_the_retry_works()
         "{}",
         stderr(&refused)
     );
-    let library = skinlapse::library::Library::open(&lib).unwrap();
+    let library = open(&lib);
     assert!(library.catalogue().unwrap().people().unwrap().is_empty());
     let retry = add("6");
     assert!(retry.status.success(), "{}", stderr(&retry));

@@ -17,6 +17,7 @@ fn import_list_verify_round_trip_with_exit_codes() {
     write(&inbox, "IMG_0001.jpg", &jpeg_exif(1, &exif));
     write(&inbox, "IMG_0002.jpg", &jpeg(2));
     let lib = dir.path().join("new-library");
+    make_library(&lib);
     let args = [
         "import",
         "--person",
@@ -121,13 +122,20 @@ fn import_list_verify_round_trip_with_exit_codes() {
     assert_eq!(second["taken_at_estimated"], true);
 
     let verify = skinlapse(dir.path(), &lib, &["verify"]);
-    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    assert_eq!(
+        verify.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&verify),
+        stderr(&verify)
+    );
     assert!(stdout(&verify).contains("2 photos checked, 0 problems"));
 
     // Damage a cache: verify fails (1) naming it, --repair-cache mends it.
     let hash = first["hash"].as_str().unwrap();
     std::fs::remove_file(
-        lib.join("cache/thumbs")
+        cache_dir(&lib)
+            .join("thumbs")
             .join(&hash[..2])
             .join(format!("{hash}.jpg")),
     )
@@ -143,6 +151,7 @@ fn import_list_verify_round_trip_with_exit_codes() {
 fn failures_exit_1_and_usage_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
+    make_library(&lib);
     let good = write(dir.path(), "good.jpg", &jpeg(1));
     let bad = write(dir.path(), "bad.jpg", b"nope");
     let out = skinlapse(
@@ -257,6 +266,7 @@ fn export_compare_and_sheet_write_labelled_images_with_exit_codes() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
     small_demo(&lib);
+    consent_to_clinical_record(&lib);
     let list = stdout(&skinlapse(dir.path(), &lib, &["list", "--json"]));
     let me: Vec<serde_json::Value> = list
         .lines()
@@ -271,6 +281,8 @@ fn export_compare_and_sheet_write_labelled_images_with_exit_codes() {
         &[
             "export",
             "compare",
+            "--purpose",
+            "clinical-record",
             "--before",
             &first,
             "--after",
@@ -313,6 +325,8 @@ fn export_compare_and_sheet_write_labelled_images_with_exit_codes() {
         &[
             "export",
             "sheet",
+            "--purpose",
+            "clinical-record",
             "--series",
             &series,
             "--out",
@@ -329,7 +343,7 @@ fn export_compare_and_sheet_write_labelled_images_with_exit_codes() {
     assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 2400);
 
     // Usage errors (2) name the argument; a folder that does not exist is a failure (1).
-    for (args, code, message) in [
+    for (mut args, code, message) in [
         (
             vec![
                 "export", "compare", "--before", &first, "--after", &last, "--out", "x.gif",
@@ -380,6 +394,8 @@ fn export_compare_and_sheet_write_labelled_images_with_exit_codes() {
             "no/such/dir/x.png: could not write the export",
         ),
     ] {
+        // The purpose a clinic library's exports must give (a personal one accepts it).
+        args.splice(2..2, ["--purpose", "clinical-record"]);
         let o = skinlapse(dir.path(), &lib, &args);
         assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
@@ -397,16 +413,7 @@ fn export_compare_and_sheet_write_labelled_images_with_exit_codes() {
 fn align_reports_aligns_automatically_and_declines_with_exit_codes() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
-    skinlapse::jobs::demo::generate_demo(
-        &lib,
-        &skinlapse::jobs::demo::DemoOptions {
-            width: 320,
-            height: 240,
-            ..Default::default()
-        },
-        &mut |_, _| {},
-    )
-    .unwrap();
+    demo(&lib, 320, 240);
     let list = stdout(&skinlapse(dir.path(), &lib, &["list", "--json"]));
     let rows: Vec<serde_json::Value> = list
         .lines()
@@ -507,6 +514,7 @@ fn import_warns_of_a_photo_taken_far_from_its_session() {
         &jpeg_exif(2, &taken("2024:01:02 09:00:00")),
     );
     let lib = dir.path().join("library");
+    make_library(&lib);
     let out = skinlapse(
         dir.path(),
         &lib,

@@ -1,7 +1,6 @@
 //! Two users of one library at once: two importers, and a reader while an import runs.
 
 use crate::support::*;
-use skinlapse::library::Library;
 use std::collections::HashSet;
 
 #[test]
@@ -22,11 +21,10 @@ fn two_processes_importing_overlapping_folders_store_each_photo_once() {
         write(&b, &format!("own-{i}.jpg"), &jpeg(950 + i));
     }
     let lib = dir.path().join("lib");
+    make_library(&lib);
     let spawn = |folder: &std::path::Path| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_skinlapse"))
+        command(&lib)
             .current_dir(dir.path())
-            .arg("--library")
-            .arg(&lib)
             .arg("import")
             .arg(folder)
             .stdout(std::process::Stdio::piped())
@@ -54,7 +52,7 @@ fn two_processes_importing_overlapping_folders_store_each_photo_once() {
         stdout(&oa),
         stdout(&ob)
     );
-    let library = Library::open(&lib).unwrap();
+    let library = open(&lib);
     let listed = library.catalogue().unwrap().list_photos(None).unwrap();
     assert_eq!(listed.len(), 16);
     let hashes: HashSet<_> = listed.iter().map(|l| l.photo.hash.clone()).collect();
@@ -70,7 +68,7 @@ fn a_reader_sees_consistent_snapshots_while_an_import_runs() {
     for i in 0..20 {
         write(&inbox, &format!("{i}.jpg"), &jpeg(700 + i));
     }
-    let reader_library = Library::open(&t.root()).unwrap();
+    let reader_library = open(&t.root());
     let done = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|s| {
         let reader = s.spawn(|| {

@@ -4,8 +4,6 @@
 
 use crate::support::*;
 use skinlapse::jobs::failpoint::{ENV, IMPORT_STEPS, PAIR_STEPS};
-use skinlapse::library::Library;
-use std::process::Command;
 
 fn crash_at(step: &str, nth: u32) {
     let dir = tempfile::tempdir().unwrap();
@@ -15,16 +13,11 @@ fn crash_at(step: &str, nth: u32) {
         write(&inbox, &format!("{i}.jpg"), &jpeg(500 + i));
     }
     let lib = dir.path().join("lib");
-    let out = Command::new(env!("CARGO_BIN_EXE_skinlapse"))
+    make_library(&lib);
+    let out = command(&lib)
         .current_dir(dir.path())
         .env(ENV, format!("{step}:{nth}"))
-        .args([
-            "--library".as_ref(),
-            lib.as_os_str(),
-            "import".as_ref(),
-            "--workers".as_ref(),
-            "1".as_ref(),
-        ])
+        .args(["import", "--workers", "1"])
         .args(["--person", "Crash Test", "--area", "chin"])
         .arg(&inbox)
         .output()
@@ -48,7 +41,7 @@ fn crash_at(step: &str, nth: u32) {
     assert!((reported.len() as u32) < nth, "{step}:{nth}: {reported:?}");
 
     // Reopening recovers; verify is clean; reported photos are all there.
-    let library = Library::open(&lib).unwrap();
+    let library = open(&lib);
     assert_verify_clean(&library);
     let listed = library.catalogue().unwrap().list_photos(None).unwrap();
     for path in &reported {
@@ -119,11 +112,10 @@ fn crash_in_a_pair_at(step: &str) {
         &crate::formats::bytes("raw/Nikon.nef"),
     );
     let lib = dir.path().join("lib");
-    let out = Command::new(env!("CARGO_BIN_EXE_skinlapse"))
+    make_library(&lib);
+    let out = command(&lib)
         .current_dir(dir.path())
         .env(ENV, format!("{step}:1"))
-        .arg("--library")
-        .arg(&lib)
         .args(["import", "--workers", "1"])
         .arg(&inbox)
         .output()
@@ -134,7 +126,7 @@ fn crash_in_a_pair_at(step: &str) {
         "{step}: {}",
         stderr(&out)
     );
-    let library = Library::open(&lib).unwrap();
+    let library = open(&lib);
     assert_verify_clean(&library);
     let committed = usize::from(step == "committed");
     let mut cat = library.catalogue().unwrap();
@@ -148,7 +140,7 @@ fn crash_in_a_pair_at(step: &str) {
     drop((cat, library));
     let again = skinlapse(dir.path(), &lib, &["import", inbox.to_str().unwrap()]);
     assert!(again.status.success(), "{step}: {}", stdout(&again));
-    let library = Library::open(&lib).unwrap();
+    let library = open(&lib);
     assert_verify_clean(&library);
     assert_eq!(
         library.catalogue().unwrap().all_companions().unwrap().len(),
@@ -179,7 +171,7 @@ fn a_live_importer_is_not_mistaken_for_a_dead_one() {
             b"in flight",
         )
         .unwrap();
-    let second = Library::open(&t.root()).unwrap();
+    let second = open(&t.root());
     assert_eq!(second.recover().unwrap().rolled_back.len(), 0);
     assert_eq!(cat.claims_of(t.library.owner()).unwrap().len(), 1);
     assert_eq!(t.originals().len(), 1);
@@ -217,7 +209,7 @@ fn an_interrupted_empty_trash_is_finished_on_the_next_open() {
     assert!(original.exists());
     t.assert_clean(); // mid-purge files are not reported as strays
 
-    let reopened = Library::open(&t.root()).unwrap();
+    let reopened = open(&t.root());
     assert!(!original.exists(), "recovery finished the purge");
     assert!(!reopened.thumbnail_path(&hash).exists());
     assert!(
@@ -243,6 +235,7 @@ fn a_crash_while_exporting_leaves_nothing_in_the_export_folder_after_the_next_op
     write(&inbox, "a.jpg", &jpeg(71));
     write(&inbox, "b.jpg", &jpeg(72));
     let lib = dir.path().join("lib");
+    make_library(&lib);
     assert!(
         skinlapse(dir.path(), &lib, &["import", inbox.to_str().unwrap()])
             .status
@@ -256,10 +249,8 @@ fn a_crash_while_exporting_leaves_nothing_in_the_export_folder_after_the_next_op
         &["series", "add", "--person", "P", "--title", "T"],
     ] {
         let out_file = out_dir.join("pair.png");
-        let crashed = Command::new(env!("CARGO_BIN_EXE_skinlapse"))
+        let crashed = command(&lib)
             .env(ENV, "export_written")
-            .arg("--library")
-            .arg(&lib)
             .args([
                 "export", "compare", "--before", "1", "--after", "2", "--width", "400",
             ])

@@ -97,8 +97,7 @@ fn the_background_scan_finds_faces_on_older_photos_and_resumes() {
     let lib = TestLib::new();
     let (a, b) = two_photos(&lib, 0.0);
     // As if imported before faces were found at import.
-    let conn = rusqlite::Connection::open(lib.root().join("catalog.sqlite")).unwrap();
-    conn.execute("DELETE FROM face", []).unwrap();
+    skinlapse::testing::execute_sql(&lib.root(), "DELETE FROM face");
     let mut cat = lib.library.catalogue().unwrap();
     let mut pending = cat.photos_without_face_scan().unwrap();
     pending.sort();
@@ -199,11 +198,22 @@ fn align_auto_reports_method_face_and_the_pair_names_a_turned_head() {
 fn a_de_identified_export_covers_the_eyes_and_drops_the_name() {
     let lib = TestLib::new();
     let (a, b) = two_photos(&lib, 0.0);
+    crate::support::consent_to_clinical_record(&lib.root());
     let (ids_a, ids_b) = (a.0.to_string(), b.0.to_string());
     let export = |name: &str, extra: &[&str]| {
         let out = lib.dir.path().join(name);
         let mut args = vec![
-            "export", "compare", "--before", &ids_a, "--after", &ids_b, "--width", "1200", "--out",
+            "export",
+            "compare",
+            "--purpose",
+            "clinical-record",
+            "--before",
+            &ids_a,
+            "--after",
+            &ids_b,
+            "--width",
+            "1200",
+            "--out",
         ];
         let out_text = out.to_string_lossy().into_owned();
         args.push(&out_text);

@@ -22,9 +22,7 @@ fn finish_or_fail(mut child: Child, what: &str) -> Output {
 }
 
 fn import_cmd(lib: &std::path::Path, paths: &[&std::path::Path]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_skinlapse"))
-        .arg("--library")
-        .arg(lib)
+    command(lib)
         .arg("import")
         .args(paths)
         .stdout(Stdio::piped())
@@ -45,6 +43,7 @@ fn fifos_and_devices_named_like_photos_are_refused_not_read() {
     std::os::unix::fs::symlink("/dev/zero", inbox.join("zero.jpg")).unwrap();
     write(&inbox, "good.jpg", &jpeg(1));
     let lib = dir.path().join("lib");
+    make_library(&lib);
     // Named one by one, and found by walking the folder.
     for paths in [
         vec![
@@ -91,6 +90,7 @@ fn a_file_time_beyond_the_calendar_is_a_warning_not_a_crash() {
         .set_modified(far)
         .unwrap();
     let lib = tempfile::tempdir().unwrap();
+    make_library(&lib.path().join("lib"));
     let out = finish_or_fail(
         import_cmd(&lib.path().join("lib"), &[path.as_path()]),
         "import",
@@ -114,6 +114,7 @@ fn the_library_folder_is_never_imported_from() {
     }
     // The library lives inside the folder being imported.
     let lib = inbox.join("library");
+    make_library(&lib);
     let inbox_arg = inbox.to_str().unwrap();
     for _ in 0..2 {
         let out = skinlapse(dir.path(), &lib, &["import", inbox_arg]);
@@ -126,15 +127,17 @@ fn the_library_folder_is_never_imported_from() {
     }
     let list = skinlapse(dir.path(), &lib, &["list"]);
     assert_eq!(stdout(&list).lines().count(), 3, "{}", stdout(&list));
-    // Naming a folder or file inside the library is refused.
-    let previews = lib.join("cache");
-    let out = skinlapse(dir.path(), &lib, &["import", previews.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stdout(&out).contains("is inside the library folder"),
-        "{}",
-        stdout(&out)
-    );
+    // Naming a folder or file inside the library, or its previews and thumbnails (kept
+    // outside it, in this workstation's cache, for a clinic library), is refused.
+    for inside in [lib.join("originals"), cache_dir(&lib).join("previews")] {
+        let out = skinlapse(dir.path(), &lib, &["import", inside.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        assert!(
+            stdout(&out).contains("are never imported"),
+            "{}",
+            stdout(&out)
+        );
+    }
     let list = skinlapse(dir.path(), &lib, &["list"]);
     assert_eq!(stdout(&list).lines().count(), 3);
 }
@@ -151,6 +154,7 @@ fn names_are_printed_escaped_and_stored_exactly() {
     let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.jpg");
     std::fs::write(inbox.join(latin1), jpeg(8)).unwrap();
     let lib = dir.path().join("lib");
+    make_library(&lib);
     let out = skinlapse(dir.path(), &lib, &["import", inbox.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(
@@ -166,7 +170,7 @@ fn names_are_printed_escaped_and_stored_exactly() {
     );
     assert!(lines.iter().any(|l| l.ends_with("caf\\xE9.jpg")));
     // The catalogue keeps the exact bytes.
-    let library = skinlapse::library::Library::open(&lib).unwrap();
+    let library = open(&lib);
     let mut cat = library.catalogue().unwrap();
     let mut names: Vec<Vec<u8>> = cat
         .list_photos(None)

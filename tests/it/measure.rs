@@ -138,6 +138,7 @@ fn a_region_saved_on_the_baseline_is_measured_across_the_series_and_exported() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
     let library = small_demo(&lib);
+    consent_to_clinical_record(&lib);
     let photos = listed(dir.path(), &lib);
     let me: Vec<&serde_json::Value> = photos
         .iter()
@@ -209,6 +210,8 @@ fn a_region_saved_on_the_baseline_is_measured_across_the_series_and_exported() {
         &[
             "export",
             "csv",
+            "--purpose",
+            "clinical-record",
             "--series",
             &series.to_string(),
             "--out",
@@ -260,6 +263,7 @@ pub(crate) fn card_photo(cast: &colour::Mat3) -> (Vec<u8>, [[f64; 2]; 4]) {
 fn a_colour_checker_correction_is_stored_applied_and_flagged_in_the_pair_check() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
+    make_library(&lib);
     let inbox = dir.path().join("in");
     std::fs::create_dir_all(&inbox).unwrap();
     let cast = [[1.2, 0.05, 0.0], [0.03, 0.95, 0.02], [0.0, 0.04, 0.65]];
@@ -402,6 +406,7 @@ fn a_colour_checker_correction_is_stored_applied_and_flagged_in_the_pair_check()
 fn a_facial_region_is_measured_from_the_faces_landmarks_and_refused_without_a_face() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
+    make_library(&lib);
     let portrait =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/faces/astronaut.png");
     let skin = write(dir.path(), "skin.jpg", &jpeg(7));

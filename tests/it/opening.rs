@@ -11,6 +11,7 @@ fn library_with_photos(dir: &Path) -> std::path::PathBuf {
     write(&inbox, "a.jpg", &jpeg(61));
     write(&inbox, "b.jpg", &jpeg(62));
     let lib = dir.join("lib");
+    make_library(&lib);
     let out = skinlapse(
         dir,
         &lib,
@@ -22,6 +23,9 @@ fn library_with_photos(dir: &Path) -> std::path::PathBuf {
 
 #[test]
 fn a_lost_catalogue_is_an_error_that_says_how_to_recover_never_a_fresh_one() {
+    if skinlapse::testing::sqlite_only("the catalogue file beside the photos (catalog.sqlite)") {
+        return;
+    }
     for emptied in [false, true] {
         let dir = tempfile::tempdir().unwrap();
         let lib = library_with_photos(dir.path());
@@ -83,16 +87,8 @@ fn a_new_library_is_made_only_in_an_empty_or_new_folder() {
 fn listing_does_not_wait_behind_another_writer() {
     let dir = tempfile::tempdir().unwrap();
     let lib = library_with_photos(dir.path());
-    // Another process is in the middle of a long write.
-    let mut writer = rusqlite::Connection::open(lib.join("catalog.sqlite")).unwrap();
-    let tx = writer
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .unwrap();
-    tx.execute(
-        "INSERT INTO person (name, created_at) VALUES ('Uncommitted', '2026-01-01')",
-        [],
-    )
-    .unwrap();
+    // Another process (another workstation) is in the middle of a long write.
+    let writer = Writer::start(&lib);
     let list = skinlapse(dir.path(), &lib, &["list", "--json"]);
     assert!(list.status.success(), "{}", stderr(&list));
     assert_eq!(stdout(&list).lines().count(), 2);
@@ -100,12 +96,52 @@ fn listing_does_not_wait_behind_another_writer() {
     assert!(series.status.success(), "{}", stderr(&series));
     let verify = skinlapse(dir.path(), &lib, &["verify"]);
     assert!(verify.status.success(), "{}", stdout(&verify));
-    tx.rollback().unwrap();
+    drop(writer);
+}
+
+/// A write transaction left open on the catalogue of the test library at `lib`, rolled back
+/// when dropped: SQLite's write lock on the file, or on a clinic's server a new person not
+/// yet committed and the people, series and photos locked against other writers.
+enum Writer {
+    Sqlite(rusqlite::Connection),
+    Postgres(postgres::Client),
+}
+
+impl Writer {
+    fn start(lib: &Path) -> Self {
+        let uncommitted =
+            "INSERT INTO person (name, created_at) VALUES ('Uncommitted', '2026-01-01')";
+        if let Some(mut client) = skinlapse::testing::superuser_client(lib) {
+            client
+                .batch_execute(&format!(
+                    "BEGIN; LOCK TABLE person, series, photo IN EXCLUSIVE MODE; {uncommitted}"
+                ))
+                .unwrap();
+            return Self::Postgres(client);
+        }
+        let writer = rusqlite::Connection::open(lib.join("catalog.sqlite")).unwrap();
+        writer
+            .execute_batch(&format!("BEGIN IMMEDIATE; {uncommitted}"))
+            .unwrap();
+        Self::Sqlite(writer)
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        let _ = match self {
+            Self::Sqlite(conn) => conn.execute_batch("ROLLBACK").map_err(|e| e.to_string()),
+            Self::Postgres(client) => client.batch_execute("ROLLBACK").map_err(|e| e.to_string()),
+        };
+    }
 }
 
 /// Runs `script` as root of its own user and mount namespace, where it may mount.
 fn in_namespace(script: &str, envs: &[(&str, &Path)]) -> std::process::Output {
     let mut cmd = Command::new("unshare");
+    if let Some((_, lib)) = envs.iter().find(|(k, _)| *k == "LIB") {
+        test_env(&mut cmd, lib);
+    }
     cmd.args(["-rm", "sh", "-ec", script])
         .env("SKINLAPSE", env!("CARGO_BIN_EXE_skinlapse"));
     for (k, v) in envs {

@@ -27,6 +27,21 @@ fn series_of(dir: &Path, lib: &Path, person: &str) -> String {
         .to_string()
 }
 
+/// `export report --purpose clinical-record --series SERIES`, then `rest`: a clinic
+/// library's exports say what they are for (a personal library accepts it).
+fn report(dir: &Path, lib: &Path, series: &str, rest: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "export",
+        "report",
+        "--purpose",
+        "clinical-record",
+        "--series",
+        series,
+    ];
+    args.extend_from_slice(rest);
+    skinlapse(dir, lib, &args)
+}
+
 /// `pdfimages -list` rows: (type, width, height, encoding).
 fn images(pdf: &Path) -> Vec<(String, u32, u32, String)> {
     tool("pdfimages", &["-list", pdf.to_str().unwrap()])
@@ -49,6 +64,7 @@ fn the_report_has_searchable_text_jpeg_photos_and_the_verification_footer() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
     small_demo(&lib);
+    consent_to_clinical_record(&lib);
     let series = series_of(dir.path(), &lib, "Alex Moreau");
     let o = skinlapse(
         dir.path(),
@@ -57,18 +73,7 @@ fn the_report_has_searchable_text_jpeg_photos_and_the_verification_footer() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let pdf = dir.path().join("report.pdf");
-    let o = skinlapse(
-        dir.path(),
-        &lib,
-        &[
-            "export",
-            "report",
-            "--series",
-            &series,
-            "--out",
-            pdf.to_str().unwrap(),
-        ],
-    );
+    let o = report(dir.path(), &lib, &series, &["--out", pdf.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stdout(&o).contains("originals unaltered since import: verified"),
@@ -117,14 +122,11 @@ fn the_report_has_searchable_text_jpeg_photos_and_the_verification_footer() {
 
     // De-identified: initials and a case number, never the name.
     let deid = dir.path().join("deid.pdf");
-    let o = skinlapse(
+    let o = report(
         dir.path(),
         &lib,
+        &series,
         &[
-            "export",
-            "report",
-            "--series",
-            &series,
             "--deidentify",
             "--paper",
             "letter",
@@ -146,19 +148,14 @@ fn report_errors_exit_with_their_codes_and_leave_nothing_behind() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
     small_demo(&lib);
+    consent_to_clinical_record(&lib);
     let series = series_of(dir.path(), &lib, "Me");
     let bad_ext = dir.path().join("report.png");
-    let o = skinlapse(
+    let o = report(
         dir.path(),
         &lib,
-        &[
-            "export",
-            "report",
-            "--series",
-            &series,
-            "--out",
-            bad_ext.to_str().unwrap(),
-        ],
+        &series,
+        &["--out", bad_ext.to_str().unwrap()],
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(
@@ -166,37 +163,26 @@ fn report_errors_exit_with_their_codes_and_leave_nothing_behind() {
         "{}",
         stderr(&o)
     );
-    let o = skinlapse(
-        dir.path(),
-        &lib,
-        &["export", "report", "--series", "999", "--out", "r.pdf"],
-    );
+    let o = report(dir.path(), &lib, "999", &["--out", "r.pdf"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("series 999 does not exist"),
         "{}",
         stderr(&o)
     );
-    let o = skinlapse(
+    let o = report(
         dir.path(),
         &lib,
-        &[
-            "export", "report", "--series", &series, "--paper", "a3", "--out", "r.pdf",
-        ],
+        &series,
+        &["--paper", "a3", "--out", "r.pdf"],
     );
     assert_eq!(o.status.code(), Some(2));
     let missing = dir.path().join("no-such-folder").join("r.pdf");
-    let o = skinlapse(
+    let o = report(
         dir.path(),
         &lib,
-        &[
-            "export",
-            "report",
-            "--series",
-            &series,
-            "--out",
-            missing.to_str().unwrap(),
-        ],
+        &series,
+        &["--out", missing.to_str().unwrap()],
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
@@ -206,10 +192,7 @@ fn report_errors_exit_with_their_codes_and_leave_nothing_behind() {
     );
     assert!(!dir.path().join("no-such-folder").exists());
     // Clinic mode without consent to marketing: refused, nothing written.
-    let mut cat = skinlapse::library::Library::open(&lib)
-        .unwrap()
-        .catalogue()
-        .unwrap();
+    let mut cat = open(&lib).catalogue().unwrap();
     cat.set_mode(skinlapse::model::clinical::Mode::Clinic)
         .unwrap();
     drop(cat);
@@ -245,12 +228,15 @@ fn the_time_lapse_is_written_as_gif_webp_and_mp4() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
     small_demo(&lib);
+    consent_to_clinical_record(&lib);
     let series = series_of(dir.path(), &lib, "Alex Moreau");
     let run = |name: &str, extra: &[&str]| {
         let out = dir.path().join(name);
         let mut args = vec![
             "export",
             "timelapse",
+            "--purpose",
+            "clinical-record",
             "--series",
             series.as_str(),
             "--out",
@@ -317,6 +303,9 @@ fn the_time_lapse_is_written_as_gif_webp_and_mp4() {
 
 #[test]
 fn an_encrypted_librarys_report_verifies_its_originals() {
+    if skinlapse::testing::sqlite_only("encrypting a personal library") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
     small_demo(&lib);

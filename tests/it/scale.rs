@@ -2,7 +2,7 @@
 
 use crate::support::assert_verify_clean;
 use skinlapse::catalogue::{PhotoFilter, SortOrder};
-use skinlapse::jobs::scale::{ScaleOptions, generate_scale_library, person_name};
+use skinlapse::jobs::scale::{ScaleOptions, generate_scale_into, person_name};
 
 #[test]
 fn scale_library_has_the_asked_shape_and_verifies() {
@@ -12,8 +12,8 @@ fn scale_library_has_the_asked_shape_and_verifies() {
         photos: 70,
         largest_person: 40,
     };
-    let library =
-        generate_scale_library(&dir.path().join("lib"), &options, &mut |_, _| {}).unwrap();
+    let library = skinlapse::testing::library_at(&dir.path().join("lib"));
+    generate_scale_into(&library, &options, &mut |_, _| {}).unwrap();
     let mut cat = library.catalogue().unwrap();
     assert_eq!(cat.counts().unwrap(), (4, 70));
     let big = cat.person_by_name(&person_name(0)).unwrap().unwrap();

@@ -19,9 +19,11 @@ pub struct TestLib {
 }
 
 impl TestLib {
+    /// A new library in a temporary folder: personal on SQLite, a clinic library signed in as
+    /// its admin under `SKINLAPSE_TEST_BACKEND=postgres` ([`skinlapse::testing::library_at`]).
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let library = Library::open(&dir.path().join("lib")).unwrap();
+        let library = skinlapse::testing::library_at(&dir.path().join("lib"));
         Self { dir, library }
     }
 
@@ -57,6 +59,12 @@ impl TestLib {
     pub fn originals(&self) -> Vec<PathBuf> {
         files_below(&self.root().join("originals"))
     }
+}
+
+/// The folder holding the previews and thumbnails of the test library at `root`: `cache/` in
+/// a personal library, the workstation cache the tests and the binary share for a clinic.
+pub fn cache_dir(root: &Path) -> PathBuf {
+    skinlapse::testing::library_cache_dir(root)
 }
 
 /// Imports `paths` into `library` through the real import, filed as `spec` says; the
@@ -158,14 +166,50 @@ pub fn error_text(result: &FileResult) -> String {
 
 /// The real binary, run in `cwd` (so a crash's core file, if any, lands there).
 pub fn skinlapse(cwd: &Path, library: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_skinlapse"))
+    command(library)
         .current_dir(cwd)
-        .env_remove("SKINLAPSE_FAILPOINT")
-        .arg("--library")
-        .arg(library)
         .args(args)
         .output()
         .unwrap()
+}
+
+/// The real binary on `library`, as a test runs it: `--library`, no failpoint, its
+/// workstation cache beside the library (`XDG_CACHE_HOME`, so nothing lands in the user's
+/// cache), and signed in as the clinic's admin (`SKINLAPSE_USER`, `SKINLAPSE_PASSWORD`) when
+/// the library is a test clinic ([`skinlapse::testing::library_user`]).
+pub fn command(library: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skinlapse"));
+    test_env(&mut cmd, library);
+    cmd.arg("--library").arg(library);
+    cmd
+}
+
+/// The environment [`command`] runs the binary in, for a command that starts it some other
+/// way (under a shell, strace).
+pub fn test_env(cmd: &mut Command, library: &Path) {
+    cmd.env_remove("SKINLAPSE_FAILPOINT")
+        .env_remove("SKINLAPSE_USER")
+        .env_remove("SKINLAPSE_PASSWORD")
+        .env(
+            "XDG_CACHE_HOME",
+            skinlapse::testing::workstation_cache_home(library),
+        );
+    if let Some((user, password)) = skinlapse::testing::library_user(library) {
+        cmd.env("SKINLAPSE_USER", user)
+            .env("SKINLAPSE_PASSWORD", password);
+    }
+}
+
+/// On PostgreSQL, makes the missing folder `library` a test clinic library before the binary
+/// runs on it (on SQLite the binary makes a personal library there itself).
+pub fn make_library(library: &Path) {
+    skinlapse::testing::make_library(library);
+}
+
+/// The library at `root` opened in the test, on the test's backend
+/// ([`skinlapse::testing::library_at`]).
+pub fn open(root: &Path) -> Library {
+    skinlapse::testing::library_at(root)
 }
 
 pub fn stdout(o: &Output) -> String {
@@ -178,14 +222,43 @@ pub fn stderr(o: &Output) -> String {
 
 /// The demo library with small (160×120) photos, generated into `root`.
 pub fn small_demo(root: &Path) -> Library {
-    skinlapse::jobs::demo::generate_demo(
-        root,
+    demo(root, 160, 120)
+}
+
+/// The demo library with `width`×`height` photos, generated into `root` (a personal library
+/// on SQLite, a test clinic on PostgreSQL).
+pub fn demo(root: &Path, width: u32, height: u32) -> Library {
+    let library = skinlapse::testing::library_at(root);
+    skinlapse::jobs::demo::generate_demo_into(
+        &library,
         &skinlapse::jobs::demo::DemoOptions {
-            width: 160,
-            height: 120,
+            width,
+            height,
             ..Default::default()
         },
         &mut |_, _| {},
     )
-    .unwrap()
+    .unwrap();
+    library
+}
+
+/// When the test library at `root` is a clinic library (in clinic mode, where an export
+/// needs the person's consent to its purpose), every person in it consents to exports for
+/// their clinical record, given on 1 January 2000; the tests' exports then say
+/// `--purpose clinical-record`. A personal library implies consent: nothing is recorded.
+pub fn consent_to_clinical_record(root: &Path) {
+    if skinlapse::testing::library_user(root).is_none() {
+        return;
+    }
+    let mut cat = open(root).catalogue().unwrap();
+    let given = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    for person in cat.people().unwrap() {
+        cat.give_consent(
+            person.id,
+            skinlapse::model::clinical::ConsentScope::ClinicalRecord,
+            given,
+            "for the tests",
+        )
+        .unwrap();
+    }
 }
