@@ -186,14 +186,12 @@ pub(super) fn run_person(command: PersonCommand, cx: &mut Cx) {
     };
     match edit {
         Some(edit) => {
-            let seen: Vec<(Versioned, i64)> = match &edit {
-                Edit::Patient(PatientEdit::SkinType(..)) => cx
-                    .nav
-                    .person_record()
-                    .map(|r| r.seen.clone())
-                    .unwrap_or_default(),
-                _ => Vec::new(),
-            };
+            // Skin type, contraindications and consent are all part of the person's version.
+            let seen: Vec<(Versioned, i64)> = cx
+                .nav
+                .person_record()
+                .map(|r| r.seen.clone())
+                .unwrap_or_default();
             cx.checked_edit(&seen, edit);
         }
         None => {
@@ -251,14 +249,9 @@ pub(super) fn run_record(command: RecordCommand, cx: &mut Cx) {
         RecordEdit::DeleteSideEffect(_) => Some("the side effect"),
         _ => None,
     };
-    // A save over the series' or a session's fields carries the version the page read.
-    let row = match &edit {
-        RecordEdit::Plan(id, _) => Some(Versioned::Series(*id)),
-        RecordEdit::UpdateSession(id, _) | RecordEdit::DeleteSession(id) => {
-            Some(Versioned::Session(*id))
-        }
-        _ => None,
-    };
+    // A save over the series' fields, areas, concerns or views, or over a session, carries
+    // the version the page read.
+    let rows = Edit::from(edit.clone()).rows();
     let seen: Vec<(Versioned, i64)> = cx
         .nav
         .record()
@@ -266,7 +259,7 @@ pub(super) fn run_record(command: RecordCommand, cx: &mut Cx) {
             r.seen
                 .iter()
                 .copied()
-                .filter(|(v, _)| Some(*v) == row)
+                .filter(|(v, _)| rows.contains(v))
                 .collect()
         })
         .unwrap_or_default();

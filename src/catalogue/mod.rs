@@ -84,6 +84,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/008_measurement.sql"),
     include_str!("migrations/010_raw_companion.sql"),
     include_str!("migrations/011_row_version.sql"),
+    include_str!("migrations/012_parent_versions.sql"),
 ];
 
 const NAMES_MIGRATION: &str = include_str!("migrations/005_names.sql");

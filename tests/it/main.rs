@@ -27,6 +27,7 @@ mod hostile;
 mod import;
 mod import_dialog;
 mod layout;
+mod lost_updates;
 mod measure;
 mod measuring;
 mod migrations;
