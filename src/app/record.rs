@@ -41,6 +41,9 @@ pub struct SeriesRecord {
     /// The versions of the series and its sessions as read (read first: a change made
     /// meanwhile makes the next save of them a conflict, never a lost update).
     pub seen: Vec<(Versioned, i64)>,
+    /// Whether the clinical record (grades, side effects, contraindications) was read: not
+    /// for a clinic's assistant, whose role may not read it; the page then leaves it out.
+    pub clinical: bool,
 }
 
 impl SeriesRecord {
@@ -331,10 +334,24 @@ fn load_record(id: SeriesId, cx: &mut Cx) -> Option<SeriesRecord> {
         let seen = cat.versions_seen(&rows)?;
         let photos = cat.series_photos(id)?;
         let person = cat.person(photos.series.person)?;
+        let clinical = cat.may_read_clinical_record();
         Ok(SeriesRecord {
-            contraindications: cat.contraindications(person.id)?,
-            grades: cat.grades_of_series(id)?,
-            side_effects: cat.side_effects_of_series(id)?,
+            contraindications: if clinical {
+                cat.contraindications(person.id)?
+            } else {
+                Vec::new()
+            },
+            grades: if clinical {
+                cat.grades_of_series(id)?
+            } else {
+                Vec::new()
+            },
+            side_effects: if clinical {
+                cat.side_effects_of_series(id)?
+            } else {
+                Vec::new()
+            },
+            clinical,
             terms: cat.series_terms(id)?,
             views: cat.required_views(id)?,
             photos: photos.photos.into_iter().map(|p| p.photo).collect(),

@@ -355,6 +355,13 @@ impl Catalogue {
         outcome
     }
 
+    /// Whether the signed-in user may read the clinical record (grades, side effects,
+    /// contraindications, consent): everyone on a personal library; on a clinic, not an
+    /// assistant (the database refuses them the reads).
+    pub fn may_read_clinical_record(&self) -> bool {
+        self.role() != Some(clinic::Role::Assistant)
+    }
+
     /// Which engine holds this catalogue.
     pub fn backend(&self) -> Backend {
         self.conn.backend()

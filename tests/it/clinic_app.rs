@@ -423,7 +423,7 @@ fn only_an_admin_may_open_the_users_and_the_trail() {
 }
 
 /// Adds `user` with `role` (as admin ann), who then chooses `<user>-secret`.
-fn add_user(clinic: &ClinicLib, user: &str, role: Role) {
+pub(crate) fn add_user(clinic: &ClinicLib, user: &str, role: Role) {
     clinic
         .session("ann", "ann-secret")
         .add_user(&clinic.name(user), role, "first-password")

@@ -12,6 +12,7 @@ mod chrome;
 mod cli;
 mod clinic;
 mod clinic_app;
+mod clinic_edits;
 mod clinic_import;
 mod compare;
 mod concurrency;

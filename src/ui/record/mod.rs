@@ -23,6 +23,9 @@ use crate::ui::widgets::keep_together;
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 
+/// What the series page says in place of the grades for a role that may not read them.
+pub const CLINICAL_NOT_SHOWN: &str = "Grades, side effects and contraindications are for clinicians: they are not shown when you sign in as an assistant.";
+
 fn record(command: RecordCommand) -> Command {
     command.into()
 }
@@ -130,7 +133,11 @@ impl RecordPanel {
                 ui.add_enabled_ui(forbidden.is_none(), |ui| {
                     self.plan_ui(ui, state, r, commands);
                     ui.separator();
-                    chart::charts(ui, r);
+                    if r.clinical {
+                        chart::charts(ui, r);
+                    } else {
+                        ui.label(RichText::new(CLINICAL_NOT_SHOWN).weak());
+                    }
                     measurements::charts(ui, state, r);
                     ui.separator();
                     self.sessions_ui(ui, state, images, r, commands);
@@ -139,9 +146,11 @@ impl RecordPanel {
                         self.session_form(ui, r, commands);
                         ui.separator();
                     }
-                    self.grade_form(ui, r, commands);
-                    ui.separator();
-                    self.effect_form(ui, r, commands);
+                    if r.clinical {
+                        self.grade_form(ui, r, commands);
+                        ui.separator();
+                        self.effect_form(ui, r, commands);
+                    }
                 });
             });
     }
