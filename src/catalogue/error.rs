@@ -80,6 +80,13 @@ pub enum CatalogueError {
         by: String,
         at: String,
     },
+    /// An import's claim on its bytes was gone when it came to commit: another workstation's
+    /// recovery took this process for dead (it was out of the database's reach) and rolled
+    /// the import back. Nothing of it was saved.
+    #[error(
+        "the import of {hash} was rolled back meanwhile by another workstation (this one was out of reach of the clinic database): nothing of it was saved; import it again"
+    )]
+    ClaimLost { hash: String },
     /// A SQLite-only operation asked of a clinic's PostgreSQL catalogue.
     #[error("not available on a clinic's PostgreSQL catalogue: {what}")]
     Unsupported { what: &'static str },

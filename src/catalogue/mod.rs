@@ -23,6 +23,7 @@ mod face;
 mod journal;
 mod measure;
 mod open_clinic;
+mod owners;
 mod people;
 mod pg_value;
 mod photos;

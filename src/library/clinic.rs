@@ -229,7 +229,10 @@ impl Library {
             clinic: Some(login),
         };
         library.catalogue()?;
-        library.owner = Some(Owner::acquire(&library.root.join("tmp"))?);
+        library.owner = Some(Owner::acquire_clinic(
+            &library.root.join("tmp"),
+            library.catalogue()?,
+        )?);
         library.recover()?;
         Ok(library)
     }

@@ -14,6 +14,7 @@ mod clinic;
 mod clinic_app;
 mod clinic_edits;
 mod clinic_import;
+mod clinic_locks;
 mod compare;
 mod concurrency;
 mod corruption;

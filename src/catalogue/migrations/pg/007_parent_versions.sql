@@ -3,10 +3,11 @@
 -- one bumps the parent's row version through its own version trigger, which names who and
 -- when, so a save from an older read of the series or person is refused, also after an edit
 -- made in psql. A bump alone changes no audited column, so it adds nothing to the trail.
+-- Safe to run again (an upgrade of a clinic made before versions were recorded does).
 
 SET search_path = skinlapse, pg_temp;
 
-CREATE FUNCTION bump_parent_version() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION bump_parent_version() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     r JSONB := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
 BEGIN
@@ -18,11 +19,15 @@ BEGIN
     RETURN NULL;
 END $$;
 
+DROP TRIGGER IF EXISTS series_term_version ON series_term;
 CREATE TRIGGER series_term_version AFTER INSERT OR UPDATE OR DELETE ON series_term
     FOR EACH ROW EXECUTE FUNCTION bump_parent_version('series');
+DROP TRIGGER IF EXISTS series_view_version ON series_view;
 CREATE TRIGGER series_view_version AFTER INSERT OR UPDATE OR DELETE ON series_view
     FOR EACH ROW EXECUTE FUNCTION bump_parent_version('series');
+DROP TRIGGER IF EXISTS contraindication_version ON contraindication;
 CREATE TRIGGER contraindication_version AFTER INSERT OR UPDATE OR DELETE ON contraindication
     FOR EACH ROW EXECUTE FUNCTION bump_parent_version('person');
+DROP TRIGGER IF EXISTS consent_version ON consent;
 CREATE TRIGGER consent_version AFTER INSERT OR UPDATE OR DELETE ON consent
     FOR EACH ROW EXECUTE FUNCTION bump_parent_version('person');
