@@ -98,11 +98,12 @@ fn a_rename_over_another_workstations_change_is_refused_naming_its_user() {
     let mut ann =
         Catalogue::open_clinic(&clinic.server, &clinic.name("ann"), "ann-secret").unwrap();
     ann.rename_person(person, "Alex Moreau-Diaz").unwrap();
-
-    send(
-        &mut h,
-        PeopleCommand::Rename(person, "Alexandra Moreau".into()),
-    );
+    // Bob saves before the app has shown ann's change (it refreshes on its own within a
+    // second or so): run at once, not after a frame that could refresh first.
+    h.state_mut()
+        .send(PeopleCommand::Rename(person, "Alexandra Moreau".into()));
+    h.state_mut().state.run_queued();
+    crate::app::settle(&mut h);
     let said = h.state().state.notices.last().unwrap().text.clone();
     assert!(
         said.starts_with(&format!(

@@ -7,7 +7,8 @@
 
 SET search_path = skinlapse, pg_temp;
 
-CREATE OR REPLACE FUNCTION bump_parent_version() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION bump_parent_version() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = skinlapse, pg_temp AS $$
 DECLARE
     r JSONB := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
 BEGIN
