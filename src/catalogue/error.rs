@@ -71,9 +71,7 @@ pub enum CatalogueError {
     )]
     SignIn { database: String },
     /// Someone else saved the row since it was read (optimistic concurrency).
-    #[error(
-        "{what} {id} was changed by {by} at {at} on another workstation; it was reloaded — make your change again"
-    )]
+    #[error("{what} {id} was changed by {by} at {at}; it was reloaded — make your change again")]
     Conflict {
         what: &'static str,
         id: i64,

@@ -134,6 +134,11 @@ fn a_series_areas_and_views_saved_over_another_windows_change_are_refused_and_re
     );
     let shown = h.state().state.nav.record().unwrap();
     assert_eq!(shown.series.title, "Chemical peel", "the page shows theirs");
+    assert_eq!(
+        h.get_by_role_and_label(Role::TextInput, "Title").value(),
+        Some("Chemical peel".to_owned()),
+        "the plan's form too: saving it would not put the old title back"
+    );
 
     h.get_by_role_and_label(Role::CheckBox, "Forehead").click();
     settle(&mut h);

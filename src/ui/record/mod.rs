@@ -33,6 +33,10 @@ fn record(command: RecordCommand) -> Command {
 #[derive(Debug, Default)]
 struct PlanForm {
     for_series: Option<crate::model::SeriesId>,
+    /// The series as the form was filled from it: when the page is read again with other
+    /// values (another window's or workstation's change, after a refused save or a live
+    /// refresh), the form shows them, so a save never puts back what it was filled with.
+    filled_from: Option<crate::model::Series>,
     title: String,
     planned: String,
     interval: String,
@@ -118,6 +122,8 @@ impl RecordPanel {
     ) {
         if self.plan.for_series != Some(r.series.id) {
             self.reset_for(r);
+        } else if self.plan.filled_from.as_ref() != Some(&r.series) {
+            self.plan = PlanForm::of(&r.series);
         }
         self.header_ui(ui, state, r, commands);
         if let Some(problem) = &self.problem {
@@ -194,16 +200,7 @@ impl RecordPanel {
     }
 
     fn reset_for(&mut self, r: &SeriesRecord) {
-        let s = &r.series;
-        self.plan = PlanForm {
-            for_series: Some(s.id),
-            title: s.title.clone(),
-            planned: s.planned_sessions.map_or(String::new(), |n| n.to_string()),
-            interval: s.interval_days.map_or(String::new(), |n| n.to_string()),
-            start: s.start_date.map_or(String::new(), |d| d.to_string()),
-            status: Some(s.status),
-            notes: s.notes.clone(),
-        };
+        self.plan = PlanForm::of(&r.series);
         self.session = SessionForm::today();
         self.editing = None;
         self.grade = GradeForm::default();
@@ -246,6 +243,19 @@ impl RecordPanel {
 }
 
 impl PlanForm {
+    fn of(s: &crate::model::Series) -> Self {
+        Self {
+            for_series: Some(s.id),
+            filled_from: Some(s.clone()),
+            title: s.title.clone(),
+            planned: s.planned_sessions.map_or(String::new(), |n| n.to_string()),
+            interval: s.interval_days.map_or(String::new(), |n| n.to_string()),
+            start: s.start_date.map_or(String::new(), |d| d.to_string()),
+            status: Some(s.status),
+            notes: s.notes.clone(),
+        }
+    }
+
     fn plan(&self) -> Result<SeriesPlan, String> {
         Ok(SeriesPlan {
             title: self.title.clone(),
