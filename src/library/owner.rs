@@ -37,18 +37,10 @@ impl Owner {
         let token = new_token();
         // Lock under a name recovery ignores, then rename: a lock file under its final name is
         // always already locked while its owner lives.
-        let pending = tmp.join(format!("{token}.lock.new"));
+        let pending = pending_path(tmp, &token);
         let file = super::modes::create_private_file(&pending).map_err(io_at(&pending))?;
         file.lock().map_err(io_at(&pending))?;
-        let path = tmp.join(format!("{token}.lock"));
-        fs::rename(&pending, &path).map_err(io_at(&path))?;
-        let temp_dir = tmp.join(&token);
-        super::modes::create_private_dir_all(&temp_dir).map_err(io_at(&temp_dir))?;
-        Ok(Self {
-            token,
-            temp_dir,
-            _lock: Hold::File(file),
-        })
+        Self::publish(tmp, token, Hold::File(file))
     }
 
     /// The owner lock of a process opening a clinic library: held in the clinic's database
@@ -58,8 +50,14 @@ impl Owner {
     pub(super) fn acquire_clinic(tmp: &Path, mut held: Catalogue) -> Result<Self> {
         let token = new_token();
         held.hold_owner_lock(&token)?;
-        let pending = tmp.join(format!("{token}.lock.new"));
+        let pending = pending_path(tmp, &token);
         fs::write(&pending, workstation()).map_err(io_at(&pending))?;
+        Self::publish(tmp, token, Hold::Database(std::sync::Mutex::new(held)))
+    }
+
+    /// Renames the lock file under its final name, then makes the temporary folder.
+    fn publish(tmp: &Path, token: String, lock: Hold) -> Result<Self> {
+        let pending = pending_path(tmp, &token);
         let path = tmp.join(format!("{token}.lock"));
         fs::rename(&pending, &path).map_err(io_at(&path))?;
         let temp_dir = tmp.join(&token);
@@ -67,7 +65,7 @@ impl Owner {
         Ok(Self {
             token,
             temp_dir,
-            _lock: Hold::Database(std::sync::Mutex::new(held)),
+            _lock: lock,
         })
     }
 
@@ -100,6 +98,11 @@ pub(super) fn lock_if_dead(lock_path: &Path) -> Option<File> {
         Ok(()) => Some(file),
         Err(TryLockError::WouldBlock | TryLockError::Error(_)) => None,
     }
+}
+
+/// A lock file before it is published, under a name recovery ignores for a while.
+fn pending_path(tmp: &Path, token: &str) -> PathBuf {
+    tmp.join(format!("{token}.lock.new"))
 }
 
 /// This workstation, as a clinic's lock files name it.
