@@ -111,6 +111,9 @@ pub struct PersonRecord {
     /// The person's version as read (first): a change of the skin type saved over another
     /// window's newer change of the person is refused.
     pub seen: Vec<(Versioned, i64)>,
+    /// Whether contraindications and consent were read: not for a clinic's assistant, whose
+    /// role may not read them; the record then leaves them out.
+    pub clinical: bool,
 }
 
 /// Everything the person record can be asked to do.
@@ -313,13 +316,21 @@ pub(super) fn reload(cx: &mut Cx) {
 fn load_person(person: crate::model::PersonId, cx: &mut Cx) -> Option<PersonRecord> {
     cx.catalogue("Person", |cat| {
         let seen = cat.versions_seen(&[Versioned::Person(person)])?;
-        Ok(PersonRecord {
+        let clinical = cat.may_read_clinical_record();
+        let mut record = PersonRecord {
             seen,
-            contraindications: cat.contraindications(person)?,
-            consents: cat.consents(person)?,
-            consent_history: cat.consent_history(person)?,
+            contraindications: Vec::new(),
+            consents: Vec::new(),
+            consent_history: Vec::new(),
             person: cat.person(person)?,
-        })
+            clinical,
+        };
+        if clinical {
+            record.contraindications = cat.contraindications(person)?;
+            record.consents = cat.consents(person)?;
+            record.consent_history = cat.consent_history(person)?;
+        }
+        Ok(record)
     })
 }
 

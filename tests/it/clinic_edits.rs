@@ -6,7 +6,7 @@ use crate::app::send;
 use crate::clinic_app::{ClinicLib, add_user, sign_in};
 use egui_kittest::kittest::Queryable;
 use skinlapse::app::PeopleCommand;
-use skinlapse::app::record::RecordCommand;
+use skinlapse::app::record::{PersonCommand, RecordCommand};
 use skinlapse::catalogue::clinic::Role;
 use skinlapse::catalogue::{Catalogue, NewGrade, NewSession};
 use skinlapse::model::clinical::GradeScale;
@@ -68,6 +68,18 @@ fn an_assistant_sees_the_series_page_without_the_grades_and_a_calm_line_why() {
     );
     assert!(h.query_by_label("Grades over time").is_none());
     assert!(h.query_by_label("Add a grade").is_none());
+    // The person record likewise: the skin type, and a calm line for the rest.
+    let person = page.person.id;
+    send(&mut h, PersonCommand::Open(person));
+    let record = h
+        .state()
+        .state
+        .nav
+        .person_record()
+        .expect("the record opens");
+    assert!(!record.clinical && record.contraindications.is_empty());
+    assert_eq!(h.state().state.notices.len(), before, "no refusal");
+    assert!(h.query_by_label(skinlapse::ui::RECORD_NOT_SHOWN).is_some());
 
     // A clinician sees the grade.
     add_user(&clinic, "bob", Role::Clinician);

@@ -11,7 +11,7 @@ mod sessions;
 
 use forms::{EffectForm, GradeForm, SessionForm};
 
-pub use person::PersonPanel;
+pub use person::{PersonPanel, RECORD_NOT_SHOWN};
 
 use crate::app::record::{RecordCommand, SeriesRecord};
 use crate::app::{Action, AppState, Command, Commands};
