@@ -9,7 +9,7 @@ use super::edit::{Edit, History, Made, Step};
 use super::library::LibraryState;
 use super::nav::Navigation;
 use super::notices::Notices;
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, CatalogueError, Versioned};
 
 /// What has to be read from the catalogue again.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -83,15 +83,20 @@ impl Cx<'_> {
         match f(&mut loaded.catalogue) {
             Ok(value) => Some(value),
             Err(e) => {
-                if matches!(e, crate::catalogue::CatalogueError::Conflict { .. }) {
-                    // Someone else's change won: show it.
-                    self.stale |=
-                        Stale::PEOPLE | Stale::SERIES | Stale::GRID | Stale::DETAILS | Stale::PAGES;
-                }
-                self.notices.error(format!("{what}: {e}"));
+                self.refused(what, &e, "");
                 None
             }
         }
+    }
+
+    /// Says why the catalogue refused; when someone else's change won, everything shown is
+    /// read again so the user sees it.
+    fn refused(&mut self, what: &str, e: &CatalogueError, then: &str) {
+        if matches!(e, CatalogueError::Conflict { .. }) {
+            self.stale |=
+                Stale::PEOPLE | Stale::SERIES | Stale::GRID | Stale::DETAILS | Stale::PAGES;
+        }
+        self.notices.error(format!("{what}: {e}{then}"));
     }
 
     /// Applies an edit: the one place the app changes the catalogue. On success what it
@@ -104,21 +109,23 @@ impl Cx<'_> {
     /// nothing changes, the user is told who changed it and when, and all is read again.
     pub fn checked_edit(
         &mut self,
-        seen: &[(crate::catalogue::Versioned, i64)],
+        seen: &[(Versioned, i64)],
         edit: impl Into<Edit>,
     ) -> Option<Made> {
         let edit = edit.into();
-        let applied = self.catalogue(edit.failure(), |cat| {
-            if seen.is_empty() {
-                edit.apply(cat)
-            } else {
-                cat.checked_edit(seen, |cat| edit.apply(cat))
-            }
+        let (mut applied, moved) = self.catalogue(edit.failure(), |cat| {
+            cat.checked_edit(seen, |cat| {
+                let edits = [edit.clone()];
+                let (mut applied, moved) = apply_tracked(cat, &edits)?;
+                Ok((applied.remove(0), moved))
+            })
         })?;
         self.stale |= edit.stale();
         self.library.demo_changed |= self.library.is_demo();
-        if let Some(undo) = applied.undo {
-            self.history.record(&edit, undo);
+        self.history.moved(&moved.before, &moved.after);
+        if let Some(undo) = applied.undo.take() {
+            let left = moved.left_for(&undo.rows());
+            self.history.record(&edit, undo, &left);
         }
         Some(applied.made)
     }
@@ -127,15 +134,13 @@ impl Cx<'_> {
     pub fn undo(&mut self) {
         if let Some(step) = self.history.take_undo() {
             match self.apply_step(&step, "Undo") {
-                Some(redo) => {
+                Ok(redo) => {
                     self.notices.forget_step(step.serial);
                     self.notices.info(format!("Undone: {}.", step.what));
-                    self.history.push_redo(Step {
-                        edits: redo,
-                        ..step
-                    });
+                    self.history.push_redo(redo.into_step(step));
                 }
-                None => self.history.push_undo(step),
+                Err(Kept::Yes) => self.history.push_undo(step),
+                Err(Kept::No) => {}
             }
         }
     }
@@ -144,35 +149,50 @@ impl Cx<'_> {
     pub fn redo(&mut self) {
         if let Some(step) = self.history.take_redo() {
             match self.apply_step(&step, "Redo") {
-                Some(undo) => {
+                Ok(undo) => {
                     self.notices.info(format!("Redone: {}.", step.what));
-                    self.history.push_undo(Step {
-                        edits: undo,
-                        ..step
-                    });
+                    self.history.push_undo(undo.into_step(step));
                 }
-                None => self.history.push_redo(step),
+                Err(Kept::Yes) => self.history.push_redo(step),
+                Err(Kept::No) => {}
             }
         }
     }
 
-    /// Applies a step's edits in one transaction; returns the edits that take it back, or
-    /// `None` (nothing changed) when the catalogue refused.
-    fn apply_step(&mut self, step: &Step, what: &str) -> Option<Vec<Edit>> {
+    /// Applies a step's edits in one transaction, checked against the versions the step
+    /// expects; returns the edits that take it back. When the catalogue refuses, nothing
+    /// changed; a step refused because someone else changed its rows since is dropped (undoing
+    /// it would overwrite their change), any other stays to be tried again.
+    fn apply_step(&mut self, step: &Step, what: &str) -> Result<Reverse, Kept> {
         let failure = format!("{what} \u{201c}{}\u{201d}", step.what);
-        let applied = self.catalogue(&failure, |cat| {
-            cat.atomically(|cat| {
-                step.edits
-                    .iter()
-                    .map(|e| e.apply(cat))
-                    .collect::<Result<Vec<_>, _>>()
-            })
-        })?;
+        let loaded = self.library.loaded.as_mut().ok_or(Kept::Yes)?;
+        let outcome = loaded
+            .catalogue
+            .checked_edit(&step.seen, |cat| apply_tracked(cat, &step.edits));
+        let (applied, moved) = match outcome {
+            Ok(done) => done,
+            Err(e) => {
+                let conflict = matches!(e, CatalogueError::Conflict { .. });
+                let then = if conflict {
+                    ". That step can no longer be undone or redone."
+                } else {
+                    ""
+                };
+                self.refused(&failure, &e, then);
+                return Err(if conflict { Kept::No } else { Kept::Yes });
+            }
+        };
         for edit in &step.edits {
             self.stale |= edit.stale();
         }
+        self.history.moved(&moved.before, &moved.after);
         // The last edit applied is the first to take back.
-        Some(applied.into_iter().rev().filter_map(|a| a.undo).collect())
+        let edits: Vec<Edit> = applied.into_iter().rev().filter_map(|a| a.undo).collect();
+        let rows: Vec<Versioned> = edits.iter().flat_map(Edit::rows).collect();
+        Ok(Reverse {
+            seen: moved.left_for(&rows),
+            edits,
+        })
     }
 
     /// Marks what has to be read again after this command.
@@ -188,4 +208,68 @@ impl Cx<'_> {
     pub fn ctx(&self) -> &egui::Context {
         &self.env.ctx
     }
+}
+
+/// Whether a refused undo or redo step stays in the history.
+enum Kept {
+    Yes,
+    No,
+}
+
+/// The edits that reverse an applied step, with the versions the step left their rows at.
+struct Reverse {
+    edits: Vec<Edit>,
+    seen: Vec<(Versioned, i64)>,
+}
+
+impl Reverse {
+    fn into_step(self, step: Step) -> Step {
+        Step {
+            edits: self.edits,
+            seen: self.seen,
+            ..step
+        }
+    }
+}
+
+/// The versions of the rows edits changed, just before and just after (one transaction).
+struct Moved {
+    before: Vec<(Versioned, i64)>,
+    after: Vec<(Versioned, i64)>,
+}
+
+impl Moved {
+    /// The versions `rows` were left at.
+    fn left_for(&self, rows: &[Versioned]) -> Vec<(Versioned, i64)> {
+        self.after
+            .iter()
+            .copied()
+            .filter(|(row, _)| rows.contains(row))
+            .collect()
+    }
+}
+
+/// Applies `edits` in order (inside the caller's transaction), reading the versions of the
+/// rows they change before, and of those and the rows their undos change after.
+fn apply_tracked(
+    cat: &mut Catalogue,
+    edits: &[Edit],
+) -> crate::catalogue::Result<(Vec<super::edit::Applied>, Moved)> {
+    let rows: Vec<Versioned> = edits.iter().flat_map(Edit::rows).collect();
+    let before = cat.versions_now(&rows)?;
+    let applied = edits
+        .iter()
+        .map(|e| e.apply(cat))
+        .collect::<crate::catalogue::Result<Vec<_>>>()?;
+    let mut touched = rows;
+    touched.extend(
+        applied
+            .iter()
+            .filter_map(|a| a.undo.as_ref())
+            .flat_map(Edit::rows),
+    );
+    let mut once = std::collections::HashSet::new();
+    touched.retain(|row| once.insert(*row));
+    let after = cat.versions_now(&touched)?;
+    Ok((applied, Moved { before, after }))
 }

@@ -104,7 +104,7 @@ impl AppState {
                 cx.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
             }
             Command::Backup(c) => f.backup.run(c, &mut f.prefs.backup_reminder_days, &mut cx),
-            Command::People(c) => Overview::run(c, &mut cx),
+            Command::People(c) => f.overview.run(c, &mut cx),
             Command::Browse(c) => f.browse.run(c, &mut cx),
             Command::Photos(c) => f.inspector.run(c, f.browse.selection.ids(), &mut cx),
             Command::Trash(c) => f.browse.run_trash(c, &mut cx),

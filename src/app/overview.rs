@@ -6,7 +6,7 @@ use super::browse::BrowseCommand;
 use super::cx::Cx;
 use super::edit::{Made, PeopleEdit};
 use super::nav::Requests;
-use crate::catalogue::{Catalogue, CatalogueError};
+use crate::catalogue::{Catalogue, CatalogueError, Versioned};
 use crate::model::{Person, PersonId, Series, SeriesId, Session, VocabKind, VocabTerm};
 use std::collections::HashMap;
 
@@ -14,6 +14,9 @@ use std::collections::HashMap;
 #[derive(Debug, Default)]
 pub struct Overview {
     pub people: Vec<Person>,
+    /// Each person's version as read (read before the people: a rename or an archive made
+    /// from this list is refused when someone changed the person since).
+    pub person_versions: HashMap<PersonId, i64>,
     pub photo_counts: HashMap<PersonId, usize>,
     /// The series of the selected person, and their sessions.
     pub series: Vec<Series>,
@@ -38,7 +41,7 @@ pub enum PeopleCommand {
 }
 
 impl Overview {
-    pub(super) fn run(command: PeopleCommand, cx: &mut Cx) {
+    pub(super) fn run(&self, command: PeopleCommand, cx: &mut Cx) {
         match command {
             PeopleCommand::Add(name) => {
                 if let Some(Made::Person(id)) = cx.edit(PeopleEdit::AddPerson(name)) {
@@ -46,10 +49,12 @@ impl Overview {
                 }
             }
             PeopleCommand::Rename(id, name) => {
-                cx.edit(PeopleEdit::Rename(id, name));
+                let seen = self.seen(id);
+                cx.checked_edit(&seen, PeopleEdit::Rename(id, name));
             }
             PeopleCommand::SetArchived(id, archived) => {
-                cx.edit(PeopleEdit::Archive(id, archived));
+                let seen = self.seen(id);
+                cx.checked_edit(&seen, PeopleEdit::Archive(id, archived));
             }
             PeopleCommand::AddSeries(person, title) => {
                 if let Some(Made::Series(id)) = cx.edit(PeopleEdit::AddSeries(person, title)) {
@@ -57,6 +62,14 @@ impl Overview {
                 }
             }
         }
+    }
+
+    /// The version of `id` as the list read it (none: not listed, so unchecked).
+    fn seen(&self, id: PersonId) -> Vec<(Versioned, i64)> {
+        self.person_versions
+            .get(&id)
+            .map(|&v| vec![(Versioned::Person(id), v)])
+            .unwrap_or_default()
     }
 
     pub fn person(&self, id: PersonId) -> Option<&Person> {
@@ -72,6 +85,7 @@ impl Overview {
 
     /// Reads people, counts, vocabulary and the totals again.
     pub(super) fn reload(&mut self, cat: &mut Catalogue) -> Result<(), CatalogueError> {
+        let versions = cat.person_versions()?;
         let people = cat.people()?;
         let counts = cat.photo_counts_by_person()?;
         let areas = cat.terms(VocabKind::Area)?;
@@ -79,6 +93,7 @@ impl Overview {
         let trash = cat.trash_count()?;
         let (_, total) = cat.counts()?;
         self.people = people;
+        self.person_versions = versions;
         self.photo_counts = counts;
         self.areas = areas;
         self.concerns = concerns;

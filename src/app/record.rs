@@ -41,6 +41,9 @@ pub struct SeriesRecord {
     /// The versions of the series and its sessions as read (read first: a change made
     /// meanwhile makes the next save of them a conflict, never a lost update).
     pub seen: Vec<(Versioned, i64)>,
+    /// Whether the clinical record (grades, side effects, contraindications) was read: not
+    /// for a clinic's assistant, whose role may not read it; the page then leaves it out.
+    pub clinical: bool,
 }
 
 impl SeriesRecord {
@@ -108,6 +111,9 @@ pub struct PersonRecord {
     /// The person's version as read (first): a change of the skin type saved over another
     /// window's newer change of the person is refused.
     pub seen: Vec<(Versioned, i64)>,
+    /// Whether contraindications and consent were read: not for a clinic's assistant, whose
+    /// role may not read them; the record then leaves them out.
+    pub clinical: bool,
 }
 
 /// Everything the person record can be asked to do.
@@ -186,14 +192,12 @@ pub(super) fn run_person(command: PersonCommand, cx: &mut Cx) {
     };
     match edit {
         Some(edit) => {
-            let seen: Vec<(Versioned, i64)> = match &edit {
-                Edit::Patient(PatientEdit::SkinType(..)) => cx
-                    .nav
-                    .person_record()
-                    .map(|r| r.seen.clone())
-                    .unwrap_or_default(),
-                _ => Vec::new(),
-            };
+            // Skin type, contraindications and consent are all part of the person's version.
+            let seen: Vec<(Versioned, i64)> = cx
+                .nav
+                .person_record()
+                .map(|r| r.seen.clone())
+                .unwrap_or_default();
             cx.checked_edit(&seen, edit);
         }
         None => {
@@ -251,14 +255,9 @@ pub(super) fn run_record(command: RecordCommand, cx: &mut Cx) {
         RecordEdit::DeleteSideEffect(_) => Some("the side effect"),
         _ => None,
     };
-    // A save over the series' or a session's fields carries the version the page read.
-    let row = match &edit {
-        RecordEdit::Plan(id, _) => Some(Versioned::Series(*id)),
-        RecordEdit::UpdateSession(id, _) | RecordEdit::DeleteSession(id) => {
-            Some(Versioned::Session(*id))
-        }
-        _ => None,
-    };
+    // A save over the series' fields, areas, concerns or views, or over a session, carries
+    // the version the page read.
+    let rows = Edit::from(edit.clone()).rows();
     let seen: Vec<(Versioned, i64)> = cx
         .nav
         .record()
@@ -266,7 +265,7 @@ pub(super) fn run_record(command: RecordCommand, cx: &mut Cx) {
             r.seen
                 .iter()
                 .copied()
-                .filter(|(v, _)| Some(*v) == row)
+                .filter(|(v, _)| rows.contains(v))
                 .collect()
         })
         .unwrap_or_default();
@@ -317,13 +316,21 @@ pub(super) fn reload(cx: &mut Cx) {
 fn load_person(person: crate::model::PersonId, cx: &mut Cx) -> Option<PersonRecord> {
     cx.catalogue("Person", |cat| {
         let seen = cat.versions_seen(&[Versioned::Person(person)])?;
-        Ok(PersonRecord {
+        let clinical = cat.may_read_clinical_record();
+        let mut record = PersonRecord {
             seen,
-            contraindications: cat.contraindications(person)?,
-            consents: cat.consents(person)?,
-            consent_history: cat.consent_history(person)?,
+            contraindications: Vec::new(),
+            consents: Vec::new(),
+            consent_history: Vec::new(),
             person: cat.person(person)?,
-        })
+            clinical,
+        };
+        if clinical {
+            record.contraindications = cat.contraindications(person)?;
+            record.consents = cat.consents(person)?;
+            record.consent_history = cat.consent_history(person)?;
+        }
+        Ok(record)
     })
 }
 
@@ -338,10 +345,24 @@ fn load_record(id: SeriesId, cx: &mut Cx) -> Option<SeriesRecord> {
         let seen = cat.versions_seen(&rows)?;
         let photos = cat.series_photos(id)?;
         let person = cat.person(photos.series.person)?;
+        let clinical = cat.may_read_clinical_record();
         Ok(SeriesRecord {
-            contraindications: cat.contraindications(person.id)?,
-            grades: cat.grades_of_series(id)?,
-            side_effects: cat.side_effects_of_series(id)?,
+            contraindications: if clinical {
+                cat.contraindications(person.id)?
+            } else {
+                Vec::new()
+            },
+            grades: if clinical {
+                cat.grades_of_series(id)?
+            } else {
+                Vec::new()
+            },
+            side_effects: if clinical {
+                cat.side_effects_of_series(id)?
+            } else {
+                Vec::new()
+            },
+            clinical,
             terms: cat.series_terms(id)?,
             views: cat.required_views(id)?,
             photos: photos.photos.into_iter().map(|p| p.photo).collect(),

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/pg/004_import.sql"),
     include_str!("migrations/pg/005_record_export.sql"),
     include_str!("migrations/pg/006_sign_in_audit.sql"),
+    include_str!("migrations/pg/007_parent_versions.sql"),
 ];
 
 /// The schema version of a fully migrated clinic database.

@@ -76,8 +76,15 @@ impl Catalogue {
         self.write(|tx| {
             super::photos::get_photo(tx, photo)?;
             insert_companion(tx, photo, companion)?;
-            tx.prepare_cached("DELETE FROM pending_import WHERE hash = ?1 AND owner = ?2")?
+            let unclaimed = tx
+                .prepare_cached("DELETE FROM pending_import WHERE hash = ?1 AND owner = ?2")?
                 .execute(params![companion.hash, owner])?;
+            if unclaimed == 0 {
+                // Rolled back by recovery elsewhere, which took this process for dead.
+                return Err(super::CatalogueError::ClaimLost {
+                    hash: companion.hash.to_string(),
+                });
+            }
             if let Some(hook) = before_commit.take() {
                 hook();
             }

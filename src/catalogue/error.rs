@@ -71,15 +71,20 @@ pub enum CatalogueError {
     )]
     SignIn { database: String },
     /// Someone else saved the row since it was read (optimistic concurrency).
-    #[error(
-        "{what} {id} was changed by {by} at {at} on another workstation; it was reloaded — make your change again"
-    )]
+    #[error("{what} {id} was changed by {by} at {at}; it was reloaded — make your change again")]
     Conflict {
         what: &'static str,
         id: i64,
         by: String,
         at: String,
     },
+    /// An import's claim on its bytes was gone when it came to commit: another workstation's
+    /// recovery took this process for dead (it was out of the database's reach) and rolled
+    /// the import back. Nothing of it was saved.
+    #[error(
+        "the import of {hash} was rolled back meanwhile by another workstation (this one was out of reach of the clinic database): nothing of it was saved; import it again"
+    )]
+    ClaimLost { hash: String },
     /// A SQLite-only operation asked of a clinic's PostgreSQL catalogue.
     #[error("not available on a clinic's PostgreSQL catalogue: {what}")]
     Unsupported { what: &'static str },

@@ -4,6 +4,7 @@
 //! photo row are swapped in one transaction when the import finishes. A claim whose owner
 //! process is gone marks work that recovery must undo.
 
+use super::db::Conn;
 use super::{Catalogue, Result};
 use crate::model::{ContentHash, PhotoId};
 use rusqlite::{OptionalExtension, params};
@@ -76,15 +77,19 @@ impl Catalogue {
     /// The claims of one owner: hash, extension, and whether the row holding it (a photo's
     /// or a companion's) exists.
     pub fn claims_of(&mut self, owner: &str) -> Result<Vec<(ContentHash, String, bool)>> {
-        self.read(|tx| {
-            let mut stmt = tx.prepare(
-                "SELECT p.hash, p.extension,
-                     EXISTS (SELECT 1 FROM photo WHERE photo.hash = p.hash)
-                     OR EXISTS (SELECT 1 FROM photo_companion c WHERE c.hash = p.hash)
-                 FROM pending_import p WHERE p.owner = ?1",
-            )?;
-            let rows = stmt.query_map([owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.read(|tx| claims_of(tx, owner))
+    }
+
+    /// The claims of a dead owner (as [`Catalogue::claims_of`]), forgotten in the same
+    /// transaction: on a clinic, before recovery removes their files, so that an import of
+    /// that owner cannot commit any more.
+    pub fn take_claims_of(&mut self, owner: &str) -> Result<Vec<(ContentHash, String, bool)>> {
+        self.write(|tx| {
+            let claims = claims_of(tx, owner)?;
+            if !claims.is_empty() {
+                tx.execute("DELETE FROM pending_import WHERE owner = ?1", [owner])?;
+            }
+            Ok(claims)
         })
     }
 
@@ -95,6 +100,17 @@ impl Catalogue {
             Ok(())
         })
     }
+}
+
+fn claims_of(tx: &Conn, owner: &str) -> Result<Vec<(ContentHash, String, bool)>> {
+    let mut stmt = tx.prepare(
+        "SELECT p.hash, p.extension,
+             EXISTS (SELECT 1 FROM photo WHERE photo.hash = p.hash)
+             OR EXISTS (SELECT 1 FROM photo_companion c WHERE c.hash = p.hash)
+         FROM pending_import p WHERE p.owner = ?1",
+    )?;
+    let rows = stmt.query_map([owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ mod face;
 mod journal;
 mod measure;
 mod open_clinic;
+mod owners;
 mod people;
 mod pg_value;
 mod photos;
@@ -85,6 +86,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/008_measurement.sql"),
     include_str!("migrations/010_raw_companion.sql"),
     include_str!("migrations/011_row_version.sql"),
+    include_str!("migrations/012_parent_versions.sql"),
 ];
 
 const NAMES_MIGRATION: &str = include_str!("migrations/005_names.sql");
@@ -353,6 +355,13 @@ impl Catalogue {
             self.conn.rollback();
         }
         outcome
+    }
+
+    /// Whether the signed-in user may read the clinical record (grades, side effects,
+    /// contraindications, consent): everyone on a personal library; on a clinic, not an
+    /// assistant (the database refuses them the reads).
+    pub fn may_read_clinical_record(&self) -> bool {
+        self.role() != Some(clinic::Role::Assistant)
     }
 
     /// Which engine holds this catalogue.

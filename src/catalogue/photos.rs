@@ -218,10 +218,20 @@ impl Catalogue {
             let id = insert_photo(tx, new, assignment)?;
             let mut unclaim =
                 tx.prepare_cached("DELETE FROM pending_import WHERE hash = ?1 AND owner = ?2")?;
-            unclaim.execute(params![new.hash, owner])?;
+            // The claims must still be ours: recovery elsewhere may have rolled them back (and
+            // removed the files) when it took this process for dead.
+            let mut claimed = |hash: &ContentHash| -> Result<()> {
+                match unclaim.execute(params![hash, owner])? {
+                    0 => Err(CatalogueError::ClaimLost {
+                        hash: hash.to_string(),
+                    }),
+                    _ => Ok(()),
+                }
+            };
+            claimed(&new.hash)?;
             for companion in companions {
                 super::companion::insert_companion(tx, id, companion)?;
-                unclaim.execute(params![companion.hash, owner])?;
+                claimed(&companion.hash)?;
             }
             if let Some(hook) = before_commit.take() {
                 hook();

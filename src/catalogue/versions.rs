@@ -130,6 +130,33 @@ impl Catalogue {
             .collect())
     }
 
+    /// The versions `rows` have now, leaving out rows that do not exist (any more): what an
+    /// edit reads just before and after it changes them, inside its transaction, so that its
+    /// undo can be checked against the versions it left.
+    pub fn versions_now(&mut self, rows: &[Versioned]) -> Result<Vec<(Versioned, i64)>> {
+        self.read(|tx| {
+            let mut now = Vec::with_capacity(rows.len());
+            for &row in rows {
+                match stamp(tx, row) {
+                    Ok(stamp) => now.push((row, stamp.version)),
+                    Err(CatalogueError::NotFound { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(now)
+        })
+    }
+
+    /// Every person's version, in one read: what the people list carries to a rename or an
+    /// archive made from it.
+    pub fn person_versions(&mut self) -> Result<std::collections::HashMap<PersonId, i64>> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached("SELECT id, row_version FROM person")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
     /// Runs `edit` (any edit operations) in one transaction, but only when every row in
     /// `seen` still has the version the caller read: otherwise nothing is changed and the
     /// result is `Conflict`, naming the first row that moved on, who changed it and when.
@@ -262,6 +289,82 @@ mod tests {
             ),
             "{e:?}"
         );
+    }
+
+    /// A series' areas, concerns and views, and a person's contraindications and consent,
+    /// are sets of rows with no version of their own: changing one moves its parent's on (a
+    /// trigger, so an edit made any other way counts too), and a save from an older read of
+    /// the parent is refused.
+    #[test]
+    fn terms_views_contraindications_and_consent_move_their_parent_on() {
+        type Change<'a> = Box<dyn Fn(&mut Catalogue) -> Result<()> + 'a>;
+        use crate::catalogue::ConsentChange;
+        use crate::model::VocabKind;
+        use crate::model::clinical::{ConsentScope, Contraindication};
+        let mut cat = crate::testing::catalogue();
+        let (person, series, _) = crate::testing::person_with_session(&mut cat, "Grace Hopper");
+        let term = cat.terms(VocabKind::Area).unwrap()[0].id;
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let version = |cat: &mut Catalogue, row| cat.row_stamp(row).unwrap().version;
+        let changes: [(Versioned, Change); 6] = [
+            (
+                Versioned::Series(series),
+                Box::new(|c| c.set_series_terms(series, &[term])),
+            ),
+            (
+                Versioned::Series(series),
+                Box::new(|c| {
+                    c.set_required_views(series, &[crate::model::View::Frontal])
+                        .map(drop)
+                }),
+            ),
+            (
+                Versioned::Series(series),
+                Box::new(|c| c.set_series_terms(series, &[])),
+            ),
+            (
+                Versioned::Person(person),
+                Box::new(|c| c.note_contraindication(person, Contraindication::Keloid, today, "")),
+            ),
+            (
+                Versioned::Person(person),
+                Box::new(|c| c.resolve_contraindication(person, Contraindication::Keloid, today)),
+            ),
+            (
+                Versioned::Person(person),
+                Box::new(|c| {
+                    let change = ConsentChange {
+                        person,
+                        scope: ConsentScope::Education,
+                        given: true,
+                        on: today,
+                        staff: String::new(),
+                        note: String::new(),
+                    };
+                    c.record_consent(&change, today).map(drop)
+                }),
+            ),
+        ];
+        for (n, (parent, change)) in changes.iter().enumerate() {
+            let seen = version(&mut cat, *parent);
+            change(&mut cat).unwrap();
+            let now = version(&mut cat, *parent);
+            assert!(now > seen, "change {n} moved {parent:?} on");
+            let e = cat
+                .checked_edit(&[(*parent, seen)], |c| change(c))
+                .unwrap_err();
+            assert!(matches!(e, CatalogueError::Conflict { .. }), "{n}: {e:?}");
+            assert_eq!(version(&mut cat, *parent), now, "{n}: nothing of it stored");
+        }
+        // Deleting a series takes its terms and views with it (their triggers find no parent
+        // left to move on), and putting it back restores them.
+        let empty = cat.add_series(person, "Empty").unwrap();
+        cat.set_series_terms(empty, &[term]).unwrap();
+        cat.set_required_views(empty, &[crate::model::View::Frontal])
+            .unwrap();
+        let deleted = cat.delete_series(empty).unwrap();
+        cat.restore_series(&deleted).unwrap();
+        assert_eq!(cat.series_terms(empty).unwrap(), vec![term]);
     }
 
     /// Two workstations, two users, one clinic database: the second save of the same photo

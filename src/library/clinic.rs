@@ -255,7 +255,10 @@ impl Library {
             return Ok(library);
         }
         library.catalogue()?;
-        library.owner = Some(Owner::acquire(&library.root.join("tmp"))?);
+        library.owner = Some(Owner::acquire_clinic(
+            &library.root.join("tmp"),
+            library.catalogue()?,
+        )?);
         library.recover()?;
         Ok(library)
     }

@@ -28,6 +28,7 @@ pub use grid::GridPanel;
 pub use import_dialog::ImportDialog;
 pub use inspector::InspectorPanel;
 pub use people::PeoplePanel;
+pub use record::{CLINICAL_NOT_SHOWN, RECORD_NOT_SHOWN};
 pub use shell::{App, run_native};
 pub use viewer::ViewerPanel;
 

@@ -23,7 +23,9 @@ pub struct PeoplePanel {
     /// The "add person" requests (Ctrl+N) taken so far.
     add_seen: u64,
     focus_series: bool,
-    renaming: Option<(PersonId, String)>,
+    /// The person being renamed, the name typed, and whether the field takes the focus: once,
+    /// when it opens (asked every frame, it would take it back from the Enter that submits).
+    renaming: Option<(PersonId, String, bool)>,
     new_series: Option<(PersonId, String)>,
 }
 
@@ -98,10 +100,11 @@ impl PeoplePanel {
             {
                 continue;
             }
-            if let Some((id, text)) = &mut self.renaming
+            if let Some((id, text, focus)) = &mut self.renaming
                 && *id == person.id
             {
-                let (response, submitted) = entry_field(ui, "New name", text, "New name", true);
+                let (response, submitted) = entry_field(ui, "New name", text, "New name", *focus);
+                *focus = false;
                 if let Some(name) = submitted {
                     commands.push(PeopleCommand::Rename(person.id, name).into());
                     self.renaming = None;
@@ -156,7 +159,7 @@ impl PeoplePanel {
                 ui.close();
             }
             if ui.button("Rename…").clicked() {
-                self.renaming = Some((person.id, person.name.clone()));
+                self.renaming = Some((person.id, person.name.clone(), true));
                 ui.close();
             }
             let label = if person.archived {

@@ -81,6 +81,9 @@ fn fixture(version: usize) -> String {
         // Version 11 (migration 011, issue 15) versions edits of people, series, sessions and
         // photos: this edit makes the person's version 2.
         11 => fixture(10) + "UPDATE person SET notes = 'seen' WHERE id = 7;",
+        // Version 12 (migration 012, issue 15): a series' terms and views and a person's
+        // contraindications and consent bump their parent's version; this makes series 3's 2.
+        12 => fixture(11) + "INSERT INTO series_term (series_id, term_id) SELECT 3, id FROM term WHERE key = 'chin';",
         v => panic!("no fixture for schema version {v}: add one"),
     }
 }

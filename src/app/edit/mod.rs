@@ -26,7 +26,7 @@ pub use photos::PhotoEdit;
 pub use record::{NewSideEffect, PatientEdit, RecordEdit};
 
 use super::cx::Stale;
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Versioned};
 use crate::model::{PersonId, SeriesId, SessionId, TermId};
 
 /// One change to the catalogue.
@@ -82,6 +82,22 @@ edit_groups!(
     Align(AlignEdit),
     Measure(super::measure::MeasureEdit)
 );
+
+impl Edit {
+    /// The versioned rows the edit changes in place or removes: it is checked against the
+    /// versions they had when read, and its undo against the versions it left them at.
+    /// Alignments and measurements are machine-fitted from what the user marks and carry
+    /// no version (a second fit replaces the first, as a re-measure does).
+    pub fn rows(&self) -> Vec<Versioned> {
+        match self {
+            Self::Photos(e) => e.rows(),
+            Self::People(e) => e.rows(),
+            Self::Record(e) => e.rows(),
+            Self::Patient(e) => e.rows(),
+            Self::Align(_) | Self::Measure(_) => Vec::new(),
+        }
+    }
+}
 
 /// What an applied edit made, when it made something.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

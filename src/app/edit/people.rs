@@ -3,7 +3,7 @@
 
 use super::{Applied, Made};
 use crate::app::cx::Stale;
-use crate::catalogue::{Catalogue, DeletedPerson, DeletedSeries, Result};
+use crate::catalogue::{Catalogue, DeletedPerson, DeletedSeries, Result, Versioned};
 use crate::model::clinical::Mode;
 use crate::model::{Keyed, PersonId, SeriesId, TermId, VocabKind, VocabTerm, vocab_key};
 
@@ -118,6 +118,24 @@ impl PeopleEdit {
             Self::DeleteTerm(_) => "remove a term".into(),
             Self::RestoreTerm(t) => format!("bring back {:?}", t.name),
             Self::Mode(mode) => format!("switch to {} mode", mode.label().to_lowercase()),
+        }
+    }
+
+    /// The person or series the edit changes or removes (terms and the mode are no one's).
+    pub(super) fn rows(&self) -> Vec<Versioned> {
+        match self {
+            Self::DeletePerson(id) | Self::Rename(id, _) | Self::Archive(id, _) => {
+                vec![Versioned::Person(*id)]
+            }
+            Self::DeleteSeries(id) => vec![Versioned::Series(*id)],
+            Self::AddPerson(_)
+            | Self::RestorePerson(_)
+            | Self::AddSeries(..)
+            | Self::RestoreSeries(_)
+            | Self::AddTerm(..)
+            | Self::DeleteTerm(_)
+            | Self::RestoreTerm(_)
+            | Self::Mode(_) => Vec::new(),
         }
     }
 

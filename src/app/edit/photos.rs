@@ -3,7 +3,9 @@
 
 use super::{Applied, Made, photos};
 use crate::app::cx::Stale;
-use crate::catalogue::{Catalogue, PhotoValue, PhotoValues, Result, TakenAtChange, TermChange};
+use crate::catalogue::{
+    Catalogue, PhotoValue, PhotoValues, Result, TakenAtChange, TermChange, Versioned,
+};
 use crate::model::PhotoId;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -100,6 +102,19 @@ impl PhotoEdit {
             Self::Trash(ids) => format!("move {} to the trash", photos(ids.len())),
             Self::Restore(ids) => format!("restore {}", photos(ids.len())),
         }
+    }
+
+    /// The photos the edit changes.
+    pub(super) fn rows(&self) -> Vec<Versioned> {
+        let ids: Vec<PhotoId> = match self {
+            Self::TakenAt(ids, _)
+            | Self::Set(ids, _)
+            | Self::Terms(ids, _)
+            | Self::Trash(ids)
+            | Self::Restore(ids) => ids.clone(),
+            Self::Values(values) => values.iter().map(|(id, _)| *id).collect(),
+        };
+        ids.into_iter().map(Versioned::Photo).collect()
     }
 
     pub(super) fn stale(&self) -> Stale {

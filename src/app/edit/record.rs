@@ -6,7 +6,7 @@ use super::{Applied, Made};
 use crate::app::cx::Stale;
 use crate::catalogue::{
     Catalogue, ConsentChange, ConsentState, ContraindicationRow, DeletedSession, GradeRecord,
-    NewGrade, NewSession, Result, SeriesPlan, SideEffectRow,
+    NewGrade, NewSession, Result, SeriesPlan, SideEffectRow, Versioned,
 };
 use crate::model::clinical::{Contraindication, SideEffectKind};
 use crate::model::{
@@ -191,6 +191,26 @@ impl RecordEdit {
         }
     }
 
+    /// The series or session the edit changes or removes. Grades and side effects are only
+    /// added and removed, never overwritten; a new session is no one's change yet.
+    pub(super) fn rows(&self) -> Vec<Versioned> {
+        match self {
+            Self::Plan(id, _) | Self::Terms(id, _) | Self::Views(id, _) => {
+                vec![Versioned::Series(*id)]
+            }
+            Self::UpdateSession(id, _) | Self::DeleteSession(id) => vec![Versioned::Session(*id)],
+            Self::SessionOn(..)
+            | Self::AddSession(_)
+            | Self::RestoreSession(_)
+            | Self::AddGrade(_)
+            | Self::DeleteGrade(_)
+            | Self::RestoreGrade(_)
+            | Self::AddSideEffect(_)
+            | Self::DeleteSideEffect(_)
+            | Self::RestoreSideEffect(_) => Vec::new(),
+        }
+    }
+
     pub(super) fn stale(&self) -> Stale {
         match self {
             Self::SessionOn(..) => Stale::SERIES | Stale::DETAILS | Stale::PAGES,
@@ -297,5 +317,17 @@ impl PatientEdit {
     #[allow(clippy::unused_self)]
     pub(super) fn stale(&self) -> Stale {
         Stale::PEOPLE | Stale::PAGES
+    }
+
+    /// The person: their contraindications and consent are part of their row's version.
+    pub(super) fn rows(&self) -> Vec<Versioned> {
+        let person = match self {
+            Self::SkinType(person, _)
+            | Self::Contraindication(person, ..)
+            | Self::RestoreContraindication(person, ..) => *person,
+            Self::Consent(change) => change.person,
+            Self::RestoreConsent(state) => state.person,
+        };
+        vec![Versioned::Person(person)]
     }
 }

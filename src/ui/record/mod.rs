@@ -11,7 +11,7 @@ mod sessions;
 
 use forms::{EffectForm, GradeForm, SessionForm};
 
-pub use person::PersonPanel;
+pub use person::{PersonPanel, RECORD_NOT_SHOWN};
 
 use crate::app::record::{RecordCommand, SeriesRecord};
 use crate::app::{Action, AppState, Command, Commands};
@@ -23,6 +23,9 @@ use crate::ui::widgets::keep_together;
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 
+/// What the series page says in place of the grades for a role that may not read them.
+pub const CLINICAL_NOT_SHOWN: &str = "Grades, side effects and contraindications are for clinicians: they are not shown when you sign in as an assistant.";
+
 fn record(command: RecordCommand) -> Command {
     command.into()
 }
@@ -30,6 +33,10 @@ fn record(command: RecordCommand) -> Command {
 #[derive(Debug, Default)]
 struct PlanForm {
     for_series: Option<crate::model::SeriesId>,
+    /// The series as the form was filled from it: when the page is read again with other
+    /// values (another window's or workstation's change, after a refused save or a live
+    /// refresh), the form shows them, so a save never puts back what it was filled with.
+    filled_from: Option<crate::model::Series>,
     title: String,
     planned: String,
     interval: String,
@@ -115,6 +122,8 @@ impl RecordPanel {
     ) {
         if self.plan.for_series != Some(r.series.id) {
             self.reset_for(r);
+        } else if self.plan.filled_from.as_ref() != Some(&r.series) {
+            self.plan = PlanForm::of(&r.series);
         }
         self.header_ui(ui, state, r, commands);
         if let Some(problem) = &self.problem {
@@ -130,7 +139,11 @@ impl RecordPanel {
                 ui.add_enabled_ui(forbidden.is_none(), |ui| {
                     self.plan_ui(ui, state, r, commands);
                     ui.separator();
-                    chart::charts(ui, r);
+                    if r.clinical {
+                        chart::charts(ui, r);
+                    } else {
+                        ui.label(RichText::new(CLINICAL_NOT_SHOWN).weak());
+                    }
                     measurements::charts(ui, state, r);
                     ui.separator();
                     self.sessions_ui(ui, state, images, r, commands);
@@ -139,9 +152,11 @@ impl RecordPanel {
                         self.session_form(ui, r, commands);
                         ui.separator();
                     }
-                    self.grade_form(ui, r, commands);
-                    ui.separator();
-                    self.effect_form(ui, r, commands);
+                    if r.clinical {
+                        self.grade_form(ui, r, commands);
+                        ui.separator();
+                        self.effect_form(ui, r, commands);
+                    }
                 });
             });
     }
@@ -185,16 +200,7 @@ impl RecordPanel {
     }
 
     fn reset_for(&mut self, r: &SeriesRecord) {
-        let s = &r.series;
-        self.plan = PlanForm {
-            for_series: Some(s.id),
-            title: s.title.clone(),
-            planned: s.planned_sessions.map_or(String::new(), |n| n.to_string()),
-            interval: s.interval_days.map_or(String::new(), |n| n.to_string()),
-            start: s.start_date.map_or(String::new(), |d| d.to_string()),
-            status: Some(s.status),
-            notes: s.notes.clone(),
-        };
+        self.plan = PlanForm::of(&r.series);
         self.session = SessionForm::today();
         self.editing = None;
         self.grade = GradeForm::default();
@@ -237,6 +243,19 @@ impl RecordPanel {
 }
 
 impl PlanForm {
+    fn of(s: &crate::model::Series) -> Self {
+        Self {
+            for_series: Some(s.id),
+            filled_from: Some(s.clone()),
+            title: s.title.clone(),
+            planned: s.planned_sessions.map_or(String::new(), |n| n.to_string()),
+            interval: s.interval_days.map_or(String::new(), |n| n.to_string()),
+            start: s.start_date.map_or(String::new(), |d| d.to_string()),
+            status: Some(s.status),
+            notes: s.notes.clone(),
+        }
+    }
+
     fn plan(&self) -> Result<SeriesPlan, String> {
         Ok(SeriesPlan {
             title: self.title.clone(),

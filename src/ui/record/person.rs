@@ -11,6 +11,10 @@ use crate::ui::theme::palette;
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 
+/// What the person record says in place of contraindications and consent for a role that
+/// may not read them.
+pub const RECORD_NOT_SHOWN: &str = "Contraindications and consent are for clinicians: they are not shown when you sign in as an assistant.";
+
 /// The form that gives or withdraws consent to one use.
 #[derive(Debug)]
 struct ConsentForm {
@@ -67,6 +71,10 @@ impl PersonPanel {
                     ui.add_enabled_ui(forbidden.is_none(), |ui| {
                         skin_type_ui(ui, r, commands);
                         ui.separator();
+                        if !r.clinical {
+                            ui.label(RichText::new(RECORD_NOT_SHOWN).weak());
+                            return;
+                        }
                         contraindications_ui(ui, r, commands);
                         if clinic {
                             ui.separator();
