@@ -153,7 +153,7 @@ fn consent_is_confirmed_dated_signed_noted_and_kept_in_a_history() {
         "{:?}",
         h.state().state.notices
     );
-    let library = skinlapse::library::Library::open(&dir.path().join("lib")).unwrap();
+    let library = skinlapse::testing::library_at(&dir.path().join("lib"));
     let history = library.catalogue().unwrap().consent_history(me).unwrap();
     assert_eq!(history.len(), 1, "the refused withdrawal left nothing");
 }

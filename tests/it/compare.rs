@@ -482,7 +482,7 @@ fn landmarks_placed_by_clicking_align_b_live_and_are_stored() {
     assert!(h.query_by_label_contains("3 pairs").is_some());
     // Stored: a new window on the same library sees it.
     let (pa, pb) = compared(&h);
-    let library = skinlapse::library::Library::open(&dir.path().join("lib")).unwrap();
+    let library = skinlapse::testing::library_at(&dir.path().join("lib"));
     let mut cat = library.catalogue().unwrap();
     let stored = cat.alignment(pb).unwrap().unwrap();
     assert_eq!(
@@ -592,7 +592,7 @@ fn auto_align_is_proposed_accepted_and_a_series_aligns_to_its_baseline() {
         t.degrees().abs() < 8.0 && (t.scale - 1.0).abs() < 0.15,
         "{t:?}"
     );
-    let library = skinlapse::library::Library::open(&dir.path().join("lib")).unwrap();
+    let library = skinlapse::testing::library_at(&dir.path().join("lib"));
     let before = library.catalogue().unwrap().all_alignments().unwrap();
     h.get_by_label("Align series to baseline").click();
     settle(&mut h);

@@ -577,7 +577,7 @@ mod page {
         crate::support::small_demo(&root);
         // A contraindication noted for Me (no person page yet: through the catalogue).
         {
-            let library = skinlapse::library::Library::open(&root).unwrap();
+            let library = skinlapse::testing::library_at(&root);
             let mut cat = library.catalogue().unwrap();
             let me = cat.person_by_name("Me").unwrap().unwrap().id;
             cat.note_contraindication(
@@ -916,7 +916,7 @@ mod person {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("lib");
         {
-            let library = skinlapse::library::Library::open(&root).unwrap();
+            let library = skinlapse::testing::library_at(&root);
             library.catalogue().unwrap().add_person("Dana K").unwrap();
         }
         let mut h = harness(&root);
@@ -999,7 +999,7 @@ mod person {
         let chin = crate::app::area(&h, "chin");
         assert_eq!(r.terms, vec![chin]);
         // Stored: the mode and the record survive a new connection.
-        let library = skinlapse::library::Library::open(&root).unwrap();
+        let library = skinlapse::testing::library_at(&root);
         let mut cat = library.catalogue().unwrap();
         assert_eq!(cat.mode().unwrap(), Mode::Clinic);
         let dana = cat.person_by_name("Dana K").unwrap().unwrap().id;

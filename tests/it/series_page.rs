@@ -81,7 +81,7 @@ fn editing_a_session_opens_its_form_where_it_is() {
         "the form closes"
     );
     assert!(h.query_by_label_contains("0.75 mm").is_some());
-    let library = skinlapse::library::Library::open(&dir.path().join("lib")).unwrap();
+    let library = skinlapse::testing::library_at(&dir.path().join("lib"));
     let stored = library
         .catalogue()
         .unwrap()
@@ -239,7 +239,7 @@ fn a_session_saved_over_another_windows_change_is_refused_and_reloaded() {
     let id = h.state().state.nav.record().unwrap().sessions[1].id;
     h.get_by_label("Edit session 2").click();
     settle(&mut h);
-    let library = skinlapse::library::Library::open(&dir.path().join("lib")).unwrap();
+    let library = skinlapse::testing::library_at(&dir.path().join("lib"));
     let mut other = library.catalogue().unwrap();
     let theirs = skinlapse::catalogue::NewSession {
         notes: "changed in the other window".into(),

@@ -576,7 +576,7 @@ fn a_skin_type_saved_over_another_windows_change_is_refused_and_reloaded() {
     send(&mut h, PeopleCommand::Add("Ann".into()));
     let ann = h.state().state.overview.people[0].id;
     send(&mut h, PersonCommand::Open(ann));
-    let library = skinlapse::library::Library::open(&root).unwrap();
+    let library = skinlapse::testing::library_at(&root);
     let mut other = library.catalogue().unwrap();
     other.set_skin_type(ann, Some(2)).unwrap();
 
