@@ -582,17 +582,10 @@ fn zooming_past_the_preview_loads_the_original() {
 /// write lock; on a clinic the admin, signed in from elsewhere, holds the photo's row. The
 /// returned call ends that write (rolled back).
 fn another_writer_holds(root: &Path, photo: PhotoId) -> Box<dyn FnOnce()> {
-    if let Some((user, password)) = skinlapse::testing::library_user(root) {
-        let settings = skinlapse::library::clinic::read(root).unwrap().unwrap();
-        let mut other = skinlapse::library::clinic::server_config(&settings)
-            .unwrap()
-            .user(&user)
-            .password(&password)
-            .connect(postgres::NoTls)
-            .unwrap();
+    if let Some(mut other) = clinic_client(root) {
         other
             .batch_execute(&format!(
-                "BEGIN; SELECT 1 FROM skinlapse.photo WHERE id = {photo} FOR UPDATE;"
+                "BEGIN; SELECT 1 FROM photo WHERE id = {photo} FOR UPDATE;"
             ))
             .unwrap();
         Box::new(move || other.batch_execute("ROLLBACK").unwrap())
@@ -602,6 +595,31 @@ fn another_writer_holds(root: &Path, photo: PhotoId) -> Box<dyn FnOnce()> {
             .execute_batch("BEGIN IMMEDIATE; UPDATE person SET notes = 'x';")
             .unwrap();
         Box::new(move || other.execute_batch("ROLLBACK").unwrap())
+    }
+}
+
+/// A connection of its own to the catalogue of the test clinic library at `root`, signed in
+/// as its admin from "another workstation", the catalogue's schema on its search path
+/// (`None` for a personal library).
+pub(crate) fn clinic_client(root: &Path) -> Option<postgres::Client> {
+    let (user, password) = skinlapse::testing::library_user(root)?;
+    let settings = skinlapse::library::clinic::read(root).ok()??;
+    let mut client = skinlapse::library::clinic::server_config(&settings)
+        .unwrap()
+        .user(&user)
+        .password(&password)
+        .connect(postgres::NoTls)
+        .unwrap();
+    client.batch_execute("SET search_path = skinlapse").unwrap();
+    Some(client)
+}
+
+/// How a save refused over a change made elsewhere names who made it: another window of a
+/// personal library, or on a clinic the (admin) user who changed it, and when.
+pub(crate) fn changed_elsewhere(root: &Path) -> String {
+    match skinlapse::testing::library_user(root) {
+        Some((user, _)) => format!("was changed by {user} at "),
+        None => "was changed by another Skinlapse window".into(),
     }
 }
 

@@ -253,8 +253,9 @@ fn a_session_saved_over_another_windows_change_is_refused_and_reloaded() {
     let said = h.state().state.notices.last().unwrap().text.clone();
     assert!(
         said.contains(&format!(
-            "session {} was changed by another Skinlapse window",
-            id.0
+            "session {} {}",
+            id.0,
+            crate::app::changed_elsewhere(&dir.path().join("lib"))
         )) && said.contains("it was reloaded"),
         "{said}"
     );
