@@ -614,6 +614,30 @@ pub(crate) fn clinic_client(root: &Path) -> Option<postgres::Client> {
     Some(client)
 }
 
+/// Switches a clinic library (which starts in clinic mode) to personal mode, as its admin may
+/// in the View menu; does nothing in a personal library, which starts there. For tests of
+/// what an export writes, not of consent: clinic mode's consent checks are tested on both
+/// backends in record.rs.
+pub(crate) fn in_personal_mode(h: &mut Harness<'static, App>) {
+    use skinlapse::model::clinical::Mode;
+    if h.state().state.library.mode == Mode::Clinic {
+        send(h, skinlapse::app::LibraryCommand::SetMode(Mode::Personal));
+    }
+    assert_eq!(h.state().state.library.mode, Mode::Personal);
+}
+
+/// Runs `sql` (statements, no results) on the catalogue of the test library at `root` behind
+/// the app's back: its SQLite file, or the clinic's database as its admin.
+pub(crate) fn execute_sql(root: &Path, sql: &str) {
+    match clinic_client(root) {
+        Some(mut client) => client.batch_execute(sql).unwrap(),
+        None => rusqlite::Connection::open(root.join("catalog.sqlite"))
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap(),
+    }
+}
+
 /// How a save refused over a change made elsewhere names who made it: another window of a
 /// personal library, or on a clinic the (admin) user who changed it, and when.
 pub(crate) fn changed_elsewhere(root: &Path) -> String {

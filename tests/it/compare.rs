@@ -305,6 +305,7 @@ fn zooming_a_comparison_past_the_previews_loads_both_originals() {
 #[test]
 fn export_from_the_app_writes_a_labelled_image_and_reports_a_bad_folder() {
     let (dir, mut h) = demo_with_me();
+    crate::app::in_personal_mode(&mut h);
     open_series_comparison(&mut h);
     h.key_press_modifiers(Modifiers::COMMAND, Key::E);
     settle(&mut h);

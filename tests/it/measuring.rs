@@ -411,6 +411,7 @@ fn measured_series_page() -> (Demo, Harness<'static, App>) {
 #[test]
 fn the_series_page_charts_measurements_and_makes_a_report_with_progress_and_cancel() {
     let (demo, mut h) = measured_series_page();
+    crate::app::in_personal_mode(&mut h);
     assert!(h.query_by_label("Measurements over time").is_some());
     assert!(h.query_by_label_contains("Region \"cheek spot\"").is_some());
     let charts = h.state().state.measure.charts.as_ref().unwrap();
@@ -479,6 +480,7 @@ fn the_series_page_charts_measurements_and_makes_a_report_with_progress_and_canc
 fn a_time_lapse_is_made_from_the_comparison_with_its_settings() {
     let demo = aligned_demo();
     let mut h = harness(&demo.root);
+    crate::app::in_personal_mode(&mut h);
     let last = *demo.frontal.last().unwrap();
     send(&mut h, CompareCommand::Photos(demo.frontal[0], last));
     h.get_by_label("Time-lapse…").click();

@@ -792,8 +792,14 @@ fn in_clinic_mode_every_export_needs_consent_to_its_purpose() {
         )
         .map_err(|e| e.to_string())
     };
-    // Personal mode (the default): consent is implied.
-    assert_eq!(cat.mode().unwrap(), Mode::Personal);
+    // A personal library starts in personal mode, a clinic in clinic mode.
+    let clinic = skinlapse::testing::library_user(&root).is_some();
+    assert_eq!(
+        cat.mode().unwrap(),
+        if clinic { Mode::Clinic } else { Mode::Personal }
+    );
+    // Personal mode: consent is implied.
+    cat.set_mode(Mode::Personal).unwrap();
     export(None, "personal.png").unwrap();
     cat.set_mode(Mode::Clinic).unwrap();
     let e = export(None, "none.png").unwrap_err();
@@ -920,6 +926,8 @@ mod person {
             library.catalogue().unwrap().add_person("Dana K").unwrap();
         }
         let mut h = harness(&root);
+        // Personal mode first (a clinic starts in clinic mode), then clinic mode below.
+        crate::app::in_personal_mode(&mut h);
         h.get_by_label_contains("Dana K (").click_secondary();
         h.run_steps(2);
         h.get_by_label("Record (skin type, contraindications, consent)…")
