@@ -33,7 +33,7 @@ fn session(series: SeriesId, date: &str) -> NewSession {
 
 #[test]
 fn series_and_sessions_round_trip_with_every_field_and_validation() {
-    let mut cat = Catalogue::open_in_memory().unwrap();
+    let mut cat = skinlapse::testing::catalogue();
     let (person, id) = series(&mut cat);
     let plan = SeriesPlan {
         title: "Microneedling, acne scars".into(),
@@ -165,7 +165,7 @@ fn series_and_sessions_round_trip_with_every_field_and_validation() {
 
 #[test]
 fn an_active_contraindication_must_be_acknowledged_and_the_acknowledgement_is_recorded() {
-    let mut cat = Catalogue::open_in_memory().unwrap();
+    let mut cat = skinlapse::testing::catalogue();
     let (person, id) = series(&mut cat);
     cat.add_session(&session(id, "2026-01-05")).unwrap();
     cat.note_contraindication(person, Contraindication::Pregnancy, day("2026-01-20"), "")
@@ -214,7 +214,7 @@ fn an_active_contraindication_must_be_acknowledged_and_the_acknowledgement_is_re
 
 #[test]
 fn grades_side_effects_and_consent_round_trip_and_csv_parses_back() {
-    let mut cat = Catalogue::open_in_memory().unwrap();
+    let mut cat = skinlapse::testing::catalogue();
     let (person, id) = series(&mut cat);
     let s1 = cat.add_session(&session(id, "2026-01-05")).unwrap();
     let s2 = cat
@@ -365,6 +365,7 @@ fn grades_side_effects_and_consent_round_trip_and_csv_parses_back() {
 fn the_cli_scripts_the_record_with_field_named_errors() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
+    skinlapse::testing::make_library(&lib);
     let run = |args: &[&str]| skinlapse(dir.path(), &lib, args);
     let o = run(&[
         "series",
@@ -513,11 +514,25 @@ fn the_cli_scripts_the_record_with_field_named_errors() {
         stdout(&o)
     );
     let out = dir.path().join("record.csv");
+    if skinlapse::testing::library_user(&lib).is_some() {
+        // A clinic is in clinic mode: an export needs the person's consent to its purpose.
+        let mut cat = skinlapse::testing::library_at(&lib).catalogue().unwrap();
+        let me = cat.person_by_name("Me").unwrap().unwrap().id;
+        cat.give_consent(
+            me,
+            ConsentScope::ClinicalRecord,
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            "signed",
+        )
+        .unwrap();
+    }
     let o = run(&[
         "export",
         "csv",
         "--series",
         &id,
+        "--purpose",
+        "clinical-record",
         "--out",
         out.to_str().unwrap(),
     ]);
