@@ -334,7 +334,13 @@ impl AppState {
             .map(|w| w.due(&ctx))
             .filter(|s| *s != Stale::NONE)
         {
+            let read = self.nav.record().map(|r| (r.series.id, r.seen.clone()));
             self.refresh(changed);
+            if let Some((id, read)) = read
+                && let Some(open) = self.nav.record_mut().filter(|r| r.series.id == id)
+            {
+                open.keep_versions_read(&read);
+            }
         }
         self.lock_when_idle();
         self.poll_clinic();

@@ -47,6 +47,19 @@ pub struct SeriesRecord {
 }
 
 impl SeriesRecord {
+    /// Read again because another workstation changed something: the page's forms (the plan,
+    /// a session being edited) still hold what they were filled from, so the versions they
+    /// were filled at stay (`read`). A save from them is then refused with who changed what
+    /// and when, instead of writing over the other change; rows new to the page take the
+    /// versions read now.
+    pub(super) fn keep_versions_read(&mut self, read: &[(Versioned, i64)]) {
+        for (row, version) in &mut self.seen {
+            if let Some((_, was)) = read.iter().find(|(r, _)| r == row) {
+                *version = *was;
+            }
+        }
+    }
+
     pub fn next_due(&self) -> Option<NaiveDate> {
         next_due(&self.series, &self.sessions)
     }

@@ -49,6 +49,8 @@ impl std::fmt::Debug for Conn {
 pub(crate) struct PgConn {
     client: RefCell<postgres::Client>,
     in_tx: Cell<bool>,
+    /// The last statement gave up waiting for another transaction's lock (`lock_timeout`).
+    gave_up_waiting: Cell<bool>,
     statements: RefCell<HashMap<String, postgres::Statement>>,
     /// `HOST/DB`, for messages.
     pub(crate) database: String,
@@ -107,6 +109,12 @@ impl PgFailure {
     /// Another transaction won a race; running the whole transaction again may succeed.
     pub(crate) fn is_retryable(&self) -> bool {
         matches!(self.code(), Some("40001" | "40P01"))
+    }
+
+    /// A statement waited `lock_timeout` for another transaction's row lock and gave up
+    /// (`lock_not_available`): waiting again would only wait as long again.
+    pub(crate) fn is_lock_timeout(&self) -> bool {
+        self.code() == Some("55P03")
     }
 }
 
@@ -262,6 +270,7 @@ impl PgConn {
         Self {
             client: RefCell::new(client),
             in_tx: Cell::new(false),
+            gave_up_waiting: Cell::new(false),
             statements: RefCell::new(HashMap::new()),
             database,
             user,
@@ -290,10 +299,12 @@ impl PgConn {
     }
 
     fn fail(&self, source: postgres::Error) -> rusqlite::Error {
-        rusqlite::Error::ToSqlConversionFailure(Box::new(PgFailure {
+        let failure = PgFailure {
             database: self.database.clone(),
             source,
-        }))
+        };
+        self.gave_up_waiting.set(failure.is_lock_timeout());
+        rusqlite::Error::ToSqlConversionFailure(Box::new(failure))
     }
 
     fn statement(&self, sql: &str) -> rusqlite::Result<postgres::Statement> {
@@ -381,6 +392,15 @@ impl Conn {
         match self {
             Self::Sqlite(c) => Some(c),
             Self::Pg(_) => None,
+        }
+    }
+
+    /// The last failure on PostgreSQL was a statement giving up waiting for another
+    /// transaction's lock, after waiting all the time it was allowed: not worth running again.
+    pub(crate) fn gave_up_waiting(&self) -> bool {
+        match self {
+            Self::Sqlite(_) => false,
+            Self::Pg(c) => c.gave_up_waiting.get(),
         }
     }
 

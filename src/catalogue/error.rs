@@ -136,7 +136,9 @@ impl CatalogueError {
                 database: pg.database.clone(),
             };
         }
-        if pg.is_retryable() {
+        // A lost race, or this connection's `lock_timeout` ran out behind another
+        // workstation's write: busy, as SQLite's busy timeout is.
+        if pg.is_retryable() || pg.is_lock_timeout() {
             return Self::Busy;
         }
         match pg.code() {

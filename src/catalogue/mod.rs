@@ -139,7 +139,8 @@ pub fn latest_schema_version() -> usize {
 }
 
 /// How often a PostgreSQL write transaction is run again after losing a race with another
-/// workstation (a serialization failure or a deadlock, both `Busy`).
+/// workstation (a serialization failure or a deadlock, both `Busy`). One that gave up waiting
+/// for another's lock (also `Busy`) already waited as long as it may, and is not.
 const WRITE_RETRIES: u32 = 5;
 
 /// One connection to a library's catalogue.
@@ -288,7 +289,9 @@ impl Catalogue {
             }
             match result {
                 Err(CatalogueError::Busy)
-                    if attempt < WRITE_RETRIES && self.backend() == Backend::Postgres =>
+                    if attempt < WRITE_RETRIES
+                        && self.backend() == Backend::Postgres
+                        && !self.conn.gave_up_waiting() =>
                 {
                     attempt += 1;
                     std::thread::sleep(Duration::from_millis(10 << attempt));

@@ -11,13 +11,15 @@ use skinlapse::app::{
 };
 use skinlapse::catalogue::{AssignmentSpec, PhotoFilter};
 use skinlapse::jobs::demo::DemoOptions;
-use skinlapse::library::Library;
 use skinlapse::model::{PhotoId, VocabKind};
 use skinlapse::ui::App;
 use std::path::{Path, PathBuf};
 
+/// How a test starts the app on `library`. When it is a test clinic library (under
+/// `SKINLAPSE_TEST_BACKEND=postgres`), its admin is named as `--user` would, and its previews
+/// are cached beside it ([`as_test_clinic_admin`]).
 pub(crate) fn options(library: &Path) -> AppOptions {
-    AppOptions {
+    let mut options = AppOptions {
         library: Some(library.to_owned()),
         prefs_path: None,
         demo: DemoOptions {
@@ -28,6 +30,17 @@ pub(crate) fn options(library: &Path) -> AppOptions {
         texture_budget_bytes: 64 * 1024 * 1024,
         user: None,
         cache_dir: None,
+    };
+    as_test_clinic_admin(&mut options, library);
+    options
+}
+
+/// When `root` is a test clinic library, names its admin as `--user` would and caches its
+/// previews where `testing::library_at(root)` does (one workstation cache per test).
+fn as_test_clinic_admin(options: &mut AppOptions, root: &Path) {
+    if let Some((user, _)) = skinlapse::testing::library_user(root) {
+        options.user = Some(user);
+        options.cache_dir = Some(skinlapse::testing::library_cache_root(root));
     }
 }
 
@@ -35,13 +48,46 @@ pub(crate) fn harness_with(options: AppOptions) -> Harness<'static, App> {
     harness_sized(options, [1280.0, 800.0])
 }
 
-/// The app in a window `size` points wide and high.
-pub(crate) fn harness_sized(options: AppOptions, size: [f32; 2]) -> Harness<'static, App> {
+/// The app in a window `size` points wide and high, on the test's backend: under
+/// `SKINLAPSE_TEST_BACKEND=postgres` a library the test has not made yet is made a test
+/// clinic library, and the app is signed in to a test clinic as its admin through the
+/// sign-in window, as a user would. A test that names its own user or cache (`clinic_app.rs`)
+/// signs in by itself.
+pub(crate) fn harness_sized(mut options: AppOptions, size: [f32; 2]) -> Harness<'static, App> {
+    if options.user.is_none() && options.cache_dir.is_none() {
+        // A file is no library on any backend: the app says so (not made into a clinic).
+        if let Some(root) = options.library.clone().filter(|root| !root.is_file()) {
+            skinlapse::testing::make_library(&root);
+            as_test_clinic_admin(&mut options, &root);
+        }
+    }
     let mut harness = Harness::builder()
         .with_size(size)
         .build_eframe(move |cc| App::new(cc, options));
     settle(&mut harness);
+    sign_in_as_test_admin(&mut harness);
     harness
+}
+
+/// When the app asks to sign in to a test clinic as its admin (named as `--user` would by
+/// [`options`]), types the admin's password, signs in and waits until the library is open.
+fn sign_in_as_test_admin(h: &mut Harness<'static, App>) {
+    let Some(form) = &h.state().state.clinic.sign_in else {
+        return;
+    };
+    let Some((user, password)) = skinlapse::testing::library_user(&form.root) else {
+        return;
+    };
+    if form.user != user {
+        return;
+    }
+    crate::clinic_app::sign_in(h, &password);
+    let state = &h.state().state;
+    assert!(
+        state.clinic.signed_in.is_some() && state.library.loaded.is_some(),
+        "signed in to the test clinic and its library open: {:?}",
+        state.clinic.sign_in.as_ref().and_then(|f| f.error.as_ref())
+    );
 }
 
 pub(crate) fn harness(library: &Path) -> Harness<'static, App> {
@@ -265,7 +311,7 @@ fn editing_tags_in_the_inspector_changes_the_catalogue() {
     h.get_by_role_and_label(Role::CheckBox, "Wrinkles").click();
     settle(&mut h);
 
-    let library = Library::open(&root).unwrap();
+    let library = skinlapse::testing::library_at(&root);
     let mut cat = library.catalogue().unwrap();
     let jawline = cat
         .terms(VocabKind::Area)
@@ -346,7 +392,7 @@ fn a_mixed_selection_shows_mixed_and_a_choice_applies_to_all() {
     h.run_steps(2);
     h.get_by_label("Close-up").click();
     settle(&mut h);
-    let library = Library::open(&root).unwrap();
+    let library = skinlapse::testing::library_at(&root);
     let mut cat = library.catalogue().unwrap();
     for id in ids {
         assert_eq!(
@@ -391,7 +437,7 @@ fn trash_undo_restore_and_empty() {
     h.get_by_label("Delete for good").click();
     settle(&mut h);
     assert_eq!(h.state().state.overview.trash_count, 0);
-    let library = Library::open(&root).unwrap();
+    let library = skinlapse::testing::library_at(&root);
     assert_eq!(library.catalogue().unwrap().counts().unwrap().1, 2);
     assert_eq!(
         files_below(&root.join("originals")).len(),
@@ -531,6 +577,76 @@ fn zooming_past_the_preview_loads_the_original() {
     );
 }
 
+/// Another process (a window, a command, another workstation) is in the middle of a write
+/// that blocks an edit of `photo` in the library at `root`: on SQLite it holds the file's
+/// write lock; on a clinic the admin, signed in from elsewhere, holds the photo's row. The
+/// returned call ends that write (rolled back).
+fn another_writer_holds(root: &Path, photo: PhotoId) -> Box<dyn FnOnce()> {
+    if let Some(mut other) = clinic_client(root) {
+        other
+            .batch_execute(&format!(
+                "BEGIN; SELECT 1 FROM photo WHERE id = {photo} FOR UPDATE;"
+            ))
+            .unwrap();
+        Box::new(move || other.batch_execute("ROLLBACK").unwrap())
+    } else {
+        let other = rusqlite::Connection::open(root.join("catalog.sqlite")).unwrap();
+        other
+            .execute_batch("BEGIN IMMEDIATE; UPDATE person SET notes = 'x';")
+            .unwrap();
+        Box::new(move || other.execute_batch("ROLLBACK").unwrap())
+    }
+}
+
+/// A connection of its own to the catalogue of the test clinic library at `root`, signed in
+/// as its admin from "another workstation", the catalogue's schema on its search path
+/// (`None` for a personal library).
+pub(crate) fn clinic_client(root: &Path) -> Option<postgres::Client> {
+    let (user, password) = skinlapse::testing::library_user(root)?;
+    let settings = skinlapse::library::clinic::read(root).ok()??;
+    let mut client = skinlapse::library::clinic::server_config(&settings)
+        .unwrap()
+        .user(&user)
+        .password(&password)
+        .connect(postgres::NoTls)
+        .unwrap();
+    client.batch_execute("SET search_path = skinlapse").unwrap();
+    Some(client)
+}
+
+/// Switches a clinic library (which starts in clinic mode) to personal mode, as its admin may
+/// in the View menu; does nothing in a personal library, which starts there. For tests of
+/// what an export writes, not of consent: clinic mode's consent checks are tested on both
+/// backends in record.rs.
+pub(crate) fn in_personal_mode(h: &mut Harness<'static, App>) {
+    use skinlapse::model::clinical::Mode;
+    if h.state().state.library.mode == Mode::Clinic {
+        send(h, skinlapse::app::LibraryCommand::SetMode(Mode::Personal));
+    }
+    assert_eq!(h.state().state.library.mode, Mode::Personal);
+}
+
+/// Runs `sql` (statements, no results) on the catalogue of the test library at `root` behind
+/// the app's back: its SQLite file, or the clinic's database as its admin.
+pub(crate) fn execute_sql(root: &Path, sql: &str) {
+    match clinic_client(root) {
+        Some(mut client) => client.batch_execute(sql).unwrap(),
+        None => rusqlite::Connection::open(root.join("catalog.sqlite"))
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap(),
+    }
+}
+
+/// How a save refused over a change made elsewhere names who made it: another window of a
+/// personal library, or on a clinic the (admin) user who changed it, and when.
+pub(crate) fn changed_elsewhere(root: &Path) -> String {
+    match skinlapse::testing::library_user(root) {
+        Some((user, _)) => format!("was changed by {user} at "),
+        None => "was changed by another Skinlapse window".into(),
+    }
+}
+
 #[test]
 fn a_busy_library_gives_a_clear_message_without_freezing() {
     let (dir, mut h, _) = opened_with_photos(1);
@@ -540,11 +656,7 @@ fn a_busy_library_gives_a_clear_message_without_freezing() {
         &mut h,
         BrowseCommand::ClickPhoto(id, skinlapse::app::SelectMode::Only),
     );
-    // Another process holds the write lock.
-    let other = rusqlite::Connection::open(root.join("catalog.sqlite")).unwrap();
-    other
-        .execute_batch("BEGIN IMMEDIATE; UPDATE person SET notes = 'x';")
-        .unwrap();
+    let release = another_writer_holds(&root, id);
     let start = std::time::Instant::now();
     send(
         &mut h,
@@ -561,7 +673,7 @@ fn a_busy_library_gives_a_clear_message_without_freezing() {
             .any(|n| n.text.contains("the library is busy")),
         "{notices:?}"
     );
-    other.execute_batch("ROLLBACK").unwrap();
+    release();
     send(
         &mut h,
         PhotoCommand::SetView(Some(skinlapse::model::View::Frontal)),

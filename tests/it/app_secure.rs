@@ -82,6 +82,11 @@ fn assert_locked(h: &Harness<'static, App>, root: &Path) {
 
 #[test]
 fn the_unlock_window_refuses_a_wrong_passphrase_then_opens_with_the_right_one() {
+    if skinlapse::testing::sqlite_only(
+        "a personal library's encryption at rest (its passphrase, the unlock window, locking when idle)",
+    ) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let root = library_with_photos(dir.path(), 3, true);
     let before = contents(&root);
@@ -118,6 +123,11 @@ fn the_unlock_window_refuses_a_wrong_passphrase_then_opens_with_the_right_one() 
 
 #[test]
 fn an_idle_encrypted_library_locks_and_shows_nothing_until_unlocked() {
+    if skinlapse::testing::sqlite_only(
+        "a personal library's encryption at rest (its passphrase, the unlock window, locking when idle)",
+    ) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let root = library_with_photos(dir.path(), 3, true);
     let mut h = harness(&root);
@@ -162,6 +172,11 @@ fn an_idle_encrypted_library_locks_and_shows_nothing_until_unlocked() {
 
 #[test]
 fn the_passphrase_is_changed_only_with_the_current_one_and_a_matching_new_one() {
+    if skinlapse::testing::sqlite_only(
+        "a personal library's encryption at rest (its passphrase, the unlock window, locking when idle)",
+    ) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let root = library_with_photos(dir.path(), 1, true);
     let mut h = harness(&root);
@@ -236,6 +251,11 @@ fn finish_job(h: &mut Harness<'static, App>) {
 
 #[test]
 fn a_backup_from_the_app_passes_backup_verify_and_clears_the_reminder() {
+    if skinlapse::testing::sqlite_only(
+        "backing up and restoring a personal library (a clinic's catalogue is its server's to back up, with pg_dump)",
+    ) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let root = library_with_photos(dir.path(), 4, false);
     let mut h = harness(&root);
@@ -313,6 +333,11 @@ fn a_backup_from_the_app_passes_backup_verify_and_clears_the_reminder() {
 
 #[test]
 fn a_restore_from_the_app_recreates_a_library_that_lists_the_same_photos() {
+    if skinlapse::testing::sqlite_only(
+        "backing up and restoring a personal library (a clinic's catalogue is its server's to back up, with pg_dump)",
+    ) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let root = library_with_photos(dir.path(), 3, false);
     let listed = skinlapse(dir.path(), &root, &["list", "--json"]);
@@ -371,6 +396,11 @@ fn a_restore_from_the_app_recreates_a_library_that_lists_the_same_photos() {
 
 #[test]
 fn a_cancelled_backup_or_restore_leaves_nothing_behind() {
+    if skinlapse::testing::sqlite_only(
+        "backing up and restoring a personal library (a clinic's catalogue is its server's to back up, with pg_dump)",
+    ) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let root = library_with_photos(dir.path(), 2, false);
     let library = Library::open(&root).unwrap();

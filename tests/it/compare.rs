@@ -305,6 +305,7 @@ fn zooming_a_comparison_past_the_previews_loads_both_originals() {
 #[test]
 fn export_from_the_app_writes_a_labelled_image_and_reports_a_bad_folder() {
     let (dir, mut h) = demo_with_me();
+    crate::app::in_personal_mode(&mut h);
     open_series_comparison(&mut h);
     h.key_press_modifiers(Modifiers::COMMAND, Key::E);
     settle(&mut h);
@@ -482,7 +483,7 @@ fn landmarks_placed_by_clicking_align_b_live_and_are_stored() {
     assert!(h.query_by_label_contains("3 pairs").is_some());
     // Stored: a new window on the same library sees it.
     let (pa, pb) = compared(&h);
-    let library = skinlapse::library::Library::open(&dir.path().join("lib")).unwrap();
+    let library = skinlapse::testing::library_at(&dir.path().join("lib"));
     let mut cat = library.catalogue().unwrap();
     let stored = cat.alignment(pb).unwrap().unwrap();
     assert_eq!(
@@ -592,7 +593,7 @@ fn auto_align_is_proposed_accepted_and_a_series_aligns_to_its_baseline() {
         t.degrees().abs() < 8.0 && (t.scale - 1.0).abs() < 0.15,
         "{t:?}"
     );
-    let library = skinlapse::library::Library::open(&dir.path().join("lib")).unwrap();
+    let library = skinlapse::testing::library_at(&dir.path().join("lib"));
     let before = library.catalogue().unwrap().all_alignments().unwrap();
     h.get_by_label("Align series to baseline").click();
     settle(&mut h);

@@ -142,6 +142,8 @@ fn de_identify_in_the_export_window_changes_the_request_and_keeps_the_name_out_o
     let lib = TestLib::new();
     let (a, b) = two_photos(&lib, 0.0);
     let mut h = harness(&lib.root());
+    // Personal mode first (a clinic starts in clinic mode), then clinic mode below.
+    crate::app::in_personal_mode(&mut h);
     send(&mut h, CompareCommand::Photos(a, b));
     h.key_press_modifiers(Modifiers::COMMAND, Key::E);
     settle(&mut h);
@@ -215,8 +217,7 @@ fn the_face_scan_finds_faces_on_older_photos_with_progress_and_cancel() {
     let lib = TestLib::new();
     let (a, b) = two_photos(&lib, 0.0);
     // As if imported before faces were found at import.
-    let conn = rusqlite::Connection::open(lib.root().join("catalog.sqlite")).unwrap();
-    conn.execute("DELETE FROM face", []).unwrap();
+    crate::app::execute_sql(&lib.root(), "DELETE FROM face");
     let mut h = harness(&lib.root());
     send(&mut h, CompareCommand::Photos(a, b));
     send(&mut h, Action::ToggleFaceRegions);

@@ -11,7 +11,6 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use skinlapse::app::ImportCommand;
 use skinlapse::imaging::synth::ExifSpec;
-use skinlapse::library::Library;
 use skinlapse::model::View;
 use skinlapse::ui::App;
 use std::path::PathBuf;
@@ -147,7 +146,7 @@ fn the_dialog_sets_views_per_photo_proposes_the_session_and_flags_dates_and_dupl
         "the result list flags it too"
     );
     assert!(h.query_by_label_contains("duplicate: again.jpg").is_some());
-    let library = Library::open(&root).unwrap();
+    let library = skinlapse::testing::library_at(&root);
     let mut cat = library.catalogue().unwrap();
     let listed = cat.list_photos(None).unwrap();
     let view_of = |day_time: &str| {

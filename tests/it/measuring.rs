@@ -84,7 +84,7 @@ fn measure_state<'a>(h: &'a Harness<'static, App>) -> &'a skinlapse::app::measur
 
 /// Mean CIELAB of the original's pixels whose centres lie in the normalised rectangle.
 fn mean_lab(root: &std::path::Path, photo: PhotoId, shape: &Shape) -> [f64; 3] {
-    let library = skinlapse::library::Library::open(root).unwrap();
+    let library = skinlapse::testing::library_at(root);
     let p = library
         .catalogue()
         .unwrap()
@@ -165,7 +165,7 @@ fn a_region_drawn_in_the_viewer_is_measured_saved_measured_across_the_series_and
     h.run_steps(2);
     h.get_by_label("Save region").click();
     settle(&mut h);
-    let library = skinlapse::library::Library::open(&demo.root).unwrap();
+    let library = skinlapse::testing::library_at(&demo.root);
     let mut cat = library.catalogue().unwrap();
     let regions = cat.regions_of_series(demo.series).unwrap();
     assert_eq!(
@@ -249,7 +249,7 @@ fn a_region_drawn_in_the_comparison_is_read_in_a_and_b_through_the_alignment() {
     settle(&mut h);
     h.get_by_label("Save region").click();
     settle(&mut h);
-    let library = skinlapse::library::Library::open(&demo.root).unwrap();
+    let library = skinlapse::testing::library_at(&demo.root);
     let rows = library
         .catalogue()
         .unwrap()
@@ -375,7 +375,7 @@ fn a_reference_card_is_marked_fitted_stored_shown_corrected_and_removed() {
 /// The series page of a measured series.
 fn measured_series_page() -> (Demo, Harness<'static, App>) {
     let demo = aligned_demo();
-    let library = skinlapse::library::Library::open(&demo.root).unwrap();
+    let library = skinlapse::testing::library_at(&demo.root);
     let region = skinlapse::model::measure::Region {
         shape: Shape::Rect {
             x: -0.1,
@@ -411,6 +411,7 @@ fn measured_series_page() -> (Demo, Harness<'static, App>) {
 #[test]
 fn the_series_page_charts_measurements_and_makes_a_report_with_progress_and_cancel() {
     let (demo, mut h) = measured_series_page();
+    crate::app::in_personal_mode(&mut h);
     assert!(h.query_by_label("Measurements over time").is_some());
     assert!(h.query_by_label_contains("Region \"cheek spot\"").is_some());
     let charts = h.state().state.measure.charts.as_ref().unwrap();
@@ -479,6 +480,7 @@ fn the_series_page_charts_measurements_and_makes_a_report_with_progress_and_canc
 fn a_time_lapse_is_made_from_the_comparison_with_its_settings() {
     let demo = aligned_demo();
     let mut h = harness(&demo.root);
+    crate::app::in_personal_mode(&mut h);
     let last = *demo.frontal.last().unwrap();
     send(&mut h, CompareCommand::Photos(demo.frontal[0], last));
     h.get_by_label("Time-lapse…").click();

@@ -33,7 +33,7 @@ fn session(series: SeriesId, date: &str) -> NewSession {
 
 #[test]
 fn series_and_sessions_round_trip_with_every_field_and_validation() {
-    let mut cat = Catalogue::open_in_memory().unwrap();
+    let mut cat = skinlapse::testing::catalogue();
     let (person, id) = series(&mut cat);
     let plan = SeriesPlan {
         title: "Microneedling, acne scars".into(),
@@ -165,7 +165,7 @@ fn series_and_sessions_round_trip_with_every_field_and_validation() {
 
 #[test]
 fn an_active_contraindication_must_be_acknowledged_and_the_acknowledgement_is_recorded() {
-    let mut cat = Catalogue::open_in_memory().unwrap();
+    let mut cat = skinlapse::testing::catalogue();
     let (person, id) = series(&mut cat);
     cat.add_session(&session(id, "2026-01-05")).unwrap();
     cat.note_contraindication(person, Contraindication::Pregnancy, day("2026-01-20"), "")
@@ -214,7 +214,7 @@ fn an_active_contraindication_must_be_acknowledged_and_the_acknowledgement_is_re
 
 #[test]
 fn grades_side_effects_and_consent_round_trip_and_csv_parses_back() {
-    let mut cat = Catalogue::open_in_memory().unwrap();
+    let mut cat = skinlapse::testing::catalogue();
     let (person, id) = series(&mut cat);
     let s1 = cat.add_session(&session(id, "2026-01-05")).unwrap();
     let s2 = cat
@@ -365,6 +365,7 @@ fn grades_side_effects_and_consent_round_trip_and_csv_parses_back() {
 fn the_cli_scripts_the_record_with_field_named_errors() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
+    skinlapse::testing::make_library(&lib);
     let run = |args: &[&str]| skinlapse(dir.path(), &lib, args);
     let o = run(&[
         "series",
@@ -513,11 +514,25 @@ fn the_cli_scripts_the_record_with_field_named_errors() {
         stdout(&o)
     );
     let out = dir.path().join("record.csv");
+    if skinlapse::testing::library_user(&lib).is_some() {
+        // A clinic is in clinic mode: an export needs the person's consent to its purpose.
+        let mut cat = skinlapse::testing::library_at(&lib).catalogue().unwrap();
+        let me = cat.person_by_name("Me").unwrap().unwrap().id;
+        cat.give_consent(
+            me,
+            ConsentScope::ClinicalRecord,
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            "signed",
+        )
+        .unwrap();
+    }
     let o = run(&[
         "export",
         "csv",
         "--series",
         &id,
+        "--purpose",
+        "clinical-record",
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -577,7 +592,7 @@ mod page {
         crate::support::small_demo(&root);
         // A contraindication noted for Me (no person page yet: through the catalogue).
         {
-            let library = skinlapse::library::Library::open(&root).unwrap();
+            let library = skinlapse::testing::library_at(&root);
             let mut cat = library.catalogue().unwrap();
             let me = cat.person_by_name("Me").unwrap().unwrap().id;
             cat.note_contraindication(
@@ -792,8 +807,14 @@ fn in_clinic_mode_every_export_needs_consent_to_its_purpose() {
         )
         .map_err(|e| e.to_string())
     };
-    // Personal mode (the default): consent is implied.
-    assert_eq!(cat.mode().unwrap(), Mode::Personal);
+    // A personal library starts in personal mode, a clinic in clinic mode.
+    let clinic = skinlapse::testing::library_user(&root).is_some();
+    assert_eq!(
+        cat.mode().unwrap(),
+        if clinic { Mode::Clinic } else { Mode::Personal }
+    );
+    // Personal mode: consent is implied.
+    cat.set_mode(Mode::Personal).unwrap();
     export(None, "personal.png").unwrap();
     cat.set_mode(Mode::Clinic).unwrap();
     let e = export(None, "none.png").unwrap_err();
@@ -916,10 +937,12 @@ mod person {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("lib");
         {
-            let library = skinlapse::library::Library::open(&root).unwrap();
+            let library = skinlapse::testing::library_at(&root);
             library.catalogue().unwrap().add_person("Dana K").unwrap();
         }
         let mut h = harness(&root);
+        // Personal mode first (a clinic starts in clinic mode), then clinic mode below.
+        crate::app::in_personal_mode(&mut h);
         h.get_by_label_contains("Dana K (").click_secondary();
         h.run_steps(2);
         h.get_by_label("Record (skin type, contraindications, consent)…")
@@ -999,7 +1022,7 @@ mod person {
         let chin = crate::app::area(&h, "chin");
         assert_eq!(r.terms, vec![chin]);
         // Stored: the mode and the record survive a new connection.
-        let library = skinlapse::library::Library::open(&root).unwrap();
+        let library = skinlapse::testing::library_at(&root);
         let mut cat = library.catalogue().unwrap();
         assert_eq!(cat.mode().unwrap(), Mode::Clinic);
         let dana = cat.person_by_name("Dana K").unwrap().unwrap().id;

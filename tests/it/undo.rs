@@ -1,7 +1,7 @@
 //! Undo and redo of every edit, through the real app: Ctrl+Z puts the catalogue back exactly
 //! as it was, Ctrl+Shift+Z forward again, and the Edit menu names the step.
 
-use crate::app::{click_photo, grid_ids, harness, photos, send, settle};
+use crate::app::{changed_elsewhere, click_photo, grid_ids, harness, photos, send, settle};
 use crate::compare::demo_with_me;
 use crate::support::{jpeg_exif, write};
 use egui::accesskit::Role;
@@ -29,7 +29,7 @@ use std::path::Path;
 /// legitimately renew are left out: when a photo went to the trash, when an alignment was
 /// saved).
 fn dump(root: &Path) -> String {
-    let conn = rusqlite::Connection::open(root.join("catalog.sqlite")).unwrap();
+    let mut catalogue = Dump::open(root);
     let mut out = String::new();
     for (table, columns) in [
         ("person", "*"),
@@ -60,38 +60,119 @@ fn dump(root: &Path) -> String {
             "*",
         ),
     ] {
-        // Row versions only ever move forward (an undo is a change other workstations must
-        // see): the content is what undo puts back.
-        let columns = if columns == "*" && !table.starts_with('(') {
-            conn.query_row(
-                "SELECT group_concat(name, ', ') FROM pragma_table_info(?1)
-                 WHERE name NOT IN ('row_version', 'changed_by', 'changed_at')",
-                [table],
-                |r| r.get::<_, String>(0),
-            )
-            .unwrap()
-        } else {
-            columns.to_owned()
-        };
-        let mut stmt = conn
-            .prepare(&format!("SELECT {columns} FROM {table} ORDER BY 1, 2"))
-            .unwrap();
-        let n = stmt.column_count();
-        let rows = stmt
-            .query_map([], |r| {
-                (0..n)
-                    .map(|i| {
-                        r.get::<_, rusqlite::types::Value>(i)
-                            .map(|v| format!("{v:?}"))
-                    })
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .unwrap();
-        for row in rows {
-            writeln!(out, "{table}: {}", row.unwrap().join(" | ")).unwrap();
+        for row in catalogue.rows(table, columns) {
+            writeln!(out, "{table}: {row}").unwrap();
         }
     }
     out
+}
+
+/// The catalogue of the test library, read behind the app's back: its SQLite file, or the
+/// clinic's database (as its admin, from "another workstation").
+enum Dump {
+    Sqlite(rusqlite::Connection),
+    Clinic(postgres::Client),
+}
+
+/// Row versions only ever move forward (an undo is a change other workstations must see):
+/// the content is what undo puts back.
+const NOT_CONTENT: &str = "('row_version', 'changed_by', 'changed_at')";
+
+impl Dump {
+    /// The one text column `sql` reads, row by row.
+    fn texts(&mut self, sql: &str) -> Vec<Option<String>> {
+        match self {
+            Self::Sqlite(conn) => {
+                let mut stmt = conn.prepare(sql).unwrap();
+                stmt.query_map([], |r| r.get(0))
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect()
+            }
+            Self::Clinic(client) => client
+                .query(sql, &[])
+                .unwrap()
+                .iter()
+                .map(|row| row.get(0))
+                .collect(),
+        }
+    }
+
+    fn open(root: &Path) -> Self {
+        match crate::app::clinic_client(root) {
+            Some(client) => Self::Clinic(client),
+            None => Self::Sqlite(rusqlite::Connection::open(root.join("catalog.sqlite")).unwrap()),
+        }
+    }
+
+    /// Each row of `table` (a table or a parenthesised query), its `columns` ("*": all but
+    /// the row versions) as text, in a stable order.
+    fn rows(&mut self, table: &str, columns: &str) -> Vec<String> {
+        match self {
+            Self::Sqlite(conn) => {
+                let columns = if columns == "*" && !table.starts_with('(') {
+                    conn.query_row(
+                        &format!(
+                            "SELECT group_concat(name, ', ') FROM pragma_table_info(?1)
+                             WHERE name NOT IN {NOT_CONTENT}"
+                        ),
+                        [table],
+                        |r| r.get::<_, String>(0),
+                    )
+                    .unwrap()
+                } else {
+                    columns.to_owned()
+                };
+                let mut stmt = conn
+                    .prepare(&format!("SELECT {columns} FROM {table} ORDER BY 1, 2"))
+                    .unwrap();
+                let n = stmt.column_count();
+                stmt.query_map([], |r| {
+                    (0..n)
+                        .map(|i| {
+                            r.get::<_, rusqlite::types::Value>(i)
+                                .map(|v| format!("{v:?}"))
+                        })
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                        .map(|row| row.join(" | "))
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+            }
+            Self::Clinic(client) => {
+                let columns = if columns == "*" && !table.starts_with('(') {
+                    client
+                        .query_one(
+                            &format!(
+                                "SELECT string_agg(column_name::text, ', ' ORDER BY ordinal_position)
+                                 FROM information_schema.columns
+                                 WHERE table_schema = 'skinlapse' AND table_name::text = $1
+                                   AND column_name::text NOT IN {NOT_CONTENT}"
+                            ),
+                            &[&table],
+                        )
+                        .unwrap()
+                        .get::<_, String>(0)
+                } else {
+                    columns.to_owned()
+                };
+                // Each row as PostgreSQL writes a record: every type has a text form.
+                client
+                    .query(
+                        &format!(
+                            "SELECT CAST(ROW(r.*) AS text) FROM (SELECT {columns} FROM {table} AS t) AS r
+                             ORDER BY 1"
+                        ),
+                        &[],
+                    )
+                    .unwrap()
+                    .iter()
+                    .map(|row| row.get::<_, String>(0))
+                    .collect()
+            }
+        }
+    }
 }
 
 fn undo(h: &mut Harness<'static, App>) {
@@ -334,10 +415,18 @@ fn every_record_and_people_edit_is_undone_and_redone() {
             "delete a session",
             vec![record(RecordCommand::DeleteSession(session))],
         ),
-        (
-            "switch to clinic mode",
-            vec![LibraryCommand::SetMode(Mode::Clinic).into()],
-        ),
+        // A clinic library starts in clinic mode.
+        if h.state().state.library.mode == Mode::Clinic {
+            (
+                "switch to personal mode",
+                vec![LibraryCommand::SetMode(Mode::Personal).into()],
+            )
+        } else {
+            (
+                "switch to clinic mode",
+                vec![LibraryCommand::SetMode(Mode::Clinic).into()],
+            )
+        },
     ];
     for (what, commands) in steps {
         round_trip(&mut h, &root, what, commands);
@@ -452,25 +541,22 @@ fn taken_at_of_photos_taken_at_different_times_is_set_or_shifted_and_undone() {
     );
     let before = dump(&root);
     let zones = |root: &Path| -> Vec<Option<i64>> {
-        let conn = rusqlite::Connection::open(root.join("catalog.sqlite")).unwrap();
-        let mut stmt = conn
-            // Set to one time, the photos tie on it: their names (IMG_0…2) keep the order
-            // stable whatever order the import finished them in.
-            .prepare("SELECT taken_at_offset_min FROM photo ORDER BY taken_at, original_name")
-            .unwrap();
-        stmt.query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
+        // Set to one time, the photos tie on it: their names (IMG_0…2) keep the order stable
+        // whatever order the import finished them in.
+        Dump::open(root)
+            .texts(
+                "SELECT CAST(taken_at_offset_min AS TEXT) FROM photo
+                 ORDER BY taken_at, original_name",
+            )
+            .into_iter()
+            .map(|z| z.map(|z| z.parse().unwrap()))
             .collect()
     };
     let times = |root: &Path| -> Vec<String> {
-        let conn = rusqlite::Connection::open(root.join("catalog.sqlite")).unwrap();
-        let mut stmt = conn
-            .prepare("SELECT taken_at FROM photo ORDER BY taken_at")
-            .unwrap();
-        stmt.query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
+        Dump::open(root)
+            .texts("SELECT taken_at FROM photo ORDER BY taken_at")
+            .into_iter()
+            .map(Option::unwrap)
             .collect()
     };
     // Type a time: the app asks, set or shift.
@@ -576,17 +662,14 @@ fn a_skin_type_saved_over_another_windows_change_is_refused_and_reloaded() {
     send(&mut h, PeopleCommand::Add("Ann".into()));
     let ann = h.state().state.overview.people[0].id;
     send(&mut h, PersonCommand::Open(ann));
-    let library = skinlapse::library::Library::open(&root).unwrap();
+    let library = skinlapse::testing::library_at(&root);
     let mut other = library.catalogue().unwrap();
     other.set_skin_type(ann, Some(2)).unwrap();
 
     send(&mut h, PersonCommand::SkinType(Some(5)));
     let said = h.state().state.notices.last().unwrap().text.clone();
     assert!(
-        said.contains(&format!(
-            "person {} was changed by another Skinlapse window",
-            ann.0
-        )),
+        said.contains(&format!("person {} {}", ann.0, changed_elsewhere(&root))),
         "{said}"
     );
     assert_eq!(other.person(ann).unwrap().fitzpatrick, Some(2));
