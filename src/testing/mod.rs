@@ -246,6 +246,27 @@ pub fn execute_sql(root: &Path, sql: &str) {
         .unwrap_or_else(|e| panic!("{sql} on {}: {e}", path.display()));
 }
 
+/// A connection of its own to the catalogue of the test clinic library at `root`, signed in
+/// as its admin from "another workstation" (so what it changes is attributed to that user),
+/// the catalogue's schema on its search path (`None` for a personal library).
+///
+/// # Panics
+/// When the server cannot be reached or refuses the admin.
+pub fn admin_client(root: &Path) -> Option<postgres::Client> {
+    let (user, password) = library_user(root)?;
+    let settings = clinic_folder::read(root).ok().flatten()?;
+    let mut client = clinic_folder::server_config(&settings)
+        .expect("a test clinic's address")
+        .user(&user)
+        .password(&password)
+        .connect(postgres::NoTls)
+        .unwrap_or_else(|e| panic!("signing in to the test clinic {}: {e}", root.display()));
+    client
+        .batch_execute("SET search_path = skinlapse")
+        .expect("setting the search path");
+    Some(client)
+}
+
 /// A connection as the cluster's superuser to the clinic database of the test library at
 /// `root`, with the catalogue's schema on its search path (`None` for a personal library).
 ///

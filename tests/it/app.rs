@@ -582,7 +582,7 @@ fn zooming_past_the_preview_loads_the_original() {
 /// write lock; on a clinic the admin, signed in from elsewhere, holds the photo's row. The
 /// returned call ends that write (rolled back).
 fn another_writer_holds(root: &Path, photo: PhotoId) -> Box<dyn FnOnce()> {
-    if let Some(mut other) = clinic_client(root) {
+    if let Some(mut other) = skinlapse::testing::admin_client(root) {
         other
             .batch_execute(&format!(
                 "BEGIN; SELECT 1 FROM photo WHERE id = {photo} FOR UPDATE;"
@@ -598,22 +598,6 @@ fn another_writer_holds(root: &Path, photo: PhotoId) -> Box<dyn FnOnce()> {
     }
 }
 
-/// A connection of its own to the catalogue of the test clinic library at `root`, signed in
-/// as its admin from "another workstation", the catalogue's schema on its search path
-/// (`None` for a personal library).
-pub(crate) fn clinic_client(root: &Path) -> Option<postgres::Client> {
-    let (user, password) = skinlapse::testing::library_user(root)?;
-    let settings = skinlapse::library::clinic::read(root).ok()??;
-    let mut client = skinlapse::library::clinic::server_config(&settings)
-        .unwrap()
-        .user(&user)
-        .password(&password)
-        .connect(postgres::NoTls)
-        .unwrap();
-    client.batch_execute("SET search_path = skinlapse").unwrap();
-    Some(client)
-}
-
 /// Switches a clinic library (which starts in clinic mode) to personal mode, as its admin may
 /// in the View menu; does nothing in a personal library, which starts there. For tests of
 /// what an export writes, not of consent: clinic mode's consent checks are tested on both
@@ -624,18 +608,6 @@ pub(crate) fn in_personal_mode(h: &mut Harness<'static, App>) {
         send(h, skinlapse::app::LibraryCommand::SetMode(Mode::Personal));
     }
     assert_eq!(h.state().state.library.mode, Mode::Personal);
-}
-
-/// Runs `sql` (statements, no results) on the catalogue of the test library at `root` behind
-/// the app's back: its SQLite file, or the clinic's database as its admin.
-pub(crate) fn execute_sql(root: &Path, sql: &str) {
-    match clinic_client(root) {
-        Some(mut client) => client.batch_execute(sql).unwrap(),
-        None => rusqlite::Connection::open(root.join("catalog.sqlite"))
-            .unwrap()
-            .execute_batch(sql)
-            .unwrap(),
-    }
 }
 
 /// How a save refused over a change made elsewhere names who made it: another window of a

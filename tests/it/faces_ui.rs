@@ -217,7 +217,7 @@ fn the_face_scan_finds_faces_on_older_photos_with_progress_and_cancel() {
     let lib = TestLib::new();
     let (a, b) = two_photos(&lib, 0.0);
     // As if imported before faces were found at import.
-    crate::app::execute_sql(&lib.root(), "DELETE FROM face");
+    skinlapse::testing::execute_sql(&lib.root(), "DELETE FROM face");
     let mut h = harness(&lib.root());
     send(&mut h, CompareCommand::Photos(a, b));
     send(&mut h, Action::ToggleFaceRegions);

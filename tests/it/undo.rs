@@ -99,7 +99,7 @@ impl Dump {
     }
 
     fn open(root: &Path) -> Self {
-        match crate::app::clinic_client(root) {
+        match skinlapse::testing::admin_client(root) {
             Some(client) => Self::Clinic(client),
             None => Self::Sqlite(rusqlite::Connection::open(root.join("catalog.sqlite")).unwrap()),
         }
