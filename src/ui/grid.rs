@@ -90,23 +90,38 @@ impl GridPanel {
         let mut scroll = egui::ScrollArea::vertical()
             .id_salt("grid")
             .auto_shrink([false, false]);
-        if let Some(&target) = state.browse.scroll_to.latest(&mut self.scroll_seen)
-            && let Some(index) = grid.position(target)
-            && let Some(row) = rows.iter().position(
-                |r| matches!(r, GridRow::Photos { start, end } if (*start..*end).contains(&index)),
-            )
-        {
+        let scroll_row = state
+            .browse
+            .scroll_to
+            .latest(&mut self.scroll_seen)
+            .and_then(|&target| grid.position(target))
+            .and_then(|index| {
+                rows.iter().position(
+                    |r| matches!(r, GridRow::Photos { start, end } if (*start..*end).contains(&index)),
+                )
+            });
+        if let Some(row) = scroll_row {
             scroll = scroll.vertical_scroll_offset((tops[row] - HEADING_HEIGHT).max(0.0));
         }
         scroll.show_viewport(ui, |ui, viewport| {
             ui.set_height(total_height);
+            let origin = ui.min_rect().min;
+            if let Some(row) = scroll_row {
+                // Also as a scroll target: it takes over a scroll still animating (a widget
+                // that took the keyboard focus), which would otherwise carry the grid away.
+                let top = origin.y + (tops[row] - HEADING_HEIGHT).max(0.0);
+                ui.scroll_to_rect(
+                    Rect::from_min_size(egui::pos2(origin.x, top), Vec2::new(1.0, self.cell)),
+                    Some(egui::Align::Min),
+                );
+            }
             if !grid.is_complete() {
                 // Within a screen of the end of the photos read: read the next page.
                 if !grid.is_loading() && viewport.max.y + viewport.height() >= photos_height {
                     commands.push(BrowseCommand::LoadMore.into());
                 }
                 let rect = Rect::from_min_size(
-                    ui.min_rect().min + Vec2::new(0.0, photos_height),
+                    origin + Vec2::new(0.0, photos_height),
                     Vec2::new(ui.available_width(), FOOTER_HEIGHT),
                 );
                 ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
@@ -117,7 +132,6 @@ impl GridPanel {
                 });
             }
             let first = tops.partition_point(|&t| t + self.cell + GAP < viewport.min.y);
-            let origin = ui.min_rect().min;
             for (row, &top) in rows.iter().zip(&tops).skip(first) {
                 if top > viewport.max.y {
                     break;
