@@ -264,6 +264,7 @@ impl Catalogue {
         let mut plans = Vec::new();
         for (name, filter) in filters {
             plans.push((format!("grid: {name}"), self.explain_grid(&filter)?));
+            plans.push((format!("count: {name}"), self.explain_grid_count(&filter)?));
         }
         for (name, sql) in [
             ("photo counts by person", COUNTS_BY_PERSON_SQL),

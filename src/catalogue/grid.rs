@@ -250,7 +250,7 @@ impl Catalogue {
         self.read(|tx| Ok(tx.query_row(&sql, as_params(&values).as_slice(), |r| r.get(0))?))
     }
 
-    /// `EXPLAIN QUERY PLAN` of the grid's first page for `filter`, its next page and its count.
+    /// `EXPLAIN QUERY PLAN` of the grid's first page for `filter` and of a next page.
     pub fn explain_grid(&self, filter: &PhotoFilter) -> Result<Vec<String>> {
         let cursor = GridCursor {
             taken_at: "2025-01-01T00:00:00".into(),
@@ -260,16 +260,25 @@ impl Catalogue {
         for (sql, values) in [
             grid_sql(filter, SortOrder::NewestFirst, None, Some(200)),
             grid_sql(filter, SortOrder::NewestFirst, Some(&cursor), Some(200)),
-            count_sql(filter),
         ] {
-            let conn = self.sqlite("EXPLAIN QUERY PLAN")?;
-            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
-                r.get::<_, String>(3)
-            })?;
-            plans.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+            plans.extend(self.explain_with(&sql, values)?);
         }
         Ok(plans)
+    }
+
+    /// `EXPLAIN QUERY PLAN` of the grid's count for `filter`.
+    pub fn explain_grid_count(&self, filter: &PhotoFilter) -> Result<Vec<String>> {
+        let (sql, values) = count_sql(filter);
+        self.explain_with(&sql, values)
+    }
+
+    fn explain_with(&self, sql: &str, values: Vec<Value>) -> Result<Vec<String>> {
+        let conn = self.sqlite("EXPLAIN QUERY PLAN")?;
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
+            r.get::<_, String>(3)
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 
