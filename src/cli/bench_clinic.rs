@@ -279,7 +279,7 @@ pub(super) fn prepare_postgres(
 }
 
 /// Median and 95th percentile of `samples` (sorted in place), in milliseconds.
-fn percentiles(samples: &mut [f64]) -> (f64, f64) {
+pub(super) fn percentiles(samples: &mut [f64]) -> (f64, f64) {
     if samples.is_empty() {
         return (0.0, 0.0);
     }

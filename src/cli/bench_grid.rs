@@ -7,7 +7,7 @@
 //! the library: what the app did before it read pages).
 
 use super::Failure;
-use super::bench_clinic::{BENCH_PASSWORD, BenchClinicArgs, prepare_postgres};
+use super::bench_clinic::{BENCH_PASSWORD, BenchClinicArgs, percentiles, prepare_postgres};
 use crate::app::browse::Loading;
 use crate::app::{AppOptions, AppState, BrowseCommand, ClinicCommand, Passphrase};
 use crate::catalogue::bench_data::BenchShape;
@@ -176,15 +176,14 @@ fn time_app(
     })?;
     let opened = ms(start.elapsed());
     let mut add = |what: String, mut samples: Vec<f64>| {
-        samples.sort_by(f64::total_cmp);
-        let p95 = (samples.len() * 95).div_ceil(100).max(1) - 1;
+        let (median_ms, p95_ms) = percentiles(&mut samples);
         figures.push(Figure {
             backend,
             what,
             runs: samples.len(),
-            median_ms: samples[samples.len() / 2],
-            p95_ms: samples[p95],
-            max_ms: *samples.last().expect("at least one run"),
+            median_ms,
+            p95_ms,
+            max_ms: samples.last().copied().unwrap_or_default(),
         });
     };
     add(

@@ -124,6 +124,15 @@ fn a_range_selected_across_pages_and_select_all_take_photos_not_read_at_first() 
         sorted(&whole[..=index]),
         "the range runs across the page boundary"
     );
+    // Read again (an edit, another workstation's change): the photos read stay read, and
+    // the selection keeps them.
+    let read = grid_ids(&h);
+    crate::app::send(&mut h, BrowseCommand::SetSort(SortOrder::OldestFirst));
+    assert_eq!(grid_ids(&h)[..read.len()], read[..]);
+    assert_eq!(
+        h.state().state.browse.selection.ids(),
+        sorted(&whole[..=index])
+    );
     assert!(!grid(&h).is_complete());
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
     settle(&mut h);
