@@ -97,10 +97,10 @@ pub(super) fn grid_sql(
     if let Some(cursor) = after {
         // Row-value comparison spelled out, so any index on `taken_at` serves it.
         let (time, id) = (values.len() + 1, values.len() + 2);
-        condition.push_str(&format!(
-            " AND photo.taken_at {beyond}= ?{time} \
+        condition = format!(
+            "{condition} AND photo.taken_at {beyond}= ?{time} \
              AND (photo.taken_at {beyond} ?{time} OR photo.id {beyond} ?{id})"
-        ));
+        );
         values.push(Value::Text(cursor.taken_at.clone()));
         values.push(Value::Integer(cursor.id.0));
     }
