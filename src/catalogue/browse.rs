@@ -273,6 +273,10 @@ impl Catalogue {
             ("people", super::people::PEOPLE_SQL),
             ("counts", super::photos::COUNTS_SQL),
             ("trash count", super::trash::TRASH_COUNT_SQL),
+            (
+                "protocols of a page's sessions",
+                super::protocol::PROTOCOLS_SQL,
+            ),
             ("series of a person", super::series::SERIES_OF_SQL),
             ("sessions of a series", super::series::SESSIONS_OF_SQL),
             (

@@ -38,6 +38,9 @@ pub struct BenchGridArgs {
     /// app), instead of a temporary one.
     #[arg(long, value_name = "DIR")]
     pub keep: Option<std::path::PathBuf>,
+    /// Time one backend only (`sqlite` or `postgres`).
+    #[arg(long, value_name = "BACKEND", value_parser = ["sqlite", "postgres"])]
+    pub only: Option<String>,
     /// Print the figures as JSON.
     #[arg(long)]
     pub json: bool,
@@ -69,10 +72,34 @@ pub fn run(args: &BenchGridArgs) -> Result<ExitCode, Failure> {
     let scratch = tempfile::tempdir().map_err(Failure::runtime)?;
     let mut figures = Vec::new();
 
+    let (sqlite, postgres) = match args.only.as_deref() {
+        Some("sqlite") => (true, false),
+        Some(_) => (false, true),
+        None => (true, true),
+    };
+    let mut settings = "not timed".to_owned();
+    if sqlite {
+        figures.extend(time_sqlite(args, shape, scratch.path())?);
+    }
+    if postgres {
+        let (pg, said) = time_postgres(args, shape, scratch.path())?;
+        figures.extend(pg);
+        settings = said;
+    }
+    print_figures(args, &figures, &settings);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A personal library of `shape`, and the app's figures on it.
+fn time_sqlite(
+    args: &BenchGridArgs,
+    shape: BenchShape,
+    scratch: &Path,
+) -> Result<Vec<Figure>, Failure> {
     let personal = args
         .keep
         .clone()
-        .unwrap_or_else(|| scratch.path().join("personal"));
+        .unwrap_or_else(|| scratch.join("personal"));
     if personal.exists() {
         return Err(Failure::usage(format!(
             "{} exists: --keep makes a new library",
@@ -87,9 +114,17 @@ pub fn run(args: &BenchGridArgs) -> Result<ExitCode, Failure> {
     library.catalogue()?.fill_for_bench(shape)?;
     drop(library);
     eprintln!("timing the app on SQLite…");
-    figures.extend(time_app("SQLite", &personal, None, scratch.path(), args)?);
+    time_app("SQLite", &personal, None, scratch, args)
+}
 
-    eprintln!("… and on PostgreSQL (a clinic library)…");
+/// A clinic library of `shape`, and the app's figures on it signed in as a clinician; and
+/// the server's settings.
+fn time_postgres(
+    args: &BenchGridArgs,
+    shape: BenchShape,
+    scratch: &Path,
+) -> Result<(Vec<Figure>, String), Failure> {
+    eprintln!("generating the clinic library on PostgreSQL…");
     let clinic_args = BenchClinicArgs {
         photos: args.photos,
         people: args.people,
@@ -101,7 +136,7 @@ pub fn run(args: &BenchGridArgs) -> Result<ExitCode, Failure> {
     };
     let (target, settings) = prepare_postgres(&clinic_args, shape)?;
     let (url, user) = target.first_user();
-    let clinic = scratch.path().join("clinic");
+    let clinic = scratch.join("clinic");
     crate::library::clinic::create(
         &clinic,
         &crate::library::clinic::ClinicSettings {
@@ -112,18 +147,15 @@ pub fn run(args: &BenchGridArgs) -> Result<ExitCode, Failure> {
     )
     .map_err(|e| Failure::runtime(e.to_string()))?;
     eprintln!("timing the app on PostgreSQL ({settings})…");
-    figures.extend(time_app(
-        "PostgreSQL",
-        &clinic,
-        Some(&user),
-        scratch.path(),
-        args,
-    )?);
+    let figures = time_app("PostgreSQL", &clinic, Some(&user), scratch, args)?;
+    Ok((figures, settings))
+}
 
+fn print_figures(args: &BenchGridArgs, figures: &[Figure], settings: &str) {
     if args.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&figures).expect("figures serialise")
+            serde_json::to_string_pretty(figures).expect("figures serialise")
         );
     } else {
         println!(
@@ -134,14 +166,13 @@ pub fn run(args: &BenchGridArgs) -> Result<ExitCode, Failure> {
             "\n{:<70} {:<11} {:>5} {:>10} {:>10} {:>10}",
             "the app, from the command to", "backend", "runs", "median ms", "p95 ms", "max ms"
         );
-        for f in &figures {
+        for f in figures {
             println!(
                 "{:<70} {:<11} {:>5} {:>10.2} {:>10.2} {:>10.2}",
                 f.what, f.backend, f.runs, f.median_ms, f.p95_ms, f.max_ms
             );
         }
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// The app on the library at `root` (signed in as `user` on a clinic), and its figures.
