@@ -116,20 +116,7 @@ impl GridPanel {
                 );
             }
             if !grid.is_complete() {
-                // Within a screen of the end of the photos read: read the next page.
-                if !grid.is_loading() && viewport.max.y + viewport.height() >= photos_height {
-                    commands.push(BrowseCommand::LoadMore.into());
-                }
-                let rect = Rect::from_min_size(
-                    origin + Vec2::new(0.0, photos_height),
-                    Vec2::new(ui.available_width(), FOOTER_HEIGHT),
-                );
-                ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
-                    ui.horizontal(|ui| {
-                        ui.spinner();
-                        ui.label(loading_text(grid));
-                    });
-                });
+                more_ui(ui, grid, origin.y + photos_height, viewport, commands);
             }
             let first = tops.partition_point(|&t| t + self.cell + GAP < viewport.min.y);
             for (row, &top) in rows.iter().zip(&tops).skip(first) {
@@ -302,6 +289,25 @@ impl GridPanel {
             next(ui);
         }
     }
+}
+
+/// Below the photos read (their bottom at `top`): a row that says more are coming; within a
+/// screen of it, the next page is asked for.
+fn more_ui(ui: &mut Ui, grid: &Grid, top: f32, viewport: Rect, commands: &mut Commands) {
+    let bottom = top - ui.min_rect().min.y;
+    if !grid.is_loading() && viewport.max.y + viewport.height() >= bottom {
+        commands.push(BrowseCommand::LoadMore.into());
+    }
+    let rect = Rect::from_min_size(
+        egui::pos2(ui.min_rect().min.x, top),
+        Vec2::new(ui.available_width(), FOOTER_HEIGHT),
+    );
+    ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(loading_text(grid));
+        });
+    });
 }
 
 /// How many photos the view has: "…" while its first page is read, "counting…" until the
