@@ -6,82 +6,10 @@ use super::cx::{Cx, Stale};
 use super::library::LibraryState;
 use super::nav::{Requests, Screen, ScreenKind};
 use super::selection::{SelectMode, Selection};
-use crate::catalogue::{GridItem, GridPage, PhotoFilter, SessionFacts, SortOrder};
-use crate::model::{PersonId, PhotoId, SeriesId, SessionId};
-use std::collections::HashMap;
-use std::time::Duration;
+use crate::catalogue::{GridPage, PhotoFilter, SortOrder};
+use crate::model::{PersonId, PhotoId, SeriesId};
 
-/// A grid query for the query thread.
-#[derive(Clone, Debug)]
-pub struct GridQuery {
-    pub filter: PhotoFilter,
-    pub order: SortOrder,
-}
-
-/// The photos in the grid, in display order.
-#[derive(Debug, Default)]
-pub struct Grid {
-    pub items: Vec<GridItem>,
-    /// What the grid says about the sessions of its photos (number, days, protocol).
-    pub sessions: HashMap<SessionId, SessionFacts>,
-    /// Changes whenever the items are replaced (panels cache their layout by it).
-    pub serial: u64,
-    /// How long the last query took on its thread.
-    pub last_query: Duration,
-    loading: bool,
-}
-
-impl Grid {
-    pub fn is_loading(&self) -> bool {
-        self.loading
-    }
-
-    /// The photos' ids in display order.
-    pub fn order(&self) -> Vec<PhotoId> {
-        self.items.iter().map(|i| i.id).collect()
-    }
-
-    pub fn position(&self, id: PhotoId) -> Option<usize> {
-        self.items.iter().position(|i| i.id == id)
-    }
-
-    /// The grid's rows for `columns` photos a row: a heading over each group (the photos of
-    /// one date, person and session), then its photos.
-    pub fn rows(&self, columns: usize) -> Vec<GridRow> {
-        let columns = columns.max(1);
-        let items = &self.items;
-        let mut rows = Vec::new();
-        let mut i = 0;
-        while i < items.len() {
-            let key = group_key(&items[i]);
-            let end = i + items[i..]
-                .iter()
-                .take_while(|g| group_key(g) == key)
-                .count();
-            rows.push(GridRow::Heading { start: i, end });
-            let mut start = i;
-            while start < end {
-                let stop = (start + columns).min(end);
-                rows.push(GridRow::Photos { start, end: stop });
-                start = stop;
-            }
-            i = end;
-        }
-        rows
-    }
-}
-
-/// Photos under one heading share this.
-fn group_key(item: &GridItem) -> (chrono::NaiveDate, Option<PersonId>, Option<SessionId>) {
-    (item.group_date, item.person, item.session)
-}
-
-/// One row of the grid: a heading over the photos `start..end`, or those photos.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GridRow {
-    Heading { start: usize, end: usize },
-    Photos { start: usize, end: usize },
-}
+pub use super::grid::{Grid, GridQuery, GridRow, Loading, Reach};
 
 /// What the grid shows and what is selected in it.
 #[derive(Debug, Default)]
@@ -112,6 +40,8 @@ pub enum BrowseCommand {
     OpenPhoto(PhotoId),
     /// The grid was drawn this many photos wide.
     Columns(usize),
+    /// The grid was scrolled near the end of the photos read: read the next page.
+    LoadMore,
 }
 
 impl BrowseState {
@@ -155,10 +85,15 @@ impl BrowseState {
                 cx.nav.open_viewer(id);
             }
             BrowseCommand::Columns(n) => self.columns = n.max(1),
+            BrowseCommand::LoadMore => self.load_more(None, cx.library),
         }
     }
 
     pub(super) fn select_all(&mut self, cx: &mut Cx) {
+        if !self.grid.is_complete() {
+            self.load_rest(Reach::SelectAll, cx.library);
+            return;
+        }
         self.selection.select_all(&self.grid.order());
         cx.stale(Stale::DETAILS);
     }
@@ -178,18 +113,43 @@ impl BrowseState {
     }
 
     /// Moves the selection (and the viewer, when it is in front) to the next or previous
-    /// photo in the grid.
+    /// photo in the grid; past the photos read, once the next page is there.
     pub(super) fn step(&mut self, delta: isize, cx: &mut Cx) {
-        let order = self.grid.order();
-        if order.is_empty() {
+        let len = self.grid.items.len();
+        if len == 0 {
             return;
         }
         let current = self.selection.primary().and_then(|p| self.grid.position(p));
         let next = match current {
-            Some(i) => i.saturating_add_signed(delta).min(order.len() - 1),
+            Some(i) => i.saturating_add_signed(delta),
             None => 0,
         };
-        self.go_to(order[next], cx);
+        if next >= len && !self.grid.is_complete() {
+            self.load_more(Some(Reach::Step(delta)), cx.library);
+            return;
+        }
+        let next = next.min(len - 1);
+        self.go_to(self.grid.items[next].id, cx);
+        if next + 1 == len {
+            // At the last photo read: the next page before it is asked for.
+            self.load_more(None, cx.library);
+        }
+    }
+
+    /// Home and End: the first photo, or the last (once every photo is read).
+    pub(super) fn go_to_end(&mut self, last: bool, cx: &mut Cx) {
+        if last && !self.grid.is_complete() {
+            self.load_rest(Reach::Last, cx.library);
+            return;
+        }
+        let item = if last {
+            self.grid.items.last()
+        } else {
+            self.grid.items.first()
+        };
+        if let Some(id) = item.map(|i| i.id) {
+            self.go_to(id, cx);
+        }
     }
 
     /// Moves the selection a row up or down the grid as drawn, keeping the column where the
@@ -215,12 +175,20 @@ impl BrowseState {
                     .position(|(s, e)| (*s..*e).contains(&i))
                     .unwrap_or(0);
                 let column = i - rows[row].0;
-                let (start, end) = rows[row.saturating_add_signed(delta).min(rows.len() - 1)];
+                let wanted = row.saturating_add_signed(delta);
+                if wanted >= rows.len() && !self.grid.is_complete() {
+                    self.load_more(Some(Reach::Rows(delta)), cx.library);
+                    return;
+                }
+                let (start, end) = rows[wanted.min(rows.len() - 1)];
                 (start + column).min(end - 1)
             }
             None => 0,
         };
         self.go_to(self.grid.items[index].id, cx);
+        if rows.last().is_some_and(|(start, _)| index >= *start) {
+            self.load_more(None, cx.library);
+        }
     }
 
     /// Selects `id` only, follows it in the viewer and scrolls the grid to it.
@@ -233,28 +201,47 @@ impl BrowseState {
         cx.stale(Stale::DETAILS);
     }
 
-    /// Asks the query thread for the grid of the current filter.
+    /// Asks the query threads for the first page of the grid of the current filter, and
+    /// its count.
     pub(super) fn request_grid(&mut self, library: &mut LibraryState) {
         let Some(loaded) = library.loaded.as_mut() else {
             return;
         };
-        loaded.grid.request(GridQuery {
-            filter: self.filter.clone(),
-            order: self.sort,
-        });
-        self.grid.loading = true;
+        loaded
+            .grid
+            .request(self.grid.first_query(&self.filter, self.sort));
+        loaded.count.request(self.filter.clone());
     }
 
-    /// Takes in the query thread's answer: the photos no longer there leave the selection
-    /// and the viewer.
+    /// Asks for the next page (unless every photo is read or a page is on its way); `then`
+    /// is done when it is there.
+    fn load_more(&mut self, then: Option<Reach>, library: &mut LibraryState) {
+        if then.is_some() {
+            self.grid.pending = then;
+        }
+        if let Some(loaded) = library.loaded.as_mut()
+            && let Some(query) = self.grid.more_query(false)
+        {
+            loaded.grid.request(query);
+        }
+    }
+
+    /// Asks for every photo not read yet, in one query; `then` is done when they are there.
+    fn load_rest(&mut self, then: Reach, library: &mut LibraryState) {
+        self.grid.pending = Some(then);
+        if let Some(loaded) = library.loaded.as_mut()
+            && let Some(query) = self.grid.more_query(true)
+        {
+            loaded.grid.request(query);
+        }
+    }
+
+    /// Takes in the query thread's answer. A first page replaces the photos (those no longer
+    /// there leave the selection and the viewer), a later page adds to them; then what
+    /// waited for photos is done.
     pub(super) fn take_grid(&mut self, answer: Answer<GridPage>, cx: &mut Cx) {
-        self.grid.loading = false;
-        self.grid.last_query = answer.elapsed;
-        match answer.result {
-            Ok(page) => {
-                self.grid.items = page.items;
-                self.grid.sessions = page.sessions;
-                self.grid.serial += 1;
+        match self.grid.take(answer) {
+            Ok(true) => {
                 let present = self.grid.items.iter().map(|i| i.id).collect();
                 self.selection.retain(&present);
                 if cx.nav.viewer().is_some_and(|v| !present.contains(&v)) {
@@ -262,7 +249,26 @@ impl BrowseState {
                 }
                 cx.stale(Stale::DETAILS);
             }
-            Err(e) => cx.notices.error(format!("Could not list photos: {e}")),
+            Ok(false) => {}
+            Err(e) => {
+                cx.notices.error(format!("Could not list photos: {e}"));
+                return;
+            }
+        }
+        match self.grid.pending.take() {
+            Some(Reach::Step(delta)) => self.step(delta, cx),
+            Some(Reach::Rows(delta)) => self.step_rows(delta, cx),
+            Some(Reach::Last) => self.go_to_end(true, cx),
+            Some(Reach::SelectAll) => self.select_all(cx),
+            None => {}
+        }
+    }
+
+    /// Takes in the count thread's answer.
+    pub(super) fn take_count(&mut self, answer: Answer<usize>, cx: &mut Cx) {
+        match answer.result {
+            Ok(n) => self.grid.take_count(n),
+            Err(e) => cx.notices.error(format!("Could not count photos: {e}")),
         }
     }
 
@@ -275,9 +281,6 @@ impl BrowseState {
 
     /// Drops the grid's photos (the filter and the selection stay).
     pub(super) fn forget_grid(&mut self) {
-        self.grid.items.clear();
-        self.grid.sessions.clear();
-        self.grid.serial += 1;
-        self.grid.loading = false;
+        self.grid.forget();
     }
 }

@@ -291,13 +291,14 @@ impl AppState {
             }
         }
         let (mut cx, f) = self.split();
-        let (grid, details) = cx
-            .library
-            .loaded
-            .as_mut()
-            .map_or((None, None), |l| (l.grid.poll(), l.details.poll()));
+        let (grid, count, details) = cx.library.loaded.as_mut().map_or((None, None, None), |l| {
+            (l.grid.poll(), l.count.poll(), l.details.poll())
+        });
         if let Some(answer) = grid {
             f.browse.take_grid(answer, &mut cx);
+        }
+        if let Some(answer) = count {
+            f.browse.take_count(answer, &mut cx);
         }
         if let Some(answer) = details {
             f.inspector.take(answer, &mut cx);
@@ -453,6 +454,9 @@ impl Features<'_> {
             Action::NextPhoto | Action::PreviousPhoto if screen != super::ScreenKind::Compare => {
                 self.browse
                     .step(if action == Action::NextPhoto { 1 } else { -1 }, cx);
+            }
+            Action::FirstPhoto | Action::LastPhoto => {
+                self.browse.go_to_end(action == Action::LastPhoto, cx);
             }
             Action::PhotoAbove | Action::PhotoBelow => {
                 self.browse

@@ -53,6 +53,8 @@ pub struct LoadedLibrary {
     pub library: Arc<Library>,
     pub catalogue: Catalogue,
     pub(super) grid: QueryThread<GridQuery, GridPage>,
+    /// Counts the grid's photos while its pages are read.
+    pub(super) count: QueryThread<crate::catalogue::PhotoFilter, usize>,
     pub(super) details: QueryThread<Vec<PhotoId>, Inspected>,
     /// Keeps a generated demo library alive; it is deleted when the app closes.
     pub demo_dir: Option<tempfile::TempDir>,
@@ -129,7 +131,13 @@ impl LibraryState {
             "grid-query",
             Arc::clone(&library),
             ctx.clone(),
-            |cat, q: GridQuery| cat.grid_page(&q.filter, q.order),
+            |cat, q: GridQuery| cat.grid_page_from(&q.filter, q.order, q.after.as_ref(), q.limit),
+        );
+        let count = QueryThread::spawn(
+            "grid-count",
+            Arc::clone(&library),
+            ctx.clone(),
+            |cat, filter| cat.grid_count(&filter),
         );
         let details = QueryThread::spawn(
             "details-query",
@@ -144,6 +152,7 @@ impl LibraryState {
             library,
             catalogue,
             grid,
+            count,
             details,
             demo_dir,
             watch,
@@ -168,10 +177,9 @@ impl LibraryState {
 
     pub fn is_busy(&self) -> bool {
         self.demo.is_some()
-            || self
-                .loaded
-                .as_ref()
-                .is_some_and(|l| l.grid.is_waiting() || l.details.is_waiting())
+            || self.loaded.as_ref().is_some_and(|l| {
+                l.grid.is_waiting() || l.count.is_waiting() || l.details.is_waiting()
+            })
     }
 }
 

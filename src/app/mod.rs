@@ -26,6 +26,7 @@ mod dispatch;
 pub mod document;
 pub mod edit;
 pub mod faces;
+pub mod grid;
 pub mod images;
 pub mod import;
 pub mod import_plan;

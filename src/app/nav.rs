@@ -343,9 +343,12 @@ impl Navigation {
             | A::ToggleSort
             | A::ScanFaces => true,
             A::ToggleFaceRegions => free && matches!(front, S::Viewer | S::Compare),
-            A::SelectAll | A::OpenViewer | A::PhotoAbove | A::PhotoBelow => {
-                free && front == S::Browse
-            }
+            A::SelectAll
+            | A::OpenViewer
+            | A::PhotoAbove
+            | A::PhotoBelow
+            | A::FirstPhoto
+            | A::LastPhoto => free && front == S::Browse,
             A::MoveToTrash | A::Compare => free && matches!(front, S::Browse | S::Viewer),
             A::NextPhoto | A::PreviousPhoto => {
                 free && matches!(front, S::Browse | S::Viewer | S::Compare)

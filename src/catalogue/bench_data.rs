@@ -8,7 +8,6 @@
 //! over years leave them), to one of their sessions, with a view, an area and a concern.
 //! Photo `j`'s content hash is `j` in 64 hex digits, so every hash is unique.
 
-use super::browse::grid_sql;
 use super::{Catalogue, PhotoFilter, Result, SortOrder};
 use crate::model::{ContentHash, PhotoId};
 
@@ -181,34 +180,14 @@ impl Catalogue {
         Ok(())
     }
 
-    /// The first `limit` photos of the all-photos grid in `order`: the grid's own query
-    /// (filter, join, order, index) cut to one page, as a paged grid would read it.
-    ///
-    /// # Panics
-    /// When the grid's query no longer orders by time as this expects (a test sees it).
+    /// The first `limit` photos of the all-photos grid in `order`: the grid's first page, as
+    /// the app reads it.
     ///
     /// # Errors
     /// What the database said.
     pub fn grid_first_page(&mut self, order: SortOrder, limit: usize) -> Result<Vec<PhotoId>> {
-        let (sql, values) = grid_sql(&PhotoFilter::default());
-        let oldest_first = "ORDER BY photo.taken_at, photo.id";
-        assert!(
-            sql.contains(oldest_first),
-            "the grid's order changed: {sql}"
-        );
-        let sql = if order == SortOrder::NewestFirst {
-            sql.replace(oldest_first, "ORDER BY photo.taken_at DESC, photo.id DESC")
-        } else {
-            sql
-        };
-        let sql = format!("{sql} LIMIT {limit}");
-        self.read(|tx| {
-            let mut stmt = tx.prepare_cached(&sql)?;
-            let params: Vec<&dyn rusqlite::ToSql> =
-                values.iter().map(|v| v as &dyn rusqlite::ToSql).collect();
-            let rows = stmt.query_map(params.as_slice(), |r| r.get(0))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
+        let page = self.grid_page_from(&PhotoFilter::default(), order, None, Some(limit))?;
+        Ok(page.items.iter().map(|i| i.id).collect())
     }
 
     /// Duplicate content hashes and open import claims.

@@ -3,7 +3,7 @@
 use super::db::Conn;
 use super::{Catalogue, CatalogueError, Result};
 use crate::model::{
-    ContentHash, Lighting, PersonId, Photo, PhotoId, SeriesId, SessionId, TakenAt, TermId, View,
+    Lighting, PersonId, Photo, PhotoId, SeriesId, SessionId, TakenAt, TermId, View,
 };
 use chrono::NaiveDate;
 use rusqlite::ToSql;
@@ -30,30 +30,6 @@ pub enum SortOrder {
     #[default]
     NewestFirst,
     OldestFirst,
-}
-
-/// One grid cell: just what drawing and grouping need.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GridItem {
-    pub id: PhotoId,
-    pub hash: ContentHash,
-    pub taken_at: TakenAt,
-    /// The date heading the photo is grouped under: its session's date when it has one,
-    /// else the day it was taken.
-    pub group_date: NaiveDate,
-    pub person: Option<PersonId>,
-    pub series: Option<SeriesId>,
-    pub session: Option<SessionId>,
-    pub view: Option<View>,
-    pub width: u32,
-    pub height: u32,
-}
-
-/// What the grid shows: its photos in order, and what it says about their sessions.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct GridPage {
-    pub items: Vec<GridItem>,
-    pub sessions: std::collections::HashMap<SessionId, super::SessionFacts>,
 }
 
 /// `Same(value)` when a field has at most one distinct value over a set of photos.
@@ -210,118 +186,12 @@ pub(super) fn filter_sql(filter: &PhotoFilter) -> (String, Vec<Value>) {
     (conditions.join(" AND "), values)
 }
 
-/// The grid query for a filter (exposed so a test can check its plan uses indexes).
-pub(super) fn grid_sql(filter: &PhotoFilter) -> (String, Vec<Value>) {
-    let (condition, values) = filter_sql(filter);
-    let sql = format!(
-        "SELECT photo.id, photo.hash, photo.taken_at, photo.taken_at_offset_min, photo.taken_at_estimated,
-                photo.person_id, photo.session_id, photo.width, photo.height, session.date,
-                photo.series_id, photo.view, photo.taken_at_source
-         FROM photo LEFT JOIN session ON session.id = photo.session_id
-         WHERE {condition} ORDER BY {order}photo.taken_at, photo.id",
-        // The trash is small: find it by its partial index and sort it, rather than walking
-        // the whole library in time order.
-        order = if filter.trashed { "+" } else { "" }
-    );
-    (sql, values)
-}
-
 /// Values as the parameter list of one statement.
-fn as_params(values: &[Value]) -> Vec<&dyn ToSql> {
+pub(super) fn as_params(values: &[Value]) -> Vec<&dyn ToSql> {
     values.iter().map(|v| v as &dyn ToSql).collect()
 }
 
-fn grid_items(conn: &Conn, filter: &PhotoFilter, order: SortOrder) -> Result<Vec<GridItem>> {
-    let (sql, values) = grid_sql(filter);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(as_params(&values).as_slice(), |row| {
-        let text: String = row.get(2)?;
-        let local = TakenAt::parse_local_text(&text).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(
-                2,
-                rusqlite::types::Type::Text,
-                format!("bad taken_at {text:?}").into(),
-            )
-        })?;
-        let offset = row
-            .get::<_, Option<i32>>(3)?
-            .and_then(TakenAt::offset_from_minutes);
-        let taken_at = TakenAt {
-            local,
-            offset,
-            estimated: row.get(4)?,
-            source: row.get(12)?,
-        };
-        let session_date: Option<NaiveDate> = row.get(9)?;
-        Ok(GridItem {
-            id: row.get(0)?,
-            hash: row.get(1)?,
-            group_date: session_date.unwrap_or(local.date()),
-            taken_at,
-            person: row.get(5)?,
-            session: row.get(6)?,
-            width: row.get(7)?,
-            height: row.get(8)?,
-            series: row.get(10)?,
-            view: row.get(11)?,
-        })
-    })?;
-    let mut items: Vec<GridItem> = rows.collect::<rusqlite::Result<_>>()?;
-    // Rows come in capture order straight from the index. Grouped under dates (a session's
-    // date, else the day taken), then by person and session; within a session the views come
-    // in clinical order (frontal, left 45°, right 45°, profiles, close-up), and photos of one
-    // view or of no session in the order taken (newest first for "newest first").
-    let newest = order == SortOrder::NewestFirst;
-    if newest {
-        items.reverse();
-    }
-    items.sort_by(|a, b| {
-        let date = if newest {
-            b.group_date.cmp(&a.group_date)
-        } else {
-            a.group_date.cmp(&b.group_date)
-        };
-        date.then(a.person.cmp(&b.person))
-            .then(a.session.cmp(&b.session))
-            .then(View::rank(a.view).cmp(&View::rank(b.view)))
-    });
-    Ok(items)
-}
-
 impl Catalogue {
-    /// The photos matching `filter`, grouped by date heading in `order`.
-    pub fn grid_items(&mut self, filter: &PhotoFilter, order: SortOrder) -> Result<Vec<GridItem>> {
-        self.read(|tx| grid_items(tx, filter, order))
-    }
-
-    /// The grid's photos and what it says about their sessions, in one snapshot.
-    pub fn grid_page(&mut self, filter: &PhotoFilter, order: SortOrder) -> Result<GridPage> {
-        self.audited_read(|tx| {
-            if let Some(series) = filter.series {
-                super::audit::view_series(tx, "timeline", series)?;
-            } else if let Some(person) = filter.person {
-                super::audit::view_person(tx, "timeline", person)?;
-            }
-            let items = grid_items(tx, filter, order)?;
-            let mut sessions: Vec<SessionId> = items.iter().filter_map(|i| i.session).collect();
-            sessions.sort_unstable();
-            sessions.dedup();
-            let sessions = super::protocol::session_facts(tx, &sessions)?;
-            Ok(GridPage { items, sessions })
-        })
-    }
-
-    /// `EXPLAIN QUERY PLAN` of the grid query for `filter`.
-    pub fn explain_grid(&self, filter: &PhotoFilter) -> Result<Vec<String>> {
-        let (sql, values) = grid_sql(filter);
-        let conn = self.sqlite("EXPLAIN QUERY PLAN")?;
-        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
-            r.get::<_, String>(3)
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     /// `EXPLAIN QUERY PLAN` of every query the app's browser runs (the grid under each kind
     /// of filter, and the lists and counts around it), by name, so a test can check that each
     /// is served by an index.
@@ -394,6 +264,7 @@ impl Catalogue {
         let mut plans = Vec::new();
         for (name, filter) in filters {
             plans.push((format!("grid: {name}"), self.explain_grid(&filter)?));
+            plans.push((format!("count: {name}"), self.explain_grid_count(&filter)?));
         }
         for (name, sql) in [
             ("photo counts by person", COUNTS_BY_PERSON_SQL),
@@ -402,6 +273,10 @@ impl Catalogue {
             ("people", super::people::PEOPLE_SQL),
             ("counts", super::photos::COUNTS_SQL),
             ("trash count", super::trash::TRASH_COUNT_SQL),
+            (
+                "protocols of a page's sessions",
+                super::protocol::PROTOCOLS_SQL,
+            ),
             ("series of a person", super::series::SERIES_OF_SQL),
             ("sessions of a series", super::series::SESSIONS_OF_SQL),
             (

@@ -21,6 +21,7 @@ mod db;
 mod edit;
 mod error;
 mod face;
+mod grid;
 mod journal;
 mod measure;
 mod open_clinic;
@@ -42,9 +43,7 @@ mod versions;
 
 pub use align_undo::AlignmentSnapshot;
 pub use alignment::LandmarkPair;
-pub use browse::{
-    Common, GridItem, GridPage, PhotoDetails, PhotoFilter, SelectionSummary, SortOrder, TakenSpan,
-};
+pub use browse::{Common, PhotoDetails, PhotoFilter, SelectionSummary, SortOrder, TakenSpan};
 pub use clinical::{
     ConsentRow, ContraindicationRow, GradeRow, NewGrade, NewSession, SeriesPlan, SideEffectRow,
 };
@@ -54,6 +53,7 @@ pub use db::Backend;
 pub use edit::{PhotoValue, PhotoValues, TakenAtChange, TermChange};
 pub use error::{CatalogueError, Result};
 pub use face::{FaceRecord, FaceScan};
+pub use grid::{GridCursor, GridItem, GridPage};
 pub use journal::Claim;
 pub use measure::{MeasurementChange, RegionBackup};
 pub use photos::{NewPhoto, PhotoListing};

@@ -59,7 +59,10 @@ impl Photo {
     }
 }
 
-/// People, and photos not in the trash (all minus trashed: both counts use an index).
+/// Photos not in the trash: all minus trashed, both counts an index answers.
+pub(super) const COUNT_NOT_TRASHED_SQL: &str = "SELECT (SELECT count(*) FROM photo) - \
+     (SELECT count(*) FROM photo WHERE trashed_at IS NOT NULL)";
+/// People, and photos not in the trash.
 pub(super) const COUNTS_SQL: &str = "SELECT (SELECT count(*) FROM person), \
      (SELECT count(*) FROM photo) - (SELECT count(*) FROM photo WHERE trashed_at IS NOT NULL)";
 

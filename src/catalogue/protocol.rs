@@ -47,6 +47,10 @@ const FACTS_SQL: &str = "SELECT s.id, s.series_id, series.title, s.date, \
      WHERE s.id IN (SELECT value FROM json_each(?1))";
 const PRESENT_SQL: &str = "SELECT session_id, view FROM photo \
      WHERE session_id IN (SELECT value FROM json_each(?1)) AND trashed_at IS NULL";
+/// The protocols of the series of a list of sessions: one query for a page of a grid that
+/// shows hundreds of patients' sessions (one per series was a round trip each on a clinic).
+pub(super) const PROTOCOLS_SQL: &str = "SELECT series_id, view FROM series_view \
+     WHERE series_id IN (SELECT series_id FROM session WHERE id IN (SELECT value FROM json_each(?1)))";
 
 /// Facts about each of `sessions` (in one read).
 pub(super) fn session_facts(
@@ -76,11 +80,17 @@ pub(super) fn session_facts(
         present.entry(session).or_default().push(view);
     }
     let mut protocols: HashMap<SeriesId, Vec<View>> = HashMap::new();
+    for (series, view) in all_rows(conn, PROTOCOLS_SQL, [&list], |r| {
+        Ok((r.get::<_, SeriesId>(0)?, r.get::<_, View>(1)?))
+    })? {
+        protocols.entry(series).or_default().push(view);
+    }
+    for views in protocols.values_mut() {
+        views.sort_by_key(|v| View::rank(Some(*v)));
+    }
     let mut facts = HashMap::new();
     for (id, series, series_title, date, number, first_date) in rows {
-        if let std::collections::hash_map::Entry::Vacant(e) = protocols.entry(series) {
-            e.insert(required_views(conn, series)?);
-        }
+        let protocol = protocols.entry(series).or_default();
         let views = present.remove(&id).unwrap_or_default();
         facts.insert(
             id,
@@ -90,7 +100,7 @@ pub(super) fn session_facts(
                 number,
                 date,
                 first_date,
-                completeness: Completeness::of(&protocols[&series], views),
+                completeness: Completeness::of(protocol, views),
             },
         );
     }

@@ -31,6 +31,10 @@ pub enum BenchCommand {
     /// (processes) importing, tagging and viewing at once, checked for lost updates and
     /// duplicate photos.
     Clinic(super::bench_clinic::BenchClinicArgs),
+    /// What the app does to show All photos of a clinic-sized library (1 000 000 photos) on
+    /// SQLite and PostgreSQL: the first page of the grid and its count, read a page at a
+    /// time and (as before) the whole list at once.
+    Grid(super::bench_grid::BenchGridArgs),
     /// One workstation of `bench clinic` (run by it).
     #[command(hide = true)]
     ClinicWorker(super::bench_clinic_worker::WorkerArgs),
@@ -91,6 +95,7 @@ pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
         BenchCommand::Report(args) => super::bench_report::run(&args),
         BenchCommand::Faces(args) => Ok(super::bench_faces::run(&args)),
         BenchCommand::Clinic(args) => super::bench_clinic::run(&args),
+        BenchCommand::Grid(args) => super::bench_grid::run(&args),
         BenchCommand::ClinicWorker(args) => Ok(super::bench_clinic_worker::run(&args)),
         BenchCommand::Scale(args) => {
             if args.out.join(crate::library::CATALOGUE_FILE).exists() {

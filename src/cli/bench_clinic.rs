@@ -43,7 +43,7 @@ pub struct BenchClinicArgs {
 const HOT_PHOTOS: i64 = 64;
 /// The all-photos grid's first page.
 const PAGE: usize = 200;
-const BENCH_PASSWORD: &str = "bench-clinic-password";
+pub(super) const BENCH_PASSWORD: &str = "bench-clinic-password";
 
 #[derive(Debug, Serialize)]
 struct Timing {
@@ -97,12 +97,20 @@ struct Summary {
 }
 
 /// Where the workstations find a backend.
-enum Target {
+pub(super) enum Target {
     Sqlite(PathBuf),
     Postgres { url: String, users: Vec<String> },
 }
 
 impl Target {
+    /// A clinic's URL and its first workstation's user.
+    pub(super) fn first_user(&self) -> (String, String) {
+        match self {
+            Self::Sqlite(_) => (String::new(), String::new()),
+            Self::Postgres { url, users } => (url.clone(), users[0].clone()),
+        }
+    }
+
     fn name(&self) -> &'static str {
         match self {
             Self::Sqlite(_) => "SQLite",
@@ -208,7 +216,7 @@ pub fn run(args: &BenchClinicArgs) -> Result<ExitCode, Failure> {
 }
 
 /// A clinic database filled with `shape`, with a clinician account per workstation.
-fn prepare_postgres(
+pub(super) fn prepare_postgres(
     args: &BenchClinicArgs,
     shape: BenchShape,
 ) -> Result<(Target, String), Failure> {
@@ -271,7 +279,7 @@ fn prepare_postgres(
 }
 
 /// Median and 95th percentile of `samples` (sorted in place), in milliseconds.
-fn percentiles(samples: &mut [f64]) -> (f64, f64) {
+pub(super) fn percentiles(samples: &mut [f64]) -> (f64, f64) {
     if samples.is_empty() {
         return (0.0, 0.0);
     }

@@ -8,6 +8,7 @@ mod bench_align;
 mod bench_clinic;
 mod bench_clinic_worker;
 mod bench_faces;
+mod bench_grid;
 mod bench_report;
 mod clinic;
 mod clinic_import;

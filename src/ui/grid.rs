@@ -3,7 +3,7 @@
 
 use super::theme::{self, palette};
 use super::widgets::option_combo;
-use crate::app::browse::GridRow;
+use crate::app::browse::{Grid, GridRow, Loading};
 use crate::app::images::{ImageCache, Rendition};
 use crate::app::{Action, AppState, BrowseCommand, Commands, TrashCommand};
 use crate::catalogue::{GridItem, PhotoFilter, SessionFacts, SortOrder};
@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use egui::{Rect, RichText, Sense, Ui, Vec2};
 
 const HEADING_HEIGHT: f32 = 30.0;
+const FOOTER_HEIGHT: f32 = 40.0;
 const GAP: f32 = 6.0;
 
 /// What a layout was made for: the grid (its serial), the column count, the cell size.
@@ -75,25 +76,49 @@ impl GridPanel {
             commands.push(BrowseCommand::Columns(columns).into());
         }
         let (rows, tops) = self.layout(state, columns);
-        let total_height = tops
+        let photos_height = tops
             .last()
             .zip(rows.last())
             .map_or(0.0, |(t, r)| t + self.row_height(r));
+        // Below the photos read so far, a row that says more are coming.
+        let total_height = photos_height
+            + if grid.is_complete() {
+                0.0
+            } else {
+                FOOTER_HEIGHT
+            };
         let mut scroll = egui::ScrollArea::vertical()
             .id_salt("grid")
             .auto_shrink([false, false]);
-        if let Some(&target) = state.browse.scroll_to.latest(&mut self.scroll_seen)
-            && let Some(index) = grid.position(target)
-            && let Some(row) = rows.iter().position(
-                |r| matches!(r, GridRow::Photos { start, end } if (*start..*end).contains(&index)),
-            )
-        {
+        let scroll_row = state
+            .browse
+            .scroll_to
+            .latest(&mut self.scroll_seen)
+            .and_then(|&target| grid.position(target))
+            .and_then(|index| {
+                rows.iter().position(
+                    |r| matches!(r, GridRow::Photos { start, end } if (*start..*end).contains(&index)),
+                )
+            });
+        if let Some(row) = scroll_row {
             scroll = scroll.vertical_scroll_offset((tops[row] - HEADING_HEIGHT).max(0.0));
         }
         scroll.show_viewport(ui, |ui, viewport| {
             ui.set_height(total_height);
-            let first = tops.partition_point(|&t| t + self.cell + GAP < viewport.min.y);
             let origin = ui.min_rect().min;
+            if let Some(row) = scroll_row {
+                // Also as a scroll target: it takes over a scroll still animating (a widget
+                // that took the keyboard focus), which would otherwise carry the grid away.
+                let top = origin.y + (tops[row] - HEADING_HEIGHT).max(0.0);
+                ui.scroll_to_rect(
+                    Rect::from_min_size(egui::pos2(origin.x, top), Vec2::new(1.0, self.cell)),
+                    Some(egui::Align::Min),
+                );
+            }
+            if !grid.is_complete() {
+                more_ui(ui, grid, origin.y + photos_height, viewport, commands);
+            }
+            let first = tops.partition_point(|&t| t + self.cell + GAP < viewport.min.y);
             for (row, &top) in rows.iter().zip(&tops).skip(first) {
                 if top > viewport.max.y {
                     break;
@@ -162,12 +187,7 @@ impl GridPanel {
                 None => "All photos".into(),
             };
             ui.heading(title);
-            let count = if state.browse.grid.is_loading() {
-                "…".to_owned()
-            } else {
-                count(state.browse.grid.items.len(), "photo", "photos")
-            };
-            ui.label(RichText::new(count).strong());
+            ui.label(RichText::new(count_text(&state.browse.grid)).strong());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 self.view_controls(ui, state, commands);
             });
@@ -271,12 +291,48 @@ impl GridPanel {
     }
 }
 
+/// Below the photos read (their bottom at `top`): a row that says more are coming; within a
+/// screen of it, the next page is asked for.
+fn more_ui(ui: &mut Ui, grid: &Grid, top: f32, viewport: Rect, commands: &mut Commands) {
+    let bottom = top - ui.min_rect().min.y;
+    if !grid.is_loading() && viewport.max.y + viewport.height() >= bottom {
+        commands.push(BrowseCommand::LoadMore.into());
+    }
+    let rect = Rect::from_min_size(
+        egui::pos2(ui.min_rect().min.x, top),
+        Vec2::new(ui.available_width(), FOOTER_HEIGHT),
+    );
+    ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(loading_text(grid));
+        });
+    });
+}
+
+/// How many photos the view has: "…" while its first page is read, "counting…" until the
+/// count is known.
+fn count_text(grid: &Grid) -> String {
+    match (grid.loading(), grid.total()) {
+        (Loading::First, _) if grid.items.is_empty() => "…".to_owned(),
+        (_, Some(n)) => count(n, "photo", "photos"),
+        (_, None) => format!("{} · counting…", count(grid.items.len(), "photo", "photos")),
+    }
+}
+
+/// What the row below the photos read says.
+fn loading_text(grid: &Grid) -> String {
+    let read = grid.items.len();
+    let of = grid.total().map_or(String::new(), |n| format!(" of {n}"));
+    match grid.loading() {
+        Loading::Rest => format!("Reading the rest of the photos ({read}{of} read)…"),
+        _ => format!("Loading more photos ({read}{of} read)…"),
+    }
+}
+
 /// The trash's title and its buttons.
 fn trash_header(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
-    ui.heading(format!(
-        "Trash · {}",
-        count(state.browse.grid.items.len(), "photo", "photos")
-    ));
+    ui.heading(format!("Trash · {}", count_text(&state.browse.grid)));
     if ui
         .add_enabled(
             !state.browse.selection.is_empty(),

@@ -197,7 +197,9 @@ impl ViewerPanel {
         face: Option<FaceState>,
         commands: &mut Commands,
     ) {
-        let count = state.browse.grid.items.len();
+        let grid = &state.browse.grid;
+        // Until the view is counted: the photos read so far, and more to come.
+        let (count, more) = grid.total().map_or((grid.items.len(), "+"), |n| (n, ""));
         let position = state
             .browse
             .grid
@@ -208,8 +210,9 @@ impl ViewerPanel {
         ui.horizontal(|ui| {
             super::action_button(ui, Action::Back, true, commands);
             super::action_button(ui, Action::PreviousPhoto, position > 1, commands);
-            super::action_button(ui, Action::NextPhoto, position < count, commands);
-            ui.label(RichText::new(format!("{position} / {count}")).weak());
+            let next = position < count || !grid.is_complete();
+            super::action_button(ui, Action::NextPhoto, next, commands);
+            ui.label(RichText::new(format!("{position} / {count}{more}")).weak());
         });
         ui.horizontal(|ui| {
             super::action_button(ui, Action::ZoomFit, true, commands);

@@ -26,6 +26,7 @@ mod faces;
 mod faces_ui;
 mod formats;
 mod grid;
+mod grid_pages;
 mod hostile;
 mod import;
 mod import_dialog;
