@@ -255,10 +255,17 @@ impl Library {
             return Ok(library);
         }
         library.catalogue()?;
-        library.owner = Some(Owner::acquire_clinic(
-            &library.root.join("tmp"),
-            library.catalogue()?,
-        )?);
+        // A full share is said so, as for a personal library (not the lock file's name).
+        let owner = Owner::acquire_clinic(&library.root.join("tmp"), library.catalogue()?)
+            .map_err(|e| match e {
+                LibraryError::Io { source, .. } if super::is_disk_full(&source) => {
+                    LibraryError::DiskFull {
+                        root: library.root.clone(),
+                    }
+                }
+                e => e,
+            })?;
+        library.owner = Some(owner);
         library.recover()?;
         Ok(library)
     }
