@@ -62,6 +62,16 @@ pub struct LoadedLibrary {
     pub(super) watch: Option<super::live::ChangeWatch>,
 }
 
+impl LoadedLibrary {
+    /// Stops hearing other workstations' changes (a clinic library): the app then shows what
+    /// it last read, as a workstation whose change notice is still on its way does. For tests
+    /// of a save made from a stale read, which would otherwise race the refresh.
+    #[doc(hidden)]
+    pub fn stop_watching_changes(&mut self) {
+        self.watch = None;
+    }
+}
+
 impl std::fmt::Debug for LoadedLibrary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LoadedLibrary")
