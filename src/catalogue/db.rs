@@ -60,6 +60,9 @@ pub(crate) struct PgConn {
     /// was lost: the next operation outside a transaction reconnects, so "try again" works
     /// once the network is back.
     again: postgres::Config,
+    /// The last failure said the connection is gone (the server ended it, or the network),
+    /// although the client may not have noticed its socket closing yet.
+    lost: Cell<bool>,
 }
 
 /// A PostgreSQL error, with the database it came from (carried inside a `rusqlite::Error`).
@@ -271,6 +274,7 @@ impl PgConn {
             client: RefCell::new(client),
             in_tx: Cell::new(false),
             gave_up_waiting: Cell::new(false),
+            lost: Cell::new(false),
             statements: RefCell::new(HashMap::new()),
             database,
             user,
@@ -283,7 +287,9 @@ impl PgConn {
     /// again before the next one starts; inside a transaction a lost connection stays an
     /// error, because what the transaction did is gone with it.
     fn reconnect_if_lost(&self) -> rusqlite::Result<()> {
-        if self.in_tx.get() || !self.client.borrow().is_closed() {
+        // A server that ended the session says so (57P01) before the client sees the socket
+        // close: going by the error, not only by the socket, "try again" never races it.
+        if self.in_tx.get() || !(self.lost.get() || self.client.borrow().is_closed()) {
             return Ok(());
         }
         let mut client = self
@@ -295,6 +301,7 @@ impl PgConn {
             .map_err(|e| self.fail(e))?;
         *self.client.borrow_mut() = client;
         self.statements.borrow_mut().clear();
+        self.lost.set(false);
         Ok(())
     }
 
@@ -304,6 +311,9 @@ impl PgConn {
             source,
         };
         self.gave_up_waiting.set(failure.is_lock_timeout());
+        if failure.is_offline() {
+            self.lost.set(true);
+        }
         rusqlite::Error::ToSqlConversionFailure(Box::new(failure))
     }
 
