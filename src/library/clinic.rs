@@ -249,15 +249,17 @@ impl Library {
             in_use: None,
             clinic: Some(login),
         };
+        // Signing in once checks the database is there; a writing open keeps that connection
+        // to hold its owner lock on.
+        let first = library.catalogue()?;
         if read_only {
-            library.catalogue()?;
+            drop(first);
             super::outside::remove_dead_leftovers(&library.root.join("tmp"));
             return Ok(library);
         }
-        library.catalogue()?;
         // A full share is said so, as for a personal library (not the lock file's name).
-        let owner = Owner::acquire_clinic(&library.root.join("tmp"), library.catalogue()?)
-            .map_err(|e| match e {
+        let owner =
+            Owner::acquire_clinic(&library.root.join("tmp"), first).map_err(|e| match e {
                 LibraryError::Io { source, .. } if super::is_disk_full(&source) => {
                     LibraryError::DiskFull {
                         root: library.root.clone(),
