@@ -44,11 +44,16 @@ pub fn catalogue() -> Catalogue {
 }
 
 /// A new clinic database on the throwaway cluster, with its admin ([`admin_name`]): its configuration (no
-/// user set) and its name.
+/// user set) and its name. It is dropped once the calling thread (the test's) has ended.
 ///
 /// # Panics
 /// When the cluster cannot start or the clinic cannot be made.
 pub fn clinic_database() -> (postgres::Config, String) {
+    new_clinic_database(pg::FinishedWhen::ThreadEnds)
+}
+
+/// A new clinic database, dropped `when` its test is finished with it.
+fn new_clinic_database(when: pg::FinishedWhen) -> (postgres::Config, String) {
     let cluster = pg::cluster();
     let database = cluster.fresh_name("catalogue");
     clinic::create(
@@ -58,6 +63,7 @@ pub fn clinic_database() -> (postgres::Config, String) {
         ADMIN_PASSWORD,
     )
     .expect("a test clinic");
+    pg::drop_when_finished(&database, when);
     let config: postgres::Config = cluster.url(&database).parse().expect("a valid url");
     (config, database)
 }
@@ -156,7 +162,8 @@ pub fn make_library(root: &Path) {
 }
 
 /// The admin's sign-in for the test clinic library at `root`, making it (a fresh clinic
-/// database, then the folder) when `root` is not a clinic library yet. Its previews and
+/// database, then the folder) when `root` is not a clinic library yet; the database is dropped
+/// once `root` is gone (the test's temporary folder removed). Its previews and
 /// thumbnails are cached beside `root` ([`library_cache_root`]), so every opening of the
 /// same folder in a test shares one workstation cache.
 ///
@@ -166,7 +173,8 @@ pub fn library_login(root: &Path) -> Arc<ClinicLogin> {
     let settings = match clinic_folder::read(root) {
         Ok(Some(settings)) => settings,
         Ok(None) => {
-            let (_, database) = clinic_database();
+            let (_, database) =
+                new_clinic_database(pg::FinishedWhen::FolderGone(root.to_path_buf()));
             let settings = ClinicSettings {
                 format: 1,
                 database: pg::cluster().url(&database),

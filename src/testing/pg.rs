@@ -10,8 +10,9 @@ use std::net::TcpListener;
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 /// The superuser's password (host connections need one: the cluster authenticates with
 /// SCRAM, as a clinic's server does).
@@ -28,6 +29,14 @@ pub struct Cluster {
 
 static CLUSTER: OnceLock<Result<Cluster, String>> = OnceLock::new();
 static DATABASES: AtomicUsize = AtomicUsize::new(0);
+
+/// The server's settings for tests: nothing is synced (the cluster is thrown away), and the
+/// write-ahead log is kept small. Every `CREATE DATABASE` logs its whole template (about
+/// 8 MB); with the default `max_wal_size` of 1 GB the log alone grew to 1 GB in a run of the
+/// integration suite, and CI's disk ran out.
+const SETTINGS: &str = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+     -c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=64MB -c min_wal_size=32MB \
+     -c max_connections=200";
 
 /// The cluster of this test process, started on first use.
 ///
@@ -91,8 +100,7 @@ impl Cluster {
             let port = free_port()?;
             let options = format!(
                 "-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} \
-                 -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-                 -c max_connections=200",
+                 {SETTINGS}",
                 cluster.dir.display()
             );
             let log = cluster.dir.join("log");
@@ -191,6 +199,112 @@ impl Cluster {
     /// A database name no other test in this process uses.
     pub fn fresh_name(&self, stem: &str) -> String {
         format!("{stem}_{}", DATABASES.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// When a test is finished with a database of the cluster.
+#[derive(Debug)]
+pub enum FinishedWhen {
+    /// The test's library folder is gone (its temporary folder was removed at the end of the
+    /// test). Seen gone twice, a second apart.
+    FolderGone(PathBuf),
+    /// The thread that made the database has ended (each test runs on a thread of its own).
+    ThreadEnds,
+}
+
+/// Drops `database` once its test is finished with it (`DROP DATABASE … WITH (FORCE)`), on a
+/// thread of its own, so a run of hundreds of tests holds only the databases of the tests
+/// still running: each is about 10 MB, and they are not dropped with the cluster until the
+/// test process ends.
+pub fn drop_when_finished(database: &str, when: FinishedWhen) {
+    static REAPER: OnceLock<()> = OnceLock::new();
+    let finished: Box<dyn FnMut() -> bool + Send> = match when {
+        FinishedWhen::FolderGone(root) => {
+            let mut seen_gone = false;
+            Box::new(move || {
+                let gone = std::fs::symlink_metadata(&root)
+                    .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+                let finished = gone && seen_gone;
+                seen_gone = gone;
+                finished
+            })
+        }
+        FinishedWhen::ThreadEnds => {
+            let ended = THREAD_ENDED.with(|flag| Arc::clone(&flag.0));
+            Box::new(move || ended.load(Ordering::Relaxed))
+        }
+    };
+    doomed()
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push((database.to_owned(), finished));
+    REAPER.get_or_init(|| {
+        std::thread::Builder::new()
+            .name("test-database-reaper".into())
+            .spawn(reap)
+            .map(drop)
+            .expect("starting the test database reaper");
+    });
+}
+
+type Doomed = Vec<(String, Box<dyn FnMut() -> bool + Send>)>;
+
+fn doomed() -> &'static Mutex<Doomed> {
+    static DOOMED: Mutex<Doomed> = Mutex::new(Vec::new());
+    &DOOMED
+}
+
+/// Set when the thread that owns it ends.
+struct ThreadEnd(Arc<AtomicBool>);
+
+impl Drop for ThreadEnd {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+thread_local! {
+    static THREAD_ENDED: ThreadEnd = ThreadEnd(Arc::new(AtomicBool::new(false)));
+}
+
+/// The reaper: every second, drops the databases whose tests are finished.
+fn reap() {
+    let mut client: Option<postgres::Client> = None;
+    loop {
+        std::thread::sleep(Duration::from_secs(1));
+        let finished: Vec<String> = {
+            let mut doomed = doomed()
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut finished = Vec::new();
+            doomed.retain_mut(|(database, is_finished)| {
+                let done = is_finished();
+                if done {
+                    finished.push(database.clone());
+                }
+                !done
+            });
+            finished
+        };
+        for database in finished {
+            let result = match &mut client {
+                Some(c) => Ok(c),
+                None => cluster()
+                    .superuser("postgres")
+                    .connect(postgres::NoTls)
+                    .map(|c| client.insert(c)),
+            }
+            .and_then(|c| {
+                c.batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)"
+                ))
+            });
+            if let Err(e) = result {
+                // Said once and left: the cluster goes with the test process anyway.
+                eprintln!("dropping the finished test database {database}: {e}");
+                client = None;
+            }
+        }
     }
 }
 
