@@ -314,10 +314,9 @@ fn time_edits(app: &mut AppState, args: &BenchGridArgs) -> Result<(Vec<f64>, Vec
     Ok((step, counted))
 }
 
-/// The people list's photo counts are read (before issue 15's overview change they were
-/// read with the list, on the UI thread).
-fn counts_known(_app: &AppState) -> bool {
-    true
+/// The people list's photo counts are known and none is being counted.
+fn counts_known(app: &AppState) -> bool {
+    app.overview.counts().is_some() && !app.library.is_counting_photos()
 }
 
 /// The grid shows All photos' first page (not the patient's still).
