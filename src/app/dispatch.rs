@@ -232,6 +232,7 @@ impl AppState {
         self.browse.reset();
         self.inspector.clear();
         self.overview.forget_counts();
+        self.protection.backup.forget_photos();
         self.refresh(Stale::PEOPLE);
         self.apply_filter_prefs();
         self.refresh(Stale::SERIES | Stale::GRID | Stale::DETAILS);
@@ -307,6 +308,12 @@ impl AppState {
                 });
         if let Some(answer) = counts {
             f.overview.take_counts(answer, &mut cx);
+            if let (Some(total), Some(loaded)) =
+                (f.overview.total_photos(), cx.library.loaded.as_mut())
+            {
+                let days = f.prefs.backup_reminder_days;
+                f.backup.photos_counted(total, &mut loaded.catalogue, days);
+            }
         }
         if let Some(answer) = grid {
             f.browse.take_grid(answer, &mut cx);
