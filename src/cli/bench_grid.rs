@@ -291,7 +291,7 @@ fn time_edits(app: &mut AppState, args: &BenchGridArgs) -> Result<(Vec<f64>, Vec
         let start = Instant::now();
         app.send(PeopleCommand::Rename(
             person,
-            format!("Bench patient {} ({i})", person.0),
+            format!("Bench patient {}, renamed {i}", person.0),
         ));
         app.run_queued();
         let ran = start.elapsed();
