@@ -2,7 +2,7 @@
 //! and sessions, the vocabulary of areas and concerns, and the library's totals; and the
 //! commands that add and change people, series and terms. The people and the vocabulary are
 //! read on the UI thread (thousands of rows, an index each); the photo counts (a GROUP BY
-//! over every photo: a second at a million) on the overview's count thread, shown as "…"
+//! over every photo: 0.3–3 s at a million) on the photo count thread, shown as "…"
 //! until it first answers.
 
 use super::background::Answer;

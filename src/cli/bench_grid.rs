@@ -4,7 +4,9 @@
 //! driven by the commands a click sends, its grid read on the app's query threads, and the
 //! answers taken in as a frame takes them. Timed: from the command to the first page in the
 //! grid, and to the count; the same with the whole list read at once (the page as large as
-//! the library: what the app did before it read pages).
+//! the library: what the app did before it read pages); and the UI thread's own time: its
+//! longest step while the library opens, and a patient's rename (the edit and its reload),
+//! with the time until the people list's counts are known again.
 
 use super::Failure;
 use super::bench_clinic::{BENCH_PASSWORD, BenchClinicArgs, percentiles, prepare_postgres};
