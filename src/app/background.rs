@@ -8,7 +8,7 @@ use crate::jobs::export::ExportError;
 use crate::library::{Library, LibraryError};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// Why background work did not deliver.
@@ -262,5 +262,76 @@ impl<Q: Send + 'static, A: Send + 'static> QueryThread<Q, A> {
     /// A request is waiting for its answer.
     pub fn is_waiting(&self) -> bool {
         self.answered != self.wanted
+    }
+}
+
+/// Holds a worker between its work and its answer while held: a test hook that makes an
+/// answer late on purpose (an answer overtaken by a newer request must be dropped), so tests
+/// need not race the worker. Open unless a test holds it.
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct Gate {
+    state: Mutex<GateState>,
+    changed: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct GateState {
+    held: bool,
+    /// Workers that may pass while held.
+    passes: usize,
+    /// How many times a worker has come to the gate.
+    arrivals: usize,
+}
+
+impl Gate {
+    /// Workers wait at the gate from now on.
+    pub fn hold(&self) {
+        self.lock().held = true;
+    }
+
+    /// Lets one waiting (or the next) worker through; the gate stays held.
+    pub fn let_one_through(&self) {
+        self.lock().passes += 1;
+        self.changed.notify_all();
+    }
+
+    /// Opens the gate for good.
+    pub fn release(&self) {
+        self.lock().held = false;
+        self.changed.notify_all();
+    }
+
+    /// How many times a worker has come to the gate (passed or waiting).
+    pub fn arrivals(&self) -> usize {
+        self.lock().arrivals
+    }
+
+    /// Waits (up to `patience`) until workers have come to the gate `n` times; whether they
+    /// have.
+    pub fn wait_for_arrivals(&self, n: usize, patience: Duration) -> bool {
+        let state = self.lock();
+        let (state, _) = self
+            .changed
+            .wait_timeout_while(state, patience, |s| s.arrivals < n)
+            .expect("gate poisoned");
+        state.arrivals >= n
+    }
+
+    /// Called by the worker: waits while the gate is held and no pass is left.
+    pub(super) fn pass(&self) {
+        let mut state = self.lock();
+        state.arrivals += 1;
+        self.changed.notify_all();
+        while state.held && state.passes == 0 {
+            state = self.changed.wait(state).expect("gate poisoned");
+        }
+        if state.held {
+            state.passes -= 1;
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, GateState> {
+        self.state.lock().expect("gate poisoned")
     }
 }

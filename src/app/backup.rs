@@ -74,6 +74,11 @@ pub struct BackupState {
     pub job: Option<BackupJob>,
     /// Shown while the last backup is older than the preference allows.
     pub reminder: Option<String>,
+    /// The library's photos as the people list last counted them (the reminder names how
+    /// many); `None` until the count thread has answered for this library.
+    photos: Option<usize>,
+    /// The reminder waits for that count (counting a million photos is not the UI thread's).
+    reminder_due: bool,
 }
 
 impl BackupState {
@@ -252,16 +257,35 @@ impl BackupState {
         }
     }
 
+    /// Takes in the library's photo count (the people list's): a reminder waiting for it is
+    /// checked now.
+    pub(super) fn photos_counted(&mut self, photos: usize, cat: &mut Catalogue, days: Option<u32>) {
+        self.photos = Some(photos);
+        if self.reminder_due {
+            self.check_reminder(cat, days);
+        }
+    }
+
+    /// Another library is open: its photos are not counted yet.
+    pub(super) fn forget_photos(&mut self) {
+        self.photos = None;
+    }
+
     /// Sets the reminder from the time of the last backup the catalogue records.
     /// A clinic's catalogue is the server's to back up (`pg_dump`) and its photos the shared
     /// drive's: no reminder there.
+    /// Until the library's photos are counted, the reminder waits for the count.
     pub(super) fn check_reminder(&mut self, cat: &mut Catalogue, days: Option<u32>) {
+        self.reminder_due = false;
         if cat.backend() == crate::catalogue::Backend::Postgres {
             self.reminder = None;
             return;
         }
+        let Some(photos) = self.photos else {
+            self.reminder_due = true;
+            return;
+        };
         self.reminder = days.and_then(|days| {
-            let photos = cat.counts().map_or(0, |(_, photos)| photos);
             let last = cat.last_backup().ok()?;
             reminder_text(last.as_deref(), photos, days, chrono::Utc::now())
         });

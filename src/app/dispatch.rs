@@ -140,11 +140,12 @@ impl AppState {
         let person = self.browse.filter.person;
         if let Some(loaded) = self.library.loaded.as_mut() {
             let cat = &mut loaded.catalogue;
-            if stale.contains(Stale::PEOPLE)
-                && let Err(e) = self.overview.reload(cat)
-            {
-                self.notices
-                    .error(format!("Could not read the people list: {e}"));
+            if stale.contains(Stale::PEOPLE) {
+                if let Err(e) = self.overview.reload(cat) {
+                    self.notices
+                        .error(format!("Could not read the people list: {e}"));
+                }
+                loaded.photo_counts.request(());
             }
             if stale.contains(Stale::SERIES)
                 && let Err(e) = self.overview.reload_series(cat, person)
@@ -230,6 +231,8 @@ impl AppState {
         self.history.clear();
         self.browse.reset();
         self.inspector.clear();
+        self.overview.forget_counts();
+        self.protection.backup.forget_photos();
         self.refresh(Stale::PEOPLE);
         self.apply_filter_prefs();
         self.refresh(Stale::SERIES | Stale::GRID | Stale::DETAILS);
@@ -291,9 +294,27 @@ impl AppState {
             }
         }
         let (mut cx, f) = self.split();
-        let (grid, count, details) = cx.library.loaded.as_mut().map_or((None, None, None), |l| {
-            (l.grid.poll(), l.count.poll(), l.details.poll())
-        });
+        let (grid, count, details, counts) =
+            cx.library
+                .loaded
+                .as_mut()
+                .map_or((None, None, None, None), |l| {
+                    (
+                        l.grid.poll(),
+                        l.count.poll(),
+                        l.details.poll(),
+                        l.photo_counts.poll(),
+                    )
+                });
+        if let Some(answer) = counts {
+            f.overview.take_counts(answer, &mut cx);
+            if let (Some(total), Some(loaded)) =
+                (f.overview.total_photos(), cx.library.loaded.as_mut())
+            {
+                let days = f.prefs.backup_reminder_days;
+                f.backup.photos_counted(total, &mut loaded.catalogue, days);
+            }
+        }
         if let Some(answer) = grid {
             f.browse.take_grid(answer, &mut cx);
         }
@@ -441,7 +462,7 @@ impl Features<'_> {
             Action::Redo => cx.redo(),
             Action::ShowTrash => self.browse.show_trash(cx),
             Action::EmptyTrash => {
-                if self.overview.trash_count > 0 {
+                if self.overview.has_trash() {
                     cx.nav.show(Modal::ConfirmEmptyTrash);
                 }
             }

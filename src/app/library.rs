@@ -1,7 +1,7 @@
 //! The open library: its folder, the app's catalogue connection, the query threads that read
 //! it off the UI thread, personal or clinic mode, and the demo library being generated.
 
-use super::background::{QueryThread, WorkError};
+use super::background::{Gate, QueryThread, WorkError};
 use super::browse::GridQuery;
 use super::inspector::Inspected;
 use crate::catalogue::{Catalogue, GridPage};
@@ -32,6 +32,9 @@ pub struct LibraryState {
     pub demo_changed: bool,
     /// The user said to quit anyway (the demo library and its changes go).
     pub quit_confirmed: bool,
+    /// The gate each library's photo count thread passes after counting and before it
+    /// answers: open, unless a test holds it to make an answer late (see [`Gate`]).
+    photo_counts_gate: Arc<Gate>,
 }
 
 impl Default for LibraryState {
@@ -44,6 +47,7 @@ impl Default for LibraryState {
             opened: 0,
             demo_changed: false,
             quit_confirmed: false,
+            photo_counts_gate: Arc::default(),
         }
     }
 }
@@ -56,6 +60,8 @@ pub struct LoadedLibrary {
     /// Counts the grid's photos while its pages are read.
     pub(super) count: QueryThread<crate::catalogue::PhotoFilter, usize>,
     pub(super) details: QueryThread<Vec<PhotoId>, Inspected>,
+    /// Counts the photos of the people list (each person's, all, the trash's).
+    pub(super) photo_counts: QueryThread<(), super::overview::PhotoCounts>,
     /// Keeps a generated demo library alive; it is deleted when the app closes.
     pub demo_dir: Option<tempfile::TempDir>,
     /// A clinic library: other workstations' changes, heard as they happen.
@@ -95,6 +101,12 @@ pub enum LibraryCommand {
 impl LibraryState {
     pub fn library(&self) -> Option<&Arc<Library>> {
         self.loaded.as_ref().map(|l| &l.library)
+    }
+
+    /// The gate the photo count threads pass before they answer (tests hold it).
+    #[doc(hidden)]
+    pub fn photo_counts_gate(&self) -> Arc<Gate> {
+        Arc::clone(&self.photo_counts_gate)
     }
 
     pub fn is_demo(&self) -> bool {
@@ -155,6 +167,17 @@ impl LibraryState {
             ctx.clone(),
             super::inspector::inspect,
         );
+        let gate = Arc::clone(&self.photo_counts_gate);
+        let photo_counts = QueryThread::spawn(
+            "photo-counts",
+            Arc::clone(&library),
+            ctx.clone(),
+            move |cat, ()| {
+                let counts = super::overview::PhotoCounts::read(cat);
+                gate.pass();
+                counts
+            },
+        );
         let watch = library
             .clinic_login()
             .map(|login| super::live::ChangeWatch::start(Arc::clone(login), ctx.clone()));
@@ -164,6 +187,7 @@ impl LibraryState {
             grid,
             count,
             details,
+            photo_counts,
             demo_dir,
             watch,
         });
@@ -188,8 +212,18 @@ impl LibraryState {
     pub fn is_busy(&self) -> bool {
         self.demo.is_some()
             || self.loaded.as_ref().is_some_and(|l| {
-                l.grid.is_waiting() || l.count.is_waiting() || l.details.is_waiting()
+                l.grid.is_waiting()
+                    || l.count.is_waiting()
+                    || l.details.is_waiting()
+                    || l.photo_counts.is_waiting()
             })
+    }
+
+    /// The people list's photo counts are being counted.
+    pub fn is_counting_photos(&self) -> bool {
+        self.loaded
+            .as_ref()
+            .is_some_and(|l| l.photo_counts.is_waiting())
     }
 }
 

@@ -4,12 +4,14 @@
 //! driven by the commands a click sends, its grid read on the app's query threads, and the
 //! answers taken in as a frame takes them. Timed: from the command to the first page in the
 //! grid, and to the count; the same with the whole list read at once (the page as large as
-//! the library: what the app did before it read pages).
+//! the library: what the app did before it read pages); and the UI thread's own time: its
+//! longest step while the library opens, and a patient's rename (the edit and its reload),
+//! with the time until the people list's counts are known again.
 
 use super::Failure;
 use super::bench_clinic::{BENCH_PASSWORD, BenchClinicArgs, percentiles, prepare_postgres};
 use crate::app::browse::Loading;
-use crate::app::{AppOptions, AppState, BrowseCommand, ClinicCommand, Passphrase};
+use crate::app::{AppOptions, AppState, BrowseCommand, ClinicCommand, Passphrase, PeopleCommand};
 use crate::catalogue::bench_data::BenchShape;
 use crate::model::PersonId;
 use serde::Serialize;
@@ -196,15 +198,19 @@ fn time_app(
             ..AppOptions::default()
         },
     );
+    // The UI thread's longest stretch without drawing while the library opens: making the
+    // state (a personal library opens there), then each frame's work (a clinic's sign-in).
+    let mut longest = start.elapsed();
     if let Some(user) = user {
         app.send(ClinicCommand::SignIn {
             user: user.to_owned(),
             password: Passphrase::new(BENCH_PASSWORD),
         });
     }
-    pump(&mut app, |a| {
-        first_page_in(a) && a.browse.grid.total().is_some()
+    let open = pump(&mut app, |a| {
+        first_page_in(a) && a.browse.grid.total().is_some() && counts_known(a)
     })?;
+    longest = longest.max(open.longest);
     let opened = ms(start.elapsed());
     let mut add = |what: String, mut samples: Vec<f64>| {
         let (median_ms, p95_ms) = percentiles(&mut samples);
@@ -224,6 +230,19 @@ fn time_app(
         ),
         vec![opened],
     );
+    add(
+        "open the library: the UI thread's longest step (no frame drawn meanwhile)".into(),
+        vec![ms(longest)],
+    );
+    let (edit, counted) = time_edits(&mut app, args)?;
+    add(
+        "rename a patient: the UI thread's step (the edit and its reload)".into(),
+        edit,
+    );
+    add(
+        "rename a patient: … the people list's counts known".into(),
+        counted,
+    );
     let page = app.browse.grid.page_size;
     for (whole, runs) in [(false, args.repeats), (true, args.whole_repeats)] {
         if runs == 0 {
@@ -242,7 +261,7 @@ fn time_app(
             pump(&mut app, |a| !a.is_busy())?;
             let start = Instant::now();
             app.send(BrowseCommand::SelectPerson(None));
-            let shown = pump(&mut app, first_page_in)?;
+            let shown = pump(&mut app, first_page_in)?.took;
             pump(&mut app, |a| a.browse.grid.total().is_some())?;
             let total = start.elapsed();
             if i > 0 {
@@ -263,6 +282,45 @@ fn time_app(
     Ok(figures)
 }
 
+/// Renames a patient `args.repeats` times (after one warm-up), as the people list's
+/// "Rename" does: the UI thread's step that runs the edit and reads what it made stale, and
+/// the time until the people list's photo counts are known again.
+fn time_edits(app: &mut AppState, args: &BenchGridArgs) -> Result<(Vec<f64>, Vec<f64>), Failure> {
+    let (mut step, mut counted) = (Vec::new(), Vec::new());
+    for i in 0..=args.repeats {
+        let person = PersonId((i as i64 * 104_729) % args.people + 1);
+        pump(app, |a| !a.is_busy())?;
+        let start = Instant::now();
+        app.send(PeopleCommand::Rename(
+            person,
+            format!("Bench patient {}, renamed {i}", person.0),
+        ));
+        app.run_queued();
+        let ran = start.elapsed();
+        pump(app, counts_known)?;
+        if i > 0 {
+            step.push(ms(ran));
+            counted.push(ms(start.elapsed()));
+        }
+        if let Some(error) = app
+            .notices
+            .iter()
+            .find(|n| n.level == crate::app::notices::NoticeLevel::Error)
+        {
+            return Err(Failure::runtime(format!(
+                "the rename failed: {}",
+                error.text
+            )));
+        }
+    }
+    Ok((step, counted))
+}
+
+/// The people list's photo counts are known and none is being counted.
+fn counts_known(app: &AppState) -> bool {
+    app.overview.counts().is_some() && !app.library.is_counting_photos()
+}
+
 /// The grid shows All photos' first page (not the patient's still).
 fn first_page_in(app: &AppState) -> bool {
     app.browse.filter.person.is_none()
@@ -280,15 +338,26 @@ fn check_all_photos(app: &AppState, photos: i64) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Runs the app's frames (without drawing: what a frame does before it draws) until `done`;
-/// how long it took.
-fn pump(app: &mut AppState, done: impl Fn(&AppState) -> bool) -> Result<Duration, Failure> {
+/// How long [`pump`] took, and its longest frame.
+struct Pumped {
+    took: Duration,
+    longest: Duration,
+}
+
+/// Runs the app's frames (without drawing: what a frame does before it draws) until `done`.
+fn pump(app: &mut AppState, done: impl Fn(&AppState) -> bool) -> Result<Pumped, Failure> {
     let start = Instant::now();
+    let mut longest = Duration::ZERO;
     loop {
+        let frame = Instant::now();
         app.poll();
         app.run_queued();
+        longest = longest.max(frame.elapsed());
         if done(app) {
-            return Ok(start.elapsed());
+            return Ok(Pumped {
+                took: start.elapsed(),
+                longest,
+            });
         }
         if let Some(error) = app.library.error.clone() {
             return Err(Failure::runtime(format!("the app could not open: {error}")));

@@ -161,12 +161,7 @@ fn edit_menu(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
     undo_button(ui, Action::Redo, state.history.next_redo(), commands);
     ui.separator();
     action_button(ui, Action::ShowTrash, open, commands);
-    action_button(
-        ui,
-        Action::EmptyTrash,
-        state.overview.trash_count > 0,
-        commands,
-    );
+    action_button(ui, Action::EmptyTrash, state.overview.has_trash(), commands);
 }
 
 /// "Undo: change taken-at of 18 photos", or plain "Undo" (disabled) with nothing to undo.
@@ -249,7 +244,10 @@ pub(super) fn status_bar(ui: &mut Ui, state: &AppState, commands: &mut Commands)
         if let Some(library) = state.library.library() {
             ui.label(format!(
                 "{} · {}",
-                count(state.overview.total_photos, "photo", "photos"),
+                state
+                    .overview
+                    .total_photos()
+                    .map_or_else(|| "… photos".to_owned(), |n| count(n, "photo", "photos")),
                 count(state.overview.people.len(), "person", "people")
             ));
             ui.separator();
@@ -383,7 +381,10 @@ pub(super) fn confirm_empty_trash(ctx: &egui::Context, state: &AppState, command
         ui.heading("Empty the trash?");
         ui.label(format!(
             "{} and their original files will be deleted for good. This cannot be undone.",
-            count(state.overview.trash_count, "photo", "photos")
+            state.overview.trash_count().map_or_else(
+                || "The photos in the trash".to_owned(),
+                |n| count(n, "photo", "photos")
+            )
         ));
         ui.horizontal(|ui| {
             if ui.button("Cancel").clicked() {

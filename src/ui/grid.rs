@@ -343,12 +343,7 @@ fn trash_header(ui: &mut Ui, state: &AppState, commands: &mut Commands) {
     {
         commands.push(TrashCommand::RestoreSelected.into());
     }
-    super::action_button(
-        ui,
-        Action::EmptyTrash,
-        state.overview.trash_count > 0,
-        commands,
-    );
+    super::action_button(ui, Action::EmptyTrash, state.overview.has_trash(), commands);
     if ui.button("Back to library").clicked() {
         commands.push(BrowseCommand::ShowLibrary.into());
     }

@@ -249,7 +249,9 @@ pub fn draw(
         Screen::Compare(c) => panels.compare.ui(ui, state, c, images, commands),
         Screen::Browse => {
             let o = &state.overview;
-            if o.total_photos == 0 && o.trash_count == 0 && !state.browse.grid.is_loading() {
+            // An empty library welcomes (once counted: the grid says what it is reading).
+            let empty = o.total_photos() == Some(0) && o.trash_count() == Some(0);
+            if empty && !state.browse.grid.is_loading() {
                 chrome::welcome(ui, state, commands);
             } else {
                 panels.grid.ui(ui, state, images, commands);

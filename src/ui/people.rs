@@ -88,7 +88,10 @@ impl PeoplePanel {
         let filter = &state.browse.filter;
         let all = filter.person.is_none() && !filter.trashed;
         if ui
-            .selectable_label(all, format!("All photos ({})", state.overview.total_photos))
+            .selectable_label(
+                all,
+                format!("All photos ({})", counted(state.overview.total_photos())),
+            )
             .clicked()
         {
             commands.push(BrowseCommand::SelectPerson(None).into());
@@ -120,7 +123,7 @@ impl PeoplePanel {
             }
         }
         ui.separator();
-        let trash = RichText::new(format!("Trash ({})", state.overview.trash_count));
+        let trash = RichText::new(format!("Trash ({})", counted(state.overview.trash_count())));
         if ui
             .selectable_label(filter.trashed, trash)
             .on_hover_text(Action::ShowTrash.tooltip())
@@ -139,12 +142,7 @@ impl PeoplePanel {
         selected: bool,
         commands: &mut Commands,
     ) {
-        let count = state
-            .overview
-            .photo_counts
-            .get(&person.id)
-            .copied()
-            .unwrap_or(0);
+        let count = counted(state.overview.photo_count(person.id));
         let mut text = RichText::new(format!("{} ({count})", person.name));
         if person.archived {
             text = text.weak().italics();
@@ -260,4 +258,9 @@ impl PeoplePanel {
             }
         });
     }
+}
+
+/// A count the people list shows: the number, or "…" until it is counted.
+fn counted(n: Option<usize>) -> String {
+    n.map_or_else(|| "…".to_owned(), |n| n.to_string())
 }

@@ -63,7 +63,7 @@ fn assert_locked(h: &Harness<'static, App>, root: &Path) {
     );
     assert!(state.library.loaded.is_none(), "no catalogue, no keys");
     assert!(state.browse.grid.items.is_empty(), "no grid");
-    assert!(state.overview.people.is_empty() && state.overview.total_photos == 0);
+    assert!(state.overview.people.is_empty() && state.overview.counts().is_none());
     assert!(state.inspector.shown().is_none(), "no details");
     assert!(h.state().images.is_empty(), "no decoded photo is kept");
     assert!(

@@ -60,8 +60,8 @@ fn the_demo_is_apart_from_import_warns_that_it_is_temporary_and_can_be_kept() {
         "with the change"
     );
     assert_eq!(
-        state.overview.total_photos,
-        skinlapse::jobs::demo::demo_photo_count()
+        state.overview.total_photos(),
+        Some(skinlapse::jobs::demo::demo_photo_count())
     );
     assert!(
         h.query_by_label_contains("This demo library is temporary")

@@ -501,7 +501,7 @@ fn an_idle_app_signs_out_shows_nothing_and_comes_back_where_it_was() {
         "connections and password dropped"
     );
     assert!(state.clinic.signed_in.is_none());
-    assert!(state.browse.grid.items.is_empty() && state.overview.total_photos == 0);
+    assert!(state.browse.grid.items.is_empty() && state.overview.counts().is_none());
     assert!(state.inspector.shown().is_none());
     assert!(h.state().images.is_empty(), "no decoded photo is kept");
     assert!(
@@ -602,7 +602,7 @@ fn what_another_workstation_changes_shows_up_without_a_restart() {
     wait_for(&mut h, "the new photo in the grid", |app| {
         app.state.browse.grid.items.len() == 3
     });
-    assert_eq!(h.state().state.overview.total_photos, 3);
+    assert_eq!(h.state().state.overview.total_photos(), Some(3));
 
     // And renames the patient.
     let mut ann = clinic.session("ann", "ann-secret");

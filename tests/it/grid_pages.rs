@@ -1,17 +1,23 @@
 //! The grid reads a view a page at a time (issue 15: "All photos" at a million photos): the
 //! first page is drawn before the rest is read, scrolling reads on to the last photo, the
 //! count is the view's, and selection, End, select all and the viewer's next photo cross
-//! page boundaries. Pages of 4 photos here, over the demo library.
+//! page boundaries. Pages of 4 photos here, over the demo library. The people list's photo
+//! counts are counted off the UI thread too: "…" until they are there, and an answer
+//! overtaken by a newer edit is dropped.
 
-use crate::app::{click_photo, grid_ids, harness_sized, options, photo_label, settle};
+use crate::app::{
+    click_photo, grid_ids, harness, harness_sized, import_tagged, options, photo_label, photos,
+    settle,
+};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use skinlapse::app::browse::Loading;
-use skinlapse::app::{BrowseCommand, ScreenKind};
+use skinlapse::app::{Action, BrowseCommand, LibraryCommand, ScreenKind, SelectMode};
 use skinlapse::catalogue::{PhotoFilter, SortOrder};
 use skinlapse::model::PhotoId;
 use skinlapse::ui::App;
+use std::time::Duration;
 
 const PAGE: usize = 4;
 
@@ -42,9 +48,9 @@ fn paged() -> (tempfile::TempDir, Harness<'static, App>, Vec<PhotoId>) {
         || grid(&h).loading() == Loading::First
         || grid(&h).items.is_empty()
     {
-        assert!(start.elapsed() < std::time::Duration::from_mins(1));
+        assert!(start.elapsed() < Duration::from_mins(1));
         h.step();
-        std::thread::sleep(std::time::Duration::from_millis(2));
+        std::thread::sleep(Duration::from_millis(2));
     }
     (dir, h, whole)
 }
@@ -188,4 +194,181 @@ fn end_goes_to_the_last_photo_and_the_viewer_steps_past_the_photos_read() {
     h.key_press(Key::Home);
     settle(&mut h);
     assert_eq!(h.state().state.browse.selection.ids(), vec![whole[0]]);
+}
+
+/// How long a test waits for the photo count thread to come to its gate.
+const GATE_PATIENCE: Duration = Duration::from_mins(1);
+
+/// Runs frames (without waiting for the held count thread) until `done`.
+fn step_until(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
+    let start = std::time::Instant::now();
+    while !done(h.state()) {
+        assert!(start.elapsed() < GATE_PATIENCE, "never: {what}");
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.run_steps(2);
+}
+
+/// The people list's line that starts with `start` (e.g. "Trash ("), as drawn.
+fn line(h: &Harness<'static, App>, start: &str) -> String {
+    h.get_by_label_contains(start)
+        .accesskit_node()
+        .label()
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_people_list_says_counting_until_its_counts_arrive_then_the_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&dir.path().join("first"));
+    // A personal library of the demo's people (on either test backend: opened by its folder).
+    let other = dir.path().join("demo");
+    let library = skinlapse::library::Library::open(&other).unwrap();
+    skinlapse::jobs::demo::generate_demo_into(
+        &library,
+        &skinlapse::jobs::demo::DemoOptions {
+            width: 160,
+            height: 120,
+            ..Default::default()
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let mut cat = library.catalogue().unwrap();
+    let counts = cat.photo_counts_by_person().unwrap();
+    let alex = cat
+        .people()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "Alex Moreau")
+        .unwrap();
+    let total = skinlapse::jobs::demo::demo_photo_count();
+    drop((cat, library));
+
+    let gate = h.state().state.library.photo_counts_gate();
+    let arrived = gate.arrivals();
+    gate.hold();
+    h.state_mut().send(LibraryCommand::OpenAt(other));
+    h.run_steps(1);
+    assert!(gate.wait_for_arrivals(arrived + 1, GATE_PATIENCE));
+    // The grid and the people list are there; the counts are held back.
+    step_until(&mut h, "the demo's first page in the grid", |app| {
+        app.state.overview.people.len() == 3 && !app.state.browse.grid.is_loading()
+    });
+    assert!(h.state().state.overview.counts().is_none());
+    assert!(h.state().state.library.is_counting_photos());
+    assert_eq!(line(&h, "All photos ("), "All photos (…)");
+    assert_eq!(line(&h, "Alex Moreau ("), "Alex Moreau (…)");
+    assert_eq!(line(&h, "Trash ("), "Trash (…)");
+    assert!(h.query_by_label("… photos · 3 people").is_some());
+    assert!(
+        h.query_by_label("Welcome to Skinlapse").is_none(),
+        "not taken for an empty library while counting"
+    );
+
+    gate.release();
+    settle(&mut h);
+    assert!(!h.state().state.library.is_counting_photos());
+    assert_eq!(line(&h, "All photos ("), format!("All photos ({total})"));
+    assert_eq!(
+        line(&h, "Alex Moreau ("),
+        format!("Alex Moreau ({})", counts[&alex.id])
+    );
+    assert_eq!(line(&h, "Trash ("), "Trash (0)");
+    assert!(
+        h.query_by_label(&format!("{total} photos · 3 people"))
+            .is_some()
+    );
+}
+
+/// A library (in the returned folder) with the first `n` of `made` generated photos imported
+/// as "Me", open in the app; the photos' ids in grid order, and the photos not imported.
+fn with_photos(
+    n: usize,
+    made: u64,
+) -> (
+    tempfile::TempDir,
+    Harness<'static, App>,
+    Vec<PhotoId>,
+    Vec<std::path::PathBuf>,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = photos(dir.path(), made);
+    let rest = all.split_off(n);
+    let mut h = harness(&dir.path().join("lib"));
+    assert_eq!(line(&h, "All photos ("), "All photos (0)");
+    import_tagged(&mut h, all, &[], &[]);
+    let ids = grid_ids(&h);
+    assert_eq!(ids.len(), n);
+    (dir, h, ids, rest)
+}
+
+/// Moves `id` to the trash, as selecting it and pressing Delete does, without waiting for
+/// the app to settle.
+fn trash(h: &mut Harness<'static, App>, id: PhotoId) {
+    h.state_mut()
+        .send(BrowseCommand::ClickPhoto(id, SelectMode::Only));
+    h.state_mut().send(Action::MoveToTrash);
+    h.run_steps(2);
+}
+
+#[test]
+fn a_count_overtaken_by_a_newer_edit_is_dropped_and_the_newest_shown() {
+    let (_dir, mut h, ids, _) = with_photos(3, 3);
+    assert_eq!(line(&h, "Trash ("), "Trash (0)");
+    let gate = h.state().state.library.photo_counts_gate();
+    let arrived = gate.arrivals();
+    gate.hold();
+    // The first trashing's count (one in the trash) is made, and held back before it answers.
+    trash(&mut h, ids[0]);
+    assert!(gate.wait_for_arrivals(arrived + 1, GATE_PATIENCE));
+    // A second trashing asks again before that answer is in.
+    trash(&mut h, ids[1]);
+    step_until(&mut h, "both trashed in the grid", |app| {
+        app.state.browse.grid.items.len() == 1 && !app.state.browse.grid.is_loading()
+    });
+    // The first answer goes out; the thread counts the newer request and is held again.
+    gate.let_one_through();
+    assert!(gate.wait_for_arrivals(arrived + 2, GATE_PATIENCE));
+    h.run_steps(5);
+    assert_eq!(
+        h.state().state.overview.trash_count(),
+        Some(0),
+        "the overtaken answer (one in the trash) was dropped, not shown"
+    );
+    assert_eq!(line(&h, "Trash ("), "Trash (0)");
+    assert!(h.state().state.library.is_counting_photos());
+
+    gate.release();
+    settle(&mut h);
+    assert_eq!(h.state().state.overview.trash_count(), Some(2));
+    assert_eq!(line(&h, "Trash ("), "Trash (2)");
+    assert_eq!(line(&h, "All photos ("), "All photos (1)");
+    assert_eq!(line(&h, "Me ("), "Me (1)");
+}
+
+#[test]
+fn the_people_list_counts_again_after_an_import_a_trashing_and_an_undo() {
+    let (_dir, mut h, ids, more) = with_photos(3, 5);
+    assert_eq!(line(&h, "All photos ("), "All photos (3)");
+    assert_eq!(line(&h, "Me ("), "Me (3)");
+    assert!(h.query_by_label("3 photos · 1 person").is_some());
+
+    import_tagged(&mut h, more, &[], &[]);
+    assert_eq!(line(&h, "All photos ("), "All photos (5)");
+    assert_eq!(line(&h, "Me ("), "Me (5)");
+
+    click_photo(&mut h, ids[0], Modifiers::NONE);
+    h.key_press(Key::Delete);
+    settle(&mut h);
+    assert_eq!(line(&h, "All photos ("), "All photos (4)");
+    assert_eq!(line(&h, "Me ("), "Me (4)");
+    assert_eq!(line(&h, "Trash ("), "Trash (1)");
+    assert!(h.query_by_label("4 photos · 1 person").is_some());
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut h);
+    assert_eq!(line(&h, "All photos ("), "All photos (5)");
+    assert_eq!(line(&h, "Trash ("), "Trash (0)");
 }
