@@ -70,11 +70,14 @@ pub enum CatalogueError {
         "the clinic database {database} refused the sign-in: the user name or the password is wrong, or the user is disabled"
     )]
     SignIn { database: String },
-    /// Someone else saved the row since it was read (optimistic concurrency).
-    #[error("{what} {id} was changed by {by} at {at}; it was reloaded — make your change again")]
+    /// Someone else saved the row since it was read (optimistic concurrency). The row is
+    /// named as a person knows it now (`name`: "“Ada King”", "of 2026-03-01"), after the
+    /// other's change.
+    #[error("{what} {name} was changed by {by} at {at}; it was reloaded — make your change again")]
     Conflict {
         what: &'static str,
         id: i64,
+        name: String,
         by: String,
         at: String,
     },

@@ -36,18 +36,30 @@ impl Versioned {
         }
     }
 
+    /// Its version, who changed it last and when, and what a person calls it.
     fn sql(self) -> &'static str {
         match self {
             Self::Person(_) => {
-                "SELECT row_version, changed_by, changed_at FROM person WHERE id = ?1"
+                "SELECT row_version, changed_by, changed_at, name FROM person WHERE id = ?1"
             }
             Self::Series(_) => {
-                "SELECT row_version, changed_by, changed_at FROM series WHERE id = ?1"
+                "SELECT row_version, changed_by, changed_at, title FROM series WHERE id = ?1"
             }
             Self::Session(_) => {
-                "SELECT row_version, changed_by, changed_at FROM session WHERE id = ?1"
+                "SELECT row_version, changed_by, changed_at, date FROM session WHERE id = ?1"
             }
-            Self::Photo(_) => "SELECT row_version, changed_by, changed_at FROM photo WHERE id = ?1",
+            Self::Photo(_) => {
+                "SELECT row_version, changed_by, changed_at, original_name FROM photo WHERE id = ?1"
+            }
+        }
+    }
+
+    /// The row as a conflict names it, from what [`Versioned::sql`] read as its name: a
+    /// person or a series by their name, a session by its date, a photo by its file's name.
+    fn label(self, name: &str) -> String {
+        match self {
+            Self::Session(_) => format!("of {name}"),
+            _ => format!("\u{201c}{name}\u{201d}"),
         }
     }
 }
@@ -59,6 +71,8 @@ pub struct RowStamp {
     /// The clinic user who made the last change; empty on a personal library.
     pub by: String,
     pub at: Option<chrono::DateTime<chrono::Utc>>,
+    /// What a person calls the row now: a name, a title, a date, a file name.
+    pub name: String,
 }
 
 fn stamp(conn: &Conn, row: Versioned) -> Result<RowStamp> {
@@ -67,6 +81,7 @@ fn stamp(conn: &Conn, row: Versioned) -> Result<RowStamp> {
             version: r.get(0)?,
             by: r.get(1)?,
             at: r.get(2)?,
+            name: r.get(3)?,
         })
     })
     .optional()?
@@ -91,6 +106,7 @@ fn conflict(row: Versioned, now: &RowStamp) -> CatalogueError {
     CatalogueError::Conflict {
         what: row.what(),
         id: row.id(),
+        name: row.label(&now.name),
         by: if now.by.is_empty() {
             "another Skinlapse window".to_owned()
         } else {
@@ -214,7 +230,9 @@ mod tests {
         }
         let text = e.to_string();
         assert!(
-            text.starts_with(&format!("person {} was changed by {by} at ", person.0)),
+            text.starts_with(&format!(
+                "person \u{201c}Ada King\u{201d} was changed by {by} at "
+            )),
             "{text}"
         );
         assert!(
@@ -273,6 +291,12 @@ mod tests {
                 }
             ),
             "{e:?}"
+        );
+        let date = cat.session(session).unwrap().date;
+        assert!(
+            e.to_string()
+                .starts_with(&format!("session of {date} was changed by ")),
+            "a session is named by its date: {e}"
         );
         assert_eq!(cat.person(person).unwrap().name, "Grace Hopper");
         assert_eq!(cat.session(session).unwrap().notes, "theirs");

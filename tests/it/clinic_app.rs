@@ -634,14 +634,21 @@ fn a_save_over_another_workstations_change_is_refused_with_who_and_when_and_relo
     assert!(h.state().state.inspector.shown().is_some());
 
     // Meanwhile ann, at the front desk, files the photo as frontal.
-    clinic
-        .session("ann", "ann-secret")
-        .client()
+    let mut ann = clinic.session("ann", "ann-secret");
+    ann.client()
         .execute(
             "UPDATE skinlapse.photo SET view = 'frontal' WHERE id = $1",
             &[&id.0],
         )
         .unwrap();
+    let file: String = ann
+        .client()
+        .query_one(
+            "SELECT original_name FROM skinlapse.photo WHERE id = $1",
+            &[&id.0],
+        )
+        .unwrap()
+        .get(0);
     // Bob, from what he saw, files it as a left oblique: refused, not lost.
     send(
         &mut h,
@@ -650,8 +657,7 @@ fn a_save_over_another_workstations_change_is_refused_with_who_and_when_and_relo
     let said = h.state().state.notices.last().unwrap().text.clone();
     assert!(
         said.contains(&format!(
-            "photo {} was changed by {}",
-            id.0,
+            "photo \u{201c}{file}\u{201d} was changed by {}",
             clinic.name("ann")
         )),
         "{said}"

@@ -119,8 +119,7 @@ fn a_rename_over_another_workstations_change_is_refused_naming_its_user() {
     let said = h.state().state.notices.last().unwrap().text.clone();
     assert!(
         said.starts_with(&format!(
-            "Rename: person {} was changed by {} at ",
-            person.0,
+            "Rename: person \u{201c}Alex Moreau-Diaz\u{201d} was changed by {} at ",
             clinic.name("ann")
         )),
         "{said}"

@@ -37,7 +37,7 @@ fn said(h: &Harness<'static, App>) -> String {
     h.state().state.notices.last().unwrap().text.clone()
 }
 
-/// The refusal names the row and says it was changed elsewhere (by another window of a
+/// The refusal names the row (as it is now, after the other change) and says it was changed elsewhere (by another window of a
 /// personal library, by the user of the other connection on a clinic) and read again.
 fn assert_refused(said: &str, what: &str, row: &str, root: &Path) {
     assert!(said.starts_with(what), "{said}");
@@ -69,7 +69,7 @@ fn a_rename_in_the_people_list_over_another_windows_change_is_refused_and_reload
     assert_refused(
         &said(&h),
         "Rename: ",
-        &format!("person {}", ann.0),
+        &format!("person \u{201c}{}\u{201d}", other.person(ann).unwrap().name),
         &dir.path().join("lib"),
     );
     assert_eq!(other.person(ann).unwrap().name, "Ann Other", "theirs stays");
@@ -99,7 +99,7 @@ fn archiving_from_the_people_list_over_another_windows_change_is_refused_and_rel
     assert_refused(
         &said(&h),
         "Archive: ",
-        &format!("person {}", ann.0),
+        &format!("person \u{201c}{}\u{201d}", other.person(ann).unwrap().name),
         &dir.path().join("lib"),
     );
     assert!(!other.person(ann).unwrap().archived, "nothing of it stored");
@@ -141,7 +141,10 @@ fn a_series_areas_and_views_saved_over_another_windows_change_are_refused_and_re
     assert_refused(
         &said(&h),
         "Series areas and concerns: ",
-        &format!("series {}", peel.0),
+        &format!(
+            "series \u{201c}{}\u{201d}",
+            other.series(peel).unwrap().title
+        ),
         &dir.path().join("lib"),
     );
     assert!(
@@ -168,7 +171,10 @@ fn a_series_areas_and_views_saved_over_another_windows_change_are_refused_and_re
     assert_refused(
         &said(&h),
         "Views each session needs: ",
-        &format!("series {}", peel.0),
+        &format!(
+            "series \u{201c}{}\u{201d}",
+            other.series(peel).unwrap().title
+        ),
         &dir.path().join("lib"),
     );
     assert!(other.required_views(peel).unwrap().is_empty());
@@ -193,7 +199,7 @@ fn a_contraindication_noted_over_another_windows_change_is_refused_and_reloaded(
     assert_refused(
         &said(&h),
         "Contraindication: ",
-        &format!("person {}", ann.0),
+        &format!("person \u{201c}{}\u{201d}", other.person(ann).unwrap().name),
         &dir.path().join("lib"),
     );
     let kinds = |cat: &mut Catalogue| -> Vec<Contraindication> {
@@ -240,7 +246,7 @@ fn an_undo_over_another_windows_change_is_refused_and_the_step_dropped() {
     assert_refused(
         &text,
         "Undo \u{201c}rename to ",
-        &format!("person {}", ann.0),
+        &format!("person \u{201c}{}\u{201d}", other.person(ann).unwrap().name),
         &dir.path().join("lib"),
     );
     assert!(

@@ -271,8 +271,8 @@ fn a_session_saved_over_another_windows_change_is_refused_and_reloaded() {
     let said = h.state().state.notices.last().unwrap().text.clone();
     assert!(
         said.contains(&format!(
-            "session {} {}",
-            id.0,
+            "session of {} {}",
+            other.session(id).unwrap().date,
             crate::app::changed_elsewhere(&dir.path().join("lib"))
         )) && said.contains("it was reloaded"),
         "{said}"

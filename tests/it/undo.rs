@@ -669,7 +669,10 @@ fn a_skin_type_saved_over_another_windows_change_is_refused_and_reloaded() {
     send(&mut h, PersonCommand::SkinType(Some(5)));
     let said = h.state().state.notices.last().unwrap().text.clone();
     assert!(
-        said.contains(&format!("person {} {}", ann.0, changed_elsewhere(&root))),
+        said.contains(&format!(
+            "person \u{201c}Ann\u{201d} {}",
+            changed_elsewhere(&root)
+        )),
         "{said}"
     );
     assert_eq!(other.person(ann).unwrap().fitzpatrick, Some(2));
