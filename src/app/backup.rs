@@ -74,18 +74,18 @@ pub struct BackupState {
     pub job: Option<BackupJob>,
     /// Shown while the last backup is older than the preference allows.
     pub reminder: Option<String>,
-    /// The library's photos as the people list last counted them (the reminder names how
-    /// many); `None` until the count thread has answered for this library.
-    photos: Option<usize>,
-    /// The reminder waits for that count (counting a million photos is not the UI thread's).
+    /// The reminder names how many photos the library holds: it waits for the people list's
+    /// count (counting a million photos is not the UI thread's).
     reminder_due: bool,
 }
 
 impl BackupState {
+    /// `photos`: the library's, as the people list counted them (`None`: not yet).
     pub(super) fn run(
         &mut self,
         command: BackupCommand,
         reminder_days: &mut Option<u32>,
+        photos: Option<usize>,
         cx: &mut Cx,
     ) {
         let token = &cx.env.main_thread;
@@ -132,7 +132,7 @@ impl BackupState {
             BackupCommand::SetReminder(days) => {
                 *reminder_days = days;
                 if let Some(loaded) = cx.library.loaded.as_mut() {
-                    self.check_reminder(&mut loaded.catalogue, days);
+                    self.check_reminder(&mut loaded.catalogue, days, photos);
                 }
             }
         }
@@ -205,7 +205,8 @@ impl BackupState {
     }
 
     /// Takes in a finished backup or restore and says what it did.
-    pub(super) fn poll(&mut self, reminder_days: Option<u32>, cx: &mut Cx) {
+    /// `photos`: the library's, as the people list counted them (`None`: not yet).
+    pub(super) fn poll(&mut self, reminder_days: Option<u32>, photos: Option<usize>, cx: &mut Cx) {
         let Some(result) = self.job.as_ref().and_then(|j| j.task.poll_result()) else {
             return;
         };
@@ -231,7 +232,7 @@ impl BackupState {
                     if encrypted { ", encrypted" } else { "" }
                 ));
                 if let Some(loaded) = cx.library.loaded.as_mut() {
-                    self.check_reminder(&mut loaded.catalogue, reminder_days);
+                    self.check_reminder(&mut loaded.catalogue, reminder_days, photos);
                 }
             }
             Ok(Done::Restored { to, summary }) => {
@@ -257,31 +258,30 @@ impl BackupState {
         }
     }
 
-    /// Takes in the library's photo count (the people list's): a reminder waiting for it is
-    /// checked now.
+    /// The library's photos are counted (the people list's count): a reminder waiting for
+    /// the count is checked now.
     pub(super) fn photos_counted(&mut self, photos: usize, cat: &mut Catalogue, days: Option<u32>) {
-        self.photos = Some(photos);
         if self.reminder_due {
-            self.check_reminder(cat, days);
+            self.check_reminder(cat, days, Some(photos));
         }
-    }
-
-    /// Another library is open: its photos are not counted yet.
-    pub(super) fn forget_photos(&mut self) {
-        self.photos = None;
     }
 
     /// Sets the reminder from the time of the last backup the catalogue records.
     /// A clinic's catalogue is the server's to back up (`pg_dump`) and its photos the shared
     /// drive's: no reminder there.
-    /// Until the library's photos are counted, the reminder waits for the count.
-    pub(super) fn check_reminder(&mut self, cat: &mut Catalogue, days: Option<u32>) {
+    /// Until the library's `photos` are counted, the reminder waits for the count.
+    pub(super) fn check_reminder(
+        &mut self,
+        cat: &mut Catalogue,
+        days: Option<u32>,
+        photos: Option<usize>,
+    ) {
         self.reminder_due = false;
         if cat.backend() == crate::catalogue::Backend::Postgres {
             self.reminder = None;
             return;
         }
-        let Some(photos) = self.photos else {
+        let Some(photos) = photos else {
             self.reminder_due = true;
             return;
         };

@@ -103,7 +103,12 @@ impl AppState {
                 cx.library.quit_confirmed = true;
                 cx.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
             }
-            Command::Backup(c) => f.backup.run(c, &mut f.prefs.backup_reminder_days, &mut cx),
+            Command::Backup(c) => f.backup.run(
+                c,
+                &mut f.prefs.backup_reminder_days,
+                f.overview.total_photos(),
+                &mut cx,
+            ),
             Command::People(c) => f.overview.run(c, &mut cx),
             Command::Browse(c) => f.browse.run(c, &mut cx),
             Command::Photos(c) => f.inspector.run(c, f.browse.selection.ids(), &mut cx),
@@ -232,7 +237,6 @@ impl AppState {
         self.browse.reset();
         self.inspector.clear();
         self.overview.forget_counts();
-        self.protection.backup.forget_photos();
         self.refresh(Stale::PEOPLE);
         self.apply_filter_prefs();
         self.refresh(Stale::SERIES | Stale::GRID | Stale::DETAILS);
@@ -240,9 +244,11 @@ impl AppState {
         if let Some(loaded) = self.library.loaded.as_mut()
             && !loaded.library.is_clinic()
         {
-            self.protection
-                .backup
-                .check_reminder(&mut loaded.catalogue, self.prefs.backup_reminder_days);
+            self.protection.backup.check_reminder(
+                &mut loaded.catalogue,
+                self.prefs.backup_reminder_days,
+                self.overview.total_photos(),
+            );
         }
     }
 
@@ -325,7 +331,11 @@ impl AppState {
             f.inspector.take(answer, &mut cx);
         }
         f.import.poll(&mut cx);
-        f.backup.poll(f.prefs.backup_reminder_days, &mut cx);
+        f.backup.poll(
+            f.prefs.backup_reminder_days,
+            f.overview.total_photos(),
+            &mut cx,
+        );
         f.compare.poll_export(cx.notices);
         f.documents.poll(cx.notices);
         f.faces.poll(&mut cx);
